@@ -1,0 +1,1 @@
+"""Word-level diffs, change significance, quote extraction and checking."""

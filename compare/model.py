@@ -1,0 +1,67 @@
+"""Data types passed out of compare/: `Change`, `Diff`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NONE, COSMETIC, MINOR, SUBSTANTIVE = "none", "cosmetic", "minor", "substantive"
+LEVELS = (NONE, COSMETIC, MINOR, SUBSTANTIVE)
+
+
+def max_level(levels: list[str] | tuple[str, ...]) -> str:
+    """The most serious significance among `levels` ("none" when empty)."""
+    return max(levels, key=LEVELS.index, default=NONE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit between two versions, with character spans in both texts."""
+
+    op: str  # insert | delete | replace | move
+    old: str
+    new: str
+    significance: str
+    reasons: tuple[str, ...]
+    old_start: int
+    old_end: int
+    new_start: int
+    new_end: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "op": self.op,
+            "old": self.old,
+            "new": self.new,
+            "significance": self.significance,
+            "reasons": list(self.reasons),
+        }
+
+
+@dataclass(frozen=True)
+class Diff:
+    """All changes between two texts, and the significance of the whole."""
+
+    changes: tuple[Change, ...]
+    significance: str
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def summary(self, limit: int = 3) -> str:
+        """One line: the most significant reasons first."""
+        if not self.changes:
+            return "no change"
+        ordered = sorted(self.changes, key=lambda c: -LEVELS.index(c.significance))
+        reasons: list[str] = []
+        for change in ordered:
+            for reason in change.reasons:
+                if reason not in reasons:
+                    reasons.append(reason)
+        shown = "; ".join(reasons[:limit])
+        more = f" (+{len(reasons) - limit} more)" if len(reasons) > limit else ""
+        n = len(self.changes)
+        return f"{self.significance}: {n} change{'s' if n != 1 else ''}: {shown}{more}"
+
+    def to_json(self) -> dict[str, object]:
+        return {"significance": self.significance, "changes": [c.to_json() for c in self.changes]}

@@ -1,0 +1,1 @@
+"""Fetch official statements and press coverage, extract their main text, normalize it."""

@@ -1,0 +1,59 @@
+"""Bytes to text: HTTP charset, meta charset, detection, then mojibake repair."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import ftfy
+from charset_normalizer import from_bytes
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
+
+
+def _known(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_body(body: bytes, http_charset: str | None = None) -> str:
+    """Decode a page body to str, repairing double-encoded UTF-8 ("El NiÃ±o")."""
+    if body.startswith(codecs.BOM_UTF8):
+        text = body[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+        return ftfy.fix_encoding(text)
+    head = body[:4096]
+    candidates = [_known(http_charset)]
+    for pattern in (_META_CHARSET, _XML_ENCODING):
+        m = pattern.search(head)
+        if m:
+            candidates.append(_known(m.group(1).decode("ascii", "ignore")))
+    text = None
+    for name in candidates:
+        if not name:
+            continue
+        try:
+            text = body.decode(name)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if text is None:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            best = from_bytes(body).best()
+            text = str(best) if best is not None else body.decode("utf-8", errors="replace")
+    return ftfy.fix_encoding(text)
+
+
+def looks_binary(body: bytes) -> bool:
+    """True for bodies that are clearly not text (NUL bytes or mostly control characters)."""
+    sample = body[:2048]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return bool(sample) and control / len(sample) > 0.1

@@ -1,0 +1,74 @@
+"""Display cleanup and canonical text: what gets hashed and compared.
+
+Bump NORMALIZER_VERSION whenever canonical output changes, so the store can tell a new
+normalizer from a new wording.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+NORMALIZER_VERSION = 1
+
+_QUOTE_DOUBLE = dict.fromkeys(map(ord, "“”„‟″＂«»"), '"')
+_QUOTE_SINGLE = dict.fromkeys(map(ord, "‘’‚‛′"), "'")
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_FOLD = {**_QUOTE_DOUBLE, **_QUOTE_SINGLE, **_DASHES, **_SPACES, **_INVISIBLE}
+
+# A backslash before punctuation is a Markdown escape leaked into published text ("\$1.5").
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$%&])")
+_WS = re.compile(r"[ \t\r\f\v]+")
+_SENTENCE_END = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
+_LOWER_START = re.compile(r"^[a-z(]")
+
+
+def fold_typography(text: str) -> str:
+    """NFKC, then typographic quotes, dashes, spaces folded; invisible characters removed."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
+
+
+def clean_paragraph(text: str) -> str:
+    """One paragraph for display: escapes and invisible characters gone, spacing tidied."""
+    text = text.translate(_INVISIBLE)
+    text = _MD_ESCAPE.sub(r"\1", text)
+    text = _WS.sub(" ", text.replace("\n", " "))
+    return text.strip()
+
+
+def clean_paragraphs(raw: Iterable[str]) -> tuple[str, ...]:
+    """Display paragraphs: cleaned, empties dropped, mid-sentence breaks rejoined."""
+    out: list[str] = []
+    for para in raw:
+        para = clean_paragraph(para)
+        if not para:
+            continue
+        if out and not _SENTENCE_END.search(out[-1]) and _LOWER_START.match(para):
+            out[-1] = f"{out[-1]} {para}"
+        else:
+            out.append(para)
+    return tuple(out)
+
+
+def canonical_paragraphs(paragraphs: Iterable[str]) -> tuple[str, ...]:
+    """Canonical form of each paragraph: folded typography, collapsed whitespace."""
+    out = []
+    for para in clean_paragraphs(paragraphs):
+        para = _WS.sub(" ", fold_typography(para)).strip()
+        if para:
+            out.append(para)
+    return tuple(out)
+
+
+def canonical_text(paragraphs: Iterable[str]) -> str:
+    """The text that is hashed and diffed; paragraphs separated by a blank line."""
+    return "\n\n".join(canonical_paragraphs(paragraphs))
+
+
+def text_hash(canonical: str) -> str:
+    """Stable content hash of canonical text."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
