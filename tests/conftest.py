@@ -1,0 +1,31 @@
+"""Shared fixtures: a real loopback HTTP server and a real SQLite file per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.httpfixture import LocalServer
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Tests serve pages on loopback, which hand-given URLs would otherwise refuse.
+os.environ.setdefault("ONRECORD_ALLOW_PRIVATE_URLS", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    srv = LocalServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"shared data not found at {SHARED}")
+    return SHARED
