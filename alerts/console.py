@@ -1,0 +1,44 @@
+"""The console sink of the embedded default: alerts printed for a person at a terminal."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from alerts.message import Alert
+from alerts.sink import Delivery
+
+_ICON = {"substantive": "!!", "minor": "! ", "cosmetic": "  ", "major": "!!"}
+
+
+class ConsoleSink:
+    """Print alerts to a stream."""
+
+    name = "console"
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+
+    def send(self, alert: Alert, thread: str | None = None) -> Delivery:
+        out = self.stream
+        label = {"edit": "EDITED", "misquote": "MISQUOTE", "removed": "REMOVED",
+                 "new": "NEW"}.get(alert.kind, alert.kind.upper())
+        print(f"{_ICON.get(alert.significance, '  ')} [{label}] {alert.title}", file=out)
+        print(f"   {alert.url}", file=out)
+        print(f"   {alert.summary}", file=out)
+        for line in alert.lines[:10]:
+            if alert.kind == "misquote":
+                print(f"   - press:    {line.new}", file=out)
+                print(f"     official: {line.old}", file=out)
+            elif line.op == "insert":
+                print(f"   + {line.new}", file=out)
+            elif line.op == "delete":
+                print(f"   - {line.old}", file=out)
+            else:
+                print(f"   ~ {line.old}  ->  {line.new}", file=out)
+            for reason in line.reasons[:3]:
+                print(f"       ({reason})", file=out)
+        if len(alert.lines) > 10:
+            print(f"   … and {len(alert.lines) - 10} more", file=out)
+        out.flush()
+        return Delivery(ok=True)

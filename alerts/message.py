@@ -1,0 +1,47 @@
+"""The `Alert`: what an outbox entry says, independent of where it is delivered."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+EDIT, MISQUOTE, REMOVED, NEW_STATEMENT = "edit", "misquote", "removed", "new"
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One change or one misquote, as shown in an alert."""
+
+    op: str
+    old: str
+    new: str
+    significance: str
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An alert about one document: an edit, a misquote, a removal."""
+
+    kind: str
+    title: str
+    url: str
+    significance: str
+    summary: str
+    issuer: str | None = None
+    when: str | None = None  # ISO 8601
+    version: int | None = None
+    lines: tuple[ChangeLine, ...] = field(default=())
+    statement_url: str | None = None
+    revert: bool = False
+
+    def to_payload(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_payload(cls, data: dict) -> Alert:
+        data = dict(data)
+        data["lines"] = tuple(
+            ChangeLine(**{**line, "reasons": tuple(line.get("reasons", ()))})
+            for line in data.get("lines", ())
+        )
+        return cls(**data)

@@ -1,0 +1,314 @@
+"""The `onrecord` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mimetypes
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from compare.diff import diff_texts
+from compare.quotecheck import SourceText, check_article
+from compare.quotes import extract_quotes
+from sources.config import ConfigError
+from sources.document import COVERAGE, KINDS, STATEMENT, Document
+from sources.extract import ExtractionError, extract
+from sources.fetch import Fetcher, FetchError
+from sources.normalize import canonical_text
+from sources.urls import UnsafeURLError
+from store.db import StoreError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad argument or input: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, no usage dump: scripts and people both read the first line.
+        print(f"{self.prog}: error: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def load_document(source: str, *, url: str | None = None, kind: str = STATEMENT) -> Document:
+    """A Document from a file (HTML, text, PDF) or an http(s) URL."""
+    if _is_url(source):
+        fetcher = Fetcher(allow_private=os.environ.get("ONRECORD_ALLOW_PRIVATE_URLS") == "1")
+        try:
+            result = fetcher.fetch(source)
+        finally:
+            fetcher.close()
+        return extract(result.body, url or result.final_url, content_type=result.content_type,
+                       charset=result.charset, kind=kind)
+    path = Path(source)
+    if not path.is_file():
+        raise UsageError(f"{source}: no such file")
+    body = path.read_bytes()
+    ctype = mimetypes.guess_type(path.name)[0] or "text/html"
+    if path.suffix.lower() in (".txt", ".text", ".md"):
+        ctype = "text/plain"
+    return extract(body, url or path.resolve().as_uri(), content_type=ctype, kind=kind)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    doc = load_document(args.source, url=args.url)
+    if args.format == "json":
+        print(json.dumps(doc.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(doc.title)
+        meta = [m for m in (doc.issuer, doc.published.isoformat() if doc.published else None) if m]
+        if meta:
+            print(" · ".join(meta))
+        print()
+        print(doc.text)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    old = load_document(args.old)
+    new = load_document(args.new)
+    old_text, new_text = canonical_text(old.paragraphs), canonical_text(new.paragraphs)
+    diff = diff_texts(old_text, new_text)
+    if args.format == "json":
+        print(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    try:
+        from compare.render import render_terminal  # type: ignore[attr-defined]
+
+        print(render_terminal(diff, old_text, new_text, color=sys.stdout.isatty()))
+    except ImportError:
+        print(diff.summary())
+        for c in diff.changes:
+            print(f"[{c.significance}] {c.op}: {c.old!r} -> {c.new!r}")
+            for r in c.reasons:
+                print(f"    {r}")
+    return EXIT_OK
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    article = load_document(args.article, kind=COVERAGE)
+    statements = [load_document(s) for s in args.statement]
+    sources = [SourceText(s.url, s.text) for s in statements]
+    checks = check_article(extract_quotes(article.text), sources)
+    if args.format == "json":
+        print(json.dumps({"quotes": [c.to_json() for c in checks]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not checks:
+        print("no direct quotes attributed to the statement")
+    for c in checks:
+        sev = f" ({c.severity})" if c.severity != "none" else ""
+        print(f"{c.verdict.upper()}{sev}: “{c.quote.text}”")
+        if c.matched and c.verdict not in ("exact",):
+            print(f"    official: “{c.matched}”")
+        for r in c.reasons:
+            print(f"    - {r}")
+    return EXIT_OK
+
+
+def _settings():  # noqa: ANN202 - local import keeps `extract`/`diff` fast
+    from flows.settings import Settings
+
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _print_outcome(o) -> None:  # noqa: ANN001
+    line = f"{o.status:<12} {o.kind:<9} {o.url}"
+    if o.summary:
+        line += f"\n             {o.summary}"
+    if o.error:
+        line += f"\n             {o.error}"
+    print(line)
+    for q in o.quotes:
+        print(f"             quote {q.verdict} ({q.severity}): “{q.quote[:90]}”")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sources.config import load_config
+
+    config_path = args.config or os.environ.get("ONRECORD_CONFIG") or "sources.toml"
+    config = load_config(config_path)  # validate before any Prefect start-up
+    if args.plain:
+        from alerts.deliver import deliver
+        from flows.pipeline import Pipeline, Runtime
+
+        rt = Runtime.from_settings(_settings())
+        try:
+            ordered = sorted(config.sources, key=lambda s: s.kind != STATEMENT)
+            reports = [Pipeline(rt).run_source(s) for s in ordered]
+            delivery = deliver(rt.store, rt.sinks)
+        finally:
+            rt.close()
+        for e in delivery.errors:
+            print(f"alert delivery: {e}", file=sys.stderr)
+    else:
+        from flows.prefect_flows import monitor
+
+        reports = monitor(str(Path(config_path).resolve()))
+    failed = 0
+    for r in reports:
+        if r.error:
+            print(f"source {r.source}: FAILED: {r.error}")
+        for o in r.outcomes:
+            _print_outcome(o)
+        failed += r.failed
+    print(f"{len(reports)} sources, {sum(len(r.outcomes) for r in reports)} items, "
+          f"{failed} source(s) with errors")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if not _is_url(args.url):
+        raise UsageError(f"{args.url}: not an http(s) URL")
+    if args.plain:
+        from alerts.deliver import deliver
+        from flows.pipeline import Pipeline, Runtime
+
+        rt = Runtime.from_settings(_settings())
+        try:
+            outcome = Pipeline(rt).check_url(args.url, args.kind)
+            deliver(rt.store, rt.sinks)
+        finally:
+            rt.close()
+    else:
+        from flows.prefect_flows import check_coverage, check_statement
+
+        outcome = (check_statement if args.kind == STATEMENT else check_coverage)(args.url)
+    _print_outcome(outcome)
+    return EXIT_FAILED if outcome.status == "error" else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from store import Store
+
+    store = Store(_settings().database_url)
+    try:
+        doc = store.document(args.url)
+        if doc is None:
+            raise UsageError(f"{args.url}: not in the store ({store.location})")
+        versions = store.versions(args.url)
+        changes = {c.new_version_id: c for c in store.changes(args.url)}
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps({"url": doc.url, "title": doc.title, "state": doc.state, "versions": [
+            {"version": v.seq, "first_seen": v.first_seen.isoformat(),
+             "last_seen": v.last_seen.isoformat(), "hash": v.text_hash,
+             "significance": changes[v.id].significance if v.id in changes else None,
+             "summary": changes[v.id].summary if v.id in changes else "first seen",
+             "revert_of": v.revert_of} for v in versions]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{doc.title}\n{doc.url}  ({doc.kind}, {doc.state})")
+    for v in versions:
+        change = changes.get(v.id)
+        summary = change.summary if change else "first seen"
+        if v.revert_of:
+            summary = f"revert to version {v.revert_of}; {summary}"
+        print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {summary}")
+    return EXIT_OK
+
+
+def cmd_deliver(args: argparse.Namespace) -> int:
+    from alerts.deliver import deliver
+    from flows.pipeline import Runtime
+
+    rt = Runtime.from_settings(_settings())
+    try:
+        report = deliver(rt.store, rt.sinks)
+    finally:
+        rt.close()
+    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    for e in report.errors:
+        print(f"  {e}")
+    return EXIT_OK if not report.failed else EXIT_FAILED
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from flows.demo import run_demo
+
+    return run_demo(plain=args.plain)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="onrecord", description=(
+        "Watch official statements for silent edits and press coverage for misquotes."))
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("demo", help="run the end-to-end demo on a local sample site")
+    p.add_argument("--plain", action="store_true", help="call the pipeline without Prefect")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="one monitoring pass over the configured sources")
+    p.add_argument("--config", help="sources TOML file (default: $ONRECORD_CONFIG or ./sources.toml)")
+    p.add_argument("--plain", action="store_true", help="call the pipeline without Prefect")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("check", help="fetch and version one statement now, compare, alert")
+    p.add_argument("url")
+    p.add_argument("--kind", choices=KINDS, default=STATEMENT)
+    p.add_argument("--plain", action="store_true", help="call the pipeline without Prefect")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("history", help="the versions of a document and what changed")
+    p.add_argument("url")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("extract", help="main text and metadata of a page or file")
+    p.add_argument("source", metavar="FILE_OR_URL")
+    p.add_argument("--url", help="the page's URL (selects a site profile for a local file)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("diff", help="word-level diff of two versions (files or URLs)")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("quotes", help="check an article's quotes against statements")
+    p.add_argument("article")
+    p.add_argument("--statement", action="append", required=True,
+                   help="statement file or URL (repeatable)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_quotes)
+
+    p = sub.add_parser("deliver", help="send pending alerts from the outbox")
+    p.set_defaults(func=cmd_deliver)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UsageError, ConfigError, StoreError, FetchError, ExtractionError, UnsafeURLError,
+            OSError) as exc:
+        print(f"onrecord: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("onrecord: interrupted", file=sys.stderr)
+        return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:500]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,354 @@
+"""The monitoring pipeline as plain function calls: fetch, extract, version, diff, check, alert.
+
+Prefect flows in flows/prefect_flows.py wrap these; everything here works without Prefect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from alerts.console import ConsoleSink
+from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
+from alerts.sink import Sink
+from alerts.slack import SlackSink, WebhookSink
+from compare.diff import diff_texts
+from compare.model import LEVELS, Diff
+from compare.quotecheck import MISQUOTE as V_MISQUOTE
+from compare.quotecheck import STALE, QuoteCheck, SourceText, check_article
+from compare.quotes import extract_quotes
+from flows.settings import Settings
+from sources.config import Source
+from sources.discover import items_from_feed, items_from_listing, items_from_sitemap
+from sources.document import COVERAGE, STATEMENT, Document
+from sources.extract import ExtractionError, extract
+from sources.fetch import Fetcher, FetchError, Validators
+from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
+from sources.urls import UnsafeURLError
+from store import Store
+from store.records import (
+    ChangeRecord,
+    NewAlert,
+    Observation,
+    Plan,
+    QuoteCheckRecord,
+    Version,
+)
+
+log = logging.getLogger("onrecord")
+
+NEW, CHANGED, UNCHANGED, NOT_MODIFIED, ERROR, REMOVED_STATE = (
+    "new", "changed", "unchanged", "not_modified", "error", "removed")
+
+
+@dataclass(frozen=True)
+class QuoteResult:
+    """A checked quote as reported by a run."""
+
+    article_url: str
+    quote: str
+    verdict: str
+    severity: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What checking one URL found."""
+
+    url: str
+    kind: str
+    status: str
+    title: str = ""
+    version: int | None = None
+    significance: str | None = None
+    summary: str | None = None
+    error: str | None = None
+    quotes: tuple[QuoteResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What one source's pass found; `error` when discovery itself failed."""
+
+    source: str
+    outcomes: tuple[CheckOutcome, ...] = ()
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None or any(o.status == ERROR for o in self.outcomes)
+
+
+@dataclass
+class Runtime:
+    """The long-lived parts a pass needs: store, fetcher, alert channels."""
+
+    store: Store
+    fetcher: Fetcher
+    sinks: dict[str, Sink] = field(default_factory=dict)
+    min_significance: str = "minor"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, console: bool = True) -> Runtime:
+        store = Store(settings.database_url)
+        fetcher = Fetcher(contact=settings.contact, allow_private=settings.allow_private)
+        return cls(store, fetcher, build_sinks(settings, console=console),
+                   settings.min_significance)
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.store.close()
+
+
+def build_sinks(settings: Settings, *, console: bool = True) -> dict[str, Sink]:
+    """Outbox channel name -> sink, from the settings."""
+    sinks: dict[str, Sink] = {}
+    if console:
+        sinks["console"] = ConsoleSink()
+    if settings.slack_token and settings.slack_channel:
+        sink = SlackSink(settings.slack_token, settings.slack_channel,
+                         base_url=settings.slack_api_url, report_base=settings.report_base)
+        sinks[sink.name] = sink
+    elif settings.slack_webhook_url:
+        sinks["slack-webhook"] = WebhookSink(settings.slack_webhook_url)
+    return sinks
+
+
+def _reaches(significance: str, minimum: str) -> bool:
+    return LEVELS.index(significance) >= LEVELS.index(minimum)
+
+
+def edit_alert(doc: Document, diff: Diff, seq: int, revert: bool) -> Alert:
+    """The alert for a new version of a watched document."""
+    lines = tuple(ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in diff.changes
+                  if c.significance != "cosmetic") or tuple(
+        ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in diff.changes)
+    return Alert(kind=EDIT, title=doc.title or doc.url, url=doc.url, significance=diff.significance,
+                 summary=diff.summary(), issuer=doc.issuer,
+                 when=datetime.now().astimezone().isoformat(timespec="seconds"),
+                 version=seq, lines=lines, revert=revert)
+
+
+def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
+    """The alert for a misquote (or a stale quote) in coverage."""
+    severity = "substantive" if check.severity == "major" else "minor"
+    verdict = "misquote" if check.verdict == V_MISQUOTE else check.verdict
+    summary = (f"{verdict} ({check.severity}) in {article.title or article.url}: "
+               + ("; ".join(check.reasons[:3]) or "wording differs"))
+    return Alert(kind=MISQUOTE, title=statement_title or (check.source or ""), url=article.url,
+                 significance=severity if check.verdict == V_MISQUOTE else "minor",
+                 summary=summary, issuer=article.issuer, statement_url=check.source,
+                 lines=(ChangeLine("replace", check.matched or "", check.quote.text,
+                                   check.severity, check.reasons),))
+
+
+class Pipeline:
+    """One pass of monitoring over sources and URLs, writing to the store and the outbox."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+
+    @property
+    def store(self) -> Store:
+        return self.rt.store
+
+    def _alerts_for(self, alert: Alert, key: str) -> tuple[NewAlert, ...]:
+        if not _reaches(alert.significance, self.rt.min_significance):
+            return ()
+        return tuple(NewAlert(alert.kind, channel, f"{channel}|{key}", alert.to_payload(),
+                              alert.significance) for channel in self.rt.sinks)
+
+    # -- discovery ---------------------------------------------------------------------
+
+    def discover(self, source: Source) -> list[str]:
+        """Item URLs of a source, newest first, at most `max_items`."""
+        urls: list[str] = list(source.urls)
+        for kind, url in (("feed", source.feed), ("listing", source.listing),
+                          ("sitemap", source.sitemap)):
+            if not url:
+                continue
+            result = self.rt.fetcher.fetch(url)
+            if kind == "feed":
+                items = items_from_feed(result.body, result.final_url)
+            elif kind == "listing":
+                items = items_from_listing(result.body, result.final_url, source.link_selector or "a",
+                                           result.charset)
+            else:
+                items = items_from_sitemap(result.body, result.final_url)
+            if source.keywords:
+                items = [i for i in items if any(k in i.title.lower() for k in source.keywords)
+                         ] or items
+            urls.extend(i.url for i in items)
+        return list(dict.fromkeys(urls))[: source.max_items]
+
+    def run_source(self, source: Source) -> SourceReport:
+        """Discover and check every item of one source; errors stay inside this source."""
+        try:
+            urls = self.discover(source)
+        except (FetchError, UnsafeURLError, ValueError) as exc:
+            log.warning("source %s: discovery failed: %s", source.name, exc)
+            return SourceReport(source.name, error=str(exc))
+        outcomes = tuple(
+            self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer)
+            for url in urls
+        )
+        return SourceReport(source.name, outcomes)
+
+    # -- one URL -----------------------------------------------------------------------
+
+    def check_url(self, url: str, kind: str = STATEMENT, *, selector: str | None = None,
+                  issuer: str | None = None) -> CheckOutcome:
+        """Fetch one URL and record what it says now; never raises for a bad page."""
+        store = self.store
+        last = store.last_fetch(url)
+        known = store.document(url)
+        validators = Validators(last.etag, last.last_modified) if last and known else None
+        try:
+            result = self.rt.fetcher.fetch(url, validators)
+        except UnsafeURLError as exc:
+            return CheckOutcome(url, kind, ERROR, error=str(exc))
+        except FetchError as exc:
+            if exc.status in (404, 410) and known is not None:
+                if store.mark_removed(url, exc.status):
+                    alert = Alert(kind=REMOVED, title=known.title, url=url,
+                                  significance="substantive",
+                                  summary=f"the page now answers HTTP {exc.status}",
+                                  issuer=known.issuer)
+                    store.enqueue(list(self._alerts_for(alert, f"removed|{url}|{known.id}")),
+                                  known.id)
+                return CheckOutcome(url, kind, REMOVED_STATE, known.title, error=str(exc))
+            store.record_check(url, outcome="error", status=exc.status, error=str(exc))
+            return CheckOutcome(url, kind, ERROR, error=str(exc))
+        if result.not_modified:
+            store.record_check(url, outcome="not_modified", status=304, etag=result.etag,
+                               last_modified=result.last_modified, body_hash=None)
+            return CheckOutcome(url, kind, NOT_MODIFIED, known.title if known else "")
+        if known is not None and last is not None and last.body_hash == result.body_hash:
+            # The same bytes as last time: no extraction needed.
+            store.record_check(url, outcome="unchanged", status=result.status, etag=result.etag,
+                               last_modified=result.last_modified, body_hash=result.body_hash)
+            return CheckOutcome(url, kind, UNCHANGED, known.title)
+        try:
+            doc = extract(result.body, url, content_type=result.content_type,
+                          charset=result.charset, kind=kind, selector=selector)
+        except ExtractionError as exc:
+            store.record_check(url, outcome="error", status=result.status, error=str(exc),
+                               body_hash=result.body_hash)
+            return CheckOutcome(url, kind, ERROR, error=str(exc))
+        if issuer and not doc.issuer:
+            doc = Document(**{**doc.__dict__, "issuer": issuer})
+        for warning in doc.warnings:
+            log.warning("%s: %s", url, warning)
+        return self.record_document(doc, result_meta={
+            "status": result.status, "etag": result.etag, "last_modified": result.last_modified,
+            "body": result.body, "body_hash": result.body_hash,
+            "content_type": result.content_type, "final_url": result.final_url})
+
+    def record_document(self, doc: Document, result_meta: Mapping[str, object] | None = None
+                        ) -> CheckOutcome:
+        """Version an extracted document, diff it, check quotes, queue alerts."""
+        canonical = canonical_text(doc.paragraphs)
+        obs = Observation(
+            url=doc.url, kind=doc.kind, title=doc.title, paragraphs=doc.paragraphs,
+            canonical_text=canonical, text_hash=text_hash(canonical),
+            normalizer_version=NORMALIZER_VERSION, issuer=doc.issuer, published=doc.published,
+            canonical_url=doc.canonical_url, **(result_meta or {}))  # type: ignore[arg-type]
+        holder: dict[str, Diff] = {}
+
+        def plan(previous: Version | None, earlier: list[Version]) -> Plan:
+            if previous is None:
+                return Plan()
+            if previous.normalizer_version != NORMALIZER_VERSION:
+                # Re-normalise the old text so a new normalizer never reads as a new wording.
+                prev_text = canonical_text(previous.paragraphs)
+                if prev_text == canonical:
+                    return Plan(ChangeRecord("none", "normalizer upgrade", {"changes": []}))
+            else:
+                prev_text = previous.canonical_text
+            diff = diff_texts(prev_text, canonical)
+            holder["diff"] = diff
+            revert = any(v.text_hash == obs.text_hash for v in earlier)
+            change = ChangeRecord(diff.significance, diff.summary(), diff.to_json(), revert)
+            if diff.significance in ("none",) or doc.kind == COVERAGE:
+                return Plan(change)
+            alert = edit_alert(doc, diff, previous.seq + 1, revert)
+            return Plan(change, self._alerts_for(alert, f"edit|{doc.url}|{previous.seq + 1}|{obs.text_hash}"))
+
+        saved = self.store.record_observation(obs, plan)
+        if not saved.created:
+            return CheckOutcome(doc.url, doc.kind, UNCHANGED, doc.title, saved.version.seq)
+        status = NEW if saved.previous is None else CHANGED
+        quotes: tuple[QuoteResult, ...] = ()
+        if doc.kind == COVERAGE:
+            quotes = tuple(self.check_quotes(doc, saved.version))
+        elif saved.previous is not None:
+            for article_url in self.store.articles_quoting(saved.document.id):
+                article = self.store.latest_version(article_url)
+                if article is not None:
+                    quotes += tuple(self._recheck(article_url, article))
+        diff = holder.get("diff")
+        return CheckOutcome(doc.url, doc.kind, status, doc.title, saved.version.seq,
+                            diff.significance if diff else None,
+                            diff.summary() if diff else None, quotes=quotes)
+
+    # -- quotes ------------------------------------------------------------------------
+
+    def _candidates(self, doc: Document, when: datetime | None) -> tuple[list[SourceText], dict]:
+        """Statement versions the article may quote: linked statements first, else all."""
+        by_doc: dict[int, list[tuple]] = {}
+        titles: dict[str, str] = {}
+        for record, version in self.store.statement_versions():
+            by_doc.setdefault(record.id, []).append((record, version))
+            titles[record.url] = record.title
+        linked = {self.store.document(link).id for link in doc.links
+                  if self.store.document(link) is not None}
+        chosen = [pairs for doc_id, pairs in by_doc.items() if not linked or doc_id in linked]
+        texts: list[SourceText] = []
+        version_ids: dict[tuple[str, int], int] = {}
+        for pairs in chosen:
+            current_seq = pairs[-1][1].seq
+            if when is not None:
+                # The version current when the article was published is "current" for it.
+                as_of = [v for _, v in pairs if v.first_seen <= when]
+                if as_of:
+                    current_seq = as_of[-1].seq
+            for record, version in pairs:
+                texts.append(SourceText(record.url, version.display_text, version.seq,
+                                        version.seq == current_seq, version.first_seen))
+                version_ids[(record.url, version.seq)] = version.id
+        return texts, {"ids": version_ids, "titles": titles}
+
+    def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
+        """Check an article version's quotes; store verdicts and queue misquote alerts."""
+        quotes = extract_quotes(doc.text)
+        if not quotes:
+            return []
+        sources, meta = self._candidates(doc, doc.published)
+        if not sources:
+            return []
+        checks = check_article(quotes, sources)
+        records, alerts = [], []
+        for check in checks:
+            sv = meta["ids"].get((check.source, check.version)) if check.source else None
+            records.append(QuoteCheckRecord(version.id, sv, check.quote.text, check.quote.start,
+                                            check.quote.end, check.verdict, check.severity,
+                                            check.to_json()))
+            if check.verdict in (V_MISQUOTE, STALE):
+                alert = misquote_alert(doc, check, meta["titles"].get(check.source or "", ""))
+                key = f"quote|{doc.url}|{version.seq}|{check.quote.start}|{check.verdict}|{check.source}|{check.version}"
+                alerts.extend(self._alerts_for(alert, key))
+        doc_record = self.store.document(doc.url)
+        self.store.save_quote_checks(version.id, records, tuple(alerts),
+                                     doc_record.id if doc_record else None)
+        return [QuoteResult(doc.url, c.quote.text, c.verdict, c.severity, c.reasons)
+                for c in checks]
+
+    def _recheck(self, article_url: str, version: Version) -> list[QuoteResult]:
+        record = self.store.document(article_url)
+        doc = Document(url=article_url, title=version.title, paragraphs=version.paragraphs,
+                       kind=COVERAGE, published=version.published,
+                       issuer=record.issuer if record else None)
+        return self.check_quotes(doc, version)

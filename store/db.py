@@ -1,0 +1,524 @@
+"""The versioned store: documents, captures, versions, changes, quote checks, alert outbox."""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from store import schema as t
+from store.records import (
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    ChangeRecord,
+    DocumentRecord,
+    LastFetch,
+    NewAlert,
+    Observation,
+    OutboxAlert,
+    Plan,
+    QuoteCheckRecord,
+    SaveResult,
+    Version,
+)
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used; one line for the user."""
+
+
+def default_database_url() -> str:
+    """ONRECORD_DATABASE_URL, else a SQLite file under the user's data directory."""
+    url = os.environ.get("ONRECORD_DATABASE_URL")
+    if url:
+        return url
+    path = Path(user_data_dir("onrecord")) / "onrecord.sqlite"
+    return f"sqlite:///{path}"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _normalize_url(url: str) -> str:
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Store:
+    """One database: every method is a short transaction, safe from several threads."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = _normalize_url(url or default_database_url())
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            path = self.url.split("///", 1)[1] if "///" in self.url else ""
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.engine: Engine = create_engine(
+                self.url, connect_args={"timeout": 30, "check_same_thread": False}
+            )
+            _sqlite_pragmas(self.engine)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        # Writers take SQLite's write lock up front (BEGIN IMMEDIATE); readers never do.
+        self._writer = self.engine.execution_options(immediate=True)
+        try:
+            self.migrate()
+        except OperationalError as exc:
+            raise StoreError(f"cannot open store {self.safe_url}: {exc.orig}") from None
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without a password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def location(self) -> str:
+        if self.is_sqlite:
+            return self.url.split("///", 1)[1]
+        return self.safe_url
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema (idempotent)."""
+        from store.migrate import upgrade
+
+        upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self._writer.begin() as conn:
+            yield conn
+
+    # -- documents -------------------------------------------------------------------
+
+    def _doc_row(self, conn: Connection, url: str) -> Row | None:
+        row = conn.execute(select(t.documents).where(t.documents.c.url == url)).first()
+        if row is None:
+            alias = conn.execute(select(t.aliases.c.document_id).where(t.aliases.c.url == url)).first()
+            if alias is not None:
+                row = conn.execute(
+                    select(t.documents).where(t.documents.c.id == alias.document_id)
+                ).first()
+        return row
+
+    def document(self, url: str) -> DocumentRecord | None:
+        """The document known at `url` (its own URL or an alias)."""
+        with self.engine.connect() as conn:
+            row = self._doc_row(conn, url)
+        return _doc(row) if row else None
+
+    def documents(self, kind: str | None = None) -> list[DocumentRecord]:
+        q = select(t.documents).order_by(t.documents.c.id)
+        if kind:
+            q = q.where(t.documents.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [_doc(r) for r in conn.execute(q)]
+
+    def _ensure_document(self, conn: Connection, obs: Observation) -> Row:
+        row = self._doc_row(conn, obs.url)
+        if row is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(t.documents).values(
+                        url=obs.url, kind=obs.kind, title=obs.title, issuer=obs.issuer,
+                        state="active", created_at=now()))
+            except IntegrityError:
+                pass  # another run created it first
+            row = self._doc_row(conn, obs.url)
+        assert row is not None
+        for alias in {obs.canonical_url, obs.final_url} - {None, obs.url}:
+            exists = conn.execute(select(t.aliases).where(t.aliases.c.url == alias)).first()
+            taken = conn.execute(select(t.documents.c.id).where(t.documents.c.url == alias)).first()
+            if not exists and not taken:
+                conn.execute(insert(t.aliases).values(url=alias, document_id=row.id))
+        return row
+
+    def add_alias(self, url: str, alias: str) -> None:
+        """Record that `alias` serves the same document as `url`."""
+        with self._tx() as conn:
+            row = self._doc_row(conn, url)
+            if row is None:
+                raise StoreError(f"unknown document {url}")
+            if not conn.execute(select(t.aliases).where(t.aliases.c.url == alias)).first():
+                conn.execute(insert(t.aliases).values(url=alias, document_id=row.id))
+
+    def link_documents(self, url_a: str, url_b: str) -> int:
+        """Mark two documents as the same statement (published at two URLs or by two issuers)."""
+        with self._tx() as conn:
+            a, b = self._doc_row(conn, url_a), self._doc_row(conn, url_b)
+            if a is None or b is None:
+                raise StoreError("both documents must be known before linking")
+            group = a.group_id or b.group_id or a.id
+            conn.execute(update(t.documents).where(t.documents.c.id.in_([a.id, b.id]))
+                         .values(group_id=group))
+        return group
+
+    # -- captures --------------------------------------------------------------------
+
+    def last_fetch(self, url: str) -> LastFetch | None:
+        """Validators and body hash of the last successful fetch of `url`."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.captures.c.etag, t.captures.c.last_modified, t.captures.c.body_hash)
+                .where(t.captures.c.url == url, t.captures.c.error.is_(None),
+                       t.captures.c.outcome != "not_modified")
+                .order_by(t.captures.c.id.desc()).limit(1)
+            ).first()
+        return LastFetch(row.etag, row.last_modified, row.body_hash) if row else None
+
+    def record_check(self, url: str, *, outcome: str, status: int | None = None,
+                     error: str | None = None, etag: str | None = None,
+                     last_modified: str | None = None, body_hash: str | None = None) -> None:
+        """A fetch that creates no version: not modified, unchanged body, or an error."""
+        with self._tx() as conn:
+            doc = self._doc_row(conn, url)
+            conn.execute(insert(t.captures).values(
+                document_id=doc.id if doc else None, url=url, fetched_at=now(), status=status,
+                etag=etag, last_modified=last_modified, body_hash=body_hash, error=error,
+                outcome=outcome))
+            if doc is not None and outcome in ("unchanged", "not_modified"):
+                conn.execute(update(t.versions)
+                             .where(t.versions.c.document_id == doc.id,
+                                    t.versions.c.seq == _max_seq(conn, doc.id))
+                             .values(last_seen=now()))
+
+    def mark_removed(self, url: str, status: int) -> bool:
+        """A seen document answered 404/410: removed state; True if it was active before."""
+        with self._tx() as conn:
+            doc = self._doc_row(conn, url)
+            if doc is None:
+                return False
+            conn.execute(insert(t.captures).values(
+                document_id=doc.id, url=url, fetched_at=now(), status=status,
+                error=f"HTTP {status}", outcome="removed"))
+            if doc.state == "removed":
+                return False
+            conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
+                         .values(state="removed", removed_at=now()))
+            return True
+
+    # -- versions --------------------------------------------------------------------
+
+    def record_observation(
+        self, obs: Observation, plan: Callable[[Version | None, list[Version]], Plan] | None = None
+    ) -> SaveResult:
+        """Version an extracted document; the new version, change and alerts commit together.
+
+        `plan(previous, earlier)` is called inside the transaction when the text is new, so the
+        diff is always against the version that is really the latest.
+        """
+        for attempt in range(5):
+            try:
+                return self._record(obs, plan)
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _record(self, obs: Observation, plan: Callable | None) -> SaveResult:
+        with self._tx() as conn:
+            if not self.is_sqlite:
+                # Serialise writers of one document; SQLite's BEGIN IMMEDIATE already does.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (obs.url,))
+            doc = self._ensure_document(conn, obs)
+            if doc.state == "removed":
+                conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
+                             .values(state="active", removed_at=None))
+            stamp = now()
+            if obs.body is not None and obs.body_hash:
+                if not conn.execute(select(t.bodies.c.hash).where(t.bodies.c.hash == obs.body_hash)).first():
+                    conn.execute(insert(t.bodies).values(
+                        hash=obs.body_hash, content_type=obs.content_type, size=len(obs.body),
+                        data=zlib.compress(obs.body, 6)))
+            latest = self._latest(conn, doc.id)
+            outcome = "unchanged" if latest and latest.text_hash == obs.text_hash else "new"
+            capture_id = conn.execute(insert(t.captures).values(
+                document_id=doc.id, url=obs.url, fetched_at=stamp, status=obs.status,
+                etag=obs.etag, last_modified=obs.last_modified, body_hash=obs.body_hash,
+                outcome=outcome)).inserted_primary_key[0]
+            document = _doc(doc)
+            if latest is not None and outcome == "unchanged":
+                conn.execute(update(t.versions).where(t.versions.c.id == latest.id)
+                             .values(last_seen=stamp))
+                return SaveResult(document, latest, latest, created=False)
+            earlier = self._versions(conn, doc.id)
+            revert_of = next((v.seq for v in reversed(earlier) if v.text_hash == obs.text_hash), None)
+            seq = (latest.seq + 1) if latest else 1
+            vid = conn.execute(insert(t.versions).values(
+                document_id=doc.id, seq=seq, text_hash=obs.text_hash,
+                canonical_text=obs.canonical_text, paragraphs=list(obs.paragraphs),
+                title=obs.title, normalizer_version=obs.normalizer_version,
+                published=obs.published, first_seen=stamp, last_seen=stamp,
+                capture_id=capture_id, revert_of=revert_of)).inserted_primary_key[0]
+            conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
+                         .values(title=obs.title or doc.title, issuer=obs.issuer or doc.issuer))
+            version = self._version_by_id(conn, vid)
+            decided = plan(latest, earlier) if plan else Plan()
+            change = None
+            if decided.change is not None and latest is not None:
+                ch = decided.change
+                cid = conn.execute(insert(t.changes).values(
+                    document_id=doc.id, old_version_id=latest.id, new_version_id=vid,
+                    significance=ch.significance, summary=ch.summary, diff=ch.diff,
+                    revert=ch.revert or revert_of is not None, created_at=stamp)).inserted_primary_key[0]
+                change = ChangeRecord(ch.significance, ch.summary, ch.diff,
+                                      ch.revert or revert_of is not None, cid, doc.id, latest.id, vid,
+                                      stamp)
+            self._enqueue(conn, decided.alerts, doc.id)
+            return SaveResult(document, version, latest, created=True, change=change)
+
+    def _latest(self, conn: Connection, document_id: int) -> Version | None:
+        row = conn.execute(select(t.versions).where(t.versions.c.document_id == document_id)
+                           .order_by(t.versions.c.seq.desc()).limit(1)).first()
+        return _version(row) if row else None
+
+    def _versions(self, conn: Connection, document_id: int) -> list[Version]:
+        rows = conn.execute(select(t.versions).where(t.versions.c.document_id == document_id)
+                            .order_by(t.versions.c.seq))
+        return [_version(r) for r in rows]
+
+    def _version_by_id(self, conn: Connection, vid: int) -> Version:
+        return _version(conn.execute(select(t.versions).where(t.versions.c.id == vid)).one())
+
+    def latest_version(self, url: str) -> Version | None:
+        with self.engine.connect() as conn:
+            doc = self._doc_row(conn, url)
+            return self._latest(conn, doc.id) if doc else None
+
+    def versions(self, url: str) -> list[Version]:
+        """Every version of the document at `url`, oldest first."""
+        with self.engine.connect() as conn:
+            doc = self._doc_row(conn, url)
+            return self._versions(conn, doc.id) if doc else []
+
+    def version(self, version_id: int) -> Version:
+        with self.engine.connect() as conn:
+            return self._version_by_id(conn, version_id)
+
+    def text_at(self, url: str, when: datetime) -> Version | None:
+        """The version of the document at `url` as it stood at time `when`."""
+        with self.engine.connect() as conn:
+            doc = self._doc_row(conn, url)
+            if doc is None:
+                return None
+            row = conn.execute(select(t.versions)
+                               .where(t.versions.c.document_id == doc.id,
+                                      t.versions.c.first_seen <= when)
+                               .order_by(t.versions.c.seq.desc()).limit(1)).first()
+        return _version(row) if row else None
+
+    def changes(self, url: str) -> list[ChangeRecord]:
+        with self.engine.connect() as conn:
+            doc = self._doc_row(conn, url)
+            if doc is None:
+                return []
+            rows = conn.execute(select(t.changes).where(t.changes.c.document_id == doc.id)
+                                .order_by(t.changes.c.id))
+            return [ChangeRecord(r.significance, r.summary, r.diff, r.revert, r.id, r.document_id,
+                                 r.old_version_id, r.new_version_id, r.created_at) for r in rows]
+
+    def statement_versions(self) -> list[tuple[DocumentRecord, Version]]:
+        """Every version of every statement (for quote matching)."""
+        docs = {d.id: d for d in self.documents("statement")}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(t.versions, t.documents.c.url.label("doc_url"))
+                .join(t.documents, t.documents.c.id == t.versions.c.document_id)
+                .where(t.documents.c.kind == "statement")
+                .order_by(t.versions.c.document_id, t.versions.c.seq))
+            return [(docs[r.document_id], _version(r)) for r in rows]
+
+    def body(self, body_hash: str) -> bytes | None:
+        """The raw body stored under `body_hash`."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.bodies.c.data).where(t.bodies.c.hash == body_hash)).first()
+        return zlib.decompress(row.data) if row else None
+
+    # -- quote checks ----------------------------------------------------------------
+
+    def save_quote_checks(self, article_version_id: int, checks: list[QuoteCheckRecord],
+                          alerts: tuple[NewAlert, ...] = (), document_id: int | None = None) -> None:
+        """Store the verdicts on one article version and their alerts in one transaction."""
+        with self._tx() as conn:
+            stamp = now()
+            for c in checks:
+                conn.execute(insert(t.quote_checks).values(
+                    article_version_id=article_version_id,
+                    statement_version_id=c.statement_version_id, quote=c.quote, start=c.start,
+                    end=c.end, verdict=c.verdict, severity=c.severity, details=c.details,
+                    checked_at=stamp))
+            self._enqueue(conn, alerts, document_id)
+
+    def quote_checks(self, article_version_id: int) -> list[QuoteCheckRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.quote_checks)
+                                .where(t.quote_checks.c.article_version_id == article_version_id)
+                                .order_by(t.quote_checks.c.id))
+            return [QuoteCheckRecord(r.article_version_id, r.statement_version_id, r.quote,
+                                     r.start, r.end, r.verdict, r.severity, r.details, r.id)
+                    for r in rows]
+
+    def articles_quoting(self, statement_document_id: int) -> list[str]:
+        """URLs of coverage whose quotes were matched to any version of this statement."""
+        with self.engine.connect() as conn:
+            art = t.versions.alias("art")
+            st = t.versions.alias("st")
+            rows = conn.execute(
+                select(t.documents.c.url).distinct()
+                .select_from(t.quote_checks
+                             .join(art, art.c.id == t.quote_checks.c.article_version_id)
+                             .join(st, st.c.id == t.quote_checks.c.statement_version_id)
+                             .join(t.documents, t.documents.c.id == art.c.document_id))
+                .where(st.c.document_id == statement_document_id))
+            return [r.url for r in rows]
+
+    # -- outbox ----------------------------------------------------------------------
+
+    def _enqueue(self, conn: Connection, alerts: tuple[NewAlert, ...] | list[NewAlert],
+                 document_id: int | None) -> None:
+        stamp = now()
+        for a in alerts:
+            exists = conn.execute(select(t.outbox.c.id)
+                                  .where(t.outbox.c.dedupe_key == a.dedupe_key)).first()
+            if exists:
+                continue  # the same alert from a retried or concurrent run
+            conn.execute(insert(t.outbox).values(
+                dedupe_key=a.dedupe_key, kind=a.kind, channel=a.channel,
+                significance=a.significance, payload=a.payload, document_id=document_id,
+                status=PENDING, attempts=0, created_at=stamp, next_attempt_at=stamp))
+
+    def enqueue(self, alerts: list[NewAlert], document_id: int | None = None) -> None:
+        with self._tx() as conn:
+            self._enqueue(conn, alerts, document_id)
+
+    def claim_alerts(self, channel: str | None = None, limit: int = 100,
+                     lease: timedelta = timedelta(minutes=5)) -> list[OutboxAlert]:
+        """Take due alerts for delivery; a claim expires after `lease` if its run dies."""
+        stamp = now()
+        with self._tx() as conn:
+            q = (select(t.outbox.c.id)
+                 .where(((t.outbox.c.status == PENDING) & (t.outbox.c.next_attempt_at <= stamp))
+                        | ((t.outbox.c.status == SENDING) & (t.outbox.c.claimed_until < stamp)))
+                 .order_by(t.outbox.c.id).limit(limit))
+            if channel:
+                q = q.where(t.outbox.c.channel == channel)
+            if not self.is_sqlite:
+                q = q.with_for_update(skip_locked=True)
+            ids = [r.id for r in conn.execute(q)]
+            if not ids:
+                return []
+            conn.execute(update(t.outbox).where(t.outbox.c.id.in_(ids))
+                         .values(status=SENDING, claimed_until=stamp + lease,
+                                 attempts=t.outbox.c.attempts + 1))
+            rows = conn.execute(select(t.outbox).where(t.outbox.c.id.in_(ids)).order_by(t.outbox.c.id))
+            return [_alert(r) for r in rows]
+
+    def mark_sent(self, alert_id: int, remote_id: str | None = None) -> None:
+        with self._tx() as conn:
+            conn.execute(update(t.outbox).where(t.outbox.c.id == alert_id)
+                         .values(status=SENT, sent_at=now(), remote_id=remote_id,
+                                 last_error=None, claimed_until=None))
+
+    def mark_retry(self, alert_id: int, error: str, retry_at: datetime) -> None:
+        with self._tx() as conn:
+            conn.execute(update(t.outbox).where(t.outbox.c.id == alert_id)
+                         .values(status=PENDING, last_error=error, next_attempt_at=retry_at,
+                                 claimed_until=None))
+
+    def mark_failed(self, alert_id: int, error: str) -> None:
+        with self._tx() as conn:
+            conn.execute(update(t.outbox).where(t.outbox.c.id == alert_id)
+                         .values(status=FAILED, last_error=error, claimed_until=None))
+
+    def requeue_failed(self, channel: str | None = None) -> int:
+        """Put failed alerts back to pending (after the settings were fixed)."""
+        with self._tx() as conn:
+            q = update(t.outbox).where(t.outbox.c.status == FAILED)
+            if channel:
+                q = q.where(t.outbox.c.channel == channel)
+            return conn.execute(q.values(status=PENDING, next_attempt_at=now())).rowcount
+
+    def alerts(self, status: str | None = None) -> list[OutboxAlert]:
+        q = select(t.outbox).order_by(t.outbox.c.id)
+        if status:
+            q = q.where(t.outbox.c.status == status)
+        with self.engine.connect() as conn:
+            return [_alert(r) for r in conn.execute(q)]
+
+    def thread_id(self, document_id: int, channel: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.threads.c.remote_id).where(
+                t.threads.c.document_id == document_id, t.threads.c.channel == channel)).first()
+        return row.remote_id if row else None
+
+    def set_thread_id(self, document_id: int, channel: str, remote_id: str) -> None:
+        with self._tx() as conn:
+            if not conn.execute(select(t.threads).where(
+                    t.threads.c.document_id == document_id, t.threads.c.channel == channel)).first():
+                conn.execute(insert(t.threads).values(document_id=document_id, channel=channel,
+                                                      remote_id=remote_id))
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table, for summaries."""
+        with self.engine.connect() as conn:
+            return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                    for name, table in t.metadata.tables.items()}
+
+
+def _max_seq(conn: Connection, document_id: int) -> int:
+    return conn.execute(select(func.max(t.versions.c.seq))
+                        .where(t.versions.c.document_id == document_id)).scalar() or 0
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        # pysqlite's own transaction handling would defer BEGIN; we issue it ourselves.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+        # IMMEDIATE takes the write lock up front: two runs never interleave a read-then-write.
+        immediate = conn.get_execution_options().get("immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _doc(row: Row) -> DocumentRecord:
+    return DocumentRecord(row.id, row.url, row.kind, row.title, row.issuer, row.state, row.group_id)
+
+
+def _version(row: Row) -> Version:
+    return Version(
+        id=row.id, document_id=row.document_id, seq=row.seq, text_hash=row.text_hash,
+        canonical_text=row.canonical_text, paragraphs=tuple(row.paragraphs), title=row.title,
+        normalizer_version=row.normalizer_version, first_seen=row.first_seen,
+        last_seen=row.last_seen, published=row.published, revert_of=row.revert_of)
+
+
+def _alert(row: Row) -> OutboxAlert:
+    return OutboxAlert(
+        id=row.id, kind=row.kind, channel=row.channel, dedupe_key=row.dedupe_key,
+        payload=row.payload, significance=row.significance, status=row.status,
+        attempts=row.attempts, last_error=row.last_error, document_id=row.document_id,
+        created_at=row.created_at, sent_at=row.sent_at, remote_id=row.remote_id)

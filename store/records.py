@@ -1,0 +1,154 @@
+"""Data types read from and written to the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A watched statement or article: one identity across URLs and versions."""
+
+    id: int
+    url: str
+    kind: str
+    title: str
+    issuer: str | None
+    state: str  # active | removed
+    group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class LastFetch:
+    """What the previous fetch of a URL left: validators for a conditional request."""
+
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One distinct canonical text of a document."""
+
+    id: int
+    document_id: int
+    seq: int
+    text_hash: str
+    canonical_text: str
+    paragraphs: tuple[str, ...]
+    title: str
+    normalizer_version: int
+    first_seen: datetime
+    last_seen: datetime
+    published: datetime | None = None
+    revert_of: int | None = None  # seq of the earlier version this text returns to
+
+    @property
+    def display_text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """An extracted document fetched now, to be versioned."""
+
+    url: str
+    kind: str
+    title: str
+    paragraphs: tuple[str, ...]
+    canonical_text: str
+    text_hash: str
+    normalizer_version: int
+    status: int = 200
+    issuer: str | None = None
+    published: datetime | None = None
+    canonical_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body: bytes | None = field(default=None, repr=False)
+    body_hash: str | None = None
+    content_type: str | None = None
+    final_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """A pair of versions and what their diff found."""
+
+    significance: str
+    summary: str
+    diff: dict
+    revert: bool = False
+    id: int | None = None
+    document_id: int | None = None
+    old_version_id: int | None = None
+    new_version_id: int | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """An alert to put in the outbox, in the same transaction as what caused it."""
+
+    kind: str  # edit | misquote | removed | ...
+    channel: str
+    dedupe_key: str
+    payload: dict
+    significance: str = "minor"
+
+
+@dataclass(frozen=True)
+class OutboxAlert:
+    """An alert waiting in (or delivered from) the outbox."""
+
+    id: int
+    kind: str
+    channel: str
+    dedupe_key: str
+    payload: dict
+    significance: str
+    status: str
+    attempts: int
+    last_error: str | None
+    document_id: int | None
+    created_at: datetime
+    sent_at: datetime | None = None
+    remote_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to write along with a new version: its change record and its alerts."""
+
+    change: ChangeRecord | None = None
+    alerts: tuple[NewAlert, ...] = ()
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """Outcome of recording an observation."""
+
+    document: DocumentRecord
+    version: Version
+    previous: Version | None
+    created: bool
+    change: ChangeRecord | None = None
+
+
+@dataclass(frozen=True)
+class QuoteCheckRecord:
+    """A stored verdict on one quote of an article version."""
+
+    article_version_id: int
+    statement_version_id: int | None
+    quote: str
+    start: int
+    end: int
+    verdict: str
+    severity: str
+    details: dict
+    id: int | None = None

@@ -1,0 +1,158 @@
+"""SQLAlchemy tables of the store (portable between SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2048), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("issuer", Text),
+    Column("state", String(16), nullable=False, default="active"),
+    Column("group_id", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("removed_at", UTCDateTime),
+)
+
+aliases = Table(
+    "aliases", metadata,
+    Column("url", String(2048), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+)
+
+bodies = Table(
+    "bodies", metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("content_type", String(128)),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+captures = Table(
+    "captures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), index=True),
+    Column("url", String(2048), nullable=False),
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("status", Integer),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),
+    Column("error", Text),
+    Column("outcome", String(16), nullable=False),  # new | unchanged | not_modified | error | removed
+    Index("ix_captures_url_time", "url", "fetched_at"),
+)
+
+versions = Table(
+    "versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("text_hash", String(64), nullable=False),
+    Column("canonical_text", Text, nullable=False),
+    Column("paragraphs", JSON, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("normalizer_version", Integer, nullable=False),
+    Column("published", UTCDateTime),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("capture_id", Integer, ForeignKey("captures.id")),
+    Column("revert_of", Integer),
+    UniqueConstraint("document_id", "seq", name="uq_versions_doc_seq"),
+    Index("ix_versions_doc_first_seen", "document_id", "first_seen"),
+)
+
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("old_version_id", Integer, ForeignKey("versions.id"), nullable=False),
+    Column("new_version_id", Integer, ForeignKey("versions.id"), nullable=False, unique=True),
+    Column("significance", String(16), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("diff", JSON, nullable=False),
+    Column("revert", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+quote_checks = Table(
+    "quote_checks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_version_id", Integer, ForeignKey("versions.id"), nullable=False, index=True),
+    Column("statement_version_id", Integer, ForeignKey("versions.id"), index=True),
+    Column("quote", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("severity", String(8), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dedupe_key", String(512), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("channel", String(128), nullable=False),
+    Column("significance", String(16), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id"), index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("claimed_until", UTCDateTime),
+    Column("sent_at", UTCDateTime),
+    Column("remote_id", String(128)),
+)
+
+threads = Table(
+    "threads", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("channel", String(128), primary_key=True),
+    Column("remote_id", String(128), nullable=False),
+)

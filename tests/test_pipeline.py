@@ -1,0 +1,141 @@
+"""The pipeline end to end as plain calls: real loopback HTTP, a real SQLite file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from alerts.console import ConsoleSink
+from alerts.deliver import deliver
+from flows.demo_server import ARTICLES, FEED, STATEMENT, DemoSite
+from flows.pipeline import Pipeline, Runtime
+from sources.config import parse_config
+from sources.fetch import Fetcher
+from store import Store
+from tests.httpfixture import LocalServer, Response
+
+PAGE = """<html><head><title>{title}</title></head><body><nav>Home | About</nav>
+<article><h1>{title}</h1>{body}</article><footer>Footer text of the site</footer></body></html>"""
+
+
+def page(title: str, *paras: str) -> str:
+    return PAGE.format(title=title, body="".join(f"<p>{p}</p>" for p in paras))
+
+
+@pytest.fixture
+def runtime(tmp_path: Path):
+    out = io.StringIO()
+    rt = Runtime(Store(f"sqlite:///{tmp_path / 'store.sqlite'}"), Fetcher(allow_private=True, backoff=0.01),
+                 {"console": ConsoleSink(out)})
+    rt.console_output = out  # type: ignore[attr-defined]
+    yield rt
+    rt.close()
+
+
+PARAS = (
+    "The Secretary announced $80 million in new humanitarian assistance for the region today.",
+    "The assistance will provide food, shelter and medical care to displaced families.",
+    "The United States will not reduce its support while the crisis continues.",
+)
+
+
+def test_new_unchanged_and_edited_statement(server: LocalServer, runtime: Runtime) -> None:
+    url = server.url("/statement")
+    server.routes["/statement"] = Response(page("Assistance for the region", *PARAS))
+    pipe = Pipeline(runtime)
+
+    first = pipe.check_url(url)
+    assert first.status == "new" and first.version == 1
+    again = pipe.check_url(url)
+    assert again.status == "unchanged"
+    assert len(runtime.store.versions(url)) == 1
+
+    edited = (PARAS[0].replace("$80", "$58"), PARAS[1])
+    server.routes["/statement"] = Response(page("Assistance for the region", *edited))
+    third = pipe.check_url(url)
+    assert third.status == "changed" and third.version == 2
+    assert third.significance == "substantive"
+    assert "80 -> 58" in (third.summary or "")
+    assert "sentence removed" in (third.summary or "") or "negation removed" in (third.summary or "")
+
+    alerts = runtime.store.alerts()
+    assert [a.kind for a in alerts] == ["edit"]
+    report = deliver(runtime.store, runtime.sinks)
+    assert report.sent == 1
+    printed = runtime.console_output.getvalue()  # type: ignore[attr-defined]
+    assert "EDITED" in printed and "80" in printed and "58" in printed
+    # Delivering again sends nothing: the alert is marked sent.
+    assert deliver(runtime.store, runtime.sinks).sent == 0
+
+
+def test_cosmetic_change_is_stored_but_not_alerted(server: LocalServer, runtime: Runtime) -> None:
+    url = server.url("/s")
+    server.routes["/s"] = Response(page("T", *PARAS))
+    pipe = Pipeline(runtime)
+    pipe.check_url(url)
+    server.routes["/s"] = Response(page("T", PARAS[0].replace("today.", "Today."), *PARAS[1:]))
+    outcome = pipe.check_url(url)
+    assert outcome.status == "changed"
+    assert outcome.significance == "cosmetic"
+    assert runtime.store.alerts() == []
+
+
+def test_errors_create_no_version_and_removal_is_a_state(server: LocalServer, runtime: Runtime) -> None:
+    url = server.url("/gone")
+    server.routes["/gone"] = Response(page("Gone soon", *PARAS))
+    pipe = Pipeline(runtime)
+    assert pipe.check_url(url).status == "new"
+    server.routes["/gone"] = Response("oops", 500, {"Content-Type": "text/plain"})
+    failing = pipe.check_url(url)
+    assert failing.status == "error" and "500" in (failing.error or "")
+    del server.routes["/gone"]
+    removed = pipe.check_url(url)
+    assert removed.status == "removed"
+    assert runtime.store.document(url).state == "removed"
+    assert len(runtime.store.versions(url)) == 1
+    assert [a.kind for a in runtime.store.alerts()] == ["removed"]
+
+
+def test_one_failing_source_does_not_stop_the_others(server: LocalServer, runtime: Runtime) -> None:
+    server.routes["/ok"] = Response(page("Fine", *PARAS))
+    config = parse_config({"source": [
+        {"name": "broken", "kind": "statement", "feed": server.url("/missing-feed.xml")},
+        {"name": "fine", "kind": "statement", "urls": [server.url("/ok")]},
+    ]})
+    pipe = Pipeline(runtime)
+    reports = [pipe.run_source(s) for s in config.sources]
+    assert reports[0].failed and "404" in (reports[0].error or "")
+    assert not reports[1].failed and reports[1].outcomes[0].status == "new"
+
+
+def test_demo_site_misquote_edit_and_stale_quote(runtime: Runtime) -> None:
+    site = DemoSite().start()
+    try:
+        config = parse_config({"source": [
+            {"name": "m", "kind": "statement", "feed": site.url(FEED)},
+            {"name": "p", "kind": "coverage", "urls": [site.url(p) for p in ARTICLES]},
+        ]})
+        pipe = Pipeline(runtime)
+        first = [pipe.run_source(s) for s in config.sources]
+        quotes = {q.quote: q for r in first for o in r.outcomes for q in o.quotes}
+        misquote = quotes["The partners will impose conditions on emergency relief."]
+        assert misquote.verdict == "misquote" and misquote.severity == "major"
+        assert any("not" in r for r in misquote.reasons)
+        exact = [q for q in quotes.values() if q.verdict in ("exact", "variant")]
+        assert len(exact) == 3
+
+        site.edit_statement()
+        second = [pipe.run_source(s) for s in config.sources]
+        statement = second[0].outcomes[0]
+        assert statement.status == "changed" and statement.significance == "substantive"
+        assert "80 -> 58" in (statement.summary or "")
+        verdicts = {q.quote[:20]: q.verdict for q in statement.quotes}
+        assert verdicts["The partners committ"] == "stale"
+        versions = runtime.store.versions(site.url(STATEMENT))
+        assert [v.seq for v in versions] == [1, 2]
+        kinds = sorted(a.kind for a in runtime.store.alerts())
+        assert kinds == ["edit", "misquote", "misquote"]  # the misquote and the stale quote
+    finally:
+        site.stop()

@@ -1,0 +1,92 @@
+"""Store semantics on a real SQLite file: versions, reverts, time travel, outbox."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
+from store import Store
+from store.records import ChangeRecord, NewAlert, Observation, Plan
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    yield s
+    s.close()
+
+
+def obs(url: str, *paras: str, kind: str = "statement") -> Observation:
+    canonical = canonical_text(paras)
+    return Observation(url=url, kind=kind, title="Title", paragraphs=paras,
+                       canonical_text=canonical, text_hash=text_hash(canonical),
+                       normalizer_version=NORMALIZER_VERSION, body=b"<p>x</p>",
+                       body_hash="h-" + text_hash(canonical)[:8])
+
+
+def test_unchanged_fetch_adds_no_version(store: Store) -> None:
+    a = store.record_observation(obs("http://x/1", "Alpha text here."))
+    b = store.record_observation(obs("http://x/1", "Alpha text here."))
+    assert a.created and not b.created
+    assert b.version.id == a.version.id
+    assert len(store.versions("http://x/1")) == 1
+    assert store.counts()["captures"] == 2
+
+
+def test_revert_is_recorded(store: Store) -> None:
+    store.record_observation(obs("http://x/r", "Version A."))
+    store.record_observation(obs("http://x/r", "Version B."))
+    c = store.record_observation(obs("http://x/r", "Version A."),
+                                 lambda prev, earlier: Plan(ChangeRecord("minor", "back", {})))
+    assert c.created and c.version.seq == 3 and c.version.revert_of == 1
+    assert c.change is not None and c.change.revert
+
+
+def test_text_at_time(store: Store) -> None:
+    store.record_observation(obs("http://x/t", "First wording."))
+    time.sleep(0.01)
+    middle = datetime.now(UTC)
+    time.sleep(0.01)
+    store.record_observation(obs("http://x/t", "Second wording."))
+    assert store.text_at("http://x/t", middle).canonical_text == "First wording."
+    assert store.text_at("http://x/t", datetime.now(UTC)).canonical_text == "Second wording."
+    assert store.text_at("http://x/t", datetime(2000, 1, 1, tzinfo=UTC)) is None
+
+
+def test_version_change_and_alerts_commit_together(store: Store) -> None:
+    store.record_observation(obs("http://x/a", "One."))
+
+    def exploding_plan(prev, earlier):
+        raise RuntimeError("crash while planning")
+
+    with pytest.raises(RuntimeError):
+        store.record_observation(obs("http://x/a", "Two."), exploding_plan)
+    assert len(store.versions("http://x/a")) == 1  # nothing partial
+    alert = NewAlert("edit", "console", "k1", {"title": "t"})
+    saved = store.record_observation(obs("http://x/a", "Two."),
+                                     lambda p, e: Plan(ChangeRecord("minor", "s", {}), (alert,)))
+    assert saved.created
+    assert [a.dedupe_key for a in store.alerts()] == ["k1"]
+    store.enqueue([alert])  # the same dedupe key again: no second alert
+    assert len(store.alerts()) == 1
+
+
+def test_outbox_claim_and_mark(store: Store) -> None:
+    store.enqueue([NewAlert("edit", "console", "a", {}), NewAlert("edit", "slack:#x", "b", {})])
+    claimed = store.claim_alerts("console")
+    assert [c.dedupe_key for c in claimed] == ["a"]
+    assert store.claim_alerts("console") == []  # claimed alerts are not handed out twice
+    store.mark_sent(claimed[0].id, "ts1")
+    assert store.alerts("sent")[0].remote_id == "ts1"
+
+
+def test_raw_body_stored_once_compressed(store: Store) -> None:
+    o = obs("http://x/b", "Body text.")
+    store.record_observation(o)
+    store.record_observation(obs("http://x/b2", "Body text."))
+    assert store.body(o.body_hash) == b"<p>x</p>"
+    assert store.counts()["bodies"] == 1
