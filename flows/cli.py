@@ -292,8 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _prefect_defaults() -> None:
+    # Offline machines: no telemetry; a loaded machine may need longer than Prefect's 20 s
+    # to start the temporary API server.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _prefect_defaults()
     try:
         return args.func(args)
     except (UsageError, ConfigError, StoreError, FetchError, ExtractionError, UnsafeURLError,

@@ -10,7 +10,7 @@ import pytest
 
 from tests.httpfixture import LocalServer
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED = Path(os.environ.get("ONRECORD_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
 
 # Tests serve pages on loopback, which hand-given URLs would otherwise refuse.
 os.environ.setdefault("ONRECORD_ALLOW_PRIVATE_URLS", "1")
