@@ -102,3 +102,43 @@ def test_quotes_on_the_seed_pair(shared_dir: Path) -> None:
     # Offsets point into the article's extracted text.
     for q in quotes:
         assert text[q["start"]:q["end"]] == q["text"]
+
+
+STATEMENT_PAGE = (
+    "<html><head><title>Readout</title></head><body><article><h1>Readout</h1>"
+    "<p>The Secretary met the Foreign Minister on Monday to discuss {n} joint projects.</p>"
+    "<p>Both sides agreed to continue close consultations on regional security issues.</p>"
+    "</article></body></html>")
+
+
+def test_check_then_run_then_history(server: LocalServer, tmp_path: Path) -> None:
+    env = {"ONRECORD_DATABASE_URL": f"sqlite:///{tmp_path}/s.sqlite",
+           "ONRECORD_ALLOW_PRIVATE_URLS": "1"}
+    server.routes["/readout"] = Response(STATEMENT_PAGE.format(n="12"))
+    url = server.url("/readout")
+    first = onrecord("check", url, "--plain", env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("new")
+
+    server.routes["/readout"] = Response(STATEMENT_PAGE.format(n="14"))
+    config = tmp_path / "sources.toml"
+    config.write_text(f'[[source]]\nname = "r"\nkind = "statement"\nurls = ["{url}"]\n')
+    second = onrecord("run", "--config", str(config), "--plain", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "changed" in second.stdout and "[EDITED]" in second.stdout
+    assert "number changed: 12 -> 14" in second.stdout
+
+    history = onrecord("history", url, "--format", "json", env=env)
+    data = json.loads(history.stdout)
+    assert [v["version"] for v in data["versions"]] == [1, 2]
+    assert data["versions"][1]["significance"] == "substantive"
+
+
+def test_private_address_refused_without_opt_in(server: LocalServer, tmp_path: Path) -> None:
+    server.routes["/x"] = Response(STATEMENT_PAGE.format(n="two"))
+    env = {k: v for k, v in os.environ.items() if k != "ONRECORD_ALLOW_PRIVATE_URLS"}
+    env.update({"PYTHONPATH": str(ROOT), "ONRECORD_DATABASE_URL": f"sqlite:///{tmp_path}/s.sqlite"})
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "check", server.url("/x"), "--plain"],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert result.returncode == 1
+    assert "private address" in result.stdout
