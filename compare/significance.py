@@ -68,10 +68,12 @@ _NUMBER_WORDS = (r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|
                  r"billion|trillion|percent|dozen|half|double|triple|twice|thrice|"
                  r"second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth")
 _NUMBER = re.compile(rf"\d+(?:,\d{{3}})*(?:\.\d+)?(?:(?:st|nd|rd|th)\b)?%?|\b(?:{_NUMBER_WORDS})\b", re.I)
-_DATE_WORD = re.compile(r"\b(January|February|March|April|May|June|July|August|September|"
-                        r"October|November|December|Monday|Tuesday|Wednesday|Thursday|"
-                        r"Friday|Saturday|Sunday|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
-                        r"Nov|Dec|today|tomorrow|yesterday|tonight)\b")
+_DATE_NAMES = ("January February March April May June July August September October November "
+               "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Jan Feb Mar "
+               "Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
+# Title case or capitals only: lower-case "may" is the modal verb, not the month.
+_DATE_WORD = re.compile(r"\b(" + "|".join([*_DATE_NAMES, *(d.upper() for d in _DATE_NAMES)])
+                        + r"|today|tomorrow|yesterday|tonight)\b")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][^.!?]{10,}[.!?]")
@@ -163,7 +165,8 @@ def _counterpart(a: str, b: str) -> bool:
     if a.lower() == b.lower():
         return True
     if a[:1].isupper() and b[:1].isupper():
-        return False  # two different names
+        # Two capitalised words: only an inflection ("Visas" -> "Visa") is the same name.
+        return stem(a.lower()) == stem(b.lower())
     return _same_stem(a.lower(), b.lower())
 
 
@@ -276,7 +279,7 @@ def classify(op: str, old: str, new: str, old_ctx: str = "", new_ctx: str = ""
         else:
             reasons.append(f"number removed: {', '.join(o)}")
     old_dates, new_dates = _DATE_WORD.findall(old_t), _DATE_WORD.findall(new_t)
-    if Counter(old_dates) != Counter(new_dates):
+    if Counter(d.lower() for d in old_dates) != Counter(d.lower() for d in new_dates):
         reasons.append(f"date changed: {' '.join(old_dates) or '-'} -> "
                        f"{' '.join(new_dates) or '-'}")
 
