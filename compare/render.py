@@ -278,3 +278,50 @@ def render_html(diff: Diff, old: str, new: str, *, title: str = "onrecord diff",
         f"<div class=\"col new\"><h2>{html.escape(new_label)}</h2>{_marked(new, right)}</div>"
         "</div></body></html>\n"
     )
+
+
+# --- command line ------------------------------------------------------------------------
+
+FORMATS = ("json", "terminal", "mrkdwn", "markdown", "html")
+
+
+def render(diff: Diff, old: str, new: str, fmt: str) -> str:
+    """Dispatch on a format name (the `--format` of `onrecord diff`)."""
+    if fmt == "json":
+        import json
+        return json.dumps(diff.to_json(), ensure_ascii=False, indent=2)
+    renderers = {"terminal": render_terminal, "mrkdwn": render_mrkdwn,
+                 "markdown": render_markdown, "html": render_html}
+    if fmt not in renderers:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    return renderers[fmt](diff, old, new)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m compare.render OLD NEW --format json`: the body of `onrecord diff`.
+
+    OLD and NEW are text files (paragraphs separated by blank lines); they are brought to
+    canonical form first, as the store does, so typography never shows up as a change.
+    """
+    import argparse
+    import sys
+
+    from compare.diff import diff_texts
+    from sources.normalize import canonical_text
+
+    ap = argparse.ArgumentParser(prog="onrecord diff")
+    ap.add_argument("old")
+    ap.add_argument("new")
+    ap.add_argument("--format", choices=FORMATS, default="terminal")
+    args = ap.parse_args(argv)
+    texts = []
+    for path in (args.old, args.new):
+        with open(path, encoding="utf-8") as f:
+            texts.append(canonical_text(re.split(r"\n\s*\n", f.read())))
+    diff = diff_texts(*texts)
+    sys.stdout.write(render(diff, texts[0], texts[1], args.format) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -189,3 +189,16 @@ def test_html_renders_in_headless_chromium(diff, tmp_path: Path) -> None:
     assert _count_colour(rows, bpp, (0xB7, 0xF0, 0xC0)) > 50
     if os.environ.get("ONRECORD_KEEP_SCREENSHOT"):
         Path(os.environ["ONRECORD_KEEP_SCREENSHOT"]).write_bytes(data)
+
+
+def test_command_line_json(tmp_path: Path, capsys) -> None:
+    import json
+
+    from compare.render import main
+    (tmp_path / "old.txt").write_text("We give \u201c$80 million\u201d today.\n\nSecond.\n")
+    (tmp_path / "new.txt").write_text('We give "$58 million" today.\n\n\nSecond.\n')
+    assert main([str(tmp_path / "old.txt"), str(tmp_path / "new.txt"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data == {"significance": "substantive", "changes": [
+        {"op": "replace", "old": "80", "new": "58", "significance": "substantive",
+         "reasons": ["number changed: 80 -> 58"]}]}
