@@ -40,34 +40,28 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _encoder() -> tuple[dict[str, str], list[str]]:
-    return {}, []
+def _encoder() -> tuple[dict[str, str], dict[str, str]]:
+    """A fresh (unit -> char, char -> unit) pair of tables."""
+    return {}, {}
 
 
-def _encode(units: Iterable[str], table: dict[str, str], vocab: list[str]) -> str:
+def _encode(units: Iterable[str], table: dict[str, str], vocab: dict[str, str]) -> str:
     """Map each distinct unit to one character so dmp diffs units, not letters."""
-    out = []
-    for unit in units:
-        ch = table.get(unit)
-        if ch is None:
-            code = len(vocab) + 0x100
+    units = list(units)
+    # New units in first-seen order, so the encoding is the same on every run.
+    for unit in dict.fromkeys(units):
+        if unit not in table:
+            code = len(table) + 0x100
             # Skip the surrogate range: those code points cannot stand alone in a str.
             if code >= 0xD800:
                 code += 0x800
             ch = table[unit] = chr(code)
-            vocab.append(unit)
-        out.append(ch)
-    return "".join(out)
+            vocab[ch] = unit
+    return "".join(map(table.__getitem__, units))
 
 
-def _decode(chars: str, vocab: list[str]) -> str:
-    out = []
-    for ch in chars:
-        code = ord(ch) - 0x100
-        if code >= 0xD800 - 0x100:
-            code -= 0x800
-        out.append(vocab[code])
-    return "".join(out)
+def _decode(chars: str, vocab: dict[str, str]) -> str:
+    return "".join(map(vocab.__getitem__, chars))
 
 
 def _dmp() -> diff_match_patch:
@@ -114,14 +108,70 @@ def _unit_text(text: str, bounds: list[int], k: int) -> str:
 
 def _aligned_regions(old: str, new: str, ob: list[int], nb: list[int]
                      ) -> list[tuple[int, int, int, int]]:
-    """Char ranges (old_start, old_end, new_start, new_end) of the unit runs that differ."""
-    table, vocab = _encoder()
-    a = _encode((_unit_text(old, ob, k) for k in range(len(ob) - 1)), table, vocab)
-    b = _encode((_unit_text(new, nb, k) for k in range(len(nb) - 1)), table, vocab)
+    """Char ranges (old_start, old_end, new_start, new_end) of the unit runs that differ.
+
+    Patience alignment first: units (paragraphs, sentences) that occur exactly once in
+    each version are anchors, and the longest chain of anchors in the same order is kept
+    (O(n log n), whatever the number of edits). Only the gaps between anchors go through
+    dmp, so a long statement with edits everywhere is not one big quadratic bisection.
+    """
+    a = [_unit_text(old, ob, k) for k in range(len(ob) - 1)]
+    b = [_unit_text(new, nb, k) for k in range(len(nb) - 1)]
     regions: list[tuple[int, int, int, int]] = []
-    i = j = 0
+    prev_i = prev_j = 0
+    for i, j in [*_anchors(a, b), (len(a), len(b))]:
+        if i > prev_i or j > prev_j:
+            regions.extend(_dmp_regions(a, b, ob, nb, prev_i, i, prev_j, j))
+        prev_i, prev_j = i + 1, j + 1
+    return regions
+
+
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """(i, j) pairs of units unique in both lists, longest increasing chain (patience)."""
+    count_a: dict[str, int] = {}
+    for u in a:
+        count_a[u] = count_a.get(u, 0) + 1
+    count_b: dict[str, int] = {}
+    where_b: dict[str, int] = {}
+    for j, u in enumerate(b):
+        count_b[u] = count_b.get(u, 0) + 1
+        where_b[u] = j
+    pairs = [(i, where_b[u]) for i, u in enumerate(a)
+             if count_a[u] == 1 and count_b.get(u) == 1]
+    # Longest increasing subsequence of j (pairs are already sorted by i).
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[tails[mid]][1] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    chain: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _dmp_regions(a: list[str], b: list[str], ob: list[int], nb: list[int],
+                 i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, int, int]]:
+    """Differing unit runs between two anchors (repeated units are aligned by dmp)."""
+    table, vocab = _encoder()
+    ea = _encode(a[i0:i1], table, vocab)
+    eb = _encode(b[j0:j1], table, vocab)
+    regions: list[tuple[int, int, int, int]] = []
+    i, j = i0, j0
     pending: list[int] | None = None
-    for op, chars in _dmp().diff_main(a, b, False):
+    for op, chars in _dmp().diff_main(ea, eb, False):
         n = len(chars)
         if op == 0:
             if pending:
