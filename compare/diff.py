@@ -1,137 +1,353 @@
-"""Word-level diff of two canonical texts with diff-match-patch, grouped into changes."""
+"""Word-level diff of two canonical texts, aligned to paragraphs and sentences.
+
+The texts are first aligned paragraph by paragraph (and, inside very long changed
+stretches, sentence by sentence); only the stretches that differ are diffed word by word
+with diff-match-patch (each distinct word encoded as one character, then semantic
+cleanup). This keeps the cost close to linear in the length of the statement and keeps
+every change inside the paragraph it belongs to. Deleted and inserted blocks with the
+same words are then paired into moves.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from diff_match_patch import diff_match_patch
 
-from compare.model import Change, Diff, max_level
-from compare.significance import classify
+from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff, max_level
+from compare.significance import classify, clip, content_words
+from sources.normalize import text_hash
 
-_TOKEN = re.compile(r"\w+(?:[-'’.,]\w+)*|\s+|[^\w\s]")
+# URLs and e-mail addresses are single tokens, so a changed link is one change and the
+# digits inside a URL are never mistaken for amounts.
+_URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_TOKEN = re.compile(rf"{_URL}|\w+(?:[-'’.,]\w+)*|\s+|[^\w\s]")
+_PARA_SEP = re.compile(r"\n\n+")
+# A sentence ends at . ! or ? (with closing quotes or brackets) followed by a space.
+_SENT_END = re.compile(r"""[.!?]["')\]]*[ ]+(?=["'(\[]?[A-Z0-9])""")
+# Above this many characters a changed stretch is split into sentences before the word
+# diff: dmp's bisection is quadratic in the number of differences inside one stretch.
+_SENTENCE_ALIGN_CHARS = 20_000
+MOVE_MIN_WORDS = 2
+MOVE_MIN_CHARS = 8
+CONTEXT_CHARS = 80
 
 
 def tokenize(text: str) -> list[str]:
-    """Words (with inner hyphens, apostrophes, decimal points), runs of space, punctuation."""
+    """Words (with inner hyphens, apostrophes, decimal points), URLs, spaces, punctuation."""
     return _TOKEN.findall(text)
 
 
-def _encode(tokens_a: list[str], tokens_b: list[str]) -> tuple[str, str, list[str]]:
-    """Map each distinct token to one character so dmp diffs words, not letters."""
-    table: dict[str, int] = {}
-    vocab: list[str] = []
-
-    def enc(tokens: list[str]) -> str:
-        out = []
-        for tok in tokens:
-            code = table.get(tok)
-            if code is None:
-                code = len(vocab)
-                # Skip the surrogate range: those code points cannot stand alone in a str.
-                table[tok] = code
-                vocab.append(tok)
-            out.append(chr(code + 0x100 if code + 0x100 < 0xD800 else code + 0x100 + 0x800))
-        return "".join(out)
-
-    return enc(tokens_a), enc(tokens_b), vocab
+def _encoder() -> tuple[dict[str, str], dict[str, str]]:
+    """A fresh (unit -> char, char -> unit) pair of tables."""
+    return {}, {}
 
 
-def _decode(chars: str, vocab: list[str]) -> str:
-    out = []
-    for ch in chars:
-        code = ord(ch) - 0x100
-        if code >= 0xD800 - 0x100:
-            code -= 0x800
-        out.append(vocab[code])
-    return "".join(out)
+def _encode(units: Iterable[str], table: dict[str, str], vocab: dict[str, str]) -> str:
+    """Map each distinct unit to one character so dmp diffs units, not letters."""
+    units = list(units)
+    # New units in first-seen order, so the encoding is the same on every run.
+    for unit in dict.fromkeys(units):
+        if unit not in table:
+            code = len(table) + 0x100
+            # Skip the surrogate range: those code points cannot stand alone in a str.
+            if code >= 0xD800:
+                code += 0x800
+            ch = table[unit] = chr(code)
+            vocab[ch] = unit
+    return "".join(map(table.__getitem__, units))
+
+
+def _decode(chars: str, vocab: dict[str, str]) -> str:
+    return "".join(map(vocab.__getitem__, chars))
+
+
+def _dmp() -> diff_match_patch:
+    dmp = diff_match_patch()
+    # No deadline: a timed-out diff would differ from run to run on a loaded machine.
+    dmp.Diff_Timeout = 0
+    return dmp
 
 
 def word_ops(old: str, new: str) -> list[tuple[int, str]]:
     """dmp-style (op, text) pairs at word granularity, semantically cleaned up."""
-    a, b, vocab = _encode(tokenize(old), tokenize(new))
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0
+    table, vocab = _encoder()
+    a = _encode(tokenize(old), table, vocab)
+    b = _encode(tokenize(new), table, vocab)
+    dmp = _dmp()
     diffs = dmp.diff_main(a, b, False)
     dmp.diff_cleanupSemantic(diffs)
     return [(op, _decode(chars, vocab)) for op, chars in diffs]
 
 
-def _norm_block(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", "", text).lower().split())
+def _paragraph_bounds(text: str, start: int, end: int) -> list[int]:
+    """Start offsets of the paragraphs in text[start:end], plus `end`."""
+    bounds = [start]
+    for m in _PARA_SEP.finditer(text, start, end):
+        bounds.append(m.end())
+    bounds.append(end)
+    return bounds
 
 
-def diff_texts(old: str, new: str) -> Diff:
-    """Changes between two canonical texts; whitespace-only differences are not changes."""
-    ops = word_ops(old, new)
-    raw: list[list] = []  # [old_text, new_text, old_start, old_end, new_start, new_end]
-    i = j = 0
-    pending: list | None = None
-    for op, text in ops:
+def _sentence_bounds(text: str, start: int, end: int) -> list[int]:
+    """Start offsets of the sentences (and paragraphs) in text[start:end], plus `end`."""
+    bounds = [start]
+    for m in re.finditer(r"\n\n+|" + _SENT_END.pattern, text[start:end]):
+        bounds.append(start + m.end())
+    bounds.append(end)
+    return bounds
+
+
+def _unit_text(text: str, bounds: list[int], k: int) -> str:
+    # Units are compared without their trailing separator, so the last paragraph (which
+    # has none) still matches its copy in the middle of the other version.
+    return text[bounds[k]:bounds[k + 1]].rstrip()
+
+
+def _aligned_regions(old: str, new: str, ob: list[int], nb: list[int]
+                     ) -> list[tuple[int, int, int, int]]:
+    """Char ranges (old_start, old_end, new_start, new_end) of the unit runs that differ.
+
+    Patience alignment first: units (paragraphs, sentences) that occur exactly once in
+    each version are anchors, and the longest chain of anchors in the same order is kept
+    (O(n log n), whatever the number of edits). Only the gaps between anchors go through
+    dmp, so a long statement with edits everywhere is not one big quadratic bisection.
+    """
+    a = [_unit_text(old, ob, k) for k in range(len(ob) - 1)]
+    b = [_unit_text(new, nb, k) for k in range(len(nb) - 1)]
+    regions: list[tuple[int, int, int, int]] = []
+    prev_i = prev_j = 0
+    for i, j in [*_anchors(a, b), (len(a), len(b))]:
+        if i > prev_i or j > prev_j:
+            regions.extend(_dmp_regions(a, b, ob, nb, prev_i, i, prev_j, j))
+        prev_i, prev_j = i + 1, j + 1
+    return regions
+
+
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """(i, j) pairs of units unique in both lists, longest increasing chain (patience)."""
+    count_a: dict[str, int] = {}
+    for u in a:
+        count_a[u] = count_a.get(u, 0) + 1
+    count_b: dict[str, int] = {}
+    where_b: dict[str, int] = {}
+    for j, u in enumerate(b):
+        count_b[u] = count_b.get(u, 0) + 1
+        where_b[u] = j
+    pairs = [(i, where_b[u]) for i, u in enumerate(a)
+             if count_a[u] == 1 and count_b.get(u) == 1]
+    # Longest increasing subsequence of j (pairs are already sorted by i).
+    tails: list[int] = []  # index into pairs of the smallest tail of each length
+    back: list[int] = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if pairs[tails[mid]][1] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        back[k] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    chain: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _dmp_regions(a: list[str], b: list[str], ob: list[int], nb: list[int],
+                 i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, int, int]]:
+    """Differing unit runs between two anchors (repeated units are aligned by dmp)."""
+    table, vocab = _encoder()
+    ea = _encode(a[i0:i1], table, vocab)
+    eb = _encode(b[j0:j1], table, vocab)
+    regions: list[tuple[int, int, int, int]] = []
+    i, j = i0, j0
+    pending: list[int] | None = None
+    for op, chars in _dmp().diff_main(ea, eb, False):
+        n = len(chars)
         if op == 0:
             if pending:
-                raw.append(pending)
+                regions.append((ob[pending[0]], ob[i], nb[pending[1]], nb[j]))
                 pending = None
+            i += n
+            j += n
+            continue
+        if pending is None:
+            pending = [i, j]
+        if op == -1:
+            i += n
+        else:
+            j += n
+    if pending:
+        regions.append((ob[pending[0]], ob[i], nb[pending[1]], nb[j]))
+    return regions
+
+
+def _raw_groups(old: str, new: str, os_: int, oe: int, ns: int, ne: int
+                ) -> list[tuple[str, str, int, int, int, int]]:
+    """Word-level edit groups inside one differing region, in absolute offsets."""
+    groups: list[tuple[str, str, int, int, int, int]] = []
+    if (oe - os_) + (ne - ns) > _SENTENCE_ALIGN_CHARS:
+        ob, nb = _sentence_bounds(old, os_, oe), _sentence_bounds(new, ns, ne)
+        # Only worth it when the sentences split the stretch into smaller pieces.
+        if len(ob) > 3 or len(nb) > 3:
+            for r in _aligned_regions(old, new, ob, nb):
+                if (r[1] - r[0]) + (r[3] - r[2]) < (oe - os_) + (ne - ns):
+                    groups.extend(_raw_groups(old, new, *r))
+                else:
+                    groups.extend(_word_groups(old, new, *r))
+            return groups
+    return _word_groups(old, new, os_, oe, ns, ne)
+
+
+def _word_groups(old: str, new: str, os_: int, oe: int, ns: int, ne: int
+                 ) -> list[tuple[str, str, int, int, int, int]]:
+    groups: list[tuple[str, str, int, int, int, int]] = []
+    i, j = os_, ns
+    pend: list | None = None  # [old_text, new_text, old_start, new_start]
+    for op, text in word_ops(old[os_:oe], new[ns:ne]):
+        if op == 0:
+            if pend:
+                groups.append((pend[0], pend[1], pend[2], i, pend[3], j))
+                pend = None
             i += len(text)
             j += len(text)
             continue
-        if pending is None:
-            pending = ["", "", i, i, j, j]
+        if pend is None:
+            pend = ["", "", i, j]
         if op == -1:
-            pending[0] += text
+            pend[0] += text
             i += len(text)
-            pending[3] = i
         else:
-            pending[1] += text
+            pend[1] += text
             j += len(text)
-            pending[5] = j
-    if pending:
-        raw.append(pending)
-
-    changes: list[Change] = []
-    for old_t, new_t, os_, oe, ns, ne in raw:
-        if not old_t.strip() and not new_t.strip():
-            continue  # whitespace only
-        # Trim whitespace at the edges so spans cover words.
-        lo = len(old_t) - len(old_t.lstrip())
-        ln = len(new_t) - len(new_t.lstrip())
-        ro = len(old_t) - len(old_t.rstrip())
-        rn = len(new_t) - len(new_t.rstrip())
-        old_c, new_c = old_t.strip(), new_t.strip()
-        op = "replace" if old_c and new_c else ("delete" if old_c else "insert")
-        changes.append(
-            _classified(op, old_c, new_c, os_ + lo, oe - ro, ns + ln, ne - rn, old, new)
-        )
-    changes = _detect_moves(changes)
-    return Diff(tuple(changes), max_level([c.significance for c in changes]))
+    if pend:
+        groups.append((pend[0], pend[1], pend[2], i, pend[3], j))
+    return groups
 
 
-def _classified(op: str, old_c: str, new_c: str, os_: int, oe: int, ns: int, ne: int,
-                old_text: str, new_text: str) -> Change:
-    level, reasons = classify(op, old_c, new_c, old_text[max(0, os_ - 80):oe + 80],
-                              new_text[max(0, ns - 80):ne + 80])
+def _ctx(text: str, start: int, end: int) -> str:
+    return text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS]
+
+
+def _whole_paragraph(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] is one or more complete paragraphs."""
+    before = text[:start].rstrip(" ")
+    after = text[end:].lstrip(" ")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+
+
+def _spacing_change(old_t: str, new_t: str, os_: int, oe: int, ns: int, ne: int) -> Change:
+    if "\n" in old_t and "\n" not in new_t:
+        reason = "paragraphs joined"
+    elif "\n" in new_t and "\n" not in old_t:
+        reason = "paragraph split"
+    elif not old_t:
+        reason = "space added"
+    elif not new_t:
+        reason = "space removed"
+    else:
+        reason = "spacing changed"
+    return Change("replace", old_t, new_t, COSMETIC, (reason,), os_, oe, ns, ne)
+
+
+def _change(old: str, new: str, old_t: str, new_t: str, os_: int, oe: int, ns: int, ne: int
+            ) -> Change | None:
+    """Trim one edit group to its words, then classify it."""
+    if not old_t.strip() and not new_t.strip():
+        if old_t == new_t:
+            return None
+        return _spacing_change(old_t, new_t, os_, oe, ns, ne)
+    lo, ro = len(old_t) - len(old_t.lstrip()), len(old_t) - len(old_t.rstrip())
+    ln, rn = len(new_t) - len(new_t.lstrip()), len(new_t) - len(new_t.rstrip())
+    os_, oe, ns, ne = os_ + lo, oe - ro, ns + ln, ne - rn
+    old_c, new_c = old[os_:oe], new[ns:ne]
+    op = "replace" if old_c and new_c else ("delete" if old_c else "insert")
+    level, reasons = classify(op, old_c, new_c, _ctx(old, os_, oe), _ctx(new, ns, ne))
+    if op != "replace":
+        # Structure is known here, not in classify(): a whole paragraph (or bullet,
+        # heading) appearing or disappearing is always worth an alert.
+        text, full, s, e = (new_c, new, ns, ne) if op == "insert" else (old_c, old, os_, oe)
+        if _whole_paragraph(full, s, e) and content_words(text):
+            verb = "added" if op == "insert" else "removed"
+            reason = f"paragraph {verb}: {clip(text)!r}"
+            reasons = [r for r in reasons if not r.startswith(("sentence ", "words "))]
+            reasons.insert(0, reason)
+            level = SUBSTANTIVE
     return Change(op, old_c, new_c, level, tuple(reasons), os_, oe, ns, ne)
+
+
+def _move_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text).lower().split())
 
 
 def _detect_moves(changes: list[Change]) -> list[Change]:
     """Pair a deleted block with an inserted block of the same words: one move."""
-    deletes = {
-        _norm_block(c.old): k
-        for k, c in enumerate(changes)
-        if c.op == "delete" and len(c.old.split()) >= 4
-    }
+    deletes: dict[str, list[int]] = {}
+    for k, c in enumerate(changes):
+        key = _move_key(c.old)
+        if c.op == "delete" and len(key.split()) >= MOVE_MIN_WORDS and len(key) >= MOVE_MIN_CHARS:
+            deletes.setdefault(key, []).append(k)
     if not deletes:
         return changes
     moved: dict[int, Change] = {}
     drop: set[int] = set()
     for k, c in enumerate(changes):
-        if c.op != "insert" or len(c.new.split()) < 4:
+        if c.op != "insert":
             continue
-        d = deletes.get(_norm_block(c.new))
-        if d is None or d in drop:
+        candidates = deletes.get(_move_key(c.new))
+        if not candidates:
             continue
-        old_c = changes[d]
-        moved[d] = Change("move", old_c.old, c.new, "minor", ("text moved",),
-                          old_c.old_start, old_c.old_end, c.new_start, c.new_end)
+        d = candidates.pop(0)
+        gone = changes[d]
+        moved[d] = Change("move", gone.old, c.new, MINOR, (f"moved: {clip(c.new)!r}",),
+                          gone.old_start, gone.old_end, c.new_start, c.new_end)
         drop.add(k)
     return [moved.get(k, c) for k, c in enumerate(changes) if k not in drop]
+
+
+def is_revert(new_hash: str, earlier_hashes: Iterable[str]) -> bool:
+    """True when the new canonical text's hash equals one of an earlier version's.
+
+    `earlier_hashes` are the versions before the one being compared against: returning
+    to the immediately previous text would not be a change at all.
+    """
+    return new_hash in set(earlier_hashes)
+
+
+def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
+    """Changes between two canonical texts (paragraphs separated by a blank line).
+
+    `earlier`: canonical texts or sha256 hashes (sources.normalize.text_hash) of versions
+    older than `old`; when `new` is one of them the diff is labelled a revert.
+    """
+    changes: list[Change] = []
+    if old != new:
+        ob = _paragraph_bounds(old, 0, len(old))
+        nb = _paragraph_bounds(new, 0, len(new))
+        for region in _aligned_regions(old, new, ob, nb):
+            for old_t, new_t, os_, oe, ns, ne in _raw_groups(old, new, *region):
+                change = _change(old, new, old_t, new_t, os_, oe, ns, ne)
+                if change is not None:
+                    changes.append(change)
+        changes = _detect_moves(changes)
+    revert = bool(changes) and _matches_earlier(new, earlier)
+    if revert:
+        changes = [replace(c, revert=True, reasons=(*c.reasons, "reverts to an earlier version"))
+                   for c in changes]
+    return Diff(tuple(changes), max_level([c.significance for c in changes]), revert)
+
+
+def _matches_earlier(new: str, earlier: Sequence[str]) -> bool:
+    if not earlier:
+        return False
+    digest = text_hash(new)
+    return is_revert(digest, earlier) or new in earlier

@@ -26,8 +26,12 @@ class Change:
     old_end: int
     new_start: int
     new_end: int
+    # True when the whole new version equals an earlier one (the edit was undone).
+    # Not part of the JSON contract; the store records reverts separately.
+    revert: bool = False
 
     def to_json(self) -> dict[str, object]:
+        """One entry of the public `changes` list: op, old, new, significance, reasons."""
         return {
             "op": self.op,
             "old": self.old,
@@ -43,6 +47,8 @@ class Diff:
 
     changes: tuple[Change, ...]
     significance: str
+    # True when the new text is identical to a version seen before the old one.
+    revert: bool = False
 
     @property
     def changed(self) -> bool:
@@ -61,7 +67,9 @@ class Diff:
         shown = "; ".join(reasons[:limit])
         more = f" (+{len(reasons) - limit} more)" if len(reasons) > limit else ""
         n = len(self.changes)
-        return f"{self.significance}: {n} change{'s' if n != 1 else ''}: {shown}{more}"
+        label = f"{self.significance} (revert)" if self.revert else self.significance
+        return f"{label}: {n} change{'s' if n != 1 else ''}: {shown}{more}"
 
     def to_json(self) -> dict[str, object]:
+        """The public contract: {"significance", "changes": [...]}, nothing else."""
         return {"significance": self.significance, "changes": [c.to_json() for c in self.changes]}
