@@ -73,7 +73,7 @@ _DATE_NAMES = ("January February March April May June July August September Octo
                "Apr Jun Jul Aug Sep Sept Oct Nov Dec").split()
 # Title case or capitals only: lower-case "may" is the modal verb, not the month.
 _DATE_WORD = re.compile(r"\b(" + "|".join([*_DATE_NAMES, *(d.upper() for d in _DATE_NAMES)])
-                        + r"|today|tomorrow|yesterday|tonight)\b")
+                        + r"|(?i:today|tomorrow|yesterday|tonight))\b")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][^.!?]{10,}[.!?]")
