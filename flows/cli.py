@@ -14,6 +14,7 @@ from typing import NoReturn
 from compare.diff import diff_texts
 from compare.quotecheck import SourceText, check_article
 from compare.quotes import extract_quotes
+from compare.render import render_html, render_markdown, render_terminal
 from sources.config import ConfigError
 from sources.document import COVERAGE, KINDS, STATEMENT, Document
 from sources.extract import ExtractionError, extract
@@ -83,17 +84,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     diff = diff_texts(old_text, new_text)
     if args.format == "json":
         print(json.dumps(diff.to_json(), ensure_ascii=False, indent=2))
-        return EXIT_OK
-    try:
-        from compare.render import render_terminal  # type: ignore[attr-defined]
-
+    elif args.format == "html":
+        print(render_html(diff, old_text, new_text, title=new.title or "onrecord diff"))
+    elif args.format == "markdown":
+        print(render_markdown(diff, old_text, new_text))
+    else:
         print(render_terminal(diff, old_text, new_text, color=sys.stdout.isatty()))
-    except ImportError:
-        print(diff.summary())
-        for c in diff.changes:
-            print(f"[{c.significance}] {c.op}: {c.old!r} -> {c.new!r}")
-            for r in c.reasons:
-                print(f"    {r}")
     return EXIT_OK
 
 
@@ -277,7 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="word-level diff of two versions (files or URLs)")
     p.add_argument("old")
     p.add_argument("new")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "html", "markdown"), default="text",
+                   help="html: a self-contained side-by-side page")
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("quotes", help="check an article's quotes against statements")

@@ -142,3 +142,14 @@ def test_private_address_refused_without_opt_in(server: LocalServer, tmp_path: P
                             capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert result.returncode == 1
     assert "private address" in result.stdout
+
+
+def test_diff_html_page_escapes_scraped_text(tmp_path: Path) -> None:
+    old = tmp_path / "old.txt"
+    new = tmp_path / "new.txt"
+    old.write_text("Title\n\nThe ministry pledged $80 million to the <b>region</b> this year.\n")
+    new.write_text("Title\n\nThe ministry pledged $58 million to the <b>region</b> this year.\n")
+    result = onrecord("diff", str(old), str(new), "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.lstrip().lower().startswith("<!doctype html>")
+    assert "&lt;b&gt;region&lt;/b&gt;" in result.stdout and "<b>region" not in result.stdout
