@@ -147,8 +147,8 @@ def test_private_address_refused_without_opt_in(server: LocalServer, tmp_path: P
 def test_diff_html_page_escapes_scraped_text(tmp_path: Path) -> None:
     old = tmp_path / "old.txt"
     new = tmp_path / "new.txt"
-    old.write_text("Title\n\nThe ministry pledged $80 million to the <b>region</b> this year.\n")
-    new.write_text("Title\n\nThe ministry pledged $58 million to the <b>region</b> this year.\n")
+    old.write_text("Title\n\nThe ministry pledged $80 million to the <b>region</b> this year for new water projects.\n")
+    new.write_text("Title\n\nThe ministry pledged $58 million to the <b>region</b> this year for new water projects.\n")
     result = onrecord("diff", str(old), str(new), "--format", "html")
     assert result.returncode == 0, result.stderr
     assert result.stdout.lstrip().lower().startswith("<!doctype html>")
