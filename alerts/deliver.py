@@ -92,8 +92,10 @@ def deliver(store: Store, sinks: Mapping[str, Sink], limit: int = 500, *,
                 # hammering the channel now.
                 rest = [item for later in batches[i + 1:] for item in later]
                 for item in rest:
+                    # Not attempted, so due again at once; a stop or the failed alert's own
+                    # backoff is what paces the channel.
                     store.mark_retry(item.id, "not attempted: channel unavailable this run",
-                                     now() + timedelta(seconds=backoff))
+                                     now())
                 run.retrying += len(rest)
                 break
     return run.report()

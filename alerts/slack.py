@@ -142,8 +142,9 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
     the rest: a huge diff becomes a summary, never a rejected message.
     """
     label = _label(alert)
-    # plain_text is never parsed for mentions or links, so the header needs no escaping.
-    header = clip(f"{label}: {alert.title or alert.url}", HEADER_LIMIT)
+    # plain_text is not parsed for mentions, but Slack does decode entities in it: escape it
+    # too, so no scraped "<!channel>" reaches Slack in any field.
+    header = esc(f"{label}: {alert.title or alert.url}", HEADER_LIMIT)
     blocks: list[dict] = [{"type": "header",
                            "text": {"type": "plain_text", "text": header, "emoji": False}}]
     ctx = [f"{_EMOJI.get(alert.significance, '')} *{esc(alert.significance, 20)}*"]
@@ -204,7 +205,7 @@ def build_digest(alerts: Sequence[Alert], report_base: str | None = None
     tally = ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: rank.get(kv[0], 3)))
     text = f"onrecord: {n} alert{'s' if n != 1 else ''} ({tally})"
     blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_LIMIT),
+        {"type": "header", "text": {"type": "plain_text", "text": esc(text, HEADER_LIMIT),
                                     "emoji": False}},
     ]
     used = len(text)

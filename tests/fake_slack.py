@@ -53,7 +53,8 @@ class FakeSlack:
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/"
         self.webhook_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hooks/T0/B0/secret"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     def start(self) -> FakeSlack:
         self._thread.start()
