@@ -36,7 +36,8 @@ LEASE = timedelta(minutes=5)
 # Slack's clock and ours may differ; look a little further back than our own record says.
 LOOKUP_SKEW = timedelta(minutes=5)
 MAX_DELAY = 900.0  # seconds between attempts across runs, at most
-MAX_WAIT = 30.0  # a Retry-After longer than this is left to a later run
+MAX_WAIT = 30.0
+CLAIM_BATCH = 50  # alerts claimed at a time: ~1 message a second fits well in a lease  # a Retry-After longer than this is left to a later run
 
 
 @dataclass(frozen=True)
@@ -78,27 +79,44 @@ def deliver(store: Store, sinks: Mapping[str, Sink], limit: int = 500, *,
     for channel, sink in sinks.items():
         if _channel_stopped(store, channel, sink, run):
             continue
-        items = store.claim_alerts(channel=channel, limit=limit, lease=lease)
-        if not items:
-            continue
         digest_min = sink.digest_min if isinstance(sink, DigestSink) else 0
-        if digest_min and len(items) >= max(2, digest_min):
-            batches = [items]
-        else:
-            batches = [[item] for item in items]
-        for i, batch in enumerate(batches):
-            if not _deliver_batch(store, channel, sink, batch, run, attempts_per_run, backoff):
-                # An outage, a rate limit or a stop: leave the rest for a later run without
-                # hammering the channel now.
-                rest = [item for later in batches[i + 1:] for item in later]
-                for item in rest:
-                    # Not attempted, so due again at once; a stop or the failed alert's own
-                    # backoff is what paces the channel.
-                    store.mark_retry(item.id, "not attempted: channel unavailable this run",
-                                     now())
-                run.retrying += len(rest)
+        # Claim in small batches: every claimed alert must be sent well within its lease,
+        # or an overlapping run could claim it again while this one still holds it.
+        chunk = limit if digest_min else min(limit, CLAIM_BATCH)
+        remaining = limit
+        while remaining > 0:
+            items = store.claim_alerts(channel=channel, limit=min(chunk, remaining), lease=lease)
+            if not items:
                 break
+            remaining -= len(items)
+            if digest_min and len(items) >= max(2, digest_min):
+                batches = [items]
+            else:
+                batches = [[item] for item in items]
+            if not _deliver_batches(store, channel, sink, batches, run, attempts_per_run,
+                                    backoff):
+                break
+            if digest_min:
+                break  # one digest per run
     return run.report()
+
+
+def _deliver_batches(store: Store, channel: str, sink: Sink,
+                     batches: Sequence[Sequence[OutboxAlert]], run: _Run, attempts: int,
+                     backoff: float) -> bool:
+    """Deliver batches in order; False when the channel stopped for this run."""
+    for i, batch in enumerate(batches):
+        if not _deliver_batch(store, channel, sink, batch, run, attempts, backoff):
+            # An outage, a rate limit or a stop: leave the rest for a later run without
+            # hammering the channel now.
+            rest = [item for later in batches[i + 1:] for item in later]
+            for item in rest:
+                # Not attempted, so due again at once; a stop or the failed alert's own
+                # backoff is what paces the channel.
+                store.mark_retry(item.id, "not attempted: channel unavailable this run", now())
+            run.retrying += len(rest)
+            return False
+    return True
 
 
 def _channel_stopped(store: Store, channel: str, sink: Sink, run: _Run) -> bool:

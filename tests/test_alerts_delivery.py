@@ -335,3 +335,12 @@ def test_settings_routes_build_one_sink_per_channel(fake: FakeSlack) -> None:
                for s in sinks.values())
     with pytest.raises(ValueError):
         Settings.from_env({"SLACK_ROUTES": "bogus=C1"})
+
+
+def test_many_alerts_in_one_run_are_claimed_in_batches_and_all_sent(
+        fake: FakeSlack, store: Store) -> None:
+    for i in range(120):
+        enqueue(store, f"k{i:03}", alert(summary=f"change {i}"))
+    report = deliver(store, {"slack": sink(fake)}, **FAST)
+    assert report.sent == 120 and set(statuses(store)) == {"sent"}
+    assert refs(fake) == [alert_ref(f"slack|k{i:03}") for i in range(120)]
