@@ -19,7 +19,7 @@ class ConsoleSink:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
 
-    def send(self, alert: Alert, thread: str | None = None) -> Delivery:
+    def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         out = self.stream
         label = {"edit": "EDITED", "misquote": "MISQUOTE", "removed": "REMOVED",
                  "new": "NEW"}.get(alert.kind, alert.kind.upper())

@@ -8,7 +8,11 @@ _FORMAT = re.compile(r"([*_~`])")
 
 
 def mrkdwn(text: str) -> str:
-    """Escape &, <, > (Slack's control characters) so text stays text."""
+    """Escape &, <, > (Slack's control characters) so text stays text.
+
+    `<!channel>`, `<@U123>` and `<https://x|label>` become visible text: no ping, no
+    disguised link. `&` goes first so the entities added here are not escaped again.
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -27,3 +31,17 @@ def clip(text: str, limit: int) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def esc(text: str, limit: int) -> str:
+    """`text` escaped for mrkdwn and clipped so the *escaped* form fits in `limit`.
+
+    Clipping before escaping keeps entities whole (never a dangling `&am`); escaping can
+    lengthen text up to five times, so shrink until it fits.
+    """
+    budget = limit
+    out = mrkdwn(clip(text, budget))
+    while len(out) > limit and budget > 0:
+        budget = max(0, budget - max(1, len(out) - limit))
+        out = mrkdwn(clip(text, budget))
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 EDIT, MISQUOTE, REMOVED, NEW_STATEMENT = "edit", "misquote", "removed", "new"
 
@@ -34,12 +34,23 @@ class Alert:
     statement_url: str | None = None
     revert: bool = False
 
+    @property
+    def subject_url(self) -> str:
+        """The statement this alert is about: a misquote's statement, else its own document.
+
+        Alerts are threaded by subject, so a misquote or a stale quote lands in the thread of
+        the statement it concerns, beside that statement's edits.
+        """
+        return self.statement_url or self.url
+
     def to_payload(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_payload(cls, data: dict) -> Alert:
-        data = dict(data)
+        # Keys unknown to this version (written by a newer one) are ignored, not fatal.
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
         data["lines"] = tuple(
             ChangeLine(**{**line, "reasons": tuple(line.get("reasons", ()))})
             for line in data.get("lines", ())

@@ -1,172 +1,438 @@
-"""Slack delivery with slack-sdk: Block Kit messages, threads per document, safe escaping."""
+"""Slack delivery with slack-sdk: Block Kit messages, threads per document, safe escaping.
+
+Block building is pure (`build_blocks`, `build_digest`); the sinks only post. Every piece
+of scraped text goes through `esc`, so a statement can never ping, link or break the layout,
+and Slack's limits are met by summarising, never by failing.
+"""
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from collections.abc import Sequence
+from datetime import datetime
+from urllib.error import URLError
+from urllib.parse import urlencode, urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
-from alerts.escape import clip, mrkdwn
-from alerts.message import Alert
-from alerts.sink import Delivery
+from alerts.escape import clip, esc, mrkdwn
+from alerts.message import MISQUOTE, Alert
+from alerts.routing import Route
+from alerts.sink import Delivery, Lookup, fingerprint
 
 log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
-PERMANENT_ERRORS = frozenset({
+EVENT_TYPE = "onrecord_alert"  # metadata event type carrying the alert refs
+
+# Errors that mean the channel's settings are wrong: retrying cannot help until they change.
+CHANNEL_ERRORS = frozenset({
     "invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
     "channel_not_found", "not_in_channel", "is_archived", "missing_scope", "no_permission",
-    "invalid_arguments", "restricted_action", "team_access_not_granted",
+    "restricted_action", "team_access_not_granted", "ekm_access_denied", "not_allowed_token_type",
 })
+# Errors about this one message: fail the alert, keep the channel going.
+MESSAGE_ERRORS = frozenset({
+    "invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long",
+    "no_text", "invalid_arguments", "invalid_metadata_format", "invalid_metadata_schema",
+    "metadata_too_large", "too_many_attachments",
+})
+
+# Slack's limits (https://api.slack.com/reference/block-kit): 50 blocks, a section's text
+# 3,000 characters, a field 2,000, a header 150, a button's label 75 and URL 3,000; message
+# text is cut past 40,000 and long block sets fail near 12-13k characters, hence the budget.
 SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+HEADER_LIMIT = 150
 MAX_BLOCKS = 50
-TEXT_BUDGET = 11000  # long block sets fail around 12-13k characters in practice
+FALLBACK_LIMIT = 3000
+TEXT_BUDGET = 11000
+
 _LABEL = {"edit": "Statement edited", "misquote": "Misquote", "removed": "Statement removed",
           "new": "New statement"}
 _EMOJI = {"substantive": ":red_circle:", "major": ":red_circle:", "minor": ":large_orange_circle:",
           "cosmetic": ":white_circle:", "none": ":white_circle:"}
+_WHY = {"substantive": "Substantive: the meaning changed (numbers, negations, commitments).",
+        "minor": "Minor: wording changed, the meaning likely not.",
+        "cosmetic": "Cosmetic: punctuation, case or spacing only."}
 
 
-def _safe_link(url: str) -> str | None:
-    """A URL fit for a button: http(s) only (scraped URLs are untrusted)."""
-    return url if urlsplit(url).scheme in ("http", "https") and len(url) <= 3000 else None
+# -- pure message building -----------------------------------------------------------------
+
+def _safe_link(url: str | None) -> str | None:
+    """A URL fit for a button: http(s) only, within Slack's length (scraped URLs are untrusted)."""
+    if not url or len(url) > 3000:
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def report_link(base: str | None, alert: Alert) -> str | None:
+    """The full diff page of `alert` under the configured report base, if there is one."""
+    if not base:
+        return None
+    params = {"url": alert.subject_url}
+    if alert.version is not None:
+        params["version"] = str(alert.version)
+    if alert.kind == MISQUOTE:
+        params["article"] = alert.url
+    sep = "&" if "?" in base else "?"
+    return _safe_link(f"{base}{sep}{urlencode(params)}")
+
+
+def _label(alert: Alert) -> str:
+    if alert.kind == MISQUOTE and alert.summary.startswith("stale"):
+        return "Quote made stale"
+    return _LABEL.get(alert.kind, alert.kind.capitalize())
+
+
+def fallback_text(alert: Alert) -> str:
+    """The plain `text` of the message: notifications and screen readers show it.
+
+    Slack parses it as mrkdwn too, so it is escaped like everything else.
+    """
+    return esc(f"{_label(alert)}: {alert.title or alert.url} ({alert.significance}) "
+               f"{alert.summary}", FALLBACK_LIMIT)
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}
+
+
+def _line_block(alert: Alert, line) -> dict:  # noqa: ANN001 - ChangeLine
+    """One change: the press wording beside the official wording, or the word diff."""
+    reasons = ("\n_" + esc("; ".join(line.reasons), 400) + "_") if line.reasons else ""
+    if alert.kind == MISQUOTE:
+        return {"type": "section", "fields": [
+            {"type": "mrkdwn", "text": "*Press wrote*\n“" + esc(line.new, 1400) + "”"},
+            {"type": "mrkdwn", "text": "*Official wording*\n“" + esc(line.old, 1400) + "”"
+             + reasons[:500]},
+        ]}
+    if line.op == "insert":
+        body = "*Added:* " + esc(line.new, 2400)
+    elif line.op == "delete":
+        body = "*Removed:* " + esc(line.old, 2400)
+    elif line.op == "move":
+        body = "*Moved:* " + esc(line.new, 2400)
+    else:
+        body = "*Was:* " + esc(line.old, 1200) + "\n*Now:* " + esc(line.new, 1200)
+    return _section(body + reasons)
+
+
+def _size(block: dict) -> int:
+    """Characters of text a block carries (what Slack's message size counts)."""
+    text = block.get("text")
+    n = len(text["text"]) if isinstance(text, dict) else 0
+    n += sum(len(f["text"]) for f in block.get("fields", ()))
+    n += sum(len(e.get("text", "")) for e in block.get("elements", ()) if isinstance(e, dict))
+    return n
 
 
 def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list[dict]]:
-    """The plain-text fallback and Block Kit blocks for `alert`, within Slack's limits."""
-    label = _LABEL.get(alert.kind, alert.kind)
-    title = clip(alert.title or alert.url, 140)
-    fallback = clip(f"{label}: {alert.title} ({alert.significance}) {alert.summary}", 3000)
-    blocks: list[dict] = [
-        {"type": "header", "text": {"type": "plain_text", "text": clip(f"{label}: {title}", 150),
-                                    "emoji": False}},
-    ]
-    ctx = [f"{_EMOJI.get(alert.significance, '')} *{mrkdwn(alert.significance)}*"]
+    """The plain-text fallback and Block Kit blocks for `alert`, within Slack's limits.
+
+    Header (what and which statement), context (significance, issuer, time), why it
+    matters, links, then one block per change until the budget is spent, then a count of
+    the rest: a huge diff becomes a summary, never a rejected message.
+    """
+    label = _label(alert)
+    # plain_text is not parsed for mentions, but Slack does decode entities in it: escape it
+    # too, so no scraped "<!channel>" reaches Slack in any field.
+    header = esc(f"{label}: {alert.title or alert.url}", HEADER_LIMIT)
+    blocks: list[dict] = [{"type": "header",
+                           "text": {"type": "plain_text", "text": header, "emoji": False}}]
+    ctx = [f"{_EMOJI.get(alert.significance, '')} *{esc(alert.significance, 20)}*"]
     if alert.issuer:
-        ctx.append(mrkdwn(clip(alert.issuer, 200)))
+        ctx.append(esc(alert.issuer, 200))
     if alert.when:
-        ctx.append(mrkdwn(alert.when))
+        ctx.append(esc(alert.when, 40))
+    if alert.version is not None:
+        ctx.append(f"version {int(alert.version)}")
     if alert.revert:
-        ctx.append("revert to an earlier version")
+        ctx.append("reverts to an earlier version")
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(ctx)}]})
-    summary = {"type": "section", "text": {"type": "mrkdwn",
-                                           "text": mrkdwn(clip(alert.summary, SECTION_LIMIT - 50))}}
-    link = _safe_link(alert.url)
-    if link:
-        summary["accessory"] = {"type": "button", "text": {"type": "plain_text", "text": "Open"},
-                                "url": link}
-    blocks.append(summary)
-    used = len(fallback) + len(alert.summary)
+
+    why = _WHY.get(alert.significance, "")
+    summary = esc(alert.summary, SECTION_LIMIT - len(why) - 10)
+    blocks.append(_section(f"*{summary}*" + (f"\n{why}" if why else "")))
+
+    buttons = []
+    subject = _safe_link(alert.url)
+    if subject:
+        buttons.append(("Open article" if alert.kind == MISQUOTE else "Open statement", subject))
+    statement = _safe_link(alert.statement_url)
+    if statement and alert.kind == MISQUOTE:
+        buttons.append(("Open statement", statement))
+    if report_url and _safe_link(report_url):
+        buttons.append(("Full diff", report_url))
+    if buttons:
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": text}, "url": url}
+            for text, url in buttons]})
+
+    used = sum(_size(b) for b in blocks)
     shown = 0
     for line in alert.lines:
-        if len(blocks) >= MAX_BLOCKS - 3 or used > TEXT_BUDGET:
+        block = _line_block(alert, line)
+        if len(blocks) >= MAX_BLOCKS - 1 or used + _size(block) > TEXT_BUDGET:
             break
-        if alert.kind == "misquote":
-            body = (f"*Press:* “{mrkdwn(clip(line.new, 1200))}”\n"
-                    f"*Official:* “{mrkdwn(clip(line.old, 1200))}”")
-        elif line.op == "insert":
-            body = f"*Added:* {mrkdwn(clip(line.new, 2400))}"
-        elif line.op == "delete":
-            body = f"*Removed:* {mrkdwn(clip(line.old, 2400))}"
-        elif line.op == "move":
-            body = f"*Moved:* {mrkdwn(clip(line.new, 2400))}"
-        else:
-            body = f"*Was:* {mrkdwn(clip(line.old, 1200))}\n*Now:* {mrkdwn(clip(line.new, 1200))}"
-        if line.reasons:
-            body += "\n_" + mrkdwn(clip("; ".join(line.reasons), 400)) + "_"
-        body = body[:SECTION_LIMIT]
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": body}})
-        used += len(body)
+        blocks.append(block)
+        used += _size(block)
         shown += 1
     if shown < len(alert.lines):
+        rest = len(alert.lines) - shown
+        more = "the full diff" if report_url else "`onrecord history` for every version"
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
-                       "text": f"… and {len(alert.lines) - shown} more changes"}]})
-    if report_url and _safe_link(report_url):
-        blocks.append({"type": "actions", "elements": [{"type": "button", "text": {
-            "type": "plain_text", "text": "Full diff"}, "url": report_url}]})
-    return fallback, blocks
+                       "text": f"… and {rest} more change{'s' if rest != 1 else ''}: see {more}"}]})
+    return fallback_text(alert), blocks
 
 
-def _classify_error(exc: Exception) -> Delivery:
-    if isinstance(exc, SlackApiError):
-        code = str(exc.response.get("error", "unknown_error")) if exc.response is not None else "unknown"
-        status = getattr(exc.response, "status_code", None)
-        retry_after = None
+def build_digest(alerts: Sequence[Alert], report_base: str | None = None
+                 ) -> tuple[str, list[dict]]:
+    """One message for many alerts: a line each, most significant first, then a count."""
+    rank = {"substantive": 0, "major": 0, "minor": 1, "cosmetic": 2}
+    ordered = sorted(alerts, key=lambda a: rank.get(a.significance, 3))
+    n = len(alerts)
+    counts = {}
+    for a in alerts:
+        counts[a.significance] = counts.get(a.significance, 0) + 1
+    tally = ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: rank.get(kv[0], 3)))
+    text = f"onrecord: {n} alert{'s' if n != 1 else ''} ({tally})"
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": esc(text, HEADER_LIMIT),
+                                    "emoji": False}},
+    ]
+    used = len(text)
+    shown = 0
+    for alert in ordered:
+        line = (f"{_EMOJI.get(alert.significance, '')} *{_label(alert)}* · "
+                f"{esc(alert.title or alert.url, 300)}\n{esc(alert.summary, 600)}")
+        link = _safe_link(report_link(report_base, alert)) or _safe_link(alert.url)
+        block = _section(line)
+        if link:
+            block["accessory"] = {"type": "button", "text": {"type": "plain_text", "text": "Open"},
+                                  "url": link}
+        if len(blocks) >= MAX_BLOCKS - 1 or used + _size(block) > TEXT_BUDGET:
+            break
+        blocks.append(block)
+        used += _size(block)
+        shown += 1
+    if shown < n:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
+                       "text": f"… and {n - shown} more: see `onrecord history`"}]})
+    return esc(text, FALLBACK_LIMIT), blocks
+
+
+def _metadata(refs: Sequence[str]) -> dict:
+    # A comma-joined string rather than a list: plain strings are what every Slack
+    # metadata schema accepts. The refs are hashes, never scraped text.
+    return {"event_type": EVENT_TYPE, "event_payload": {"refs": ",".join(refs)}}
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+def _retry_after(headers: object) -> float:
+    value = None
+    if hasattr(headers, "get"):
+        value = headers.get("Retry-After") or headers.get("retry-after")  # type: ignore[union-attr]
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(0.0, float(value)) if value is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def classify(exc: Exception) -> Delivery:
+    """A Delivery for an exception from slack-sdk. Never includes the exception's text: it
+    can echo a request (headers, a webhook URL)."""
+    if isinstance(exc, SlackApiError) and exc.response is not None:
+        resp = exc.response
+        status = getattr(resp, "status_code", None)
         if status == 429:
-            try:
-                retry_after = float(exc.response.headers.get("Retry-After", "1"))
-            except (TypeError, ValueError):
-                retry_after = 1.0
-        return Delivery(False, error=f"Slack API error: {code}", permanent=code in PERMANENT_ERRORS,
-                        retry_after=retry_after)
-    # Never include the exception text: it may echo request headers.
-    return Delivery(False, error=f"Slack unreachable ({type(exc).__name__})")
+            return Delivery(False, error="Slack rate limit (HTTP 429)",
+                            retry_after=_retry_after(resp.headers))
+        data = resp.data if isinstance(resp.data, dict) else {}
+        code = str(data.get("error") or f"HTTP {status}")
+        if status is not None and status >= 500:
+            # Slack may have posted before failing: look it up before sending again.
+            return Delivery(False, error=f"Slack server error (HTTP {status})", ambiguous=True)
+        if code in CHANNEL_ERRORS:
+            return Delivery(False, error=f"Slack API error: {code}", permanent=True)
+        if code in MESSAGE_ERRORS:
+            return Delivery(False, error=f"Slack API error: {code}", rejected=True)
+        # An answer with ok=false: Slack did not post. Retry later.
+        return Delivery(False, error=f"Slack API error: {code}")
+    if isinstance(exc, URLError) and isinstance(exc.reason, ConnectionRefusedError):
+        return Delivery(False, error="Slack unreachable (connection refused)")
+    # Timeouts, resets, broken responses: the request may have been processed.
+    return Delivery(False, error=f"Slack unreachable ({type(exc).__name__})", ambiguous=True)
 
+
+class _RefusedRetryHandler(RetryHandler):
+    """Retry only a refused connection: nothing was sent, so it cannot duplicate.
+
+    slack-sdk's own connection and 5xx handlers would also resend after a reset or a 500,
+    when Slack may already have posted; deliver() handles those with a look-up instead.
+    """
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        return (response is None and isinstance(error, URLError)
+                and isinstance(error.reason, ConnectionRefusedError))
+
+
+def _quiet_logger(name: str) -> logging.Logger:
+    """slack-sdk's debug log prints request URLs: a webhook URL is a secret."""
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.WARNING)
+    return logger
+
+
+# -- sinks ----------------------------------------------------------------------------------
 
 class SlackSink:
-    """Post alerts with a bot token; each document's alerts go in one thread."""
+    """Post alerts with a bot token; each document's alerts go in one thread.
 
-    def __init__(self, token: str, channel: str, *, base_url: str = SLACK_API_URL,
-                 report_base: str | None = None, timeout: int = 10, retries: int = 2) -> None:
+    `name` is the outbox channel (stable: "slack" or "slack:<route>"), `channel` the Slack
+    channel behind it, which settings may change; threads are kept per Slack channel.
+    """
+
+    def __init__(self, token: str, channel: str, *, name: str = "slack",
+                 base_url: str = SLACK_API_URL, report_base: str | None = None,
+                 timeout: float = 10, rate_limit_retries: int = 2,
+                 min_significance: str | None = None, route: Route | None = None,
+                 digest_min: int = 0) -> None:
         self.channel = channel
-        self.name = f"slack:{channel}"
+        self.name = name
         self.report_base = report_base
-        self.client = WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=retries),
-            RateLimitErrorRetryHandler(max_retry_count=retries),
-            ServerErrorRetryHandler(max_retry_count=retries),
-        ])
+        self.min_significance = min_significance
+        self.route = route if route is not None else Route("*", channel)
+        self.digest_min = digest_min
+        self.thread_scope = f"slack:{channel}"
+        # Identifies the settings a permanent error belongs to; the token only as a hash.
+        self.fingerprint = fingerprint("slack", base_url, channel, fingerprint(token))
+        self.client = WebClient(token=token, base_url=base_url, timeout=int(max(1, timeout)),
+                                retry_handlers=[
+                                    _RefusedRetryHandler(max_retry_count=2),
+                                    # A 429 was certainly not posted: waiting Retry-After
+                                    # and resending is safe.
+                                    RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+                                ])
+        self.client.timeout = timeout  # urllib takes fractions; the constructor's hint is int
 
     def __repr__(self) -> str:  # never show the token
-        return f"SlackSink(channel={self.channel!r})"
+        return f"SlackSink(name={self.name!r}, channel={self.channel!r})"
 
-    def send(self, alert: Alert, thread: str | None = None) -> Delivery:
-        text, blocks = build_blocks(alert, self.report_base)
+    def _post(self, text: str, blocks: list[dict], thread: str | None,
+              refs: Sequence[str]) -> Delivery:
         try:
             resp = self.client.chat_postMessage(
                 channel=self.channel, text=text, blocks=blocks, thread_ts=thread,
+                metadata=_metadata(refs) if refs else None,
                 unfurl_links=False, unfurl_media=False, link_names=False)
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            return _classify_error(exc)
+        except (SlackApiError, SlackClientError, OSError, ValueError) as exc:
+            return classify(exc)
         return Delivery(True, remote_id=resp.get("ts"))
+
+    def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
+        text, blocks = build_blocks(alert, report_link(self.report_base, alert))
+        return self._post(text, blocks, thread, [ref] if ref else [])
+
+    def send_digest(self, alerts: Sequence[Alert], refs: Sequence[str]) -> Delivery:
+        text, blocks = build_digest(alerts, self.report_base)
+        return self._post(text, blocks, None, refs)
+
+    def find_sent(self, refs: Sequence[str], since: datetime,
+                  thread: str | None = None, max_pages: int = 20) -> Lookup:
+        """Messages posted since `since` that carry any of `refs` in their metadata.
+
+        Top-level messages come from conversations.history, thread replies from
+        conversations.replies (history does not list replies). Needs the channel's
+        history scope; without it the caller sends anyway (at least once).
+        """
+        wanted = set(refs)
+        found: dict[str, str] = {}
+        oldest = f"{since.timestamp():.6f}"
+        calls = [("history", {})] + ([("replies", {"ts": thread})] if thread else [])
+        for method, extra in calls:
+            cursor = None
+            for _ in range(max_pages):
+                try:
+                    call = (self.client.conversations_history if method == "history"
+                            else self.client.conversations_replies)
+                    resp = call(channel=self.channel, oldest=oldest, limit=200, cursor=cursor,
+                                include_all_metadata=True, **extra)
+                except (SlackApiError, SlackClientError, OSError, ValueError) as exc:
+                    result = classify(exc)
+                    if method == "replies" and "thread_not_found" in (result.error or ""):
+                        break
+                    return Lookup(found, error=f"look-up failed: {result.error}",
+                                  unsupported=result.permanent)
+                for msg in resp.get("messages") or []:
+                    meta = msg.get("metadata") or {}
+                    if meta.get("event_type") != EVENT_TYPE:
+                        continue
+                    for ref in str((meta.get("event_payload") or {}).get("refs", "")).split(","):
+                        if ref in wanted and ref not in found:
+                            found[ref] = str(msg.get("ts"))
+                cursor = (resp.get("response_metadata") or {}).get("next_cursor")
+                if not cursor or wanted <= found.keys():
+                    break
+            if wanted <= found.keys():
+                break
+        return Lookup(found)
 
 
 class WebhookSink:
-    """Post alerts to an incoming webhook (one channel, no threads)."""
+    """Post alerts to an incoming webhook (one channel, no threads, no look-up).
+
+    A webhook returns no message id, so an ambiguous failure (a timeout) is retried and may,
+    rarely, post twice: use a bot token where exactly once matters.
+    """
 
     name = "slack-webhook"
 
-    def __init__(self, url: str, timeout: int = 10) -> None:
-        self.client = WebhookClient(url, timeout=timeout, retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ])
+    def __init__(self, url: str, timeout: float = 10, min_significance: str | None = None,
+                 report_base: str | None = None) -> None:
+        self.fingerprint = fingerprint("webhook", url)
+        self.min_significance = min_significance
+        self.report_base = report_base
+        self.client = WebhookClient(url, timeout=int(max(1, timeout)),
+                                    logger=_quiet_logger("onrecord.slack_webhook"),
+                                    retry_handlers=[
+                                        _RefusedRetryHandler(max_retry_count=2),
+                                        RateLimitErrorRetryHandler(max_retry_count=2),
+                                    ])
+        self.client.timeout = timeout
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # the URL is a secret
         return "WebhookSink()"
 
-    def send(self, alert: Alert, thread: str | None = None) -> Delivery:
-        text, blocks = build_blocks(alert)
+    def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
+        text, blocks = build_blocks(alert, report_link(self.report_base, alert))
         try:
             resp = self.client.send(text=text, blocks=blocks, unfurl_links=False,
                                     unfurl_media=False)
-        except (SlackClientError, OSError) as exc:
-            return Delivery(False, error=f"Slack webhook unreachable ({type(exc).__name__})")
+        except (SlackClientError, OSError, ValueError) as exc:
+            if isinstance(exc, URLError) and isinstance(exc.reason, ConnectionRefusedError):
+                return Delivery(False, error="Slack webhook unreachable (connection refused)")
+            return Delivery(False, error=f"Slack webhook unreachable ({type(exc).__name__})",
+                            ambiguous=True)
         if resp.status_code == 200:
             return Delivery(True)
-        permanent = resp.status_code in (400, 403, 404, 410)
-        retry_after = None
+        code = clip(str(resp.body or ""), 60)  # e.g. invalid_token, no_service
+        error = f"Slack webhook HTTP {resp.status_code}: {mrkdwn(code)}"
         if resp.status_code == 429:
-            retry_after = float(resp.headers.get("Retry-After", ["1"])[0] if isinstance(
-                resp.headers.get("Retry-After"), list) else resp.headers.get("Retry-After", 1))
-        return Delivery(False, error=f"Slack webhook HTTP {resp.status_code}: {clip(resp.body, 100)}",
-                        permanent=permanent, retry_after=retry_after)
+            return Delivery(False, error=error, retry_after=_retry_after(resp.headers))
+        if resp.status_code in (403, 404, 410):
+            return Delivery(False, error=error, permanent=True)
+        if resp.status_code == 400:
+            return Delivery(False, error=error, rejected=True)
+        return Delivery(False, error=error, ambiguous=resp.status_code >= 500)

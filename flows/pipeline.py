@@ -12,6 +12,7 @@ from datetime import datetime
 
 from alerts.console import ConsoleSink
 from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
+from alerts.routing import Route, channels_for, parse_routes
 from alerts.sink import Sink
 from alerts.slack import SlackSink, WebhookSink
 from compare.diff import diff_texts
@@ -104,16 +105,27 @@ class Runtime:
 
 
 def build_sinks(settings: Settings, *, console: bool = True) -> dict[str, Sink]:
-    """Outbox channel name -> sink, from the settings."""
+    """Outbox channel name -> sink, from the settings.
+
+    Slack sinks come in route order with the catch-all (SLACK_CHANNEL, outbox channel
+    "slack") last: alerts.routing.channels_for gives each alert the first that matches.
+    """
     sinks: dict[str, Sink] = {}
     if console:
         sinks["console"] = ConsoleSink()
-    if settings.slack_token and settings.slack_channel:
-        sink = SlackSink(settings.slack_token, settings.slack_channel,
-                         base_url=settings.slack_api_url, report_base=settings.report_base)
-        sinks[sink.name] = sink
+    token = settings.slack_bot_token() if settings.slack_channel else None
+    if token and settings.slack_channel:
+        routes = (*parse_routes(settings.slack_routes), Route("*", settings.slack_channel))
+        for route in routes:
+            sink = SlackSink(token, route.channel, name=route.name, route=route,
+                             base_url=settings.slack_api_url, report_base=settings.report_base,
+                             min_significance=route.min_level or settings.slack_min_significance,
+                             digest_min=settings.slack_digest)
+            sinks.setdefault(sink.name, sink)
     elif settings.slack_webhook_url:
-        sinks["slack-webhook"] = WebhookSink(settings.slack_webhook_url)
+        sinks["slack-webhook"] = WebhookSink(settings.slack_webhook_url,
+                                             min_significance=settings.slack_min_significance,
+                                             report_base=settings.report_base)
     return sinks
 
 
@@ -156,10 +168,10 @@ class Pipeline:
         return self.rt.store
 
     def _alerts_for(self, alert: Alert, key: str) -> tuple[NewAlert, ...]:
-        if not _reaches(alert.significance, self.rt.min_significance):
-            return ()
+        # Routing and each channel's minimum significance (below it: stored, not posted).
         return tuple(NewAlert(alert.kind, channel, f"{channel}|{key}", alert.to_payload(),
-                              alert.significance) for channel in self.rt.sinks)
+                              alert.significance)
+                     for channel in channels_for(alert, self.rt.sinks, self.rt.min_significance))
 
     # -- discovery ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from compare.model import LEVELS, MINOR
@@ -21,6 +22,11 @@ class Settings:
     contact: str = "onrecord@example.org"
     allow_private: bool = False
     min_significance: str = MINOR
+    # Alert routing and noise (see alerts/routing.py); a Prefect Secret block for the token.
+    slack_token_block: str | None = None
+    slack_routes: str = ""
+    slack_min_significance: str | None = None
+    slack_digest: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -31,6 +37,20 @@ class Settings:
         level = env.get("ONRECORD_MIN_SIGNIFICANCE", MINOR)
         if level not in LEVELS:
             raise ValueError(f"ONRECORD_MIN_SIGNIFICANCE must be one of {', '.join(LEVELS)}")
+        slack_level = env.get("SLACK_MIN_SIGNIFICANCE") or None
+        if slack_level is not None and slack_level not in LEVELS:
+            raise ValueError(f"SLACK_MIN_SIGNIFICANCE must be one of {', '.join(LEVELS)}")
+        routes = env.get("SLACK_ROUTES") or ""
+        from alerts.routing import parse_routes
+
+        parse_routes(routes)  # a bad route is a usage error now, not a lost alert later
+        digest = (env.get("SLACK_DIGEST") or "0").strip().lower()
+        if digest in ("1", "on", "true", "yes"):
+            digest = "2"  # digest whenever a run has two or more alerts for a channel
+        if digest in ("off", "false", "no", ""):
+            digest = "0"
+        if not digest.isdigit():
+            raise ValueError("SLACK_DIGEST must be on, off or a number of alerts")
         return cls(
             database_url=env.get("ONRECORD_DATABASE_URL") or None,
             slack_token=env.get("SLACK_BOT_TOKEN") or None,
@@ -41,8 +61,37 @@ class Settings:
             contact=env.get("ONRECORD_CONTACT") or "onrecord@example.org",
             allow_private=env.get("ONRECORD_ALLOW_PRIVATE_URLS") == "1",
             min_significance=level,
+            slack_token_block=env.get("SLACK_BOT_TOKEN_BLOCK") or None,
+            slack_routes=routes,
+            slack_min_significance=slack_level,
+            slack_digest=int(digest),
         )
 
     @property
     def slack_configured(self) -> bool:
-        return bool((self.slack_token and self.slack_channel) or self.slack_webhook_url)
+        token = self.slack_token or self.slack_token_block
+        return bool((token and self.slack_channel) or self.slack_webhook_url)
+
+    def slack_bot_token(self, load_secret: Callable[[str], str] | None = None) -> str | None:
+        """The bot token: SLACK_BOT_TOKEN, else the Prefect Secret block SLACK_BOT_TOKEN_BLOCK.
+
+        Errors name the block, never a value.
+        """
+        if self.slack_token:
+            return self.slack_token
+        if not self.slack_token_block:
+            return None
+        loader = load_secret or _load_prefect_secret
+        try:
+            value = loader(self.slack_token_block)
+        except Exception as exc:  # noqa: BLE001 - Prefect raises many types; report one line
+            raise ValueError(f"cannot load the Prefect Secret block {self.slack_token_block!r} "
+                             f"({type(exc).__name__})") from None
+        return str(value).strip() or None
+
+
+def _load_prefect_secret(name: str) -> str:
+    # Imported here: Prefect costs a second to import and most commands never need it.
+    from prefect.blocks.system import Secret
+
+    return Secret.load(name).get()

@@ -479,6 +479,52 @@ class Store:
             return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
                     for name, table in t.metadata.tables.items()}
 
+    # == alert delivery bookkeeping (added for alerts/deliver.py; self-contained) ==========
+    # Uses t.outbox_sends and t.channel_blocks only; nothing above depends on these methods.
+
+    def send_started(self, alert_id: int) -> datetime | None:
+        """When a send of this alert began that may have reached the sink, if one did."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.outbox_sends.c.started_at)
+                               .where(t.outbox_sends.c.outbox_id == alert_id)).first()
+        return row.started_at if row else None
+
+    def begin_send(self, alert_id: int, when: datetime) -> None:
+        """Record, before sending, that the alert may be delivered from `when` on."""
+        with self._tx() as conn:
+            conn.execute(t.outbox_sends.delete().where(t.outbox_sends.c.outbox_id == alert_id))
+            conn.execute(insert(t.outbox_sends).values(outbox_id=alert_id, started_at=when))
+
+    def clear_send(self, alert_id: int) -> None:
+        """The send's outcome is known (sent, or certainly not delivered)."""
+        with self._tx() as conn:
+            conn.execute(t.outbox_sends.delete().where(t.outbox_sends.c.outbox_id == alert_id))
+
+    def channel_block(self, channel: str) -> tuple[str, str, datetime] | None:
+        """(settings fingerprint, error, since) of a channel stopped by a permanent error."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.channel_blocks)
+                               .where(t.channel_blocks.c.channel == channel)).first()
+        return (row.fingerprint, row.error, row.since) if row else None
+
+    def block_channel(self, channel: str, fingerprint: str, error: str) -> None:
+        with self._tx() as conn:
+            conn.execute(t.channel_blocks.delete().where(t.channel_blocks.c.channel == channel))
+            conn.execute(insert(t.channel_blocks).values(
+                channel=channel, fingerprint=fingerprint, error=error, since=now()))
+
+    def unblock_channel(self, channel: str) -> None:
+        with self._tx() as conn:
+            conn.execute(t.channel_blocks.delete().where(t.channel_blocks.c.channel == channel))
+
+    def pending_count(self, channel: str) -> int:
+        """Alerts of a channel not yet sent or failed."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(t.outbox).where(
+                t.outbox.c.channel == channel,
+                t.outbox.c.status.in_([PENDING, SENDING]))).scalar_one()
+    # == end of alert delivery bookkeeping ================================================
+
 
 def _max_seq(conn: Connection, document_id: int) -> int:
     return conn.execute(select(func.max(t.versions.c.seq))

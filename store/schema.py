@@ -156,3 +156,25 @@ threads = Table(
     Column("channel", String(128), primary_key=True),
     Column("remote_id", String(128), nullable=False),
 )
+
+# -- alert delivery bookkeeping (alerts/deliver.py) ------------------------------------------
+# Separate small tables rather than new outbox columns: create_all adds tables to an existing
+# database, it never alters one.
+
+# A send that began and was not known to fail: the message may be in Slack although the
+# outbox does not say "sent" (a killed run, a timeout). Its time bounds the look-up.
+outbox_sends = Table(
+    "outbox_sends", metadata,
+    Column("outbox_id", Integer, ForeignKey("outbox.id"), primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+)
+
+# A channel stopped by a permanent error (invalid_auth, channel_not_found) for the settings
+# whose fingerprint is stored (never the token itself); new settings lift the stop.
+channel_blocks = Table(
+    "channel_blocks", metadata,
+    Column("channel", String(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("since", UTCDateTime, nullable=False),
+)
