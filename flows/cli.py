@@ -230,6 +230,8 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
     for e in report.errors:
         print(f"  {e}")
+    for channel in report.blocked:
+        print(f"  {channel}: stopped by an earlier permanent error; fix its settings to resume")
     return EXIT_OK if not report.failed else EXIT_FAILED
 
 
