@@ -50,7 +50,7 @@ def run_onrecord(body: bytes, url: str) -> str:
         doc = extract(body, url, kind=COVERAGE)
     except ExtractionError:
         return ""
-    return "\n".join([doc.title, doc.text]) if doc.title else doc.text
+    return doc.text  # the main text; the title is a separate field
 
 
 EXTRACTORS = {"trafilatura": run_trafilatura, "onrecord": run_onrecord}

@@ -45,9 +45,26 @@ def decode_body(body: bytes, http_charset: str | None = None) -> str:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            best = from_bytes(body).best()
-            text = str(best) if best is not None else body.decode("utf-8", errors="replace")
+            text = _declared_with_errors(body, [c for c in candidates if c]) or _detect(body)
     return ftfy.fix_encoding(text)
+
+
+def _declared_with_errors(body: bytes, declared: list[str]) -> str | None:
+    """A declared charset that fits all but a few bytes (a page pasted together from two
+    sources) beats detection, which would guess a wrong codec for the whole page."""
+    for name in declared:
+        try:
+            text = body.decode(name, errors="replace")
+        except LookupError:
+            continue
+        if text.count("\ufffd") <= max(3, len(text) // 1000):
+            return text
+    return None
+
+
+def _detect(body: bytes) -> str:
+    best = from_bytes(body).best()
+    return str(best) if best is not None else body.decode("utf-8", errors="replace")
 
 
 def looks_binary(body: bytes) -> bool:

@@ -49,6 +49,7 @@ _BOILERPLATE_CLASS = re.compile(
 )
 _SOFT_404 = re.compile(r"\b(page|content) (was )?not found\b|\b404\b.*\bnot found\b", re.I)
 MIN_WORDS = 12
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _PAGE_TAG = re.compile(r"<(html|head|body)\b", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -216,7 +217,13 @@ def _extract_html(html: str, url: str, kind: str, selector: str | None) -> Docum
 
 
 def _words(paras: tuple[str, ...]) -> int:
-    return sum(len(p.split()) for p in paras)
+    """Words, counting Chinese, Japanese and Korean text (written without spaces) at
+    two characters a word, so a short CJK statement is not taken for an empty page."""
+    total = 0
+    for p in paras:
+        cjk = len(_CJK.findall(p))
+        total += len(_CJK.sub(" ", p).split()) + cjk // 2
+    return total
 
 
 def _generic_paragraphs(root: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
@@ -428,5 +435,5 @@ def _blocks(container: lxml.html.HtmlElement) -> list[str]:
 
 
 def _require_text(paragraphs: tuple[str, ...], url: str) -> None:
-    if len(" ".join(paragraphs).split()) < MIN_WORDS:
+    if _words(paragraphs) < MIN_WORDS:
         raise ExtractionError(f"{url}: no main text found (empty or too short)")

@@ -33,8 +33,11 @@ def fold_typography(text: str) -> str:
 
 
 def clean_paragraph(text: str) -> str:
-    """One paragraph for display: escapes and invisible characters gone, spacing tidied."""
-    text = text.translate(_INVISIBLE)
+    """One paragraph for display: escapes and invisible characters gone, spacing tidied.
+
+    NFC (canonically equivalent, so nothing visible changes) makes one spelling of
+    composed letters, as HTML sources mix precomposed and combining forms."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = _MD_ESCAPE.sub(r"\1", text)
     text = _WS.sub(" ", text.replace("\n", " "))
     return text.strip()
