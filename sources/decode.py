@@ -63,8 +63,20 @@ def _declared_with_errors(body: bytes, declared: list[str]) -> str | None:
 
 
 def _detect(body: bytes) -> str:
+    """Undeclared, not UTF-8: detection, but windows-1252 (the web's legacy default, per
+    WHATWG) unless detection finds a non-Latin script. Detectors mix up the Latin code
+    pages on short texts ("São" read as cp1250 "Săo"), and a wrong guess would show up as
+    a wording change."""
     best = from_bytes(body).best()
-    return str(best) if best is not None else body.decode("utf-8", errors="replace")
+    detected = str(best) if best is not None else None
+    if detected is not None:
+        letters = [c for c in detected if ord(c) > 127 and c.isalpha()]
+        if letters and sum(ord(c) > 0x24F for c in letters) > len(letters) / 2:
+            return detected
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        return detected if detected is not None else body.decode("utf-8", errors="replace")
 
 
 def looks_binary(body: bytes) -> bool:

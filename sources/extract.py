@@ -105,25 +105,37 @@ def _extract_pdf(body: bytes, url: str, kind: str) -> Document:
         title = (reader.metadata.title if reader.metadata else None) or ""
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise ExtractionError(f"{url}: unreadable PDF ({type(exc).__name__})") from None
-    lines = "\n".join(pages)
-    # PDF text breaks lines inside paragraphs; a blank line or a short line ends one.
-    paras, current = [], []
-    for line in lines.splitlines():
-        line = line.strip()
+    lines = [line.strip() for line in "\n".join(pages).splitlines()]
+    paras = _pdf_paragraphs(lines)
+    cleaned = clean_paragraphs(paras)
+    _require_text(cleaned, url)
+    return Document(url=url, title=title.strip(), paragraphs=cleaned, kind=kind, extractor="pdf")
+
+
+def _pdf_paragraphs(lines: list[str]) -> list[str]:
+    """Rejoin PDF lines into paragraphs. PDF text has a line break at every line end;
+    a paragraph ends at a blank line, at a sentence end on a line clearly shorter than
+    a full one, or after a short unpunctuated line followed by a capital (a heading)."""
+    full = max((len(line) for line in lines), default=0)
+    paras: list[str] = []
+    current: list[str] = []
+    for i, line in enumerate(lines):
         if not line:
             if current:
                 paras.append(" ".join(current))
                 current = []
             continue
         current.append(line)
-        if line.endswith((".", "!", "?", ":")) and len(line) < 60:
+        nxt = next((n for n in lines[i + 1:] if n), "")
+        short = len(line) < 0.85 * full
+        ends_sentence = line.endswith((".", "!", "?", ":", '"', "\u201d"))
+        heading = not ends_sentence and len(line) < 0.7 * full and nxt[:1].isupper()
+        if (ends_sentence and short) or heading:
             paras.append(" ".join(current))
             current = []
     if current:
         paras.append(" ".join(current))
-    cleaned = clean_paragraphs(paras)
-    _require_text(cleaned, url)
-    return Document(url=url, title=title.strip(), paragraphs=cleaned, kind=kind, extractor="pdf")
+    return paras
 
 
 def _parse_html(html: str) -> lxml.html.HtmlElement:

@@ -74,7 +74,9 @@ class RobotsCache:
 
     `get(robots_url) -> (status, text)` does the fetching (the Fetcher's session, so the
     same safety checks apply). As RFC 9309 says: 4xx means no rules, 5xx or an
-    unreachable host means "disallow everything" for now.
+    unreachable host means "disallow everything" for now. When robots.txt could not be
+    fetched at all (status 0), the page request goes ahead uncached: it fails on its own
+    with the real reason (connection refused, DNS), which is the more useful error.
     """
 
     def __init__(
@@ -96,6 +98,9 @@ class RobotsCache:
             return hit[1]
         status, text = self._get(base + "/robots.txt")
         parser = urllib.robotparser.RobotFileParser()
+        if status == 0:
+            parser.allow_all = True
+            return parser
         if 200 <= status < 300:
             parser.parse(text.splitlines())
         elif 400 <= status < 500:
