@@ -21,11 +21,27 @@ def _known(name: str | None) -> str | None:
         return None
 
 
+# UTF-8 read as latin-1/cp1252 always shows a lead byte (Â..ô) followed by a continuation
+# byte (0x80-0xBF, or what cp1252 maps those to). Without such a pair there is nothing
+# for ftfy to repair, and its badness scan is the dearest step of decoding.
+_MOJIBAKE_PAIR = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+def repair(text: str) -> str:
+    """Undo double-encoded UTF-8 ("El NiÃ±o" -> "El Niño"); a no-op on clean text."""
+    if not _MOJIBAKE_PAIR.search(text):
+        return text
+    return ftfy.fix_encoding(text)
+
+
 def decode_body(body: bytes, http_charset: str | None = None) -> str:
     """Decode a page body to str, repairing double-encoded UTF-8 ("El NiÃ±o")."""
     if body.startswith(codecs.BOM_UTF8):
         text = body[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
-        return ftfy.fix_encoding(text)
+        return repair(text)
     head = body[:4096]
     candidates = [_known(http_charset)]
     for pattern in (_META_CHARSET, _XML_ENCODING):
@@ -46,7 +62,7 @@ def decode_body(body: bytes, http_charset: str | None = None) -> str:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             text = _declared_with_errors(body, [c for c in candidates if c]) or _detect(body)
-    return ftfy.fix_encoding(text)
+    return repair(text)
 
 
 def _declared_with_errors(body: bytes, declared: list[str]) -> str | None:

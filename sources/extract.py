@@ -198,6 +198,8 @@ def _extract_html(html: str, url: str, kind: str, selector: str | None) -> Docum
         extractor = "generic:fallback"
     if meta["title"] and paras and paras[0] == meta["title"]:
         paras = paras[1:]
+    if extractor.startswith("generic") and paras and _mostly_links(root, paras):
+        raise ExtractionError(f"{url}: only navigation links found (boilerplate-only page)")
     words = _words(paras)
     joined = " ".join(paras)
     if words < MIN_WORDS:
@@ -226,6 +228,16 @@ def _extract_html(html: str, url: str, kind: str, selector: str | None) -> Docum
         extractor=extractor,
         warnings=tuple(warnings),
     )
+
+
+def _mostly_links(root: lxml.html.HtmlElement, paras: tuple[str, ...]) -> bool:
+    """A short result made mostly of the page's link texts is navigation, not a statement."""
+    joined = " ".join(paras)
+    if _words(paras) >= 100:
+        return False
+    anchors = {" ".join(a.text_content().split()) for a in root.iter("a")}
+    covered = sum(len(t) for t in anchors if len(t) > 1 and t in joined)
+    return covered > 0.5 * len(joined.replace(" ", ""))
 
 
 def _words(paras: tuple[str, ...]) -> int:

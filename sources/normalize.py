@@ -23,7 +23,7 @@ _FOLD = {**_QUOTE_DOUBLE, **_QUOTE_SINGLE, **_DASHES, **_SPACES, **_INVISIBLE}
 # A backslash before punctuation is a Markdown escape leaked into published text ("\$1.5").
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$%&])")
 _WS = re.compile(r"[ \t\r\f\v]+")
-_SENTENCE_END = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
+_SENTENCE_END_CHARS = frozenset(""".!?:;"'”’)]""")
 _LOWER_START = re.compile(r"^[a-z(]")
 
 
@@ -50,7 +50,7 @@ def clean_paragraphs(raw: Iterable[str]) -> tuple[str, ...]:
         para = clean_paragraph(para)
         if not para:
             continue
-        if out and not _SENTENCE_END.search(out[-1]) and _LOWER_START.match(para):
+        if out and out[-1][-1] not in _SENTENCE_END_CHARS and _LOWER_START.match(para):
             out[-1] = f"{out[-1]} {para}"
         else:
             out.append(para)
