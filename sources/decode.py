@@ -95,10 +95,13 @@ def _detect(body: bytes) -> str:
         return detected if detected is not None else body.decode("utf-8", errors="replace")
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+
+
 def looks_binary(body: bytes) -> bool:
     """True for bodies that are clearly not text (NUL bytes or mostly control characters)."""
     sample = body[:2048]
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bool(sample) and control / len(sample) > 0.1

@@ -18,6 +18,8 @@ _QUOTE_SINGLE = dict.fromkeys(map(ord, "‘’‚‛′"), "'")
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# A regex strips invisibles far faster than str.translate with a dict on every paragraph.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _FOLD = {**_QUOTE_DOUBLE, **_QUOTE_SINGLE, **_DASHES, **_SPACES, **_INVISIBLE}
 
 # A backslash before punctuation is a Markdown escape leaked into published text ("\$1.5").
@@ -37,7 +39,7 @@ def clean_paragraph(text: str) -> str:
 
     NFC (canonically equivalent, so nothing visible changes) makes one spelling of
     composed letters, as HTML sources mix precomposed and combining forms."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
     text = _MD_ESCAPE.sub(r"\1", text)
     text = _WS.sub(" ", text.replace("\n", " "))
     return text.strip()
