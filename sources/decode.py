@@ -21,11 +21,27 @@ def _known(name: str | None) -> str | None:
         return None
 
 
+# UTF-8 read as latin-1/cp1252 always shows a lead byte (Â..ô) followed by a continuation
+# byte (0x80-0xBF, or what cp1252 maps those to). Without such a pair there is nothing
+# for ftfy to repair, and its badness scan is the dearest step of decoding.
+_MOJIBAKE_PAIR = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+def repair(text: str) -> str:
+    """Undo double-encoded UTF-8 ("El NiÃ±o" -> "El Niño"); a no-op on clean text."""
+    if not _MOJIBAKE_PAIR.search(text):
+        return text
+    return ftfy.fix_encoding(text)
+
+
 def decode_body(body: bytes, http_charset: str | None = None) -> str:
     """Decode a page body to str, repairing double-encoded UTF-8 ("El NiÃ±o")."""
     if body.startswith(codecs.BOM_UTF8):
         text = body[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
-        return ftfy.fix_encoding(text)
+        return repair(text)
     head = body[:4096]
     candidates = [_known(http_charset)]
     for pattern in (_META_CHARSET, _XML_ENCODING):
@@ -45,9 +61,41 @@ def decode_body(body: bytes, http_charset: str | None = None) -> str:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            best = from_bytes(body).best()
-            text = str(best) if best is not None else body.decode("utf-8", errors="replace")
-    return ftfy.fix_encoding(text)
+            text = _declared_with_errors(body, [c for c in candidates if c]) or _detect(body)
+    return repair(text)
+
+
+def _declared_with_errors(body: bytes, declared: list[str]) -> str | None:
+    """A declared charset that fits all but a few bytes (a page pasted together from two
+    sources) beats detection, which would guess a wrong codec for the whole page."""
+    for name in declared:
+        try:
+            text = body.decode(name, errors="replace")
+        except LookupError:
+            continue
+        if text.count("\ufffd") <= max(3, len(text) // 1000):
+            return text
+    return None
+
+
+def _detect(body: bytes) -> str:
+    """Undeclared, not UTF-8: detection, but windows-1252 (the web's legacy default, per
+    WHATWG) unless detection finds a non-Latin script. Detectors mix up the Latin code
+    pages on short texts ("São" read as cp1250 "Săo"), and a wrong guess would show up as
+    a wording change."""
+    best = from_bytes(body).best()
+    detected = str(best) if best is not None else None
+    if detected is not None:
+        letters = [c for c in detected if ord(c) > 127 and c.isalpha()]
+        if letters and sum(ord(c) > 0x24F for c in letters) > len(letters) / 2:
+            return detected
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        return detected if detected is not None else body.decode("utf-8", errors="replace")
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 
 
 def looks_binary(body: bytes) -> bool:
@@ -55,5 +103,5 @@ def looks_binary(body: bytes) -> bool:
     sample = body[:2048]
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bool(sample) and control / len(sample) > 0.1

@@ -18,12 +18,14 @@ _QUOTE_SINGLE = dict.fromkeys(map(ord, "‘’‚‛′"), "'")
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+# A regex strips invisibles far faster than str.translate with a dict on every paragraph.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _FOLD = {**_QUOTE_DOUBLE, **_QUOTE_SINGLE, **_DASHES, **_SPACES, **_INVISIBLE}
 
 # A backslash before punctuation is a Markdown escape leaked into published text ("\$1.5").
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$%&])")
 _WS = re.compile(r"[ \t\r\f\v]+")
-_SENTENCE_END = re.compile(r"""[.!?:;"'”’)\]]\s*$""")
+_SENTENCE_END_CHARS = frozenset(""".!?:;"'”’)]""")
 _LOWER_START = re.compile(r"^[a-z(]")
 
 
@@ -33,8 +35,11 @@ def fold_typography(text: str) -> str:
 
 
 def clean_paragraph(text: str) -> str:
-    """One paragraph for display: escapes and invisible characters gone, spacing tidied."""
-    text = text.translate(_INVISIBLE)
+    """One paragraph for display: escapes and invisible characters gone, spacing tidied.
+
+    NFC (canonically equivalent, so nothing visible changes) makes one spelling of
+    composed letters, as HTML sources mix precomposed and combining forms."""
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
     text = _MD_ESCAPE.sub(r"\1", text)
     text = _WS.sub(" ", text.replace("\n", " "))
     return text.strip()
@@ -47,7 +52,7 @@ def clean_paragraphs(raw: Iterable[str]) -> tuple[str, ...]:
         para = clean_paragraph(para)
         if not para:
             continue
-        if out and not _SENTENCE_END.search(out[-1]) and _LOWER_START.match(para):
+        if out and out[-1][-1] not in _SENTENCE_END_CHARS and _LOWER_START.match(para):
             out[-1] = f"{out[-1]} {para}"
         else:
             out.append(para)

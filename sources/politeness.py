@@ -1,0 +1,119 @@
+"""Politeness: a per-host minimum delay and concurrency limit, and robots.txt."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.robotparser
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+
+@dataclass(frozen=True)
+class HostPolicy:
+    """How hard one host may be hit: requests start at least `min_delay` seconds apart,
+    and at most `max_concurrent` are in flight at once."""
+
+    min_delay: float = 1.0
+    max_concurrent: int = 2
+
+
+class HostLimiter:
+    """Per-host slots; `with limiter.slot(host):` waits for a turn. Thread-safe.
+
+    The delay is between request *starts*, so a slow host is not also penalised by
+    the delay; concurrency bounds how many of its requests are open at once.
+    """
+
+    def __init__(
+        self,
+        default: HostPolicy | None = None,
+        per_host: dict[str, HostPolicy] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.default = default or HostPolicy()
+        self.per_host = {h.lower(): p for h, p in (per_host or {}).items()}
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        self._next_start: dict[str, float] = {}
+        self._sems: dict[str, threading.BoundedSemaphore] = {}
+
+    def policy(self, host: str) -> HostPolicy:
+        host = host.lower()
+        while host:
+            if host in self.per_host:
+                return self.per_host[host]
+            host = host.partition(".")[2]
+        return self.default
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        host = host.lower()
+        policy = self.policy(host)
+        with self._lock:
+            sem = self._sems.get(host)
+            if sem is None:
+                sem = self._sems[host] = threading.BoundedSemaphore(max(1, policy.max_concurrent))
+        with sem:
+            if policy.min_delay > 0:
+                # Reserve a start time under the lock, then sleep outside it.
+                with self._lock:
+                    now = self._clock()
+                    start = max(now, self._next_start.get(host, now))
+                    self._next_start[host] = start + policy.min_delay
+                if start > now:
+                    self._sleep(start - now)
+            yield
+
+
+class RobotsCache:
+    """robots.txt per scheme+host, fetched once and kept for `ttl` seconds.
+
+    `get(robots_url) -> (status, text)` does the fetching (the Fetcher's session, so the
+    same safety checks apply). As RFC 9309 says: 4xx means no rules, 5xx or an
+    unreachable host means "disallow everything" for now. When robots.txt could not be
+    fetched at all (status 0), the page request goes ahead uncached: it fails on its own
+    with the real reason (connection refused, DNS), which is the more useful error.
+    """
+
+    def __init__(
+        self,
+        get: Callable[[str], tuple[int, str]],
+        user_agent: str,
+        ttl: float = 24 * 3600,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._get, self._clock, self.ttl = get, clock, ttl
+        self.agent = user_agent.split("/")[0]
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, urllib.robotparser.RobotFileParser]] = {}
+
+    def _parser(self, base: str) -> urllib.robotparser.RobotFileParser:
+        with self._lock:
+            hit = self._cache.get(base)
+        if hit and self._clock() - hit[0] < self.ttl:
+            return hit[1]
+        status, text = self._get(base + "/robots.txt")
+        parser = urllib.robotparser.RobotFileParser()
+        if status == 0:
+            parser.allow_all = True
+            return parser
+        if 200 <= status < 300:
+            parser.parse(text.splitlines())
+        elif 400 <= status < 500:
+            parser.allow_all = True
+        else:
+            parser.disallow_all = True
+        with self._lock:
+            self._cache[base] = (self._clock(), parser)
+        return parser
+
+    def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.path == "/robots.txt":
+            return True
+        base = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        return self._parser(base).can_fetch(self.agent, url)
