@@ -27,6 +27,7 @@ from sources.document import COVERAGE, STATEMENT, Document
 from sources.extract import ExtractionError, extract
 from sources.fetch import Fetcher, FetchError, Validators
 from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
+from sources.politeness import HostLimiter, HostPolicy
 from sources.urls import UnsafeURLError
 from store import Store
 from store.records import (
@@ -95,13 +96,24 @@ class Runtime:
     @classmethod
     def from_settings(cls, settings: Settings, *, console: bool = True) -> Runtime:
         store = Store(settings.database_url)
-        fetcher = Fetcher(contact=settings.contact, allow_private=settings.allow_private)
+        fetcher = Fetcher(contact=settings.contact, allow_private=settings.allow_private,
+                          limiter=host_limiter(settings))
         return cls(store, fetcher, build_sinks(settings, console=console),
                    settings.min_significance)
 
     def close(self) -> None:
         self.fetcher.close()
         self.store.close()
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def host_limiter(settings: Settings) -> HostLimiter:
+    """Per-host politeness from the settings; your own loopback servers need none."""
+    fast = HostPolicy(min_delay=0.0, max_concurrent=16)
+    return HostLimiter(HostPolicy(settings.host_delay, max(1, settings.host_concurrency)),
+                       per_host=dict.fromkeys(LOOPBACK_HOSTS, fast))
 
 
 def build_sinks(settings: Settings, *, console: bool = True) -> dict[str, Sink]:
@@ -191,8 +203,7 @@ class Pipeline:
             else:
                 items = items_from_sitemap(result.body, result.final_url)
             if source.keywords:
-                items = [i for i in items if any(k in i.title.lower() for k in source.keywords)
-                         ] or items
+                items = [i for i in items if any(k in i.title.lower() for k in source.keywords)]
             urls.extend(i.url for i in items)
         return list(dict.fromkeys(urls))[: source.max_items]
 

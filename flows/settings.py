@@ -22,6 +22,8 @@ class Settings:
     contact: str = "onrecord@example.org"
     allow_private: bool = False
     min_significance: str = MINOR
+    host_delay: float = 1.0  # seconds between requests to one host
+    host_concurrency: int = 2
     # Alert routing and noise (see alerts/routing.py); a Prefect Secret block for the token.
     slack_token_block: str | None = None
     slack_routes: str = ""
@@ -61,6 +63,8 @@ class Settings:
             contact=env.get("ONRECORD_CONTACT") or "onrecord@example.org",
             allow_private=env.get("ONRECORD_ALLOW_PRIVATE_URLS") == "1",
             min_significance=level,
+            host_delay=_number(env, "ONRECORD_HOST_DELAY", 1.0),
+            host_concurrency=int(_number(env, "ONRECORD_HOST_CONCURRENCY", 2)),
             slack_token_block=env.get("SLACK_BOT_TOKEN_BLOCK") or None,
             slack_routes=routes,
             slack_min_significance=slack_level,
@@ -95,3 +99,16 @@ def _load_prefect_secret(name: str) -> str:
     from prefect.blocks.system import Secret
 
     return Secret.load(name).get()
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative")
+    return value

@@ -10,7 +10,8 @@ import pytest
 from alerts.console import ConsoleSink
 from alerts.deliver import deliver
 from flows.demo_server import ARTICLES, FEED, STATEMENT, DemoSite
-from flows.pipeline import Pipeline, Runtime
+from flows.pipeline import Pipeline, Runtime, host_limiter
+from flows.settings import Settings
 from sources.config import parse_config
 from sources.fetch import Fetcher
 from store import Store
@@ -27,7 +28,8 @@ def page(title: str, *paras: str) -> str:
 @pytest.fixture
 def runtime(tmp_path: Path):
     out = io.StringIO()
-    rt = Runtime(Store(f"sqlite:///{tmp_path / 'store.sqlite'}"), Fetcher(allow_private=True, backoff=0.01),
+    rt = Runtime(Store(f"sqlite:///{tmp_path / 'store.sqlite'}"), Fetcher(allow_private=True, backoff=0.01,
+                                                                  limiter=host_limiter(Settings())),
                  {"console": ConsoleSink(out)})
     rt.console_output = out  # type: ignore[attr-defined]
     yield rt
@@ -139,3 +141,21 @@ def test_demo_site_misquote_edit_and_stale_quote(runtime: Runtime) -> None:
         assert kinds == ["edit", "misquote", "misquote"]  # the misquote and the stale quote
     finally:
         site.stop()
+
+
+WIRE_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Ministers issue joint statement on water</title><link>{a}</link></item>
+<item><title>Football results of the weekend</title><link>{b}</link></item>
+</channel></rss>"""
+
+
+def test_coverage_keywords_filter_feed_items(server: LocalServer, runtime: Runtime) -> None:
+    server.routes["/feed.xml"] = Response(
+        WIRE_FEED.format(a=server.url("/a"), b=server.url("/b")), headers={"Content-Type": "application/rss+xml"})
+    server.routes["/a"] = Response(page("Ministers issue joint statement", *PARAS))
+    server.routes["/b"] = Response(page("Football", *PARAS))
+    config = parse_config({"source": [{"name": "wire", "kind": "coverage",
+                                       "feed": server.url("/feed.xml"), "keywords": ["statement"]}]})
+    report = Pipeline(runtime).run_source(config.sources[0])
+    assert [o.url for o in report.outcomes] == [server.url("/a")]
+    assert not any(r.path == "/b" for r in server.requests)
