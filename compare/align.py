@@ -84,15 +84,17 @@ class _Run:
     n: int
 
 
-def _runs(q: Sequence[str], src: Prepared) -> list[_Run]:
+def _runs(q: Sequence[str], src: Prepared, breaks: frozenset[int] = frozenset()) -> list[_Run]:
+    """Maximal runs of shared words; a run never crosses an ellipsis (index in `breaks`)."""
     s = src.tokens
     runs: list[_Run] = []
     for i, w in enumerate(q):
         for p in src.positions.get(w, ()):
-            if i and p and s[p - 1].key == q[i - 1]:
+            if i and p and i not in breaks and s[p - 1].key == q[i - 1]:
                 continue  # not the start of a maximal run
             n = 1
-            while i + n < len(q) and p + n < len(s) and s[p + n].key == q[i + n]:
+            while (i + n < len(q) and p + n < len(s) and s[p + n].key == q[i + n]
+                   and i + n not in breaks):
                 n += 1
             if n >= 2 or w not in STOPWORDS:
                 runs.append(_Run(i, p, n))
@@ -124,7 +126,7 @@ def align(q: Sequence[str], src: Prepared, ellipses: frozenset[int] = frozenset(
     the quote indices of bracketed (editorial) words. None when nothing is shared.
     """
     n = len(q)
-    runs = _runs(q, src)
+    runs = _runs(q, src, ellipses)
     if not runs:
         return None
     ell_prefix = [0] * (n + 1)
@@ -136,28 +138,37 @@ def align(q: Sequence[str], src: Prepared, ellipses: frozenset[int] = frozenset(
 
     best: list[float] = []
     back: list[int] = []
+    trim: list[int] = []
     for j, r in enumerate(runs):
         lead = r.q - (br_prefix[r.q] - br_prefix[0])  # bracketed leading words cost nothing
-        top, arg = r.n - lead, -1
+        top, arg, cut = r.n - lead, -1, 0
+        r_end_q = r.q + r.n
         for t in range(j):
             p = runs[t]
             pe_q, pe_s = p.q + p.n, p.s + p.n
-            if pe_q > r.q or pe_s > r.s:
+            if pe_q >= r_end_q or pe_s >= r.s + r.n or p.s >= r.s:
                 continue
-            qg, sg = r.q - pe_q, r.s - pe_s
-            ell = ell_prefix[r.q] - ell_prefix[pe_q] > 0 or r.q in ellipses
-            br = qg > 0 and br_prefix[r.q] - br_prefix[pe_q] == qg
-            val = best[t] + r.n - _gap_penalty(qg, sg, ell, br)
+            # Runs that overlap (a repeated word at the joint) chain after trimming the later one.
+            ov = max(0, pe_q - r.q, pe_s - r.s)
+            if ov >= r.n:
+                continue
+            rq, rs = r.q + ov, r.s + ov
+            qg, sg = rq - pe_q, rs - pe_s
+            ell = ell_prefix[rq] - ell_prefix[pe_q] > 0 or rq in ellipses
+            br = qg > 0 and br_prefix[rq] - br_prefix[pe_q] == qg
+            val = best[t] + (r.n - ov) - _gap_penalty(qg, sg, ell, br)
             if val > top:
-                top, arg = val, t
+                top, arg, cut = val, t, ov
         best.append(top)
         back.append(arg)
+        trim.append(cut)
     finals = [best[j] - (n - runs[j].q - runs[j].n) for j in range(len(runs))]
     end = max(range(len(runs)), key=lambda j: finals[j])
     chain: list[_Run] = []
     j = end
     while j >= 0:
-        chain.append(runs[j])
+        r = runs[j]
+        chain.append(_Run(r.q + trim[j], r.s + trim[j], r.n - trim[j]))
         j = back[j]
     chain.reverse()
     return _ops(q, src, chain, ellipses, brackets, finals[end])

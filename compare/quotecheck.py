@@ -172,7 +172,7 @@ def _word_diff(hit: _Hit, pq: ParsedQuote) -> tuple[tuple[str, str, str], ...]:
 
 
 def _strip_ends(s: str) -> str:
-    return " ".join(s.split()).strip(" .,;:!?\"'“”‘’«»„")
+    return " ".join(s.split()).strip(" .,;:!?\"'“”‘’«»„()[]")
 
 
 def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str) -> tuple[str, tuple[str, ...]]:
@@ -233,8 +233,12 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
         return _verdict(quote, pq, cur_hit)
     ref_hit = hits.get(id(ref))
     # Stale: the wording the article quotes was on record then and has been edited since.
-    older = [h for v in versions if v is not current and (h := hits.get(id(v))) is not None and h.clean
-             and (published_at is None or v.seen_at is None or _cmp(v.seen_at) <= _cmp(published_at) or v is ref)]
+    # With a publication time only the version then current counts; without one, any older
+    # version the quote matches cleanly is the likelier story than a misquote.
+    if published_at is not None:
+        older = [ref_hit] if ref is not current and ref_hit is not None and ref_hit.clean else []
+    else:
+        older = [h for v in versions if v is not current and (h := hits.get(id(v))) is not None and h.clean]
     if older:
         old = max(older, key=lambda h: (h.source.version or 0))
         reasons = [f"matches version {old.source.version} of the statement, edited since"]
@@ -245,6 +249,9 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
         check = _verdict(quote, pq, old)
         return QuoteCheck(quote, STALE, "none", old.source.url, check.matched, tuple(reasons),
                           check.diff, old.source.version)
+    if published_at is not None and ref_hit is None:
+        return _unverified(quote, f"the passage is not in version {ref.version} of the statement, "
+                                  "the one on record when the article was published")
     judged = ref_hit or cur_hit or max(hits.values(), key=lambda h: h.rank)
     return _verdict(quote, pq, judged)
 

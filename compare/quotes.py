@@ -35,7 +35,7 @@ REPORTING = re.compile(
 OTHER_CUES = re.compile(
     r"\b(analysts?|critics?|experts?|professor|researchers?|scholars?|opposition|activists?|"
     r"lawmakers?|senators?|congressman|congresswoman|residents?|protesters?|witnesses|"
-    r"diplomats?|observers?|commentators?|campaigners?|economists?|a source|sources|"
+    r"diplomats?|observers?|editors?|columnists?|commentators?|campaigners?|economists?|a source|sources|"
     r"think[- ]tank|fellow at|director at|told (?:reporters from|the|a|an)|in an interview|"
     r"on (?:twitter|x|social media)|opponents?|rivals?)\b", re.I)
 SCARE_CUES = re.compile(r"\b(so-called|dubbed|nicknamed|known as|branded|termed)\s*$", re.I)
