@@ -9,7 +9,7 @@ passage close enough).
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -272,19 +272,34 @@ def _unverified(quote: Quote, why: str) -> QuoteCheck:
 
 
 def check_quote(quote: Quote, sources: Sequence[SourceText], published_at: datetime | None = None,
-                *, index: ShingleIndex | None = None, preferred: Sequence[str] = ()) -> QuoteCheck:
+                *, index: ShingleIndex | None = None, preferred: Sequence[str] = (),
+                resolve: Callable[[str], Sequence[SourceText]] | None = None) -> QuoteCheck:
     """Verdict for one quote against statement versions (grouped by url).
 
     `published_at` picks, per statement, the version current when the article appeared.
     `index` (keys: url or (url, version)) narrows many statements to a few candidates;
-    `preferred` urls (the article's links) are tried first.
+    `preferred` urls (the article's links) are tried first. With `resolve` (url -> its
+    versions), `index` covers the whole store and `sources` may be empty.
     """
     pq = parse_quote(quote.text)
     if len(pq.keys) - len(pq.brackets) < 2:
         return _unverified(quote, "too short to check")
-    groups = _group(sources)
-    order = _candidate_urls(pq, groups, index, preferred)
-    results = [r for url in order if (r := _check_statement(quote, pq, groups[url], published_at))]
+    if index is not None and resolve is not None:
+        # A store-wide index: the candidates' versions are fetched, not passed in.
+        keys = index.candidates([p for p in _MARKS.split(pq.raw) if p and p.strip()], CANDIDATES * 3)
+        urls = list(dict.fromkeys([u for u in preferred] + [_url_of(k) for k, _ in keys]))
+        groups = _group([v for u in urls[:CANDIDATES + len(preferred)] for v in resolve(u)] + list(sources))
+        order = list(groups)
+    else:
+        groups = _group(sources)
+        order = _candidate_urls(pq, groups, index, preferred)
+    results: list[QuoteCheck] = []
+    for url in order:
+        r = _check_statement(quote, pq, groups[url], published_at)
+        if r is not None:
+            results.append(r)
+            if r.verdict in CLEAN:
+                break  # candidates come best first; a clean match cannot be beaten
     if not results:
         return _unverified(quote, "no passage in the watched statements matches the quote")
     best = max(results, key=_result_rank)
@@ -305,14 +320,9 @@ def _candidate_urls(pq: ParsedQuote, groups: dict[str, list[SourceText]],
     if index is None:
         index = _index_for(tuple(groups), tuple(v.text for vs in groups.values() for v in vs),
                            groups)
-    words: list[str] = []
-    for i, t in enumerate(pq.tokens):
-        if i in pq.ellipses or (i in pq.brackets and (i - 1) not in pq.brackets):
-            words.append("\x00")
-        if i not in pq.brackets:
-            words.append(t.key)
+    pieces = [p for p in _MARKS.split(pq.raw) if p and p.strip()]
     found: list[str] = []
-    for key, _ in index.candidates(words, CANDIDATES * 3):
+    for key, _ in index.candidates(pieces, CANDIDATES * 3):
         url = _url_of(key)
         if url in groups and url not in found and url not in linked:
             found.append(url)
@@ -341,11 +351,12 @@ def _index_for(urls: tuple[str, ...], texts: tuple[str, ...],
 
 def check_article(quotes: Sequence[Quote], sources: Sequence[SourceText],
                   published_at: datetime | None = None, *, index: ShingleIndex | None = None,
-                  links: Sequence[str] = (), include_unattributed: bool = False) -> list[QuoteCheck]:
+                  links: Sequence[str] = (), include_unattributed: bool = False,
+                  resolve: Callable[[str], Sequence[SourceText]] | None = None) -> list[QuoteCheck]:
     """Check every quote attributed to the statement's issuers.
 
     Statements the article links to are tried first, then the index's candidates (built here
     from `sources` when there are many and the caller passed none).
     """
-    return [check_quote(q, sources, published_at, index=index, preferred=links)
+    return [check_quote(q, sources, published_at, index=index, preferred=links, resolve=resolve)
             for q in quotes if q.attributed or include_unattributed]

@@ -9,12 +9,12 @@ two flat sorted arrays (8 bytes a posting); without it, a dict (fine for a few t
 
 from __future__ import annotations
 
-import zlib
+import re
 from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 
-from compare.textnorm import keys as text_keys
+from compare.textnorm import fold
 
 try:  # numpy makes 100,000 versions fit in memory; the dict fallback keeps small uses working
     import numpy as np
@@ -25,23 +25,36 @@ K = 3
 WINDOW = 4
 
 
-def _hash(words: Sequence[str]) -> int:
-    # crc32 rather than hash(): stable across processes, so a built index could be saved.
-    return zlib.crc32(" ".join(words).encode("utf-8"))
+_WORD = re.compile(r"\w+")
+_PERCENT = re.compile(r"\bper cent\b|%")
+MASK = 0xFFFFFFFF
+
+
+def text_keys(text: str) -> list[str]:
+    """Cheap word keys for shingling (lowercase, typography folded, "per cent" = "%").
+
+    Cruder than compare.textnorm.tokenize on purpose: indexing 100,000 versions must be
+    fast, and a word that normalises differently only costs the few shingles around it.
+    """
+    return _WORD.findall(_PERCENT.sub(" percent", fold(text).lower().replace("'", "")))
 
 
 def shingles(words: Sequence[str], k: int = K) -> list[int]:
-    """Hashes of every k-word run (one run for texts shorter than k)."""
+    """32-bit hashes of every k-word run (one run for texts shorter than k).
+
+    Python's hash() is salted per process: the index lives in memory, built by the process
+    that queries it, so that is fine and several times faster than a checksum.
+    """
     if len(words) < k:
-        return [_hash(words)] if words else []
-    return [_hash(words[i:i + k]) for i in range(len(words) - k + 1)]
+        return [hash(tuple(words)) & MASK] if words else []
+    return [hash(t) & MASK for t in zip(*(words[i:] for i in range(k)))]
 
 
 def winnow(hashes: Sequence[int], window: int = WINDOW) -> set[int]:
     """The minimum hash of each window: a sample that no long shared run can escape."""
     if len(hashes) <= window:
         return set(hashes)
-    return {min(hashes[i:i + window]) for i in range(len(hashes) - window + 1)}
+    return set(map(min, zip(*(hashes[i:] for i in range(window)))))
 
 
 class ShingleIndex:
@@ -97,23 +110,19 @@ class ShingleIndex:
             self._hashes = array("I")
             self._docs = array("I")
 
-    def candidates(self, quote_words: str | Sequence[str], k: int = 5,
+    def candidates(self, quote: str | Sequence[str], k: int = 5,
                    min_hits: int = 1) -> list[tuple[Hashable, int]]:
-        """Up to k (key, shared shingles) best first; `quote_words` is text or comparison keys.
+        """Up to k (key, shared shingles) best first.
 
-        Pieces may be given separated by None-free lists: callers split quotes at ellipses and
-        brackets themselves and pass the keys of each piece joined with "\\x00".
+        `quote` is the quote's text, or its pieces (split by the caller at ellipses and
+        brackets, so that no shingle spans a gap the source does not have).
         """
         if self._sorted is None and self._dict is None:
             self._freeze()
-        words = text_keys(quote_words) if isinstance(quote_words, str) else list(quote_words)
-        pieces: list[list[str]] = [[]]
-        for w in words:
-            if w == "\x00":
-                pieces.append([])
-            else:
-                pieces[-1].append(w)
-        query = {h for p in pieces if p for h in shingles(p)}
+        pieces = [quote] if isinstance(quote, str) else list(quote)
+        query = {h for p in pieces for h in shingles(text_keys(p))}
+        if not query:
+            return []
         votes: Counter[int] = Counter()
         if self._sorted is not None:
             hs, ds = self._sorted
