@@ -13,10 +13,10 @@ slice with no index.
 from __future__ import annotations
 
 import random
+import resource
 import statistics
 import sys
 import time
-import resource
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -47,14 +47,14 @@ def shingles(words: Sequence[str], k: int = K) -> list[int]:
     """
     if len(words) < k:
         return [hash(tuple(words)) & MASK] if words else []
-    return [hash(t) & MASK for t in zip(*(words[i:] for i in range(k)))]
+    return [hash(t) & MASK for t in zip(*(words[i:] for i in range(k)), strict=False)]
 
 
 def winnow(hashes: Sequence[int], window: int = WINDOW) -> set[int]:
     """The minimum hash of each window: a sample that no long shared run can escape."""
     if len(hashes) <= window:
         return set(hashes)
-    return set(map(min, zip(*(hashes[i:] for i in range(window)))))
+    return set(map(min, zip(*(hashes[i:] for i in range(window)), strict=False)))
 
 
 class ShingleIndex:
