@@ -1,28 +1,36 @@
-"""Check a press quote against official text: find the passage, align word by word, judge."""
+"""Check a press quote against official text: find the passage, align word by word, judge.
+
+Verdicts: exact (character for character), variant (typography, case, spelling or number
+format only), edited (ellipses and brackets own up to every departure), misquote (major or
+minor), stale (matches a version of the statement that was later edited), unverified (no
+passage close enough).
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 
-from compare.model import MINOR, SUBSTANTIVE
+from compare.align import Alignment, Prepared, align, prepare
+from compare.quote_severity import judge
 from compare.quotes import Quote
-from compare.significance import classify
+from compare.shingles import ShingleIndex
+from compare.textnorm import Token, fold, tokenize
 
 EXACT, VARIANT, EDITED, MISQUOTE, STALE, UNVERIFIED = (
     "exact", "variant", "edited", "misquote", "stale", "unverified")
+CLEAN = (EXACT, VARIANT, EDITED)
 
-_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*", re.U)
-_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
-_BRACKET = re.compile(r"\[([^\]]*)\]")
-_SIC = re.compile(r"\s*\[sic\]", re.I)
-_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
-                       "‐": "-", "‑": "-", "–": "-", "—": "-", "\u00a0": " ", "\u00ad": ""})
-_UK = {"defence": "defense", "programme": "program", "centre": "center", "labour": "labor",
-       "favour": "favor", "honour": "honor", "behaviour": "behavior", "colour": "color"}
+_MARKS = re.compile(
+    r"(?P<sic>\s*[\[(]sic[\])])|(?P<ell>\s*\[?(?:\.\s?\.\s?\.|…)\]?\s*)|\[(?P<br>[^\]]*)\]", re.I)
+MIN_COVERAGE = 0.5  # share of quote words found in order; below it the passage is not the source
+MIN_MATCHED = 3
+SHORT = 4  # quotes shorter than this are checked for an exact match only
+INDEX_ABOVE = 12  # more statements than this: narrow them with a shingle index first
+CANDIDATES = 4
 
 
 @dataclass(frozen=True)
@@ -46,11 +54,13 @@ class QuoteCheck:
     source: str | None = None
     matched: str | None = None
     reasons: tuple[str, ...] = ()
-    diff: tuple[tuple[str, str], ...] = field(default=())
+    # Word diff: (op, source words, quote words) with op "=", "~", "+", "-"; marked ops are
+    # prefixed "." (owned up to by an ellipsis or bracket).
+    diff: tuple[tuple[str, str, str], ...] = field(default=())
     version: int | None = None
 
-    def to_json(self) -> dict[str, object]:
-        return {
+    def to_json(self, detail: bool = False) -> dict[str, object]:
+        out: dict[str, object] = {
             "text": self.quote.text,
             "start": self.quote.start,
             "end": self.quote.end,
@@ -60,198 +70,293 @@ class QuoteCheck:
             "matched": self.matched,
             "reasons": list(self.reasons),
         }
+        if detail:
+            out["diff"] = [list(d) for d in self.diff]
+            out["version"] = self.version
+        return out
 
 
-def _norm_word(word: str) -> str:
-    w = unicodedata.normalize("NFKC", word).translate(_FOLD).lower().strip(".,'-")
-    w = w.replace(",", "") if re.fullmatch(r"[\d,]+(\.\d+)?", w) else w
-    return _UK.get(w, w)
+@dataclass(frozen=True)
+class ParsedQuote:
+    """A quote's comparison words, with where its ellipses and brackets fall."""
+
+    raw: str
+    tokens: tuple[Token, ...]
+    ellipses: frozenset[int]
+    brackets: frozenset[int]
+
+    @property
+    def keys(self) -> list[str]:
+        return [t.key for t in self.tokens]
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.ellipses or self.brackets)
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    text = text.replace("per cent", "percent").replace("%", " percent")
-    return [(_norm_word(m.group(0)), m.start(), m.end()) for m in _WORD.finditer(text)]
+def parse_quote(text: str) -> ParsedQuote:
+    """Tokens of the quote with [sic] dropped, ellipses as gaps and bracketed words flagged."""
+    toks: list[Token] = []
+    ellipses: set[int] = set()
+    brackets: set[int] = set()
+    pos = 0
+
+    def plain(a: int, b: int) -> None:
+        for t in tokenize(text[a:b]):
+            toks.append(Token(t.key, t.start + a, t.end + a, 0))
+
+    for m in _MARKS.finditer(text):
+        plain(pos, m.start())
+        if m.group("ell") is not None:
+            if toks:
+                ellipses.add(len(toks))
+        elif m.group("br") is not None:
+            before = len(toks)
+            plain(m.start("br"), m.end("br"))
+            brackets.update(range(before, len(toks)))
+        pos = m.end()
+    plain(pos, len(text))
+    ellipses.discard(len(toks))  # a trailing ellipsis skips nothing inside the quote
+    return ParsedQuote(text, tuple(toks), frozenset(ellipses), frozenset(brackets))
 
 
-def _align(q: list[str], s: list[str]) -> tuple[float, int, int, list[tuple[str, str]]]:
-    """Semi-global alignment: the quote in full, free skipping of source at both ends."""
-    n, m = len(q), len(s)
-    if not n or not m:
-        return -1.0, 0, 0, []
-    # Prefilter: only align windows around source positions that share words with the quote.
-    qset = set(q)
-    hits = [k for k, w in enumerate(s) if w in qset]
-    if not hits:
-        return -1.0, 0, 0, []
-    lo = max(0, hits[0] - n)
-    best = (-1e9, 0, 0, [])
-    # Scan windows anchored on hits to bound the work on long statements.
-    windows: list[tuple[int, int]] = []
-    for h in hits:
-        a, b = max(0, h - n - 5), min(m, h + 2 * n + 5)
-        if windows and a <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], b))
-        else:
-            windows.append((a, b))
-    del lo
-    for a, b in windows:
-        seg = s[a:b]
-        score, st, en, ops = _nw(q, seg)
-        if score > best[0]:
-            best = (score, st + a, en + a, ops)
-    score, st, en, ops = best
-    return score / n, st, en, ops
+@lru_cache(maxsize=512)
+def _prepared(text: str) -> Prepared:
+    return prepare(text)
 
 
-def _nw(q: list[str], s: list[str]) -> tuple[float, int, int, list[tuple[str, str]]]:
-    n, m = len(q), len(s)
-    gap = -1.0
-    # score[i][j]: best score aligning q[:i] ending at s[:j]; source prefix skipping is free.
-    score = [[0.0] * (m + 1) for _ in range(n + 1)]
-    back = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        score[i][0] = i * gap
-        back[i][0] = 1
-        qi = q[i - 1]
-        row, prev = score[i], score[i - 1]
-        brow = back[i]
-        for j in range(1, m + 1):
-            diag = prev[j - 1] + (1.0 if qi == s[j - 1] else -1.0)
-            up = prev[j] + gap
-            left = row[j - 1] + gap
-            if diag >= up and diag >= left:
-                row[j], brow[j] = diag, 0
-            elif up >= left:
-                row[j], brow[j] = up, 1
-            else:
-                row[j], brow[j] = left, 2
-    end = max(range(m + 1), key=lambda j: score[n][j])
-    ops: list[tuple[str, str]] = []
-    i, j = n, end
-    while i > 0:
-        b = back[i][j] if j > 0 else 1
-        if b == 0:
-            ops.append(("=" if q[i - 1] == s[j - 1] else "~", f"{s[j - 1]}|{q[i - 1]}"))
-            i, j = i - 1, j - 1
-        elif b == 1:
-            ops.append(("+", q[i - 1]))
-            i -= 1
-        else:
-            ops.append(("-", s[j - 1]))
-            j -= 1
-    ops.reverse()
-    matches = sum(1 for o, _ in ops if o == "=")
-    return float(score[n][end]) if matches else -1e9, j, end, ops
-
-
-@dataclass
-class _Match:
-    score: float
+@dataclass(frozen=True)
+class _Hit:
     source: SourceText
-    start: int
-    end: int
-    ops: list[tuple[str, str]]
-    fragments: int
+    alignment: Alignment
+    clean: bool
+    severity: str
+    reasons: tuple[str, ...]
+
+    @property
+    def rank(self) -> tuple[float, float]:
+        a = self.alignment
+        return (a.score / max(1, a.qlen), a.coverage)
 
 
-def _best_match(fragments: list[list[str]], source: SourceText) -> _Match | None:
-    toks = _tokens(source.text)
-    words = [t[0] for t in toks]
-    total_score, total_len, first, last, all_ops = 0.0, 0, None, None, []
-    cursor = 0
-    for frag in fragments:
-        score, st, en, ops = _align(frag, words[cursor:])
-        if score <= -1:
-            return None
-        st, en = st + cursor, en + cursor
-        total_score += score * len(frag)
-        total_len += len(frag)
-        first = st if first is None else first
-        last = en
-        all_ops.extend(ops)
-        cursor = en
-    if first is None or last is None or not total_len:
+def _evaluate(pq: ParsedQuote, src: SourceText) -> _Hit | None:
+    prep = _prepared(src.text)
+    al = align(pq.keys, prep, pq.ellipses, pq.brackets)
+    if al is None:
         return None
-    start_char = toks[first][1]
-    end_char = toks[last - 1][2] if last > first else start_char
-    return _Match(total_score / total_len, source, start_char, end_char, all_ops, len(fragments))
+    counted = max(1, al.qlen - len(pq.brackets))
+    matched = sum(o.q1 - o.q0 for o in al.ops if o.kind == "=" and not (set(range(o.q0, o.q1)) <= pq.brackets))
+    if matched < min(MIN_MATCHED, counted) or matched / counted < MIN_COVERAGE:
+        return None
+    if al.qlen < SHORT and al.matched < al.qlen:
+        return None
+    severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets)
+    return _Hit(src, al, severity == "none", severity, tuple(reasons))
 
 
-def check_quote(quote: Quote, sources: Sequence[SourceText]) -> QuoteCheck:
-    """Verdict for one quote against the candidate statement versions."""
-    raw = _SIC.sub("", quote.text)
-    edited = bool(_ELLIPSIS.search(raw) or _BRACKET.search(raw))
-    pieces = [p for p in _ELLIPSIS.split(raw) if p.strip()]
-    fragments: list[list[str]] = []
-    bracketed: set[str] = set()
-    for piece in pieces:
-        for m in _BRACKET.finditer(piece):
-            bracketed.update(t[0] for t in _tokens(m.group(1)))
-        words = [t[0] for t in _tokens(piece)]
-        if not words:
-            continue
-        if fragments and len(words) <= 2:
-            fragments[-1].extend(words)
+def _passage(hit: _Hit) -> str:
+    toks = _prepared(hit.source.text).tokens
+    a = hit.alignment
+    return hit.source.text[toks[a.src_start].start:toks[a.src_end - 1].end]
+
+
+def _word_diff(hit: _Hit, pq: ParsedQuote) -> tuple[tuple[str, str, str], ...]:
+    text = hit.source.text
+    toks = _prepared(text).tokens
+    out = []
+    for o in hit.alignment.ops:
+        old = text[toks[o.s0].start:toks[o.s1 - 1].end] if o.s1 > o.s0 else ""
+        new = pq.raw[pq.tokens[o.q0].start:pq.tokens[o.q1 - 1].end] if o.q1 > o.q0 else ""
+        out.append(("." + o.kind if o.marked else o.kind, old, new))
+    return tuple(out)
+
+
+def _strip_ends(s: str) -> str:
+    return " ".join(s.split()).strip(" .,;:!?\"'“”‘’«»„()[]")
+
+
+def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str) -> tuple[str, tuple[str, ...]]:
+    if pq.edited:
+        marks = []
+        if pq.ellipses:
+            marks.append("ellipsis")
+        if pq.brackets:
+            marks.append("brackets")
+        return EDITED, (f"departures marked by {' and '.join(marks)}",)
+    if _strip_ends(quote.text) == _strip_ends(matched):
+        return EXACT, ()
+    why = []
+    if _strip_ends(fold(quote.text)) != _strip_ends(fold(matched)):
+        why.append("spelling, number format or case")
+    else:
+        why.append("quotation marks, apostrophes or dashes")
+    return VARIANT, (f"differs only in typography: {why[0]}",)
+
+
+def _current_at(versions: Sequence[SourceText], published_at: datetime | None) -> SourceText:
+    """The version a reader saw when the article was published (the current one if unknown)."""
+    current = [v for v in versions if v.current] or list(versions[-1:])
+    if published_at is None:
+        return current[0]
+    seen = [v for v in versions if v.seen_at is not None and _cmp(v.seen_at) <= _cmp(published_at)]
+    if not seen:
+        return min(versions, key=lambda v: (_cmp(v.seen_at) if v.seen_at else datetime.max, v.version or 0))
+    return max(seen, key=lambda v: (_cmp(v.seen_at), v.version or 0))  # type: ignore[arg-type]
+
+
+def _cmp(d: datetime | None) -> datetime:
+    # Compare naive and aware datetimes alike (a naive one is taken as UTC).
+    if d is None:
+        return datetime.min
+    return d if d.tzinfo is None else d.astimezone(UTC).replace(tzinfo=None)
+
+
+def _group(sources: Sequence[SourceText]) -> dict[str, list[SourceText]]:
+    out: dict[str, list[SourceText]] = {}
+    for s in sources:
+        out.setdefault(s.url, []).append(s)
+    for vs in out.values():
+        vs.sort(key=lambda v: (v.version if v.version is not None else 0, _cmp(v.seen_at)))
+    return out
+
+
+def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceText],
+                     published_at: datetime | None) -> QuoteCheck | None:
+    """Verdict against one statement's versions, or None when no version has the passage."""
+    ref = _current_at(versions, published_at)
+    current = next((v for v in versions if v.current), versions[-1])
+    hits = {id(v): h for v in versions if (h := _evaluate(pq, v)) is not None}
+    if not hits:
+        return None
+    cur_hit = hits.get(id(current))
+    if cur_hit is not None and cur_hit.clean:
+        return _verdict(quote, pq, cur_hit)
+    ref_hit = hits.get(id(ref))
+    # Stale: the wording the article quotes was on record then and has been edited since.
+    # With a publication time only the version then current counts; without one, any older
+    # version the quote matches cleanly is the likelier story than a misquote.
+    if published_at is not None:
+        older = [ref_hit] if ref is not current and ref_hit is not None and ref_hit.clean else []
+    else:
+        older = [h for v in versions if v is not current and (h := hits.get(id(v))) is not None and h.clean]
+    if older:
+        old = max(older, key=lambda h: (h.source.version or 0))
+        reasons = [f"matches version {old.source.version} of the statement, edited since"]
+        if cur_hit is not None:
+            reasons += [f"now: {r}" for r in cur_hit.reasons[:3]]
         else:
-            fragments.append(words)
-    if not fragments:
-        return QuoteCheck(quote, UNVERIFIED, reasons=("no words to check",))
-    matches = [m for src in sources if (m := _best_match(fragments, src)) is not None]
-    if not matches:
-        return QuoteCheck(quote, UNVERIFIED, reasons=("no matching passage in the statement",))
-    best = max(matches, key=lambda m: (round(m.score, 6), m.source.current))
-    if best.score < 0.2:
-        return QuoteCheck(quote, UNVERIFIED, reasons=("no passage close enough to the quote",))
-    matched = best.source.text[best.start:best.end]
-    wdiff = tuple((o, t) for o, t in best.ops)
-    differences = [(o, t) for o, t in best.ops if o != "=" and not (
-        o == "~" and t.split("|")[1] in bracketed) and not (o == "+" and t in bracketed)]
-    # Source words skipped inside a bracket substitution are legitimate too.
-    if bracketed:
-        differences = [(o, t) for o, t in differences if o != "-"]
-    current = [m for m in matches if m.source.current]
-    if not best.source.current and not differences:
-        cur = max(current, key=lambda m: m.score) if current else None
-        if cur is None or cur.score < best.score:
-            reasons = [f"matches an earlier version of the statement (version {best.source.version})"]
-            if cur is not None:
-                reasons.append("the statement was edited after the article quoted it")
-            return QuoteCheck(quote, STALE, "none", best.source.url, matched, tuple(reasons), wdiff,
-                              best.source.version)
-    if not differences:
-        if edited:
-            return QuoteCheck(quote, EDITED, "none", best.source.url, matched,
-                              ("ellipsis or brackets mark the omissions",), wdiff, best.source.version)
-        if _typography_only(quote.text, matched):
-            return QuoteCheck(quote, EXACT, "none", best.source.url, matched, (), wdiff,
-                              best.source.version)
-        return QuoteCheck(quote, VARIANT, "none", best.source.url, matched,
-                          ("differs only in typography, case or number format",), wdiff,
-                          best.source.version)
-    old = " ".join(t.split("|")[0] if o == "~" else t for o, t in differences if o in "-~")
-    new = " ".join(t.split("|")[1] if o == "~" else t for o, t in differences if o in "+~")
-    op = "replace" if old and new else ("delete" if old else "insert")
-    level, reasons = classify(op, old, new, matched, quote.text)
-    changed_share = len(differences) / max(1, len(best.ops))
-    if changed_share > 0.4:
-        reasons.append(f"large rewrite: {changed_share:.0%} of words differ")
-        level = SUBSTANTIVE
-    if op == "delete" and not edited and len(old.split()) >= 1:
-        reasons.insert(0, f"words left out without an ellipsis: {old!r}")
-    severity = "major" if level == SUBSTANTIVE else "minor"
-    if level not in (SUBSTANTIVE, MINOR):
-        severity = "minor"
-    return QuoteCheck(quote, MISQUOTE, severity, best.source.url, matched, tuple(reasons), wdiff,
-                      best.source.version)
+            reasons.append("the quoted passage is no longer in the statement")
+        check = _verdict(quote, pq, old)
+        return QuoteCheck(quote, STALE, "none", old.source.url, check.matched, tuple(reasons),
+                          check.diff, old.source.version)
+    if published_at is not None and ref_hit is None:
+        return _unverified(quote, f"the passage is not in version {ref.version} of the statement, "
+                                  "the one on record when the article was published")
+    judged = ref_hit or cur_hit or max(hits.values(), key=lambda h: h.rank)
+    return _verdict(quote, pq, judged)
 
 
-def _typography_only(quote: str, matched: str) -> bool:
-    """True when the quote is character-for-character the passage (ignoring spacing)."""
-    q = " ".join(quote.split()).rstrip(".,")
-    m = " ".join(matched.split()).rstrip(".,")
-    return q == m
+def _verdict(quote: Quote, pq: ParsedQuote, hit: _Hit) -> QuoteCheck:
+    matched = _passage(hit)
+    diff = _word_diff(hit, pq)
+    if hit.clean:
+        verdict, reasons = _clean_verdict(quote, pq, hit, matched)
+        return QuoteCheck(quote, verdict, "none", hit.source.url, matched, reasons, diff,
+                          hit.source.version)
+    return QuoteCheck(quote, MISQUOTE, hit.severity, hit.source.url, matched, hit.reasons, diff,
+                      hit.source.version)
 
 
-def check_article(quotes: Sequence[Quote], sources: Sequence[SourceText]) -> list[QuoteCheck]:
-    """Check every attributed quote of an article."""
-    return [check_quote(q, sources) for q in quotes if q.attributed]
+def _unverified(quote: Quote, why: str) -> QuoteCheck:
+    return QuoteCheck(quote, UNVERIFIED, "none", None, None, (why,))
+
+
+def check_quote(quote: Quote, sources: Sequence[SourceText], published_at: datetime | None = None,
+                *, index: ShingleIndex | None = None, preferred: Sequence[str] = (),
+                resolve: Callable[[str], Sequence[SourceText]] | None = None) -> QuoteCheck:
+    """Verdict for one quote against statement versions (grouped by url).
+
+    `published_at` picks, per statement, the version current when the article appeared.
+    `index` (keys: url or (url, version)) narrows many statements to a few candidates;
+    `preferred` urls (the article's links) are tried first. With `resolve` (url -> its
+    versions), `index` covers the whole store and `sources` may be empty.
+    """
+    pq = parse_quote(quote.text)
+    if len(pq.keys) - len(pq.brackets) < 2:
+        return _unverified(quote, "too short to check")
+    if index is not None and resolve is not None:
+        # A store-wide index: the candidates' versions are fetched, not passed in.
+        keys = index.candidates([p for p in _MARKS.split(pq.raw) if p and p.strip()], CANDIDATES * 3)
+        urls = list(dict.fromkeys([u for u in preferred] + [_url_of(k) for k, _ in keys]))
+        groups = _group([v for u in urls[:CANDIDATES + len(preferred)] for v in resolve(u)] + list(sources))
+        order = list(groups)
+    else:
+        groups = _group(sources)
+        order = _candidate_urls(pq, groups, index, preferred)
+    results: list[QuoteCheck] = []
+    for url in order:
+        r = _check_statement(quote, pq, groups[url], published_at)
+        if r is not None:
+            results.append(r)
+            if r.verdict in CLEAN:
+                break  # candidates come best first; a clean match cannot be beaten
+    if not results:
+        return _unverified(quote, "no passage in the watched statements matches the quote")
+    best = max(results, key=_result_rank)
+    return best
+
+
+def _result_rank(r: QuoteCheck) -> tuple[int, int]:
+    order = {EXACT: 5, VARIANT: 5, EDITED: 4, STALE: 3, MISQUOTE: 2}
+    sev = {"none": 2, "minor": 1, "major": 0}
+    return (order.get(r.verdict, 0), sev.get(r.severity, 0))
+
+
+def _candidate_urls(pq: ParsedQuote, groups: dict[str, list[SourceText]],
+                    index: ShingleIndex | None, preferred: Sequence[str]) -> list[str]:
+    linked = [u for u in preferred if u in groups]
+    if index is None and len(groups) <= INDEX_ABOVE:
+        return linked + [u for u in groups if u not in linked]
+    if index is None:
+        index = _index_for(tuple(groups), tuple(v.text for vs in groups.values() for v in vs),
+                           groups)
+    pieces = [p for p in _MARKS.split(pq.raw) if p and p.strip()]
+    found: list[str] = []
+    for key, _ in index.candidates(pieces, CANDIDATES * 3):
+        url = _url_of(key)
+        if url in groups and url not in found and url not in linked:
+            found.append(url)
+    return linked + found[:CANDIDATES]
+
+
+def _url_of(key: Hashable) -> str:
+    return key[0] if isinstance(key, tuple) else str(key)  # type: ignore[index]
+
+
+_INDEX_CACHE: dict[tuple[str, ...], ShingleIndex] = {}
+
+
+def _index_for(urls: tuple[str, ...], texts: tuple[str, ...],
+               groups: dict[str, list[SourceText]]) -> ShingleIndex:
+    key = urls + (str(hash(texts)),)
+    if key not in _INDEX_CACHE:
+        idx = ShingleIndex()
+        for url, vs in groups.items():
+            for v in vs:
+                idx.add((url, v.version), v.text)
+        _INDEX_CACHE.clear()  # one article's source set at a time; the flows pass their own index
+        _INDEX_CACHE[key] = idx
+    return _INDEX_CACHE[key]
+
+
+def check_article(quotes: Sequence[Quote], sources: Sequence[SourceText],
+                  published_at: datetime | None = None, *, index: ShingleIndex | None = None,
+                  links: Sequence[str] = (), include_unattributed: bool = False,
+                  resolve: Callable[[str], Sequence[SourceText]] | None = None) -> list[QuoteCheck]:
+    """Check every quote attributed to the statement's issuers.
+
+    Statements the article links to are tried first, then the index's candidates (built here
+    from `sources` when there are many and the caller passed none).
+    """
+    return [check_quote(q, sources, published_at, index=index, preferred=links, resolve=resolve)
+            for q in quotes if q.attributed or include_unattributed]

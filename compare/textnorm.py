@@ -1,0 +1,168 @@
+"""Word tokens for quote matching: normalised for comparison, with offsets back to the raw text.
+
+Everything shown to a reader comes from the raw text through the offsets; the normalised
+form only decides what counts as "the same word" (typography, case, US/UK spelling,
+number formats, contractions).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Typography folded before tokenising; the mapping keeps one character for one, so offsets
+# into the folded string are offsets into the raw string.
+_FOLD = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "＂": '"', "«": '"', "»": '"',
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "‐": "-", "‑": "-", "–": "-", "—": "-", "‒": "-", "−": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+})
+_TOKEN = re.compile(r"\$|%|\d[\d,]*(?:\.\d+)?|[^\W\d_]+(?:['\u00ad][^\W\d_]+)*|\d+|\w+", re.U)
+_SENT_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n|\n(?=\s*[A-Z\"'])")
+
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
+    "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
+    "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
+    "hundred": "100",
+}
+# Contractions expand so that "don't" and "do not" are the same words (and the same polarity).
+_CONTRACTIONS = {
+    "won't": ("will", "not"), "can't": ("can", "not"), "cannot": ("can", "not"),
+    "shan't": ("shall", "not"), "let's": ("let", "us"), "it's": ("it", "is"),
+    "we're": ("we", "are"), "they're": ("they", "are"), "we've": ("we", "have"),
+    "they've": ("they", "have"), "we'll": ("we", "will"), "they'll": ("they", "will"),
+    "i'm": ("i", "am"), "that's": ("that", "is"), "there's": ("there", "is"),
+}
+# US spelling is the key; UK forms map onto it. Whole-word list first (safe), then suffix
+# rules restricted to stems, because blanket rules ("our" -> "or") would make "four" "for".
+_UK_WORDS = {
+    "programme": "program", "programmes": "programs", "judgement": "judgment",
+    "ageing": "aging", "enrol": "enroll", "enrolment": "enrollment", "fulfil": "fulfill",
+    "fulfilment": "fulfillment", "defence": "defense", "offence": "offense",
+    "licence": "license", "pretence": "pretense", "catalogue": "catalog",
+    "dialogue": "dialog", "analogue": "analog", "grey": "gray", "cheque": "check",
+    "sceptical": "skeptical", "manoeuvre": "maneuver", "aluminium": "aluminum",
+    "towards": "toward", "amongst": "among", "whilst": "while",
+}
+_OUR_STEMS = ("colo", "favo", "hono", "labo", "behavio", "neighbo", "harbo", "rumo", "vigo",
+              "endeavo", "humo", "armo", "savo", "valo", "splendo", "ardo", "clamo")
+_TRE_WORDS = ("centre", "metre", "theatre", "fibre", "litre", "calibre", "sombre", "spectre")
+_LL_STEMS = ("travel", "cancel", "label", "model", "fuel", "signal", "channel", "level",
+             "counsel", "total", "marshal", "equal", "dial", "jewel", "tunnel", "quarrel",
+             "rival", "pedal", "shovel", "marvel", "panel", "funnel", "unravel")
+_ISE = re.compile(r"(i)s(e|es|ed|ing|ation|ations|er|ers)$")
+_ISE_KEEP = frozenset({"rise", "rises", "arise", "arises", "wise", "otherwise", "likewise",
+                       "precise", "concise", "promise", "promised", "promises", "premise",
+                       "premises", "enterprise", "enterprises", "exercise", "exercised",
+                       "exercises", "advise", "advised", "advises", "adviser", "advisers",
+                       "comprise", "comprised", "comprises", "surprise", "surprised",
+                       "expertise", "franchise", "revise", "revised", "supervise",
+                       "supervised", "televise", "televised", "devise", "devised", "noise",
+                       "poise", "raise", "raised", "raises", "praise", "praised", "cruise",
+                       "bruise", "merchandise", "improvise", "despise", "rising",
+                       "arising", "raising", "praising", "promising", "exercising",
+                       "advising", "surprising", "comprising", "chinese", "japanese",
+                       "vise", "wiser", "riser", "appraise", "compromise", "compromised",
+                       "demise", "disguise", "incise", "excise", "paradise", "treatise",
+                       "mise", "reprise", "circumcise", "sunrise", "uprising", "uprisings",
+                       "kise", "visa", "chemise", "guise", "elise", "louise",
+                       "denise", "blaise", "anglaise", "marseille"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word: its comparison key, raw span and the sentence it belongs to."""
+
+    key: str
+    start: int
+    end: int
+    sentence: int = 0
+
+
+def fold(text: str) -> str:
+    """Typographic folding that keeps length, so offsets stay valid."""
+    return text.translate(_FOLD)
+
+
+def us_spelling(word: str) -> str:
+    """The US form of a lowercase word when it is a known UK spelling."""
+    if word in _UK_WORDS:
+        return _UK_WORDS[word]
+    if word not in _ISE_KEEP and len(word) > 5:
+        m = _ISE.search(word)
+        if m and word[: m.start()] and word[: m.start()][-1] not in "aeiou":
+            word = word[: m.start()] + "iz" + m.group(2)
+        elif word.endswith(("yse", "ysed", "yses", "ysing")) and word.startswith(("analy", "paraly", "cataly")):
+            word = word.replace("ys", "yz", 1)
+    for stem in _OUR_STEMS:
+        if word.startswith(stem + "ur"):
+            return stem + word[len(stem) + 1:]
+    for tre in _TRE_WORDS:
+        if word.startswith(tre):
+            return tre[:-2] + "er" + word[len(tre):]
+    for stem in _LL_STEMS:
+        if word.startswith(stem + "l") and word[len(stem) + 1:] in ("ed", "ing", "er", "ers", "or", "ors"):
+            return stem + word[len(stem) + 1:]
+    return word
+
+
+def _key(raw: str) -> str:
+    w = unicodedata.normalize("NFKC", raw).lower().replace("\u00ad", "")
+    if w[:1].isdigit():
+        # "1,500" and "1500" are the same number; "1.50" keeps its decimals.
+        w = w.replace(",", "")
+        return w
+    if w in NUMBER_WORDS:
+        return NUMBER_WORDS[w]
+    return us_spelling(w)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Comparison tokens of `text`, with raw offsets and sentence numbers.
+
+    "per cent" and "%" both become "percent"; "n't" and contractions expand; "$" is a word so
+    that "$1.5 billion" and "1.5 billion dollars" differ visibly rather than silently.
+    """
+    folded = fold(text)
+    ends = sorted({m.end() for m in _SENT_END.finditer(folded)})
+    out: list[Token] = []
+    sentence = 0
+    e_i = 0
+    prev_per: Token | None = None
+    for m in _TOKEN.finditer(folded):
+        while e_i < len(ends) and ends[e_i] <= m.start():
+            sentence += 1
+            e_i += 1
+        raw = m.group(0)
+        s, e = m.start(), m.end()
+        low = raw.lower()
+        if low == "%":
+            out.append(Token("percent", s, e, sentence))
+            continue
+        if low in ("cent", "centum") and prev_per is not None and out and out[-1] is prev_per:
+            out[-1] = Token("percent", prev_per.start, e, sentence)
+            prev_per = None
+            continue
+        if low in _CONTRACTIONS:
+            a, b = _CONTRACTIONS[low]
+            out.append(Token(a, s, e, sentence))
+            out.append(Token(b, s, e, sentence))
+            continue
+        if low.endswith("n't") and len(low) > 3:
+            out.append(Token(_key(raw[:-3]), s, e - 3, sentence))
+            out.append(Token("not", e - 3, e, sentence))
+            continue
+        tok = Token(_key(raw), s, e, sentence)
+        out.append(tok)
+        prev_per = tok if low == "per" else None
+    return out
+
+
+def keys(text: str) -> list[str]:
+    """Just the comparison keys."""
+    return [t.key for t in tokenize(text)]

@@ -1,0 +1,23 @@
+"""The seed pair: a real joint statement and a real article whose three quotes are accurate."""
+
+from __future__ import annotations
+
+from compare.quotecheck import SourceText, check_article
+from compare.quotes import extract_quotes
+
+
+def test_seed_article_quotes_are_accurate(shared_dir) -> None:
+    article = (shared_dir / "seeds" / "joint-statement-press-coverage.txt").read_text(encoding="utf-8")
+    statement = (shared_dir / "seeds" / "joint-statement-official.txt").read_text(encoding="utf-8")
+    quotes = extract_quotes(article)
+    # No paraphrase is taken for a quote: only the three passages in quotation marks.
+    assert len(quotes) == 3
+    for q in quotes:
+        assert article[q.start:q.end].rstrip(",.") == q.text.rstrip(",.")
+    checks = check_article(quotes, [SourceText("https://example.org/other", "Unrelated text about trade."),
+                                    SourceText("https://example.org/joint", statement)])
+    assert [c.verdict for c in checks] == ["variant", "exact", "exact"]
+    for c in checks:
+        j = c.to_json()
+        assert set(j) == {"text", "start", "end", "verdict", "severity", "source", "matched", "reasons"}
+        assert j["source"] == "https://example.org/joint" and j["severity"] == "none"
