@@ -97,7 +97,8 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     article = load_document(args.article, kind=COVERAGE)
     statements = [load_document(s) for s in args.statement]
     sources = [SourceText(s.url, s.text) for s in statements]
-    checks = check_article(extract_quotes(article.text), sources)
+    checks = check_article(extract_quotes(article.text), sources, article.published,
+                           links=article.links)
     if args.format == "json":
         print(json.dumps({"quotes": [c.to_json() for c in checks]}, ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -319,29 +319,23 @@ class Pipeline:
 
     # -- quotes ------------------------------------------------------------------------
 
-    def _candidates(self, doc: Document, when: datetime | None) -> tuple[list[SourceText], dict]:
-        """Statement versions the article may quote: linked statements first, else all."""
-        by_doc: dict[int, list[tuple]] = {}
+    def _candidates(self) -> tuple[list[SourceText], dict]:
+        """Every stored statement version, as the quote checker's candidates."""
+        by_doc: dict[int, list[Version]] = {}
         titles: dict[str, str] = {}
+        urls: dict[int, str] = {}
         for record, version in self.store.statement_versions():
-            by_doc.setdefault(record.id, []).append((record, version))
+            by_doc.setdefault(record.id, []).append(version)
             titles[record.url] = record.title
-        linked = {self.store.document(link).id for link in doc.links
-                  if self.store.document(link) is not None}
-        chosen = [pairs for doc_id, pairs in by_doc.items() if not linked or doc_id in linked]
+            urls[record.id] = record.url
         texts: list[SourceText] = []
         version_ids: dict[tuple[str, int], int] = {}
-        for pairs in chosen:
-            current_seq = pairs[-1][1].seq
-            if when is not None:
-                # The version current when the article was published is "current" for it.
-                as_of = [v for _, v in pairs if v.first_seen <= when]
-                if as_of:
-                    current_seq = as_of[-1].seq
-            for record, version in pairs:
-                texts.append(SourceText(record.url, version.display_text, version.seq,
-                                        version.seq == current_seq, version.first_seen))
-                version_ids[(record.url, version.seq)] = version.id
+        for doc_id, versions in by_doc.items():
+            latest = versions[-1].seq
+            for version in versions:
+                texts.append(SourceText(urls[doc_id], version.display_text, version.seq,
+                                        version.seq == latest, version.first_seen))
+                version_ids[(urls[doc_id], version.seq)] = version.id
         return texts, {"ids": version_ids, "titles": titles}
 
     def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
@@ -349,10 +343,12 @@ class Pipeline:
         quotes = extract_quotes(doc.text)
         if not quotes:
             return []
-        sources, meta = self._candidates(doc, doc.published)
+        sources, meta = self._candidates()
         if not sources:
             return []
-        checks = check_article(quotes, sources)
+        # Linked statements are tried first; each statement is judged by the version that
+        # was current when the article was published.
+        checks = check_article(quotes, sources, doc.published, links=doc.links)
         records, alerts = [], []
         for check in checks:
             sv = meta["ids"].get((check.source, check.version)) if check.source else None
