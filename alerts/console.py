@@ -23,6 +23,8 @@ class ConsoleSink:
         out = self.stream
         label = {"edit": "EDITED", "misquote": "MISQUOTE", "removed": "REMOVED",
                  "new": "NEW"}.get(alert.kind, alert.kind.upper())
+        if alert.kind == "misquote" and alert.summary.startswith("stale"):
+            label = "STALE QUOTE"
         print(f"{_ICON.get(alert.significance, '  ')} [{label}] {alert.title}", file=out)
         print(f"   {alert.url}", file=out)
         print(f"   {alert.summary}", file=out)

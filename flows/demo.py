@@ -83,8 +83,8 @@ def run_demo(*, plain: bool = False) -> int:
         location = store.location
     finally:
         store.close()
-    misquotes = [q for r in first + second for o in r.outcomes for q in o.quotes
-                 if q.verdict == "misquote"]
+    misquotes = {(q.article_url, q.quote) for r in first + second for o in r.outcomes
+                 for q in o.quotes if q.verdict == "misquote"}
     stale = [q for r in second for o in r.outcomes for q in o.quotes if q.verdict == "stale"]
     failed = [r for r in first + second if r.failed]
     print("\n== Summary ==")

@@ -159,9 +159,13 @@ def edit_alert(doc: Document, diff: Diff, seq: int, revert: bool) -> Alert:
 def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
     """The alert for a misquote (or a stale quote) in coverage."""
     severity = "substantive" if check.severity == "major" else "minor"
-    verdict = "misquote" if check.verdict == V_MISQUOTE else check.verdict
-    summary = (f"{verdict} ({check.severity}) in {article.title or article.url}: "
-               + ("; ".join(check.reasons[:3]) or "wording differs"))
+    where = f"“{article.title or article.url}”"
+    if check.verdict == V_MISQUOTE:
+        summary = (f"misquote ({check.severity}) in {where}: "
+                   + ("; ".join(check.reasons[:3]) or "wording differs"))
+    else:
+        summary = (f"stale quote in {where}: the statement was edited after the article quoted "
+                   f"it; " + "; ".join(check.reasons[:2]))
     return Alert(kind=MISQUOTE, title=statement_title or (check.source or ""), url=article.url,
                  significance=severity if check.verdict == V_MISQUOTE else "minor",
                  summary=summary, issuer=article.issuer, statement_url=check.source,
