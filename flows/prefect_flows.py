@@ -14,9 +14,11 @@ which it starts no new work and reports the rest as not checked.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -178,20 +180,30 @@ def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = 
     rows += [{"url": "", "kind": "source", "status": "error", "version": None,
               "significance": "", "summary": f"{r.source}: {r.error}"}
              for r in reports if r.error]
+    docs: list[tuple[str, CheckOutcome | None, str, str]] = []  # key, edit, markdown, title
+    for o in outcomes:
+        if o.significance == "substantive":
+            docs.append(("onrecord-edit", o, "", f"Edited: {o.url}"))
+        for q in o.quotes:
+            if q.verdict in ("misquote", "stale"):
+                docs.append(("onrecord-quote", None,
+                             f"### {q.verdict} ({q.severity}) in <{q.article_url}>\n\n"
+                             f"{_quote_md(q.quote)}\n\n" + "\n".join(f"- {r}" for r in q.reasons),
+                             f"{q.verdict}: {q.article_url}"))
+
+    def create(doc: tuple[str, CheckOutcome | None, str, str]) -> None:
+        key, edit, markdown, title = doc
+        create_markdown_artifact(key=key, markdown=_change_markdown(edit) if edit else markdown,
+                                 description=title)
+
     try:
         if rows:
             create_table_artifact(key="onrecord-changes", table=rows,
                                   description="What changed (or failed) in this run")
-        for o in outcomes:
-            if o.significance == "substantive":
-                create_markdown_artifact(key="onrecord-edit", markdown=_change_markdown(o),
-                                         description=f"Edited: {o.url}")
-            for q in o.quotes:
-                if q.verdict in ("misquote", "stale"):
-                    create_markdown_artifact(key="onrecord-quote", markdown=(
-                        f"### {q.verdict} ({q.severity}) in <{q.article_url}>\n\n"
-                        f"{_quote_md(q.quote)}\n\n" + "\n".join(f"- {r}" for r in q.reasons)),
-                        description=f"{q.verdict}: {q.article_url}")
+        # One API call per artifact: a pass with many edits sends them a few at a time.
+        # Each call runs in a copy of this run's context, so it is attached to the run.
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda d: contextvars.copy_context().run(create, d), docs))
     except Exception as exc:  # noqa: BLE001 - observability must not lose a pass
         get_run_logger().warning("could not publish artifacts: %s", exc)
     return len(rows)
