@@ -110,7 +110,7 @@ def retry_unexpected(task: Task, task_run: TaskRun, state: State) -> bool:
 
 @task(name="check-host", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5),
       retry_jitter_factor=0.5, retry_condition_fn=retry_unexpected, cache_policy=NO_CACHE,
-      task_run_name="check {host} ({kind})", log_prints=False)
+      task_run_name="check {host} ({kind})")
 def check_host_task(host: str, kind: str, sources: list[Source],
                     workers: int = WORKERS_PER_HOST,
                     budget_seconds: float = HOST_BUDGET_SECONDS) -> list[SourceReport]:
@@ -201,9 +201,11 @@ def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = 
             create_table_artifact(key="onrecord-changes", table=rows,
                                   description="What changed (or failed) in this run")
         # One API call per artifact: a pass with many edits sends them a few at a time.
-        # Each call runs in a copy of this run's context, so it is attached to the run.
+        # Each call runs in a copy of this run's context (copied here, in the flow's thread),
+        # so the artifact is attached to the run.
+        contexts = [contextvars.copy_context() for _ in docs]
         with ThreadPoolExecutor(8) as pool:
-            list(pool.map(lambda d: contextvars.copy_context().run(create, d), docs))
+            list(pool.map(lambda c, d: c.run(create, d), contexts, docs))
     except Exception as exc:  # noqa: BLE001 - observability must not lose a pass
         get_run_logger().warning("could not publish artifacts: %s", exc)
     return len(rows)
@@ -244,7 +246,7 @@ def run_pass(sources: Iterable[Source], *, workers: int = WORKERS_PER_HOST,
     return sorted(reports, key=lambda r: order.get(r.source, len(order)))
 
 
-@flow(name="monitor", log_prints=True,
+@flow(name="monitor",
       task_runner=ThreadPoolTaskRunner(max_workers=HOST_TASKS_AT_ONCE))
 def monitor(config_path: str | None = None, kind: str | None = None,
             workers_per_host: int = WORKERS_PER_HOST) -> list[SourceReport]:
@@ -283,19 +285,19 @@ def _check_one(url: str, kind: str) -> CheckOutcome:
     return outcome
 
 
-@flow(name="check-statement", log_prints=True)
+@flow(name="check-statement")
 def check_statement(url: str) -> CheckOutcome:
     """Manual trigger: fetch and version one statement now, compare, alert."""
     return _check_one(url, STATEMENT)
 
 
-@flow(name="check-coverage", log_prints=True)
+@flow(name="check-coverage")
 def check_coverage(url: str) -> CheckOutcome:
     """Check one article's quotes now against the stored statements."""
     return _check_one(url, COVERAGE)
 
 
-@flow(name="deliver-alerts", log_prints=True)
+@flow(name="deliver-alerts")
 def deliver_alerts() -> DeliveryReport:
     """Drain the alert outbox."""
     return deliver_task()

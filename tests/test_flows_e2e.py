@@ -223,7 +223,7 @@ def test_in_process_flow_publishes_edit_artifact(prefect_api: str, site: LocalSe
             assert edit and "after:\n\n> 58" in edit[0].data and "before:\n\n> 80" in edit[0].data
             missing = check_statement(site.url("/nowhere"))
             assert missing.status == "error" and "404" in (missing.error or "")
-            APILogHandler.flush()  # before the module's server goes away
+            APILogHandler().flush()  # before the module's server goes away
     finally:
         close_runtimes()
     assert Settings.from_env().database_url == db
