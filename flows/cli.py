@@ -236,6 +236,21 @@ def cmd_deliver(args: argparse.Namespace) -> int:
     return EXIT_OK if not report.failed else EXIT_FAILED
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from sources.config import load_config
+
+    config_path = args.config or os.environ.get("ONRECORD_CONFIG") or "sources.toml"
+    load_config(config_path)  # a bad file is a one-line error before Prefect starts
+    from flows.serve import serve_all
+
+    serve_all(config_path, poll_seconds=args.poll, limit=args.limit, host_slots=args.host_slots,
+              statements_every=timedelta(minutes=args.statements_every),
+              coverage_every=timedelta(minutes=args.coverage_every))
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo import run_demo
 
@@ -286,6 +301,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="statement file or URL (repeatable)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_quotes)
+
+    p = sub.add_parser("serve", help="run every Prefect deployment on its schedule in one process")
+    p.add_argument("--config", help="sources TOML file (default: $ONRECORD_CONFIG or ./sources.toml)")
+    p.add_argument("--statements-every", type=float, default=10, metavar="MIN",
+                   help="minutes between passes over statements (default 10)")
+    p.add_argument("--coverage-every", type=float, default=30, metavar="MIN",
+                   help="minutes between passes over coverage (default 30)")
+    p.add_argument("--poll", type=float, default=5, metavar="SEC",
+                   help="seconds between checks for due and manual runs (default 5)")
+    p.add_argument("--limit", type=int, default=None, help="flow runs at once (default no limit)")
+    p.add_argument("--host-slots", type=int, default=1, metavar="N",
+                   help="create missing host:<name> concurrency limits of N (0: none)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("deliver", help="send pending alerts from the outbox")
     p.set_defaults(func=cmd_deliver)

@@ -6,9 +6,13 @@ Prefect flows in flows/prefect_flows.py wrap these; everything here works withou
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from alerts.console import ConsoleSink
 from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
@@ -30,6 +34,7 @@ from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
 from sources.politeness import HostLimiter, HostPolicy
 from sources.urls import UnsafeURLError
 from store import Store
+from store.db import StoreError
 from store.records import (
     ChangeRecord,
     NewAlert,
@@ -141,6 +146,18 @@ def build_sinks(settings: Settings, *, console: bool = True) -> dict[str, Sink]:
     return sinks
 
 
+def group_by_host(sources: Iterable[Source]) -> dict[str, list[Source]]:
+    """Sources keyed by the host they are read from, in config order.
+
+    Orchestrators schedule one unit of work per host: per-host politeness then needs no
+    cross-task coordination, and a pass over hundreds of URLs costs a handful of tasks.
+    """
+    groups: dict[str, list[Source]] = {}
+    for source in sources:
+        groups.setdefault(source.host_key, []).append(source)
+    return groups
+
+
 def _reaches(significance: str, minimum: str) -> bool:
     return LEVELS.index(significance) >= LEVELS.index(minimum)
 
@@ -223,6 +240,57 @@ class Pipeline:
             for url in urls
         )
         return SourceReport(source.name, outcomes)
+
+    def run_sources(self, sources: Iterable[Source], *, workers: int = 4,
+                    deadline: float | None = None) -> list[SourceReport]:
+        """Discover and check a batch of sources (usually one host's) with a few threads.
+
+        At most `workers` requests are in flight at once, which is the per-host politeness
+        limit when the batch is one host. A URL listed by two sources is checked once.
+        `deadline` (a `time.monotonic()` value) is a cooperative time budget: work not
+        started by then is reported as an error instead of run, because a thread that is
+        already fetching cannot be interrupted safely (the fetcher's own connect and read
+        timeouts bound each request). Reports come back in the order of `sources`.
+        """
+        sources = list(sources)
+
+        def expired() -> bool:
+            return deadline is not None and time.monotonic() > deadline
+
+        def discover(source: Source) -> list[str] | str:
+            if expired():
+                return "not started: the time budget ran out"
+            try:
+                return self.discover(source)
+            except (FetchError, UnsafeURLError, ValueError) as exc:
+                log.warning("source %s: discovery failed: %s", source.name, exc)
+                return str(exc)
+
+        def check(job: tuple[str, Source]) -> CheckOutcome:
+            url, source = job
+            if expired():
+                return CheckOutcome(url, source.kind, ERROR,
+                                    error="not checked: the time budget ran out")
+            try:
+                return self.check_url(url, source.kind, selector=source.selector,
+                                      issuer=source.issuer)
+            except (SQLAlchemyError, StoreError):
+                raise  # the store is down: fail the task so the orchestrator retries it
+            except Exception as exc:  # noqa: BLE001 - one bad page must not sink the batch
+                log.exception("%s: check failed", url)
+                return CheckOutcome(url, source.kind, ERROR,
+                                    error=f"{type(exc).__name__}: {exc}")
+
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="onrecord-check") as pool:
+            found = list(pool.map(discover, sources))
+            jobs: dict[str, Source] = {}
+            for source, urls in zip(sources, found, strict=True):
+                for url in urls if isinstance(urls, list) else ():
+                    jobs.setdefault(url, source)
+            outcomes = dict(zip(jobs, pool.map(check, jobs.items()), strict=True))
+        return [SourceReport(s.name, error=urls) if isinstance(urls, str)
+                else SourceReport(s.name, tuple(outcomes[u] for u in urls))
+                for s, urls in zip(sources, found, strict=True)]
 
     # -- one URL -----------------------------------------------------------------------
 

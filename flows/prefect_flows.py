@@ -1,105 +1,300 @@
-"""Prefect flows: thin orchestration over flows.pipeline (schedules, retries, observability)."""
+"""Prefect flows: thin orchestration over flows.pipeline (schedules, retries, observability).
+
+Task granularity is one task per host, not one per URL. Prefect pays tens of milliseconds
+per task run (and about 2 s per tag-slot wait under contention), while a check costs a few
+milliseconds; a host batch also makes per-host politeness a property of one task (a small
+thread pool inside it) plus a `host:<name>` tag that an operator can cap across runs.
+
+Timeouts are cooperative: tasks are sync and run in worker threads, where Prefect's
+`timeout_seconds` cannot interrupt a blocked socket (and warns loudly). Each request is
+bounded by the fetcher's connect/read timeouts, and each host batch by a time budget after
+which it starts no new work and reports the rest as not checked.
+"""
 
 from __future__ import annotations
+
+import atexit
+import contextvars
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.futures import PrefectFuture
+from prefect.states import State
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import Task, exponential_backoff
 
 from alerts.deliver import DeliveryReport, deliver
-from flows.pipeline import CheckOutcome, Pipeline, Runtime, SourceReport
+from flows.pipeline import ERROR, CheckOutcome, Pipeline, Runtime, SourceReport, group_by_host
 from flows.settings import Settings
 from sources.config import Source, load_config
 from sources.document import COVERAGE, STATEMENT
 
+WORKERS_PER_HOST = 4       # concurrent requests to one host within a pass
+HOST_BUDGET_SECONDS = 480  # a host batch starts no new work after this (monitor runs every 10 min)
+HOST_TASKS_AT_ONCE = 16    # host batches running in parallel in one flow run
 
-def _runtime() -> Runtime:
-    return Runtime.from_settings(Settings.from_env())
+# -- one runtime per process ------------------------------------------------------------
+
+_RUNTIMES: dict[Settings, Runtime] = {}
+_RUNTIMES_LOCK = threading.Lock()
 
 
-@task(name="check-source", retries=1, retry_delay_seconds=5,
-      cache_policy=NO_CACHE)
-def check_source_task(source: Source) -> SourceReport:
-    """One source per task: a batch of URLs, so Prefect's per-task cost is paid per source."""
-    rt = _runtime()
-    try:
-        report = Pipeline(rt).run_source(source)
-    finally:
-        rt.close()
-    if report.error:
-        get_run_logger().warning("source %s failed: %s", source.name, report.error)
+def shared_runtime() -> Runtime:
+    """The process's Runtime for the current settings, opened once.
+
+    Tasks of one flow run share it: opening the store migrates its schema, which several
+    threads must not do at once on SQLite, and one connection pool and one HTTP session
+    serve every host batch. Flow runs from `serve` or a worker each get their own process.
+    """
+    settings = Settings.from_env()
+    with _RUNTIMES_LOCK:
+        runtime = _RUNTIMES.get(settings)
+        if runtime is None:
+            runtime = _RUNTIMES[settings] = Runtime.from_settings(settings)
+        return runtime
+
+
+@atexit.register
+def close_runtimes() -> None:
+    """Close every shared runtime (at exit, or between tests)."""
+    with _RUNTIMES_LOCK:
+        for runtime in _RUNTIMES.values():
+            runtime.close()
+        _RUNTIMES.clear()
+
+
+# -- failures ---------------------------------------------------------------------------
+
+class SourcesFailed(Exception):
+    """Some sources of a host batch failed; carries every report so the flow can use them."""
+
+    def __init__(self, host: str, reports: list[SourceReport]) -> None:
+        failed = [r for r in reports if r.failed]
+        names = ", ".join(r.source for r in failed[:5]) + (" ..." if len(failed) > 5 else "")
+        super().__init__(f"{host}: {len(failed)} of {len(reports)} source(s) failed: {names}")
+        self.host = host
+        self.reports = reports
+
+    def __reduce__(self):  # noqa: ANN204 - keep it picklable for result persistence
+        return (type(self), (self.host, self.reports))
+
+
+class CheckFailed(Exception):
+    """A single-URL check failed; carries the outcome."""
+
+    def __init__(self, outcome: CheckOutcome) -> None:
+        super().__init__(f"{outcome.url}: {outcome.error}")
+        self.outcome = outcome
+
+    def __reduce__(self):  # noqa: ANN204
+        return (type(self), (self.outcome,))
+
+
+def retry_unexpected(task: Task, task_run: TaskRun, state: State) -> bool:
+    """Retry crashes (store unavailable, a bug), not failures already reported per page.
+
+    The fetcher retried 429/5xx and connection errors with backoff before a page was
+    reported as failed; the next scheduled pass is its next retry. Re-running a whole
+    host batch for one 404 would only repeat every other request.
+    """
+    return not isinstance(state.data, SourcesFailed | CheckFailed)
+
+
+# -- tasks ------------------------------------------------------------------------------
+
+@task(name="check-host", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=5),
+      retry_jitter_factor=0.5, retry_condition_fn=retry_unexpected, cache_policy=NO_CACHE,
+      task_run_name="check {host} ({kind})")
+def check_host_task(host: str, kind: str, sources: list[Source],
+                    workers: int = WORKERS_PER_HOST,
+                    budget_seconds: float = HOST_BUDGET_SECONDS) -> list[SourceReport]:
+    """Discover and check every source of one host; Failed if any of them failed."""
+    deadline = time.monotonic() + budget_seconds
+    reports = Pipeline(shared_runtime()).run_sources(sources, workers=workers, deadline=deadline)
+    if any(r.failed for r in reports):
+        raise SourcesFailed(host, reports)
+    return reports
+
+
+@task(name="check-url", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2),
+      retry_jitter_factor=0.5, retry_condition_fn=retry_unexpected, cache_policy=NO_CACHE,
+      task_run_name="check {kind} {url}")
+def check_url_task(url: str, kind: str) -> CheckOutcome:
+    """Fetch, version and compare one URL now; Failed if the page could not be checked."""
+    outcome = Pipeline(shared_runtime()).check_url(url, kind)
+    if outcome.status == ERROR:
+        raise CheckFailed(outcome)
+    return outcome
+
+
+@task(name="deliver-alerts", retries=2, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def deliver_task() -> DeliveryReport:
+    """Send due alerts from the outbox (the outbox itself retries failed sends later)."""
+    runtime = shared_runtime()
+    report = deliver(runtime.store, runtime.sinks)
+    for error in report.errors:
+        get_run_logger().warning("alert delivery: %s", error)
     return report
 
 
-@task(name="check-url", retries=1, retry_delay_seconds=5,
-      cache_policy=NO_CACHE)
-def check_url_task(url: str, kind: str) -> CheckOutcome:
-    rt = _runtime()
-    try:
-        return Pipeline(rt).check_url(url, kind)
-    finally:
-        rt.close()
+# -- artifacts --------------------------------------------------------------------------
+
+def _quote_md(text: str) -> str:
+    return "\n".join("> " + line for line in (text or "(nothing)").splitlines() or [""])
 
 
-@task(name="deliver-alerts", retries=2, retry_delay_seconds=10,
-      cache_policy=NO_CACHE)
-def deliver_task() -> DeliveryReport:
-    rt = _runtime()
-    try:
-        return deliver(rt.store, rt.sinks)
-    finally:
-        rt.close()
+def _change_markdown(outcome: CheckOutcome) -> str:
+    """A Markdown diff of the latest change of a document, from the store."""
+    lines = [f"### Edited: {outcome.title or outcome.url}", "",
+             f"<{outcome.url}> — version {outcome.version}, **{outcome.significance}**", "",
+             outcome.summary or "", ""]
+    changes = shared_runtime().store.changes(outcome.url)
+    diff = changes[-1].diff if changes else {}
+    for change in diff.get("changes", []):
+        if change.get("significance") == "cosmetic":
+            continue
+        lines += [f"**{change.get('op')}** ({change.get('significance')})", ""]
+        if change.get("old"):
+            lines += ["before:", "", _quote_md(change["old"]), ""]
+        if change.get("new"):
+            lines += ["after:", "", _quote_md(change["new"]), ""]
+        lines += [f"- {r}" for r in change.get("reasons", [])] + [""]
+    return "\n".join(lines)
 
 
-def _publish(outcomes: list[CheckOutcome]) -> None:
+def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = ()) -> int:
+    """Artifacts for a run: a table of what changed or failed, Markdown per edit and misquote.
+
+    Returns how many rows the table had. Artifact creation never fails a run.
+    """
+    outcomes = list(outcomes)
     rows = [{"url": o.url, "kind": o.kind, "status": o.status, "version": o.version,
              "significance": o.significance or "", "summary": o.summary or o.error or ""}
             for o in outcomes if o.status not in ("unchanged", "not_modified")]
-    if rows:
-        create_table_artifact(key="onrecord-changes", table=rows,
-                              description="What changed in this run")
+    rows += [{"url": "", "kind": "source", "status": "error", "version": None,
+              "significance": "", "summary": f"{r.source}: {r.error}"}
+             for r in reports if r.error]
+    docs: list[tuple[str, CheckOutcome | None, str, str]] = []  # key, edit, markdown, title
     for o in outcomes:
         if o.significance == "substantive":
-            create_markdown_artifact(key="onrecord-edit", markdown=(
-                f"### Edited: {o.title}\n\n<{o.url}>\n\n{o.summary}\n"))
+            docs.append(("onrecord-edit", o, "", f"Edited: {o.url}"))
         for q in o.quotes:
             if q.verdict in ("misquote", "stale"):
-                create_markdown_artifact(key="onrecord-quote", markdown=(
-                    f"### {q.verdict} ({q.severity})\n\n> {q.quote}\n\n"
-                    + "\n".join(f"- {r}" for r in q.reasons)))
+                docs.append(("onrecord-quote", None,
+                             f"### {q.verdict} ({q.severity}) in <{q.article_url}>\n\n"
+                             f"{_quote_md(q.quote)}\n\n" + "\n".join(f"- {r}" for r in q.reasons),
+                             f"{q.verdict}: {q.article_url}"))
+
+    def create(doc: tuple[str, CheckOutcome | None, str, str]) -> None:
+        key, edit, markdown, title = doc
+        create_markdown_artifact(key=key, markdown=_change_markdown(edit) if edit else markdown,
+                                 description=title)
+
+    try:
+        if rows:
+            create_table_artifact(key="onrecord-changes", table=rows,
+                                  description="What changed (or failed) in this run")
+        # One API call per artifact: a pass with many edits sends them a few at a time.
+        # Each call runs in a copy of this run's context (copied here, in the flow's thread),
+        # so the artifact is attached to the run.
+        contexts = [contextvars.copy_context() for _ in docs]
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda c, d: c.run(create, d), contexts, docs))
+    except Exception as exc:  # noqa: BLE001 - observability must not lose a pass
+        get_run_logger().warning("could not publish artifacts: %s", exc)
+    return len(rows)
 
 
-@flow(name="monitor")
-def monitor(config_path: str) -> list[SourceReport]:
-    """A pass over every configured source, then alert delivery."""
-    config = load_config(config_path)
-    # Statements first: coverage is checked against the statements stored by then.
+# -- flows ------------------------------------------------------------------------------
+
+def _reports_of(submitted: list[tuple[PrefectFuture, list[Source]]]) -> list[SourceReport]:
+    """Reports from host tasks, whether they completed or failed (a failed host still reports)."""
+    reports: list[SourceReport] = []
+    for future, sources in submitted:
+        future.wait()
+        state = future.state
+        result = state.result(raise_on_failure=False)
+        if isinstance(result, SourcesFailed):
+            reports.extend(result.reports)
+        elif isinstance(result, BaseException):
+            # A crash after retries: every source of that host is reported failed.
+            reports.extend(SourceReport(s.name, error=f"task crashed: {result}") for s in sources)
+        else:
+            reports.extend(result)
+    return reports
+
+
+def run_pass(sources: Iterable[Source], *, workers: int = WORKERS_PER_HOST,
+             budget_seconds: float = HOST_BUDGET_SECONDS) -> list[SourceReport]:
+    """Statements, then coverage (checked against statements stored by then), host by host."""
+    sources = list(sources)
     reports: list[SourceReport] = []
     for kind in (STATEMENT, COVERAGE):
-        batch = [s for s in config.sources if s.kind == kind]
-        if batch:
-            reports.extend(f.result() for f in check_source_task.map(batch))
-    _publish([o for r in reports for o in r.outcomes])
+        submitted = []
+        for host, batch in group_by_host(s for s in sources if s.kind == kind).items():
+            future = check_host_task.with_options(tags=["onrecord", f"host:{host}"]).submit(
+                host, kind, batch, workers, budget_seconds)
+            submitted.append((future, batch))
+        reports.extend(_reports_of(submitted))
+    order = {s.name: i for i, s in enumerate(sources)}
+    return sorted(reports, key=lambda r: order.get(r.source, len(order)))
+
+
+@flow(name="monitor",
+      task_runner=ThreadPoolTaskRunner(max_workers=HOST_TASKS_AT_ONCE))
+def monitor(config_path: str | None = None, kind: str | None = None,
+            workers_per_host: int = WORKERS_PER_HOST) -> list[SourceReport]:
+    """A pass over the configured sources (all, or one `kind`), then alert delivery.
+
+    `config_path` defaults to $ONRECORD_CONFIG, then ./sources.toml. The flow completes
+    even when sources fail: their host tasks are Failed and the table artifact lists them.
+    """
+    import os
+
+    config = load_config(config_path or os.environ.get("ONRECORD_CONFIG") or "sources.toml")
+    sources = [s for s in config.sources if kind is None or s.kind == kind]
+    shared_runtime()  # open (and migrate) the store once, before tasks share it
+    reports = run_pass(sources, workers=workers_per_host)
+    publish([o for r in reports for o in r.outcomes], reports)
     deliver_task()
+    failed = [r.source for r in reports if r.failed]
+    if failed:
+        get_run_logger().warning("%d of %d sources failed: %s", len(failed), len(reports),
+                                 ", ".join(failed[:20]))
     return reports
+
+
+def _check_one(url: str, kind: str) -> CheckOutcome:
+    future = check_url_task.with_options(tags=["onrecord", "manual"]).submit(url, kind)
+    future.wait()
+    result = future.state.result(raise_on_failure=False)
+    if isinstance(result, CheckFailed):
+        outcome = result.outcome
+    elif isinstance(result, BaseException):
+        outcome = CheckOutcome(url, kind, ERROR, error=f"task crashed: {result}")
+    else:
+        outcome = result
+    publish([outcome])
+    deliver_task()
+    return outcome
 
 
 @flow(name="check-statement")
 def check_statement(url: str) -> CheckOutcome:
     """Manual trigger: fetch and version one statement now, compare, alert."""
-    outcome = check_url_task(url, STATEMENT)
-    _publish([outcome])
-    deliver_task()
-    return outcome
+    return _check_one(url, STATEMENT)
 
 
 @flow(name="check-coverage")
 def check_coverage(url: str) -> CheckOutcome:
-    """Check one article's quotes now."""
-    outcome = check_url_task(url, COVERAGE)
-    _publish([outcome])
-    deliver_task()
-    return outcome
+    """Check one article's quotes now against the stored statements."""
+    return _check_one(url, COVERAGE)
 
 
 @flow(name="deliver-alerts")

@@ -1,0 +1,101 @@
+"""`onrecord serve`: every deployment with its schedule in one long-running process.
+
+This is the embedded default: no work pool and no worker, just a Prefect API (a
+`prefect server start`, Prefect Cloud, or a temporary local one) and this process. Each
+flow run executes in a fresh subprocess of it. For several machines, use deploy/prefect.yaml
+with a process work pool instead (see deploy/README.md); the deployments are the same.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sources.config import Config
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
+
+STATEMENTS_EVERY = timedelta(minutes=10)
+COVERAGE_EVERY = timedelta(minutes=30)
+DELIVER_EVERY = timedelta(minutes=5)  # retries alerts left pending by a Slack outage
+POLL_SECONDS = 5.0  # how often serve asks for due runs: the latency of a manual trigger
+
+# (flow name, deployment name) of everything `serve` and deploy/prefect.yaml create.
+DEPLOYMENTS = (
+    ("monitor", "statements"),
+    ("monitor", "coverage"),
+    ("check-statement", "check-statement"),
+    ("check-coverage", "check-coverage"),
+    ("deliver-alerts", "deliver-alerts"),
+)
+
+
+def build_deployments(config_path: str | Path, *, statements_every: timedelta = STATEMENTS_EVERY,
+                      coverage_every: timedelta = COVERAGE_EVERY,
+                      deliver_every: timedelta = DELIVER_EVERY,
+                      paused: bool = False) -> list[RunnerDeployment]:
+    """The deployments, with schedules and parameters, mirroring deploy/prefect.yaml."""
+    from flows.prefect_flows import check_coverage, check_statement, deliver_alerts, monitor
+
+    config = str(Path(config_path).resolve())
+    tags = ["onrecord"]
+    return [
+        monitor.to_deployment(
+            name="statements", interval=statements_every, paused=paused, tags=tags,
+            parameters={"config_path": config, "kind": "statement"},
+            description="Official statements: discover, fetch, version, diff, alert."),
+        monitor.to_deployment(
+            name="coverage", interval=coverage_every, paused=paused, tags=tags,
+            parameters={"config_path": config, "kind": "coverage"},
+            description="Press coverage: fetch, extract quotes, check them, alert."),
+        check_statement.to_deployment(
+            name="check-statement", tags=tags,
+            description="Manual trigger: check one statement URL now (parameter url)."),
+        check_coverage.to_deployment(
+            name="check-coverage", tags=tags,
+            description="Manual trigger: check one article URL now (parameter url)."),
+        deliver_alerts.to_deployment(
+            name="deliver-alerts", interval=deliver_every, paused=paused, tags=tags,
+            description="Drain the alert outbox."),
+    ]
+
+
+def ensure_host_limits(config: Config, slots: int) -> list[str]:
+    """Create a `host:<name>` tag concurrency limit for each configured host lacking one.
+
+    Monitor tasks are one per host and tagged so; a limit of 1 keeps two overlapping
+    passes (statements and coverage, or a slow pass and the next) off one server at once.
+    Existing limits are left as the operator set them. Returns the tags created.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    created = []
+    with get_client(sync_client=True) as client:
+        for host in sorted({s.host_key for s in config.sources}):
+            tag = f"host:{host}"
+            try:
+                client.read_concurrency_limit_by_tag(tag)
+            except ObjectNotFound:
+                client.create_concurrency_limit(tag=tag, concurrency_limit=slots)
+                created.append(tag)
+    return created
+
+
+def serve_all(config_path: str | Path, *, poll_seconds: float = POLL_SECONDS,
+              limit: int | None = None, host_slots: int = 1,
+              statements_every: timedelta = STATEMENTS_EVERY,
+              coverage_every: timedelta = COVERAGE_EVERY) -> None:
+    """Register the deployments and run their schedules and manual runs until interrupted."""
+    from prefect import serve
+
+    from sources.config import load_config
+
+    config = load_config(config_path)  # fail on a bad file before anything is registered
+    if host_slots > 0:
+        ensure_host_limits(config, host_slots)
+    deployments = build_deployments(config_path, statements_every=statements_every,
+                                    coverage_every=coverage_every)
+    serve(*deployments, limit=limit, query_seconds=poll_seconds)
