@@ -10,6 +10,9 @@ import pytest
 
 from tests.httpfixture import LocalServer
 
+# Store fixtures (db_url, store, pg_url): every store test on SQLite and on PostgreSQL.
+from tests.storefixtures import db_url, pg_url, store  # noqa: F401, E402
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 # Tests serve pages on loopback, which hand-given URLs would otherwise refuse.
