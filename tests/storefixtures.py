@@ -17,8 +17,10 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
 from store import Store
 from store import schema as t
+from store.records import Observation
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
@@ -88,3 +90,12 @@ def store(db_url: str) -> Iterator[Store]:
     s = Store(db_url)
     yield s
     s.close()
+
+
+def obs(url: str, *paras: str, kind: str = "statement", **extra: object) -> Observation:
+    """An observation of `url` whose main text is `paras`."""
+    canonical = canonical_text(paras)
+    return Observation(url=url, kind=kind, title="Title", paragraphs=paras,
+                       canonical_text=canonical, text_hash=text_hash(canonical),
+                       normalizer_version=NORMALIZER_VERSION, body=b"<p>x</p>",
+                       body_hash="h-" + text_hash(canonical)[:8], **extra)  # type: ignore[arg-type]

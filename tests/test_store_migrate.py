@@ -16,8 +16,7 @@ from sqlalchemy import text
 from store import Store, StoreError
 from store import schema as t
 from store.migrate import alembic_config, head_revision
-from tests.storefixtures import pg_schema_url
-from tests.test_store_basic import obs
+from tests.storefixtures import obs, pg_schema_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
