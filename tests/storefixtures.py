@@ -95,7 +95,8 @@ def store(db_url: str) -> Iterator[Store]:
 def obs(url: str, *paras: str, kind: str = "statement", **extra: object) -> Observation:
     """An observation of `url` whose main text is `paras`."""
     canonical = canonical_text(paras)
+    fields: dict[str, object] = {"body": b"<p>x</p>", "body_hash": "h-" + text_hash(canonical)[:8],
+                                 **extra}
     return Observation(url=url, kind=kind, title="Title", paragraphs=paras,
                        canonical_text=canonical, text_hash=text_hash(canonical),
-                       normalizer_version=NORMALIZER_VERSION, body=b"<p>x</p>",
-                       body_hash="h-" + text_hash(canonical)[:8], **extra)  # type: ignore[arg-type]
+                       normalizer_version=NORMALIZER_VERSION, **fields)  # type: ignore[arg-type]
