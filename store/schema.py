@@ -110,7 +110,6 @@ versions = Table(
     Column("revert_of", Integer),
     UniqueConstraint("document_id", "seq", name="uq_versions_doc_seq"),
     Index("ix_versions_doc_first_seen", "document_id", "first_seen"),
-    Index("ix_versions_doc_hash", "document_id", "text_hash"),
 )
 
 changes = Table(

@@ -1,8 +1,7 @@
-"""Idempotent quote checks, indexes for the hot queries, 64-bit capture ids.
+"""Idempotent quote checks, an index for "last fetch of URL", 64-bit capture ids.
 
 - quote_checks.check_key (unique): two runs checking the same article version at once
   store each verdict once (INSERT .. ON CONFLICT DO NOTHING).
-- versions (document_id, text_hash): revert detection without reading every version.
 - captures (url, id) replaces (url, fetched_at): "last fetch of URL" is an index lookup
   even after thousands of unchanged fetches.
 - captures.id is BIGINT on PostgreSQL: captures grow with every fetch (SQLite's INTEGER
@@ -31,7 +30,6 @@ def upgrade() -> None:
     with op.batch_alter_table("quote_checks") as batch:
         batch.alter_column("check_key", existing_type=sa.String(64), nullable=False)
         batch.create_unique_constraint("uq_quote_checks_check_key", ["check_key"])
-    op.create_index("ix_versions_doc_hash", "versions", ["document_id", "text_hash"])
     op.drop_index("ix_captures_url_time", table_name="captures")
     op.create_index("ix_captures_url_id", "captures", ["url", "id"])
     if op.get_bind().dialect.name == "postgresql":
@@ -45,7 +43,6 @@ def downgrade() -> None:
         op.alter_column("captures", "id", type_=sa.Integer, existing_nullable=False)
     op.drop_index("ix_captures_url_id", table_name="captures")
     op.create_index("ix_captures_url_time", "captures", ["url", "fetched_at"])
-    op.drop_index("ix_versions_doc_hash", table_name="versions")
     with op.batch_alter_table("quote_checks") as batch:
         batch.drop_constraint("uq_quote_checks_check_key", type_="unique")
         batch.drop_column("check_key")
