@@ -253,6 +253,11 @@ class Store:
                 # behind the locks, so no duplicate version can ever be committed.
                 if attempt == 4:
                     raise
+            except OperationalError as exc:
+                # PostgreSQL chose this transaction as a deadlock victim (two runs queueing
+                # the same alert keys in opposite order): it was rolled back whole; run again.
+                if attempt == 4 or getattr(exc.orig, "sqlstate", None) not in _RETRYABLE:
+                    raise
         raise AssertionError("unreachable")
 
     def _record(self, obs: Observation, plan: Callable | None, at: datetime | None) -> SaveResult:
@@ -525,6 +530,10 @@ class Store:
 def _max_seq(conn: Connection, document_id: int) -> int:
     return conn.execute(select(func.max(t.versions.c.seq))
                         .where(t.versions.c.document_id == document_id)).scalar() or 0
+
+
+# deadlock_detected, serialization_failure
+_RETRYABLE = {"40P01", "40001"}
 
 
 def _insert_ignore(conn: Connection, table: Table, *unique: str):  # noqa: ANN202
