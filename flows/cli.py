@@ -251,6 +251,70 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from store import Store
+
+    store = Store(_settings().database_url)  # opening the store runs the migrations
+    try:
+        print(f"store at schema revision {store.schema_revision()}: {store.location}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _open_stream(path: str, mode: str):  # noqa: ANN202
+    """`-` is stdin/stdout; a name ending in .gz is gzip-compressed."""
+    import gzip
+    import io
+
+    if path == "-":
+        return io.TextIOWrapper(sys.stdin.buffer if mode == "r" else sys.stdout.buffer,
+                                encoding="utf-8", write_through=True)
+    if path.endswith(".gz"):
+        return gzip.open(path, mode + "t", encoding="utf-8")
+    return open(path, mode, encoding="utf-8")  # noqa: SIM115
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from store import Store
+    from store.transfer import export_jsonl
+
+    store = Store(_settings().database_url)
+    try:
+        out = _open_stream(args.output, "w")
+        try:
+            counts = export_jsonl(store, out)
+        finally:
+            out.flush()
+            if args.output != "-":
+                out.close()
+    finally:
+        store.close()
+    print(f"exported {sum(counts.values())} rows ({_counts_line(counts)}) from {store.location}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from store import Store
+    from store.transfer import import_jsonl
+
+    if args.input != "-" and not Path(args.input).is_file():
+        raise UsageError(f"{args.input}: no such file")
+    store = Store(_settings().database_url)
+    try:
+        with _open_stream(args.input, "r") as lines:
+            counts = import_jsonl(store, lines)
+    finally:
+        store.close()
+    print(f"imported {sum(counts.values())} rows ({_counts_line(counts)}) into {store.location}")
+    return EXIT_OK
+
+
+def _counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in counts.items() if n) or "empty"
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo import run_demo
 
@@ -317,6 +381,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deliver", help="send pending alerts from the outbox")
     p.set_defaults(func=cmd_deliver)
+
+    p = sub.add_parser("db", help="manage the store ($ONRECORD_DATABASE_URL)")
+    db_sub = p.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    q = db_sub.add_parser("upgrade", help="create or upgrade the store's schema")
+    q.set_defaults(func=cmd_db_upgrade)
+
+    p = sub.add_parser("export", help="write the whole store as JSON Lines (backup, move)")
+    p.add_argument("--output", "-o", default="-",
+                   help="file to write (default stdout; .gz compresses)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="load an export into an empty store")
+    p.add_argument("input", metavar="FILE", help="export file (- for stdin; .gz accepted)")
+    p.set_defaults(func=cmd_import)
     return parser
 
 

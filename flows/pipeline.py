@@ -307,13 +307,13 @@ class Pipeline:
             return CheckOutcome(url, kind, ERROR, error=str(exc))
         except FetchError as exc:
             if exc.status in (404, 410) and known is not None:
-                if store.mark_removed(url, exc.status):
-                    alert = Alert(kind=REMOVED, title=known.title, url=url,
-                                  significance="substantive",
-                                  summary=f"the page now answers HTTP {exc.status}",
-                                  issuer=known.issuer)
-                    store.enqueue(list(self._alerts_for(alert, f"removed|{url}|{known.id}")),
-                                  known.id)
+                alert = Alert(kind=REMOVED, title=known.title, url=url,
+                              significance="substantive",
+                              summary=f"the page now answers HTTP {exc.status}",
+                              issuer=known.issuer)
+                # The state change and its alerts commit together (or not at all).
+                store.mark_removed(url, exc.status,
+                                   self._alerts_for(alert, f"removed|{url}|{known.id}"))
                 return CheckOutcome(url, kind, REMOVED_STATE, known.title, error=str(exc))
             store.record_check(url, outcome="error", status=exc.status, error=str(exc))
             return CheckOutcome(url, kind, ERROR, error=str(exc))

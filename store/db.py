@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, Table, create_engine, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from store import schema as t
+from store.errors import StoreError
 from store.records import (
     FAILED,
     PENDING,
@@ -31,10 +35,6 @@ from store.records import (
     SaveResult,
     Version,
 )
-
-
-class StoreError(Exception):
-    """A store that cannot be opened or used; one line for the user."""
 
 
 def default_database_url() -> str:
@@ -59,7 +59,7 @@ def _normalize_url(url: str) -> str:
 class Store:
     """One database: every method is a short transaction, safe from several threads."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
         self.url = _normalize_url(url or default_database_url())
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
@@ -74,10 +74,8 @@ class Store:
             self.engine = create_engine(self.url, pool_pre_ping=True)
         # Writers take SQLite's write lock up front (BEGIN IMMEDIATE); readers never do.
         self._writer = self.engine.execution_options(immediate=True)
-        try:
+        if migrate:
             self.migrate()
-        except OperationalError as exc:
-            raise StoreError(f"cannot open store {self.safe_url}: {exc.orig}") from None
 
     @property
     def safe_url(self) -> str:
@@ -90,11 +88,21 @@ class Store:
             return self.url.split("///", 1)[1]
         return self.safe_url
 
-    def migrate(self) -> None:
-        """Create or upgrade the schema (idempotent)."""
+    def migrate(self) -> str:
+        """Create or upgrade the schema (idempotent, safe from several processes at once)."""
         from store.migrate import upgrade
 
-        upgrade(self.engine)
+        try:
+            return upgrade(self.engine)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open store {self.safe_url}: {exc.orig}") from None
+
+    def schema_revision(self) -> str | None:
+        """The Alembic revision the database is at."""
+        from store.migrate import current_revision
+
+        with self.engine.connect() as conn:
+            return current_revision(conn)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -132,20 +140,17 @@ class Store:
     def _ensure_document(self, conn: Connection, obs: Observation) -> Row:
         row = self._doc_row(conn, obs.url)
         if row is None:
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(t.documents).values(
-                        url=obs.url, kind=obs.kind, title=obs.title, issuer=obs.issuer,
-                        state="active", created_at=now()))
-            except IntegrityError:
-                pass  # another run created it first
+            # Another run may create it at the same moment: the unique URL settles it.
+            conn.execute(_insert_ignore(conn, t.documents, "url").values(
+                url=obs.url, kind=obs.kind, title=obs.title, issuer=obs.issuer,
+                state="active", created_at=now()))
             row = self._doc_row(conn, obs.url)
         assert row is not None
         for alias in {obs.canonical_url, obs.final_url} - {None, obs.url}:
-            exists = conn.execute(select(t.aliases).where(t.aliases.c.url == alias)).first()
             taken = conn.execute(select(t.documents.c.id).where(t.documents.c.url == alias)).first()
-            if not exists and not taken:
-                conn.execute(insert(t.aliases).values(url=alias, document_id=row.id))
+            if not taken:
+                conn.execute(_insert_ignore(conn, t.aliases, "url")
+                             .values(url=alias, document_id=row.id))
         return row
 
     def add_alias(self, url: str, alias: str) -> None:
@@ -154,8 +159,8 @@ class Store:
             row = self._doc_row(conn, url)
             if row is None:
                 raise StoreError(f"unknown document {url}")
-            if not conn.execute(select(t.aliases).where(t.aliases.c.url == alias)).first():
-                conn.execute(insert(t.aliases).values(url=alias, document_id=row.id))
+            conn.execute(_insert_ignore(conn, t.aliases, "url")
+                         .values(url=alias, document_id=row.id))
 
     def link_documents(self, url_a: str, url_b: str) -> int:
         """Mark two documents as the same statement (published at two URLs or by two issuers)."""
@@ -183,54 +188,79 @@ class Store:
 
     def record_check(self, url: str, *, outcome: str, status: int | None = None,
                      error: str | None = None, etag: str | None = None,
-                     last_modified: str | None = None, body_hash: str | None = None) -> None:
-        """A fetch that creates no version: not modified, unchanged body, or an error."""
+                     last_modified: str | None = None, body_hash: str | None = None,
+                     at: datetime | None = None) -> None:
+        """A fetch that creates no version: not modified, unchanged body, or an error.
+
+        Only a small capture row is written (errors never create versions); an unchanged
+        fetch also moves the latest version's `last_seen`.
+        """
+        stamp = at or now()
         with self._tx() as conn:
             doc = self._doc_row(conn, url)
             conn.execute(insert(t.captures).values(
-                document_id=doc.id if doc else None, url=url, fetched_at=now(), status=status,
+                document_id=doc.id if doc else None, url=url, fetched_at=stamp, status=status,
                 etag=etag, last_modified=last_modified, body_hash=body_hash, error=error,
                 outcome=outcome))
             if doc is not None and outcome in ("unchanged", "not_modified"):
                 conn.execute(update(t.versions)
                              .where(t.versions.c.document_id == doc.id,
-                                    t.versions.c.seq == _max_seq(conn, doc.id))
-                             .values(last_seen=now()))
+                                    t.versions.c.seq == _max_seq(conn, doc.id),
+                                    t.versions.c.last_seen < stamp)
+                             .values(last_seen=stamp))
 
-    def mark_removed(self, url: str, status: int) -> bool:
-        """A seen document answered 404/410: removed state; True if it was active before."""
+    def mark_removed(self, url: str, status: int, alerts: Sequence[NewAlert] = (),
+                     at: datetime | None = None) -> bool:
+        """A seen document answered 404/410: removed state; True if it was active before.
+
+        `alerts` are queued in the same transaction as the state change, and only when the
+        state really changes: a crash in between can neither lose nor repeat them.
+        """
+        stamp = at or now()
         with self._tx() as conn:
             doc = self._doc_row(conn, url)
             if doc is None:
                 return False
             conn.execute(insert(t.captures).values(
-                document_id=doc.id, url=url, fetched_at=now(), status=status,
+                document_id=doc.id, url=url, fetched_at=stamp, status=status,
                 error=f"HTTP {status}", outcome="removed"))
             if doc.state == "removed":
                 return False
             conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
-                         .values(state="removed", removed_at=now()))
+                         .values(state="removed", removed_at=stamp))
+            self._enqueue(conn, alerts, doc.id)
             return True
 
     # -- versions --------------------------------------------------------------------
 
     def record_observation(
-        self, obs: Observation, plan: Callable[[Version | None, list[Version]], Plan] | None = None
+        self, obs: Observation, plan: Callable[[Version | None, list[Version]], Plan] | None = None,
+        *, at: datetime | None = None,
     ) -> SaveResult:
         """Version an extracted document; the new version, change and alerts commit together.
 
         `plan(previous, earlier)` is called inside the transaction when the text is new, so the
-        diff is always against the version that is really the latest.
+        diff is always against the version that is really the latest. `at` is when the page
+        was fetched (default: now); it never goes back before the latest version's last
+        sighting, so versions stay in time order for `text_at`.
         """
         for attempt in range(5):
             try:
-                return self._record(obs, plan)
+                return self._record(obs, plan, at)
             except IntegrityError:
+                # A concurrent writer got there first (same new document, same seq): run
+                # again, now seeing its commit. The unique constraints make this the backstop
+                # behind the locks, so no duplicate version can ever be committed.
                 if attempt == 4:
+                    raise
+            except OperationalError as exc:
+                # PostgreSQL chose this transaction as a deadlock victim (two runs queueing
+                # the same alert keys in opposite order): it was rolled back whole; run again.
+                if attempt == 4 or getattr(exc.orig, "sqlstate", None) not in _RETRYABLE:
                     raise
         raise AssertionError("unreachable")
 
-    def _record(self, obs: Observation, plan: Callable | None) -> SaveResult:
+    def _record(self, obs: Observation, plan: Callable | None, at: datetime | None) -> SaveResult:
         with self._tx() as conn:
             if not self.is_sqlite:
                 # Serialise writers of one document; SQLite's BEGIN IMMEDIATE already does.
@@ -239,43 +269,58 @@ class Store:
             if doc.state == "removed":
                 conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
                              .values(state="active", removed_at=None))
-            stamp = now()
-            if obs.body is not None and obs.body_hash:
-                if not conn.execute(select(t.bodies.c.hash).where(t.bodies.c.hash == obs.body_hash)).first():
-                    conn.execute(insert(t.bodies).values(
-                        hash=obs.body_hash, content_type=obs.content_type, size=len(obs.body),
-                        data=zlib.compress(obs.body, 6)))
             latest = self._latest(conn, doc.id)
+            stamp = at or now()
+            if latest is not None and stamp < latest.last_seen:
+                stamp = latest.last_seen
+            if obs.body is not None and obs.body_hash:
+                # Content-addressed: one compressed copy per distinct body, whoever saw it.
+                if not conn.execute(select(t.bodies.c.hash).where(t.bodies.c.hash == obs.body_hash)).first():
+                    conn.execute(_insert_ignore(conn, t.bodies, "hash"), {
+                        "hash": obs.body_hash, "content_type": obs.content_type,
+                        "size": len(obs.body), "data": zlib.compress(obs.body, 6)})
             outcome = "unchanged" if latest and latest.text_hash == obs.text_hash else "new"
-            capture_id = conn.execute(insert(t.captures).values(
-                document_id=doc.id, url=obs.url, fetched_at=stamp, status=obs.status,
-                etag=obs.etag, last_modified=obs.last_modified, body_hash=obs.body_hash,
-                outcome=outcome)).inserted_primary_key[0]
+            # Statements take their values as parameters (not .values()): compiled once,
+            # cached, which is most of the cost of a write.
+            capture_id = conn.execute(insert(t.captures), {
+                "document_id": doc.id, "url": obs.url, "fetched_at": stamp, "status": obs.status,
+                "etag": obs.etag, "last_modified": obs.last_modified, "body_hash": obs.body_hash,
+                "outcome": outcome}).inserted_primary_key[0]
             document = _doc(doc)
             if latest is not None and outcome == "unchanged":
                 conn.execute(update(t.versions).where(t.versions.c.id == latest.id)
                              .values(last_seen=stamp))
                 return SaveResult(document, latest, latest, created=False)
             earlier = self._versions(conn, doc.id)
-            revert_of = next((v.seq for v in reversed(earlier) if v.text_hash == obs.text_hash), None)
+            # A B A: the third text is a revert to the first.
+            revert_of = next((v.seq for v in reversed(earlier) if v.text_hash == obs.text_hash),
+                             None)
             seq = (latest.seq + 1) if latest else 1
-            vid = conn.execute(insert(t.versions).values(
-                document_id=doc.id, seq=seq, text_hash=obs.text_hash,
-                canonical_text=obs.canonical_text, paragraphs=list(obs.paragraphs),
-                title=obs.title, normalizer_version=obs.normalizer_version,
-                published=obs.published, first_seen=stamp, last_seen=stamp,
-                capture_id=capture_id, revert_of=revert_of)).inserted_primary_key[0]
-            conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
-                         .values(title=obs.title or doc.title, issuer=obs.issuer or doc.issuer))
-            version = self._version_by_id(conn, vid)
+            values = {
+                "document_id": doc.id, "seq": seq, "text_hash": obs.text_hash,
+                "canonical_text": obs.canonical_text, "paragraphs": list(obs.paragraphs),
+                "title": obs.title, "normalizer_version": obs.normalizer_version,
+                "published": obs.published, "first_seen": stamp, "last_seen": stamp,
+                "capture_id": capture_id, "revert_of": revert_of}
+            vid = conn.execute(insert(t.versions), values).inserted_primary_key[0]
+            title, issuer = obs.title or doc.title, obs.issuer or doc.issuer
+            if (title, issuer) != (doc.title, doc.issuer):
+                conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
+                             .values(title=title, issuer=issuer))
+            version = Version(
+                id=vid, document_id=doc.id, seq=seq, text_hash=obs.text_hash,
+                canonical_text=obs.canonical_text, paragraphs=tuple(obs.paragraphs),
+                title=obs.title, normalizer_version=obs.normalizer_version, first_seen=stamp,
+                last_seen=stamp, published=obs.published, revert_of=revert_of)
             decided = plan(latest, earlier) if plan else Plan()
             change = None
             if decided.change is not None and latest is not None:
                 ch = decided.change
-                cid = conn.execute(insert(t.changes).values(
-                    document_id=doc.id, old_version_id=latest.id, new_version_id=vid,
-                    significance=ch.significance, summary=ch.summary, diff=ch.diff,
-                    revert=ch.revert or revert_of is not None, created_at=stamp)).inserted_primary_key[0]
+                cid = conn.execute(insert(t.changes), {
+                    "document_id": doc.id, "old_version_id": latest.id, "new_version_id": vid,
+                    "significance": ch.significance, "summary": ch.summary, "diff": ch.diff,
+                    "revert": ch.revert or revert_of is not None, "created_at": stamp,
+                }).inserted_primary_key[0]
                 change = ChangeRecord(ch.significance, ch.summary, ch.diff,
                                       ch.revert or revert_of is not None, cid, doc.id, latest.id, vid,
                                       stamp)
@@ -353,15 +398,19 @@ class Store:
 
     def save_quote_checks(self, article_version_id: int, checks: list[QuoteCheckRecord],
                           alerts: tuple[NewAlert, ...] = (), document_id: int | None = None) -> None:
-        """Store the verdicts on one article version and their alerts in one transaction."""
+        """Store the verdicts on one article version and their alerts in one transaction.
+
+        A verdict already stored (same versions, quote, place and finding) is not stored
+        again, so two runs checking the same article at once leave one row per verdict.
+        """
         with self._tx() as conn:
             stamp = now()
             for c in checks:
-                conn.execute(insert(t.quote_checks).values(
+                conn.execute(_insert_ignore(conn, t.quote_checks, "check_key").values(
                     article_version_id=article_version_id,
                     statement_version_id=c.statement_version_id, quote=c.quote, start=c.start,
                     end=c.end, verdict=c.verdict, severity=c.severity, details=c.details,
-                    checked_at=stamp))
+                    checked_at=stamp, check_key=_check_key(article_version_id, c)))
             self._enqueue(conn, alerts, document_id)
 
     def quote_checks(self, article_version_id: int) -> list[QuoteCheckRecord]:
@@ -393,14 +442,13 @@ class Store:
                  document_id: int | None) -> None:
         stamp = now()
         for a in alerts:
-            exists = conn.execute(select(t.outbox.c.id)
-                                  .where(t.outbox.c.dedupe_key == a.dedupe_key)).first()
-            if exists:
-                continue  # the same alert from a retried or concurrent run
-            conn.execute(insert(t.outbox).values(
-                dedupe_key=a.dedupe_key, kind=a.kind, channel=a.channel,
-                significance=a.significance, payload=a.payload, document_id=document_id,
-                status=PENDING, attempts=0, created_at=stamp, next_attempt_at=stamp))
+            # The same alert from a retried or concurrent run hits the unique dedupe key and
+            # is skipped by the database itself (a read-then-insert would race).
+            conn.execute(_insert_ignore(conn, t.outbox, "dedupe_key"), {
+                "dedupe_key": a.dedupe_key, "kind": a.kind, "channel": a.channel,
+                "significance": a.significance, "payload": a.payload,
+                "document_id": document_id, "status": PENDING, "attempts": 0,
+                "created_at": stamp, "next_attempt_at": stamp})
 
     def enqueue(self, alerts: list[NewAlert], document_id: int | None = None) -> None:
         with self._tx() as conn:
@@ -468,10 +516,9 @@ class Store:
 
     def set_thread_id(self, document_id: int, channel: str, remote_id: str) -> None:
         with self._tx() as conn:
-            if not conn.execute(select(t.threads).where(
-                    t.threads.c.document_id == document_id, t.threads.c.channel == channel)).first():
-                conn.execute(insert(t.threads).values(document_id=document_id, channel=channel,
-                                                      remote_id=remote_id))
+            # The first thread wins; a concurrent second one is ignored.
+            conn.execute(_insert_ignore(conn, t.threads, "document_id", "channel")
+                         .values(document_id=document_id, channel=channel, remote_id=remote_id))
 
     def counts(self) -> dict[str, int]:
         """Row counts per table, for summaries."""
@@ -529,6 +576,22 @@ class Store:
 def _max_seq(conn: Connection, document_id: int) -> int:
     return conn.execute(select(func.max(t.versions.c.seq))
                         .where(t.versions.c.document_id == document_id)).scalar() or 0
+
+
+# deadlock_detected, serialization_failure
+_RETRYABLE = {"40P01", "40001"}
+
+
+def _insert_ignore(conn: Connection, table: Table, *unique: str):  # noqa: ANN202
+    """INSERT .. ON CONFLICT (unique columns) DO NOTHING, on SQLite and PostgreSQL."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+
+
+def _check_key(article_version_id: int, c: QuoteCheckRecord) -> str:
+    what = [article_version_id, c.statement_version_id, c.quote, c.start, c.end, c.verdict,
+            c.severity, c.details]
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -41,6 +42,12 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# 64-bit ids for tables that grow with every fetch; SQLite's INTEGER PRIMARY KEY (the rowid,
+# which autoincrements) is already 64-bit and must stay spelled INTEGER.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+# The schema the migrations in store/migrations/versions/ build; tests/test_store_migrate.py
+# checks that the two agree on both backends.
 metadata = MetaData()
 
 documents = Table(
@@ -72,7 +79,7 @@ bodies = Table(
 
 captures = Table(
     "captures", metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", BigId, primary_key=True),
     Column("document_id", Integer, ForeignKey("documents.id"), index=True),
     Column("url", String(2048), nullable=False),
     Column("fetched_at", UTCDateTime, nullable=False),
@@ -82,7 +89,8 @@ captures = Table(
     Column("body_hash", String(64)),
     Column("error", Text),
     Column("outcome", String(16), nullable=False),  # new | unchanged | not_modified | error | removed
-    Index("ix_captures_url_time", "url", "fetched_at"),
+    # "last fetch of URL" walks this index backwards: cheap after any number of fetches.
+    Index("ix_captures_url_id", "url", "id"),
 )
 
 versions = Table(
@@ -98,7 +106,7 @@ versions = Table(
     Column("published", UTCDateTime),
     Column("first_seen", UTCDateTime, nullable=False),
     Column("last_seen", UTCDateTime, nullable=False),
-    Column("capture_id", Integer, ForeignKey("captures.id")),
+    Column("capture_id", BigId, ForeignKey("captures.id")),
     Column("revert_of", Integer),
     UniqueConstraint("document_id", "seq", name="uq_versions_doc_seq"),
     Index("ix_versions_doc_first_seen", "document_id", "first_seen"),
@@ -129,6 +137,9 @@ quote_checks = Table(
     Column("severity", String(8), nullable=False),
     Column("details", JSON, nullable=False),
     Column("checked_at", UTCDateTime, nullable=False),
+    # Hash of what was checked and found: a concurrent or repeated check stores nothing new.
+    Column("check_key", String(64), nullable=False),
+    UniqueConstraint("check_key", name="uq_quote_checks_check_key"),
 )
 
 outbox = Table(

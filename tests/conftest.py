@@ -10,6 +10,9 @@ import pytest
 
 from tests.httpfixture import LocalServer
 
+# Store fixtures (db_url, store, pg_url): every store test on SQLite and on PostgreSQL.
+from tests.storefixtures import db_url, pg_url, store  # noqa: F401, E402
+
 SHARED = Path(os.environ.get("ONRECORD_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
 
 # Tests serve pages on loopback, which hand-given URLs would otherwise refuse.

@@ -1,31 +1,15 @@
-"""Store semantics on a real SQLite file: versions, reverts, time travel, outbox."""
+"""Store semantics on SQLite and PostgreSQL: versions, reverts, time travel, outbox."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
 from store import Store
-from store.records import ChangeRecord, NewAlert, Observation, Plan
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(f"sqlite:///{tmp_path / 'x.sqlite'}")
-    yield s
-    s.close()
-
-
-def obs(url: str, *paras: str, kind: str = "statement") -> Observation:
-    canonical = canonical_text(paras)
-    return Observation(url=url, kind=kind, title="Title", paragraphs=paras,
-                       canonical_text=canonical, text_hash=text_hash(canonical),
-                       normalizer_version=NORMALIZER_VERSION, body=b"<p>x</p>",
-                       body_hash="h-" + text_hash(canonical)[:8])
+from store.records import ChangeRecord, NewAlert, Plan
+from tests.storefixtures import obs
 
 
 def test_unchanged_fetch_adds_no_version(store: Store) -> None:

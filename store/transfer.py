@@ -1,0 +1,177 @@
+"""The whole store as JSON Lines: for backups, and for moving from SQLite to PostgreSQL.
+
+Format (one JSON object per line, keys sorted, so equal stores export byte-for-byte equal):
+
+    {"format": "onrecord-export", "version": 1, "schema": "<alembic revision>"}
+    {"table": "documents", "row": {...}}          every row of every table, parents first
+    ...
+    {"end": true, "counts": {"documents": N, ...}}
+
+Values keep their database meaning exactly: datetimes as ISO 8601 in UTC, raw bodies as
+base64 of the stored (compressed) bytes, JSON columns as JSON, ids as they were (so every
+reference between rows survives). The end line lets an import notice a truncated file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from sqlalchemy import Connection, LargeBinary, Table, func, insert, select, text
+
+from store import schema as t
+from store.db import Store
+from store.errors import StoreError
+from store.migrate import current_revision
+
+FORMAT, FORMAT_VERSION = "onrecord-export", 1
+# Parents before children: an import can insert in file order with foreign keys on.
+TABLES: tuple[Table, ...] = (t.documents, t.aliases, t.bodies, t.captures, t.versions,
+                             t.changes, t.quote_checks, t.outbox, t.threads)
+BATCH = 1000
+
+
+def _encode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in row.items():
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, bytes | memoryview):
+            value = base64.b64encode(bytes(value)).decode("ascii")
+        out[name] = value
+    return out
+
+
+def _decoder(table: Table):  # noqa: ANN202
+    """A function turning an exported row back into column values of `table`."""
+    times = {c.name for c in table.columns if isinstance(c.type, t.UTCDateTime)}
+    blobs = {c.name for c in table.columns if isinstance(c.type, LargeBinary)}
+    known = {c.name for c in table.columns}
+
+    def decode(row: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(row) - known
+        if unknown:
+            raise StoreError(f"import: unknown column(s) {sorted(unknown)} in {table.name}")
+        out = dict(row)
+        for name in times:
+            if out.get(name) is not None:
+                out[name] = datetime.fromisoformat(out[name])
+        for name in blobs:
+            if out.get(name) is not None:
+                out[name] = base64.b64decode(out[name])
+        return out
+
+    return decode
+
+
+def _line(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def export_lines(store: Store) -> Iterator[str]:
+    """Every row of the store as JSON Lines, from one consistent snapshot."""
+    with store.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # One snapshot for all tables: a run writing meanwhile cannot tear the export.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():  # SQLite in WAL mode: one read transaction is one snapshot too
+            yield _line({"format": FORMAT, "version": FORMAT_VERSION,
+                         "schema": current_revision(conn)})
+            counts = {}
+            for table in TABLES:
+                n = 0
+                query = select(table).order_by(*table.primary_key.columns)
+                rows = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
+                for row in rows.mappings():
+                    yield _line({"table": table.name, "row": _encode(table, dict(row))})
+                    n += 1
+                counts[table.name] = n
+            yield _line({"end": True, "counts": counts})
+
+
+def export_jsonl(store: Store, out: IO[str]) -> dict[str, int]:
+    """Write the store to `out`; returns rows per table."""
+    counts: dict[str, int] = {}
+    for line in export_lines(store):
+        out.write(line)
+        if line.startswith('{"counts"'):
+            counts = json.loads(line)["counts"]
+    return counts
+
+
+def import_jsonl(store: Store, lines: Iterable[str]) -> dict[str, int]:
+    """Load an export into an empty store, all or nothing; returns rows per table."""
+    by_name = {table.name: table for table in TABLES}
+    decoders = {table.name: _decoder(table) for table in TABLES}
+    counts = dict.fromkeys(by_name, 0)
+    it = iter(lines)
+    header = _parse(next(it, ""), 1)
+    if header.get("format") != FORMAT or header.get("version") != FORMAT_VERSION:
+        raise StoreError("import: not an onrecord export (bad first line)")
+    with store._tx() as conn:
+        if header.get("schema") != current_revision(conn):
+            # Columns can differ between revisions; upgrade the older side first.
+            raise StoreError(f"import: export is schema {header.get('schema')}, store is "
+                             f"{current_revision(conn)}; run `onrecord db upgrade` on the "
+                             f"older side and export again")
+        if any(conn.execute(select(func.count()).select_from(tb)).scalar_one() for tb in TABLES):
+            raise StoreError(f"import: the store at {store.location} is not empty")
+        pending: list[dict[str, Any]] = []
+        pending_table: str | None = None
+        end = None
+        for number, raw in enumerate(it, start=2):
+            if not raw.strip():
+                continue
+            obj = _parse(raw, number)
+            if "end" in obj:
+                end = obj
+                break
+            name = obj.get("table")
+            if name not in by_name or not isinstance(obj.get("row"), dict):
+                raise StoreError(f"import: line {number}: unknown table {name!r}")
+            if name != pending_table and pending:
+                _flush(conn, by_name[pending_table], pending)  # type: ignore[index]
+                pending = []
+            pending_table = name
+            pending.append(decoders[name](obj["row"]))
+            counts[name] += 1
+            if len(pending) >= BATCH:
+                _flush(conn, by_name[name], pending)
+                pending = []
+        if pending:
+            _flush(conn, by_name[pending_table], pending)  # type: ignore[index]
+        if end is None:
+            raise StoreError("import: the file ends early (no end line); nothing imported")
+        if end.get("counts") != counts:
+            raise StoreError(f"import: row counts {counts} differ from the export's "
+                             f"{end.get('counts')}; nothing imported")
+        if conn.dialect.name == "postgresql":
+            _reset_sequences(conn)
+    return counts
+
+
+def _parse(raw: str, number: int) -> dict[str, Any]:
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        raise StoreError(f"import: line {number} is not JSON") from None
+    if not isinstance(obj, dict):
+        raise StoreError(f"import: line {number} is not a JSON object")
+    return obj
+
+
+def _flush(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    conn.execute(insert(table), rows)
+
+
+def _reset_sequences(conn: Connection) -> None:
+    """Explicit ids were inserted: move each id sequence past them for new rows."""
+    for table in TABLES:
+        if "id" not in table.c or not table.c.id.primary_key:
+            continue
+        conn.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}"))

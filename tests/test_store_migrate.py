@@ -1,0 +1,93 @@
+"""Alembic migrations: they build exactly the models, adopt a pre-Alembic store, and run
+once when several processes open a new database at the same moment."""
+
+from __future__ import annotations
+
+import multiprocessing
+import uuid
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from store import Store, StoreError
+from store import schema as t
+from store.migrate import alembic_config, head_revision
+from tests.storefixtures import obs, pg_schema_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with nothing in it (PostgreSQL: a schema of its own)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    return pg_schema_url(request.getfixturevalue("pg_url"), f"m_{uuid.uuid4().hex[:10]}")
+
+
+def test_first_use_upgrades_to_head_and_matches_the_models(fresh_url: str) -> None:
+    store = Store(fresh_url)
+    try:
+        assert store.schema_revision() == head_revision()
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
+                                    t.metadata)
+        assert diff == []  # the migrations build exactly what store/schema.py describes
+        assert store.migrate() == head_revision()  # idempotent
+    finally:
+        store.close()
+
+
+def test_store_created_before_alembic_is_adopted(fresh_url: str) -> None:
+    # What the first cut left: revision 0001's tables, rows in them, no alembic_version.
+    bare = Store(fresh_url, migrate=False)
+    with bare.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+        conn.execute(text("DROP TABLE alembic_version"))
+        conn.execute(text("INSERT INTO documents (id, url, kind, title, state, created_at) "
+                          "VALUES (1, 'http://old/1', 'statement', 'Old', 'active', "
+                          "'2024-01-01 00:00:00')"))
+    bare.close()
+    store = Store(fresh_url)
+    try:
+        assert store.schema_revision() == head_revision()
+        assert store.document("http://old/1").title == "Old"
+        assert store.record_observation(obs("http://old/1", "Now versioned.")).created
+    finally:
+        store.close()
+
+
+def test_newer_schema_is_refused(fresh_url: str) -> None:
+    Store(fresh_url).close()
+    bare = Store(fresh_url, migrate=False)
+    with bare.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    bare.close()
+    with pytest.raises(StoreError, match="newer than this onrecord"):
+        Store(fresh_url)
+
+
+def _open(url: str, start: multiprocessing.synchronize.Event) -> None:
+    start.wait(10)
+    Store(url).close()
+
+
+def test_concurrent_first_use_upgrades_once(fresh_url: str) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Event()
+    procs = [ctx.Process(target=_open, args=(fresh_url, start)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    store = Store(fresh_url)
+    try:
+        assert store.schema_revision() == head_revision()
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    finally:
+        store.close()
