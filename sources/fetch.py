@@ -127,7 +127,7 @@ class Fetcher:
         # address is still refused.
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self.limiter = limiter if limiter is not None else HostLimiter()
-        self.session = requests.Session()
+        self.session = _Session()
         self.session.headers["User-Agent"] = self.user_agent
         self.session.headers["Accept"] = (
             "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf,text/plain;q=0.8"
@@ -330,6 +330,29 @@ class Fetcher:
         for hop in resp.history[1:] + [resp]:
             check_url(hop.url, allow_private=self._private_ok(hop.url))
         return resp.status_code, resp.text[:500_000]
+
+
+class _Session(requests.Session):
+    """A Session that reads proxy settings from the environment once per origin.
+
+    requests scans the environment (proxies, no_proxy) on every request, about 0.2 ms:
+    a tenth of an unchanged (304) check. The environment does not change while a
+    monitoring pass runs, so the answer is kept per scheme and host."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._env_settings: dict[tuple[object, ...], dict[str, object]] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[no-untyped-def, override]
+        if proxies or not self.trust_env:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, stream, verify, cert)
+        cached = self._env_settings.get(key)
+        if cached is None:
+            cached = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            self._env_settings[key] = cached
+        return {**cached, "proxies": dict(cached["proxies"])}  # type: ignore[call-overload]
 
 
 def _release(resp: requests.Response) -> None:

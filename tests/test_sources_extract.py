@@ -218,3 +218,16 @@ def test_cjk_statement_not_taken_for_empty():
 def test_string_input_with_xml_declaration():
     html = '<?xml version="1.0" encoding="utf-8"?>' + PAGE
     assert "deep condolences" in extract(html, "https://x.example/").text
+
+
+def test_trafilatura_leaves_our_tree_alone():
+    # _generic_paragraphs hands trafilatura our parsed tree without copying it (it copies
+    # an element itself); links and the navigation check read that tree afterwards.
+    import lxml.html
+
+    from sources.extract import _generic_paragraphs, _parse_html
+
+    root = _parse_html(PAGE)
+    before = lxml.html.tostring(root)
+    assert _generic_paragraphs(root, "https://x.example/")
+    assert lxml.html.tostring(root) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC
 
 import pytest
 
@@ -397,3 +398,32 @@ def test_host_limiter_delay_and_concurrency():
 def test_validators_roundtrip():
     v = Validators(etag='W/"x"', last_modified=None)
     assert v == Validators('W/"x"')
+
+
+def test_proxy_from_environment_still_used(server, monkeypatch):
+    # The session reads proxy settings once per origin (a speed-up): they must still apply.
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    server.routes["http://127.0.0.1:9/page"] = Response(STATEMENT)  # the proxy sees the absolute URI
+    with fast_fetcher() as f:
+        assert f.fetch("http://127.0.0.1:9/page").status == 200
+        assert f.fetch("http://127.0.0.1:9/page").status == 200
+    assert [r.path for r in server.requests].count("http://127.0.0.1:9/page") == 2
+
+
+def test_iso_dates_read_like_dateutil():
+    from dateutil import parser as dateparser
+
+    from sources.extract import _parse_date
+
+    for value in ("2022-03-01T12:00:00-05:00", "2025-04-03", "2025-04-03T10:00:00Z",
+                  "2025-04-03 10:00:00.123+09:00", "April 3, 2025", "3 avril 2025"):
+        expected = None
+        try:
+            expected = dateparser.parse(value)
+        except (ValueError, OverflowError):
+            pass
+        if expected is not None and expected.tzinfo is None:
+            expected = expected.replace(tzinfo=UTC)
+        assert _parse_date(value) == expected, value
