@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 from dataclasses import dataclass
@@ -138,17 +137,68 @@ def _pdf_paragraphs(lines: list[str]) -> list[str]:
     return paras
 
 
+# Container tags whose removal loses no text: what pathological nesting is made of.
+_NESTING_TAG = re.compile(
+    r"(<(/?)(div|span|section|article|font|center|b|i|em|strong|u|small|big|blockquote)\b[^>]*>)", re.I
+)
+# Container levels kept when flattening; the rest of the page (html, body, p, lists,
+# tables) stays far below libxml2's 256-level limit on any real page.
+MAX_NESTING = 128
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any("Excessive depth" in e.message for e in parser.error_log)
+
+
+def _flatten_nesting(html: str, keep: int = MAX_NESTING) -> str:
+    """Drop container tags nested deeper than `keep` levels, with their closing tags,
+    so the text inside them survives in a tree of bounded depth.
+
+    Only called after libxml2 reported excessive depth, so this scan of every tag is
+    never paid on a normal page. re.split does the matching in C: the loop sees
+    [text, tag, "/" or "", name, text, ...]."""
+    parts = _NESTING_TAG.split(html)
+    depth = 0
+    kept: dict[str, list[bool]] = {}
+    for i in range(1, len(parts), 4):
+        closing, name = parts[i + 1], parts[i + 2].lower()
+        parts[i + 1] = parts[i + 2] = ""  # the captured groups are not output
+        stack = kept.get(name)
+        if stack is None:
+            stack = kept[name] = []
+        if closing:  # a closing tag: dropped when its opening tag was dropped
+            if stack and stack.pop():
+                depth -= 1
+                continue
+        elif depth < keep:
+            stack.append(True)
+            depth += 1
+            continue
+        else:
+            stack.append(False)
+        parts[i] = ""
+    return "".join(parts)
+
+
 def _parse_html(html: str) -> lxml.html.HtmlElement:
-    # No huge_tree: libxml2 then caps nesting at 256 levels, which keeps 100,000 nested
-    # <div>s from turning into deep recursion here or in trafilatura (bodies are <= 10 MB).
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+    """Parse to an lxml tree. Without huge_tree libxml2 stops at 256 levels of nesting
+    (100,000 nested <div>s would otherwise mean deep recursion here and in trafilatura),
+    and silently drops everything after that point; when it reports that, the page is
+    flattened and parsed again, so its text survives (or a clear error is raised)."""
     # lxml refuses str input that still declares an encoding; the text is decoded already.
     html = _XML_DECL.sub("", html, count=1)
-    try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise ExtractionError(f"unparseable HTML ({exc})") from None
-    return root
+    for attempt in range(2):
+        # One parser per call: its error log says whether this page hit the depth limit.
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        try:
+            root = lxml.html.document_fromstring(html, parser=parser)
+        except (etree.ParserError, ValueError) as exc:
+            raise ExtractionError(f"unparseable HTML ({exc})") from None
+        if not _too_deep(parser):
+            return root
+        if attempt == 0:
+            html = _flatten_nesting(html)
+    raise ExtractionError("HTML nested more than 256 levels deep (pathological page)")
 
 
 def _is_fragment(html: str) -> bool:
@@ -252,12 +302,18 @@ def _words(paras: tuple[str, ...]) -> int:
 
 def _generic_paragraphs(root: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
     """Main text by trafilatura (the strongest generic extractor measured on the benchmark),
-    read block by block from its XML tree so paragraphs stay paragraphs, then our filter."""
+    read block by block from its XML tree so paragraphs stay paragraphs, then our filter.
+
+    Its full cascade runs (fast=True would skip the readability/justext fallback, but in
+    trafilatura 2.3.1 it also keeps teaser blocks, which cost precision on the benchmark)."""
     import trafilatura
 
     try:
+        # No copy of our tree: bare_extraction copies an element it is given. Output
+        # "txt" skips the text serialisation of format "python", which we never read
+        # (the blocks come from result.body); the extraction itself is the same.
         result = trafilatura.bare_extraction(
-            copy.deepcopy(root), url=url, include_comments=False, include_tables=True
+            root, url=url, include_comments=False, include_tables=True, output_format="txt"
         )
     except (RecursionError, ValueError, TypeError, AttributeError):
         return ()
@@ -317,6 +373,8 @@ def _links_near(root: lxml.html.HtmlElement, url: str, paras: tuple[str, ...]) -
     wanted = {p[:80] for p in paras}
     out: dict[str, None] = {}
     for el in root.iter("p", "li", "blockquote", "td"):
+        if el.find(".//a") is None:
+            continue  # no link to collect: skip the text comparison (most paragraphs)
         text = " ".join(el.text_content().split())
         if text[:80] in wanted:
             for a in el.iter("a"):
@@ -355,6 +413,13 @@ def _meta_content(root: lxml.html.HtmlElement, *names: str) -> str | None:
 def _parse_date(value: str | None) -> datetime | None:
     if not value:
         return None
+    try:
+        # Most pages give ISO 8601; the stdlib reads it far faster than dateutil.
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is not None:
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     try:
         parsed = dateparser.parse(value)
     except (ValueError, OverflowError):

@@ -16,14 +16,19 @@ def private_allowed() -> bool:
     return os.environ.get("ONRECORD_ALLOW_PRIVATE_URLS", "") == "1"
 
 
-def check_url(url: str, *, allow_private: bool = False) -> None:
-    """Raise UnsafeURLError unless `url` is http(s) to a public address (or private is allowed)."""
+def check_url(url: str, *, allow_private: bool | None = None) -> None:
+    """Raise UnsafeURLError unless `url` is http(s) to a public address (or private is allowed).
+
+    `allow_private` None lets ONRECORD_ALLOW_PRIVATE_URLS decide; an explicit False
+    refuses private addresses whatever the environment says."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise UnsafeURLError(f"{url}: only http and https URLs are fetched")
     if not parts.hostname:
         raise UnsafeURLError(f"{url}: no host in URL")
-    if allow_private or private_allowed():
+    if allow_private is None:
+        allow_private = private_allowed()
+    if allow_private:
         return
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,6 +14,9 @@ class Response:
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0
+    # When set, the body is these chunks sent with Transfer-Encoding: chunked and no
+    # Content-Length (a streamed body whose size the client learns only by reading it).
+    chunks: Iterable[bytes] | None = None
 
 
 @dataclass
@@ -62,6 +65,14 @@ class LocalServer:
                     self.send_response(resp.status)
                     for k, v in resp.headers.items():
                         self.send_header(k, v)
+                    if resp.chunks is not None:
+                        self.send_header("Transfer-Encoding", "chunked")
+                        self.end_headers()
+                        for chunk in resp.chunks:
+                            if chunk:
+                                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        self.wfile.write(b"0\r\n\r\n")
+                        return
                     if "Content-Length" not in resp.headers:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
