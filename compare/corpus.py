@@ -59,7 +59,7 @@ WINDOWS = 2  # windows aligned per version (a quote spliced from two places)
 WEAK = 0.1  # blocks with fewer votes than this share of the version's best are noise
 BLOCK_WORDS = 120  # longer paragraphs are cut at sentence ends
 BLOCK_CHARS = 60_000  # offsets in a block are 16-bit
-PREPARED_CACHE = 4096
+PREPARED_CACHE = 512  # windows reused within an article; Token objects are not small
 _P1, _P2, _P3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 _PAD = 0x7FFFFFFF  # stands for missing words in shingles of pieces shorter than three words
 _PARA_SEP = re.compile(r"[ \t\r\f\v\u00a0]*\n\s*")
@@ -141,7 +141,11 @@ def winnow(h: np.ndarray, window: int = 4) -> np.ndarray:
     """Minimum of every `window` consecutive hashes: any 6 shared words share one of them."""
     if len(h) <= window:
         return np.unique(h)
-    return np.unique(np.lib.stride_tricks.sliding_window_view(h, window).min(axis=1))
+    n = len(h) - window + 1
+    m = h[:n].copy()
+    for k in range(1, window):
+        np.minimum(m, h[k:k + n], out=m)
+    return np.unique(m)
 
 
 @dataclass(frozen=True)
@@ -298,18 +302,24 @@ class StatementCorpus:
         self._btext.append(text)
         self._bver.append(array("I"))
         toks = scan(text)
-        vocab = self._vocab
-        ids = []
-        for key, *_ in toks:
-            i = vocab.get(key)
-            if i is None:
-                i = vocab[key] = len(self._words)
-                self._words.append(key)
-            ids.append(i)
-        self._tkey.extend(ids)
-        self._tstart.extend([t[1] for t in toks])
-        self._tend.extend([t[2] for t in toks])
-        self._tsent.extend([min(t[3], 65535) for t in toks])
+        if toks:
+            keys, starts, ends, sents = zip(*toks, strict=True)
+            vocab = self._vocab
+            get = vocab.get
+            ids = [get(k) for k in keys]
+            if None in ids:
+                for j, k in enumerate(keys):
+                    if ids[j] is None:
+                        ids[j] = vocab.get(k)
+                        if ids[j] is None:
+                            ids[j] = vocab[k] = len(self._words)
+                            self._words.append(k)
+            self._tkey.extend(ids)  # type: ignore[arg-type]
+            self._tstart.extend(starts)
+            self._tend.extend(ends)
+            self._tsent.extend(sents if sents[-1] < 65535 else [min(n, 65535) for n in sents])
+        else:
+            ids = []
         self._bsents.append(min(65535, toks[-1][3] + 1) if toks else 1)
         self._boff.append(len(self._tkey))
         if ids:
@@ -460,7 +470,7 @@ class StatementCorpus:
 
             for lo, hi in self._windows(v, votes, whole=small or src.url in linked):
                 hit = at(lo, hi)
-                if not _anchored(hit):
+                if (hit is None and small) or (hit is not None and _at_edge(hit)):
                     # Quote words at an edge of the window are set against the text beyond it
                     # (a lead-in cut, a clause added): align again with a block of context.
                     hit = at(max(0, lo - 1), min(len(v.blocks), hi + 1))
@@ -477,9 +487,9 @@ class StatementCorpus:
                 if q.attributed or include_unattributed]
 
 
-def _anchored(hit: _Hit | None) -> bool:
-    """The quote starts and ends on matched words, so text outside the window cannot change it."""
-    if hit is None:
-        return False
+def _at_edge(hit: _Hit) -> bool:
+    """Unmatched quote words set against the window's first or last word: the text beyond the
+    window might match them, so the window is too small to judge."""
     ops = hit.alignment.ops
-    return ops[0].kind == "=" and ops[-1].kind == "=" and ops[0].q0 == 0 and ops[-1].q1 == hit.alignment.qlen
+    n = len(hit.prep.tokens)
+    return (ops[0].kind != "=" and ops[0].s0 == 0) or (ops[-1].kind != "=" and ops[-1].s1 >= n)
