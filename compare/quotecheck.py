@@ -26,6 +26,7 @@ CLEAN = (EXACT, VARIANT, EDITED)
 
 _MARKS = re.compile(
     r"(?P<sic>\s*[\[(]sic[\])])|(?P<ell>\s*\[?(?:\.\s?\.\s?\.|…)\]?\s*)|\[(?P<br>[^\]]*)\]", re.I)
+_SIC = re.compile(r"\s*[\[(]sic[\])]", re.I)
 MIN_COVERAGE = 0.5  # share of quote words found in order; below it the passage is not the source
 MIN_MATCHED = 3
 SHORT = 4  # quotes shorter than this are checked for an exact match only
@@ -188,10 +189,11 @@ def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str) -> tu
         if pq.brackets:
             marks.append("brackets")
         return EDITED, (f"departures marked by {' and '.join(marks)}",)
-    if _strip_ends(quote.text) == _strip_ends(matched):
+    said = _SIC.sub("", quote.text)  # [sic] is the reporter owning up to the source's own words
+    if _strip_ends(said) == _strip_ends(matched):
         return EXACT, ()
     why = []
-    if _strip_ends(fold(quote.text)) != _strip_ends(fold(matched)):
+    if _strip_ends(fold(said)) != _strip_ends(fold(matched)):
         why.append("spelling, number format or case")
     else:
         why.append("quotation marks, apostrophes or dashes")
