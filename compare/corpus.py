@@ -59,6 +59,7 @@ WINDOWS = 2  # windows aligned per version (a quote spliced from two places)
 WEAK = 0.1  # blocks with fewer votes than this share of the version's best are noise
 BLOCK_WORDS = 120  # longer paragraphs are cut at sentence ends
 BLOCK_CHARS = 60_000  # offsets in a block are 16-bit
+PENDING = 1 << 18  # postings buffered before they are sorted into a segment
 PREPARED_CACHE = 512  # windows reused within an article; Token objects are not small
 _P1, _P2, _P3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 _PAD = 0x7FFFFFFF  # stands for missing words in shingles of pieces shorter than three words
@@ -165,17 +166,21 @@ class _Postings:
         self._segments: list[tuple[np.ndarray, np.ndarray]] = []
         self._pend_h: list[np.ndarray] = []
         self._pend_b: list[np.ndarray] = []
+        self._pending = 0
 
     def add(self, hashes: np.ndarray, block: int) -> None:
         self._pend_h.append(hashes)
         self._pend_b.append(np.full(len(hashes), block, dtype=np.uint32))
+        self._pending += len(hashes)
+        if self._pending >= PENDING:
+            self._flush()  # thousands of small arrays cost more than the postings they hold
 
     def _flush(self) -> None:
         if not self._pend_h:
             return
         h = np.concatenate(self._pend_h)
         b = np.concatenate(self._pend_b)
-        self._pend_h, self._pend_b = [], []
+        self._pend_h, self._pend_b, self._pending = [], [], 0
         order = np.argsort(h, kind="stable")
         self._segments.append((h[order], b[order]))
         # Merge a segment into the one before while it is at least half its size: O(log n)
