@@ -378,9 +378,8 @@ class StatementCorpus:
         blocks, counts = self._postings.votes(np.unique(np.concatenate(hashes)))
         return dict(zip(blocks.tolist(), counts.tolist(), strict=True))
 
-    def _candidates(self, votes: dict[int, int], linked: Sequence[str]) -> list[str]:
-        if len(self._by_url) <= INDEX_ABOVE:
-            return list(linked) + [u for u in self._by_url if u not in linked]
+    def _url_scores(self, votes: dict[int, int]) -> dict[str, int]:
+        """Statement -> shingles shared through its best-voted blocks."""
         score: dict[str, int] = {}
         seen: set[tuple[str, int]] = set()
         for b, n in sorted(votes.items(), key=lambda kv: -kv[1])[:TOP_BLOCKS]:
@@ -389,7 +388,19 @@ class StatementCorpus:
                 if (url, b) not in seen:
                     seen.add((url, b))
                     score[url] = score.get(url, 0) + n
-        ranked = sorted((u for u in score if u not in linked), key=lambda u: -score[u])
+        return score
+
+    def _candidates(self, score: dict[str, int], linked: Sequence[str],
+                    prior: dict[str, int] | None = None) -> list[str]:
+        """Statements to try, best first: the article's links, then the best voted.
+
+        Ties (a paragraph repeated word for word in several statements) go to the statement
+        the article's other quotes point to (`prior`): an article usually quotes one statement.
+        """
+        if len(self._by_url) <= INDEX_ABOVE:
+            return list(linked) + [u for u in self._by_url if u not in linked]
+        prior = prior or {}
+        ranked = sorted((u for u in score if u not in linked), key=lambda u: (-score[u], -prior.get(u, 0)))
         return list(linked) + ranked[:CANDIDATES]
 
     def _windows(self, v: _Version, votes: dict[int, int], whole: bool) -> list[tuple[int, int]]:
@@ -454,12 +465,10 @@ class StatementCorpus:
     def check_quote(self, quote: Quote, published_at: datetime | None = None,
                     links: Sequence[str] = ()) -> QuoteCheck:
         """Verdict for one quote (see the class docstring)."""
-        pq = parse_quote(quote.text)
-        if len(pq.keys) - len(pq.brackets) < 2:
-            return unverified(quote, "too short to check")
-        votes = self._query_votes(pq)
-        linked = [u for u in dict.fromkeys(links) if u in self._by_url]
-        order = self._candidates(votes, linked)
+        return self.check_article([quote], published_at, links, include_unattributed=True)[0]
+
+    def _check(self, quote: Quote, pq: ParsedQuote, votes: dict[int, int], order: list[str],
+               linked: list[str], published_at: datetime | None) -> QuoteCheck:
         small = len(self._by_url) <= INDEX_ABOVE
         memo: dict[tuple[tuple[int, ...], tuple[str, ...]], _Hit | None] = {}
 
@@ -488,8 +497,22 @@ class StatementCorpus:
     def check_article(self, quotes: Sequence[Quote], published_at: datetime | None = None,
                       links: Sequence[str] = (), include_unattributed: bool = False) -> list[QuoteCheck]:
         """One QuoteCheck per quote attributed to the statements' issuers, in order."""
-        return [self.check_quote(q, published_at, links) for q in quotes
-                if q.attributed or include_unattributed]
+        chosen = [q for q in quotes if q.attributed or include_unattributed]
+        parsed = [parse_quote(q.text) for q in chosen]
+        votes = [self._query_votes(pq) for pq in parsed]
+        scores = [self._url_scores(v) for v in votes]
+        prior: dict[str, int] = {}
+        for sc in scores:
+            for u, n in sc.items():
+                prior[u] = prior.get(u, 0) + n
+        linked = [u for u in dict.fromkeys(links) if u in self._by_url]
+        out = []
+        for q, pq, v, sc in zip(chosen, parsed, votes, scores, strict=True):
+            if len(pq.keys) - len(pq.brackets) < 2:
+                out.append(unverified(q, "too short to check"))
+                continue
+            out.append(self._check(q, pq, v, self._candidates(sc, linked, prior), linked, published_at))
+        return out
 
 
 def _at_edge(hit: _Hit) -> bool:
