@@ -51,6 +51,7 @@ from compare.textnorm import _SENT_END, Token, fold, scan
 
 CANDIDATES = 4  # statements aligned per quote beyond the article's links (best voted first)
 TOP_BLOCKS = 12  # best-voted blocks whose statements become candidates
+TIED_BLOCKS = 256  # blocks as good as the TOP_BLOCKS-th that are still followed
 FANOUT = 256  # versions followed from one block (boilerplate paragraphs are in thousands)
 STOP_POSTINGS = 4096  # a shingle in more blocks than this says little about where a quote is from
 WINDOW_GAP = 4  # voted blocks this close belong to one passage (multi-paragraph quotes, splices)
@@ -382,7 +383,12 @@ class StatementCorpus:
         """Statement -> shingles shared through its best-voted blocks."""
         score: dict[str, int] = {}
         seen: set[tuple[str, int]] = set()
-        for b, n in sorted(votes.items(), key=lambda kv: -kv[1])[:TOP_BLOCKS]:
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        # Near-copies of a paragraph (other statements, other versions) tie on votes: keep
+        # every block close to the best rather than an arbitrary TOP_BLOCKS of the tied ones.
+        floor = ranked[min(len(ranked), TOP_BLOCKS) - 1][1] if ranked else 0
+        top = [bn for bn in ranked[:TIED_BLOCKS] if bn[1] >= floor]
+        for b, n in top:
             for vi in self._bver[b][:FANOUT]:
                 url = self._versions[vi].url
                 if (url, b) not in seen:
