@@ -380,20 +380,26 @@ class StatementCorpus:
         return dict(zip(blocks.tolist(), counts.tolist(), strict=True))
 
     def _url_scores(self, votes: dict[int, int]) -> dict[str, int]:
-        """Statement -> shingles shared through its best-voted blocks."""
-        score: dict[str, int] = {}
-        seen: set[tuple[str, int]] = set()
+        """Statement -> shingles its best version shares with the quote through the top blocks.
+
+        Per version, not summed over versions: a statement edited 50 times holds 50 variants
+        of the quoted paragraph, which must not outvote a statement with one version.
+        """
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         # Near-copies of a paragraph (other statements, other versions) tie on votes: keep
         # every block close to the best rather than an arbitrary TOP_BLOCKS of the tied ones.
         floor = ranked[min(len(ranked), TOP_BLOCKS) - 1][1] if ranked else 0
-        top = [bn for bn in ranked[:TIED_BLOCKS] if bn[1] >= floor]
-        for b, n in top:
+        per_version: dict[int, int] = {}
+        for b, n in ranked[:TIED_BLOCKS]:
+            if n < floor:
+                break
             for vi in self._bver[b][:FANOUT]:
-                url = self._versions[vi].url
-                if (url, b) not in seen:
-                    seen.add((url, b))
-                    score[url] = score.get(url, 0) + n
+                per_version[vi] = per_version.get(vi, 0) + n
+        score: dict[str, int] = {}
+        for vi, n in per_version.items():
+            url = self._versions[vi].url
+            if n > score.get(url, 0):
+                score[url] = n
         return score
 
     def _candidates(self, score: dict[str, int], linked: Sequence[str],
