@@ -193,24 +193,37 @@ class _Postings:
             order = np.argsort(h, kind="stable")
             self._segments[-1] = (h[order], b[order])
 
-    def votes(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(blocks, shared shingles) for the distinct hashes in `query`."""
+    def votes(self, query: np.ndarray, n_blocks: int) -> tuple[np.ndarray, np.ndarray]:
+        """(blocks, weighted votes) for the distinct hashes in `query`.
+
+        A shared shingle weighs log(1 + n_blocks / blocks holding it): with winnowing a short
+        quote shares only two or three fingerprints with its source, and "thanks to you for"
+        must not tie with "a wonderful introduction" among a hundred transcripts.
+        """
         self._flush()
-        found: list[np.ndarray] = []
-        common: list[np.ndarray] = []
+        spans = []
+        df = np.zeros(len(query), dtype=np.int64)
         for hs, bs in self._segments:
             lo = np.searchsorted(hs, query, side="left")
             hi = np.searchsorted(hs, query, side="right")
-            for a, z in zip(lo.tolist(), hi.tolist(), strict=True):
-                if z - a > STOP_POSTINGS:
-                    common.append(bs[a:a + STOP_POSTINGS])
-                elif z > a:
-                    found.append(bs[a:z])
+            df += hi - lo
+            spans.append((bs, lo.tolist(), hi.tolist()))
+        weight = np.log1p(max(1, n_blocks) / np.maximum(df, 1)).tolist()
+        common = df > STOP_POSTINGS
+        if common.all():
+            common[:] = False  # only boilerplate matched: better a guess than nothing
+        found: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for bs, los, his in spans:
+            for j, (a, z) in enumerate(zip(los, his, strict=True)):
+                if z > a and not common[j]:
+                    got = bs[a:min(z, a + STOP_POSTINGS)]
+                    found.append(got)
+                    weights.append(np.full(len(got), weight[j]))
         if not found:
-            found = common  # only boilerplate matched: better a guess than nothing
-        if not found:
-            return np.empty(0, np.uint32), np.empty(0, np.int64)
-        return np.unique(np.concatenate(found), return_counts=True)
+            return np.empty(0, np.uint32), np.empty(0, np.float64)
+        blocks, inverse = np.unique(np.concatenate(found), return_inverse=True)
+        return blocks, np.bincount(inverse, weights=np.concatenate(weights))
 
     def nbytes(self) -> int:
         self._flush()
@@ -364,7 +377,7 @@ class StatementCorpus:
         v = self._versions[self._at[(url, version)]]
         return "".join(self._btext[b] + s for b, s in zip(v.blocks, v.seps, strict=True))
 
-    def _query_votes(self, pq: ParsedQuote) -> dict[int, int]:
+    def _query_votes(self, pq: ParsedQuote) -> dict[int, float]:
         """Block -> shingles it shares with the quote (no shingle spans an ellipsis or bracket)."""
         pieces: list[list[int]] = [[]]
         for i, t in enumerate(pq.tokens):
@@ -376,10 +389,10 @@ class StatementCorpus:
         hashes = [shingle_hashes(np.asarray(p, dtype=np.uint32)) for p in pieces if p]
         if not hashes:
             return {}
-        blocks, counts = self._postings.votes(np.unique(np.concatenate(hashes)))
+        blocks, counts = self._postings.votes(np.unique(np.concatenate(hashes)), len(self._btext))
         return dict(zip(blocks.tolist(), counts.tolist(), strict=True))
 
-    def _url_scores(self, votes: dict[int, int]) -> dict[str, int]:
+    def _url_scores(self, votes: dict[int, float]) -> dict[str, float]:
         """Statement -> shingles its best version shares with the quote through the top blocks.
 
         Per version, not summed over versions: a statement edited 50 times holds 50 variants
@@ -389,21 +402,21 @@ class StatementCorpus:
         # Near-copies of a paragraph (other statements, other versions) tie on votes: keep
         # every block close to the best rather than an arbitrary TOP_BLOCKS of the tied ones.
         floor = ranked[min(len(ranked), TOP_BLOCKS) - 1][1] if ranked else 0
-        per_version: dict[int, int] = {}
+        per_version: dict[int, float] = {}
         for b, n in ranked[:TIED_BLOCKS]:
             if n < floor:
                 break
             for vi in self._bver[b][:FANOUT]:
                 per_version[vi] = per_version.get(vi, 0) + n
-        score: dict[str, int] = {}
+        score: dict[str, float] = {}
         for vi, n in per_version.items():
             url = self._versions[vi].url
             if n > score.get(url, 0):
                 score[url] = n
         return score
 
-    def _candidates(self, score: dict[str, int], linked: Sequence[str],
-                    prior: dict[str, int] | None = None) -> list[str]:
+    def _candidates(self, score: dict[str, float], linked: Sequence[str],
+                    prior: dict[str, float] | None = None) -> list[str]:
         """Statements to try, best first: the article's links, then the best voted.
 
         Ties (a paragraph repeated word for word in several statements) go to the statement
@@ -415,13 +428,13 @@ class StatementCorpus:
         ranked = sorted((u for u in score if u not in linked), key=lambda u: (-score[u], -prior.get(u, 0)))
         return list(linked) + ranked[:CANDIDATES]
 
-    def _windows(self, v: _Version, votes: dict[int, int], whole: bool) -> list[tuple[int, int]]:
+    def _windows(self, v: _Version, votes: dict[int, float], whole: bool) -> list[tuple[int, int]]:
         """Block ranges [lo, hi) of version `v` holding the voted passages, best first."""
         got = [(p, votes.get(b, 0)) for p, b in enumerate(v.blocks)]
         top = max((n for _, n in got), default=0)
         if top == 0:
             return [(0, len(v.blocks))] if whole and v.blocks else []
-        keep = [(p, n) for p, n in got if n >= max(1, WEAK * top)]
+        keep = [(p, n) for p, n in got if n > 0 and n >= WEAK * top]
         clusters: list[list[tuple[int, int]]] = []
         for p, n in keep:
             if clusters and p - clusters[-1][-1][0] <= WINDOW_GAP:
@@ -479,7 +492,7 @@ class StatementCorpus:
         """Verdict for one quote (see the class docstring)."""
         return self.check_article([quote], published_at, links, include_unattributed=True)[0]
 
-    def _check(self, quote: Quote, pq: ParsedQuote, votes: dict[int, int], order: list[str],
+    def _check(self, quote: Quote, pq: ParsedQuote, votes: dict[int, float], order: list[str],
                linked: list[str], published_at: datetime | None) -> QuoteCheck:
         small = len(self._by_url) <= INDEX_ABOVE
         memo: dict[tuple[tuple[int, ...], tuple[str, ...]], _Hit | None] = {}
@@ -513,7 +526,7 @@ class StatementCorpus:
         parsed = [parse_quote(q.text) for q in chosen]
         votes = [self._query_votes(pq) for pq in parsed]
         scores = [self._url_scores(v) for v in votes]
-        prior: dict[str, int] = {}
+        prior: dict[str, float] = {}
         for sc in scores:
             for u, n in sc.items():
                 prior[u] = prior.get(u, 0) + n
