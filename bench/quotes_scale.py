@@ -1,11 +1,15 @@
-"""Bench (1): 1,000 articles x 10 quotes against a shingle index of 100,000 statement versions.
+"""Bench (1): 1,000 articles x 10 quotes against a StatementCorpus of 100,000 statement versions.
 
-The versions are the 2,211 real State Department versions, repeated with their paragraphs
-rotated and a unique line added until there are N of them (so postings and lookups are as
-heavy as for N distinct statements that share boilerplate). Prints latency per article
-(extraction + retrieval + alignment + verdicts), index build time and memory, and the
-baseline in the same run: aligning each quote against every version of a 2,000-statement
-slice with no index.
+Statements are generated from the 2,031 real State Department bodies (../shared/data): each
+synthetic statement takes a real body and mutates about half its paragraphs the way related
+statements differ (another country, another number or date, a sentence dropped, a sentence
+from another statement added), so copies of one body share boilerplate but not everything.
+Each statement gets 1 to 50 versions (most 1-3), every version a realistic silent edit of the
+one before (a word, a number, a sentence added or removed, a paragraph added). Articles quote
+10 sentences of one version with reporters' mutations (a dropped word, an ellipsis, a bracket,
+a changed number, a dropped "not", straight quotes). Prints build time and memory, latency per
+article (extraction + retrieval + alignment + verdicts), how often the quoted statement is the
+one identified, and the no-index baseline on a small subset in the same run.
 
     python bench/quotes_scale.py [N_VERSIONS] [N_ARTICLES]
 """
@@ -13,95 +17,214 @@ slice with no index.
 from __future__ import annotations
 
 import random
+import re
 import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from compare.quotecheck import SourceText, check_article  # noqa: E402
+from compare.corpus import StatementCorpus  # noqa: E402
+from compare.quotecheck import SourceText, _check_statement, parse_quote  # noqa: E402
 from compare.quotes import extract_quotes  # noqa: E402
-from compare.shingles import ShingleIndex  # noqa: E402
 from tests.quote_cases import load_statements, sentences  # noqa: E402
 
 STYLES = ['"{q}," the department said.', "“{q},” the statement said.", "The statement said: “{q}.”",
           "‘{q}’, the ministers said.", "According to the statement, “{q}.”"]
+COUNTRIES = ["Albania", "Angola", "Belarus", "Bolivia", "Chad", "Chile", "Croatia", "Ecuador", "Estonia",
+             "Fiji", "Gabon", "Georgia", "Ghana", "Guyana", "Jordan", "Kenya", "Latvia", "Malawi",
+             "Mali", "Moldova", "Mongolia", "Nepal", "Niger", "Oman", "Panama", "Peru", "Qatar",
+             "Rwanda", "Senegal", "Serbia", "Togo", "Tunisia", "Uganda", "Uruguay", "Zambia"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+_COUNTRY = re.compile(r"\b(" + "|".join(COUNTRIES + ["Ukraine", "Russia", "China", "Iran", "Burma",
+                                                       "Afghanistan", "Venezuela", "Ethiopia", "Syria"]) + r")\b")
+_NUM = re.compile(r"\b\d[\d,]*\b")
+_MONTH = re.compile(r"\b(" + "|".join(MONTHS) + r")\b")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def mutate_paragraph(p: str, rng: random.Random, pool: list[str]) -> str:
+    """How a related statement's paragraph differs: entity, number, date, a sentence in or out."""
+    r = rng.random()
+    if r < 0.3 and _COUNTRY.search(p):
+        return _COUNTRY.sub(lambda m: rng.choice(COUNTRIES), p)
+    if r < 0.5 and _NUM.search(p):
+        return _NUM.sub(lambda m: str(rng.randint(2, 999)), p, count=2)
+    if r < 0.6 and _MONTH.search(p):
+        return _MONTH.sub(lambda m: rng.choice(MONTHS), p)
+    ss = sentences(p)
+    if r < 0.75 and len(ss) > 1:
+        ss.pop(rng.randrange(len(ss)))
+        return " ".join(ss)
+    return p + " " + rng.choice(pool)
+
+
+def edit_version(paras: list[str], rng: random.Random, pool: list[str], n: int) -> list[str]:
+    """A silent edit: one word, a number, a sentence added or removed, a paragraph added."""
+    out = list(paras)
+    i = rng.randrange(len(out))
+    words = out[i].split()
+    r = rng.random()
+    if r < 0.35 and len(words) > 4:
+        j = rng.randrange(len(words))
+        words[j] = rng.choice(["firmly", "today", "also", "further", "fully", "new", "key"])
+        out[i] = " ".join(words)
+    elif r < 0.55:
+        out[i] = mutate_paragraph(out[i], rng, pool)
+    elif r < 0.75 and len(sentences(out[i])) > 1:
+        ss = sentences(out[i])
+        ss.pop()
+        out[i] = " ".join(ss)
+    elif r < 0.9:
+        out.insert(i, rng.choice(pool) + f" (Updated {rng.choice(MONTHS)} {n % 28 + 1}.)")
+    else:
+        out[i] = out[i] + " " + rng.choice(pool)
+    return out
+
+
+def n_versions_for(rng: random.Random) -> int:
+    r = rng.random()
+    if r < 0.55:
+        return 1
+    if r < 0.8:
+        return rng.randint(2, 3)
+    if r < 0.95:
+        return rng.randint(4, 10)
+    return rng.randint(11, 50)
+
+
+def statement(i: int, bodies: list[str], pool: list[str]) -> list[str]:
+    """Version texts of synthetic statement i (deterministic in i: regenerated, not kept)."""
+    rng = random.Random(i)
+    paras = bodies[i % len(bodies)].split("\n")
+    if i >= len(bodies):  # the real bodies themselves come first, unmutated
+        paras = [mutate_paragraph(p, rng, pool) if rng.random() < 0.5 else p for p in paras]
+    out = ["\n".join(paras)]
+    for n in range(n_versions_for(rng) - 1):
+        paras = edit_version(paras, rng, pool, n)
+        out.append("\n".join(paras))
+    return out
+
+
+def quote_mutation(s: str, rng: random.Random) -> str:
+    """What reporters do to a sentence (most quotes are accurate)."""
+    q = s.rstrip(".")
+    w = q.split()
+    r = rng.random()
+    if r < 0.5 or len(w) < 10:
+        return q
+    if r < 0.62:
+        del w[rng.randrange(2, len(w) - 1)]
+    elif r < 0.72:
+        return " ".join(w[:4]) + " … " + " ".join(w[7:])
+    elif r < 0.8 and w[0] in ("We", "It", "They", "This"):
+        w[0] = "[The department]"
+    elif r < 0.86 and _NUM.search(q):
+        return _NUM.sub(lambda m: str(int(m.group(0).replace(",", "")) + 1), q, count=1)
+    elif r < 0.92 and re.search(r"\snot\b", q):
+        return re.sub(r"\snot\b", "", q, count=1)
+    else:
+        return q.replace("’", "'")
+    return " ".join(w)
 
 
 def main() -> None:
     n_versions = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     n_articles = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
     data = load_statements()
-    base = [(k, i, v["text"]) for k, vs in data.items() for i, v in enumerate(vs)]
-    store: dict[str, list[SourceText]] = {}
-    t0 = time.perf_counter()
-    index = ShingleIndex()
-    for n in range(n_versions):
-        key, ver, text = base[n % len(base)]
-        rot = n // len(base)
-        url = f"{key}#copy{rot}" if rot else key
-        if rot:
-            paras = text.split("\n")
-            r = rot % max(1, len(paras))
-            text = "\n".join(paras[r:] + paras[:r]) + f"\nReference number {n}."
-        store.setdefault(url, []).append(SourceText(url, text, ver + 1, True))
-        index.add((url, ver + 1), text)
-    for vs in store.values():
-        vs[:] = [SourceText(v.url, v.text, v.version, i == len(vs) - 1) for i, v in enumerate(vs)]
-    index.compact()
-    build = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(f"index: {n_versions:,} versions built in {build:.1f} s; postings {index.nbytes() / 1e6:.0f} MB; "
-          f"process peak RSS incl. all texts {peak / 1e6:.0f} MB")
+    bodies = [vs[-1]["text"] for _, vs in sorted(data.items())]
+    pool = [s for b in bodies[::7] for s in sentences(b) if 8 <= len(s.split()) <= 30][:5000]
+    rss0 = rss_mb()
 
+    # Articles are chosen before the corpus is built so that only their texts are kept.
     rng = random.Random(1)
-    keys = [k for k, vs in data.items() if len(sentences(vs[-1]["text"])) >= 10]
-    articles = []
-    for _ in range(n_articles):
-        key = rng.choice(keys)
-        ss = [s for s in sentences(data[key][-1]["text"]) if 8 <= len(s.split()) <= 40 and '"' not in s and "“" not in s]
+    n_statements_guess = max(1, n_versions // 4)
+    targets = {rng.randrange(n_statements_guess) for _ in range(n_articles * 2)}
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    corpus = StatementCorpus()
+    kept: dict[int, list[str]] = {}
+    added = i = 0
+    while added < n_versions:
+        texts = statement(i, bodies, pool)[: n_versions - added]
+        for seq, text in enumerate(texts, 1):
+            corpus.add(f"https://www.state.gov/s/{i}", seq, text)
+        if i in targets:
+            kept[i] = texts
+        added += len(texts)
+        i += 1
+    stats = corpus.stats()
+    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
+    rss1 = rss_mb()
+    index_mb = (stats["postings_bytes"] + stats["token_bytes"] + stats["text_bytes"]) / 1e6
+    print(f"corpus: {stats['versions']:,} versions of {stats['statements']:,} statements built in {build:.1f} s "
+          f"({build_cpu:.1f} s CPU, generation included); "
+          f"{stats['blocks']:,} distinct blocks, {stats['words'] / 1e6:.1f} M words, vocabulary {stats['vocabulary']:,}")
+    print(f"memory: postings {stats['postings_bytes'] / 1e6:.0f} MB, token arrays {stats['token_bytes'] / 1e6:.0f} MB, "
+          f"block texts ~{stats['text_bytes'] / 1e6:.0f} MB (total ~{index_mb:.0f} MB); "
+          f"peak RSS {rss0:.0f} MB before, {rss1:.0f} MB after the build")
+
+    arts = []
+    for k in sorted(kept)[:n_articles]:
+        vs = kept[k]
+        seq = len(vs) if rng.random() < 0.85 else rng.randint(1, len(vs))  # some quote an old version
+        ss = [s for s in sentences(vs[seq - 1]) if 8 <= len(s.split()) <= 40 and not re.search(r"[\"“”‘]", s)]
+        if len(ss) < 3:
+            continue
         picks = rng.sample(ss, min(10, len(ss)))
-        paras = []
-        for j, s in enumerate(picks):
-            q = s.rstrip(".")
-            if j % 3 == 1:
-                w = q.split()
-                q = " ".join(w[: len(w) // 2] + w[len(w) // 2 + 1:])  # a word dropped
-            paras.append("Officials spoke on Monday. " + STYLES[j % len(STYLES)].format(q=q))
-        articles.append((key, "\n".join(paras)))
+        paras = ["Officials spoke on Monday. " + STYLES[j % len(STYLES)].format(q=quote_mutation(s, rng))
+                 for j, s in enumerate(picks)]
+        arts.append((f"https://www.state.gov/s/{k}", vs[seq - 1], "\n".join(paras)))
 
-    resolve = store.__getitem__
-    times, found = [], 0
-    total_q = 0
-    for key, text in articles:
-        t = time.perf_counter()
-        quotes = extract_quotes(text)
-        checks = check_article(quotes, [], index=index, resolve=resolve)
+    times: list[float] = []
+    cpu: list[float] = []
+    right = same_text = total = 0
+    verdicts: Counter[str] = Counter()
+    for url, text, article in arts:
+        t, c = time.perf_counter(), time.process_time()
+        checks = corpus.check_article(extract_quotes(article))
         times.append((time.perf_counter() - t) * 1000)
-        total_q += len(checks)
-        found += sum(1 for c in checks if c.source and c.source.split("#")[0] == key)
+        cpu.append((time.process_time() - c) * 1000)
+        for c in checks:
+            total += 1
+            verdicts[c.verdict] += 1
+            if c.source == url:
+                right += 1
+            elif c.source and c.matched and c.matched in corpus.text(c.source, c.version or 1) \
+                    and c.matched in text:
+                same_text += 1  # the passage is word for word in another statement too (a copy)
     times.sort()
-    print(f"articles: {n_articles} x ~10 quotes ({total_q} checked); per article: "
-          f"mean {statistics.mean(times):.1f} ms, median {times[len(times) // 2]:.1f} ms, "
-          f"p95 {times[int(len(times) * 0.95)]:.1f} ms; right statement found for {found / max(1, total_q):.1%}")
+    cpu.sort()
+    print(f"articles: {len(arts)} x ~10 quotes ({total} checked); per article: mean {statistics.mean(times):.1f} ms, "
+          f"p50 {times[len(times) // 2]:.1f} ms, p95 {times[int(len(times) * 0.95)]:.1f} ms, "
+          f"max {times[-1]:.0f} ms; CPU per article: mean {statistics.mean(cpu):.1f} ms, "
+          f"p50 {cpu[len(cpu) // 2]:.1f} ms, p95 {cpu[int(len(cpu) * 0.95)]:.1f} ms; peak RSS {rss_mb():.0f} MB")
+    print(f"identification: quoted statement {right / max(1, total):.1%}; the same passage in another "
+          f"statement {same_text / max(1, total):.1%}; verdicts {dict(verdicts.most_common())}")
 
-    # Baseline in the same run: no index, align against every version of a 2,000-statement slice.
-    some = list(store)[:2000]
-    slice_sources = [v for u in some for v in store[u]]
+    # Baseline in the same run: no index, each quote aligned to every version of a few statements.
+    some = [u for k in range(0, 3000, 100) if corpus.versions(u := f"https://www.state.gov/s/{k}")]
+    versions = {u: [SourceText(u, corpus.text(u, s.version), s.version, s.current)
+                    for s in corpus.versions(u)] for u in some}
+    n_base = sum(len(v) for v in versions.values())
     bt = []
-    for _key, text in articles[:20]:
+    for _url, _text, article in arts[:3]:
         t = time.perf_counter()
-        quotes = extract_quotes(text)
-        for q in quotes:
-            from compare.quotecheck import _check_statement, parse_quote  # noqa: PLC0415
+        for q in extract_quotes(article):
             pq = parse_quote(q.text)
             for u in some:
-                _check_statement(q, pq, store[u], None)
+                _check_statement(q, pq, versions[u], None)
         bt.append((time.perf_counter() - t) * 1000)
-    print(f"baseline without index, {len(slice_sources):,} versions only: {statistics.mean(bt):.0f} ms per article "
-          f"(x{n_versions / len(slice_sources):.0f} for the full store)")
+    per = statistics.mean(bt)
+    print(f"baseline without index against {n_base:,} versions only: {per:.0f} ms per article "
+          f"(about {per * stats['versions'] / n_base / 1000:.0f} s per article for the full corpus)")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ CLEAN = (EXACT, VARIANT, EDITED)
 
 _MARKS = re.compile(
     r"(?P<sic>\s*[\[(]sic[\])])|(?P<ell>\s*\[?(?:\.\s?\.\s?\.|…)\]?\s*)|\[(?P<br>[^\]]*)\]", re.I)
+_SIC = re.compile(r"\s*[\[(]sic[\])]", re.I)
 MIN_COVERAGE = 0.5  # share of quote words found in order; below it the passage is not the source
 MIN_MATCHED = 3
 SHORT = 4  # quotes shorter than this are checked for an exact match only
@@ -132,6 +133,7 @@ class _Hit:
     clean: bool
     severity: str
     reasons: tuple[str, ...]
+    prep: Prepared  # the text aligned to: the whole version, or a window of it (compare.corpus)
 
     @property
     def rank(self) -> tuple[float, float]:
@@ -140,7 +142,11 @@ class _Hit:
 
 
 def _evaluate(pq: ParsedQuote, src: SourceText) -> _Hit | None:
-    prep = _prepared(src.text)
+    return evaluate_prepared(pq, src, _prepared(src.text))
+
+
+def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared) -> _Hit | None:
+    """Align the quote to `prep` (all or part of `src`) and judge it; None when it is not the source."""
     al = align(pq.keys, prep, pq.ellipses, pq.brackets)
     if al is None:
         return None
@@ -151,18 +157,18 @@ def _evaluate(pq: ParsedQuote, src: SourceText) -> _Hit | None:
     if al.qlen < SHORT and al.matched < al.qlen:
         return None
     severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets)
-    return _Hit(src, al, severity == "none", severity, tuple(reasons))
+    return _Hit(src, al, severity == "none", severity, tuple(reasons), prep)
 
 
 def _passage(hit: _Hit) -> str:
-    toks = _prepared(hit.source.text).tokens
+    toks = hit.prep.tokens
     a = hit.alignment
-    return hit.source.text[toks[a.src_start].start:toks[a.src_end - 1].end]
+    return hit.prep.text[toks[a.src_start].start:toks[a.src_end - 1].end]
 
 
 def _word_diff(hit: _Hit, pq: ParsedQuote) -> tuple[tuple[str, str, str], ...]:
-    text = hit.source.text
-    toks = _prepared(text).tokens
+    text = hit.prep.text
+    toks = hit.prep.tokens
     out = []
     for o in hit.alignment.ops:
         old = text[toks[o.s0].start:toks[o.s1 - 1].end] if o.s1 > o.s0 else ""
@@ -183,10 +189,11 @@ def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str) -> tu
         if pq.brackets:
             marks.append("brackets")
         return EDITED, (f"departures marked by {' and '.join(marks)}",)
-    if _strip_ends(quote.text) == _strip_ends(matched):
+    said = _SIC.sub("", quote.text)  # [sic] is the reporter owning up to the source's own words
+    if _strip_ends(said) == _strip_ends(matched):
         return EXACT, ()
     why = []
-    if _strip_ends(fold(quote.text)) != _strip_ends(fold(matched)):
+    if _strip_ends(fold(said)) != _strip_ends(fold(matched)):
         why.append("spelling, number format or case")
     else:
         why.append("quotation marks, apostrophes or dashes")
@@ -220,12 +227,19 @@ def _group(sources: Sequence[SourceText]) -> dict[str, list[SourceText]]:
     return out
 
 
+Evaluate = Callable[[ParsedQuote, SourceText], "_Hit | None"]
+
+
 def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceText],
-                     published_at: datetime | None) -> QuoteCheck | None:
-    """Verdict against one statement's versions, or None when no version has the passage."""
+                     published_at: datetime | None, evaluate: Evaluate = _evaluate) -> QuoteCheck | None:
+    """Verdict against one statement's versions, or None when no version has the passage.
+
+    `evaluate` aligns the quote to one version (compare.corpus passes one that aligns to a
+    window around the index's hits and shares the work between versions with the same text).
+    """
     ref = _current_at(versions, published_at)
     current = next((v for v in versions if v.current), versions[-1])
-    hits = {id(v): h for v in versions if (h := _evaluate(pq, v)) is not None}
+    hits = {id(v): h for v in versions if (h := evaluate(pq, v)) is not None}
     if not hits:
         return None
     cur_hit = hits.get(id(current))
@@ -250,7 +264,7 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
         return QuoteCheck(quote, STALE, "none", old.source.url, check.matched, tuple(reasons),
                           check.diff, old.source.version)
     if published_at is not None and ref_hit is None:
-        return _unverified(quote, f"the passage is not in version {ref.version} of the statement, "
+        return unverified(quote, f"the passage is not in version {ref.version} of the statement, "
                                   "the one on record when the article was published")
     judged = ref_hit or cur_hit or max(hits.values(), key=lambda h: h.rank)
     return _verdict(quote, pq, judged)
@@ -267,7 +281,7 @@ def _verdict(quote: Quote, pq: ParsedQuote, hit: _Hit) -> QuoteCheck:
                       hit.source.version)
 
 
-def _unverified(quote: Quote, why: str) -> QuoteCheck:
+def unverified(quote: Quote, why: str) -> QuoteCheck:
     return QuoteCheck(quote, UNVERIFIED, "none", None, None, (why,))
 
 
@@ -283,7 +297,7 @@ def check_quote(quote: Quote, sources: Sequence[SourceText], published_at: datet
     """
     pq = parse_quote(quote.text)
     if len(pq.keys) - len(pq.brackets) < 2:
-        return _unverified(quote, "too short to check")
+        return unverified(quote, "too short to check")
     if index is not None and resolve is not None:
         # A store-wide index: the candidates' versions are fetched, not passed in.
         keys = index.candidates([p for p in _MARKS.split(pq.raw) if p and p.strip()], CANDIDATES * 3)
@@ -293,17 +307,26 @@ def check_quote(quote: Quote, sources: Sequence[SourceText], published_at: datet
     else:
         groups = _group(sources)
         order = _candidate_urls(pq, groups, index, preferred)
+    return judge_in_order(quote, pq, order, groups.__getitem__, published_at)
+
+
+def judge_in_order(quote: Quote, pq: ParsedQuote, order: Sequence[str],
+                   versions_of: Callable[[str], Sequence[SourceText]],
+                   published_at: datetime | None, evaluate: Evaluate = _evaluate) -> QuoteCheck:
+    """The best verdict over candidate statements tried in `order` (best candidates first)."""
     results: list[QuoteCheck] = []
     for url in order:
-        r = _check_statement(quote, pq, groups[url], published_at)
+        versions = versions_of(url)
+        if not versions:
+            continue
+        r = _check_statement(quote, pq, versions, published_at, evaluate)
         if r is not None:
             results.append(r)
             if r.verdict in CLEAN:
                 break  # candidates come best first; a clean match cannot be beaten
     if not results:
-        return _unverified(quote, "no passage in the watched statements matches the quote")
-    best = max(results, key=_result_rank)
-    return best
+        return unverified(quote, "no passage in the watched statements matches the quote")
+    return max(results, key=_result_rank)
 
 
 def _result_rank(r: QuoteCheck) -> tuple[int, int]:

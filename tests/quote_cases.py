@@ -169,6 +169,7 @@ def build_cases() -> list[dict]:
             add("unverified", pool[j], art, [["unverified", "none"]], style=style)
 
     _special_cases(add, data, pool)
+    _more_special_cases(add, data, pool)
     _stale_cases(add, data)
     return cases
 
@@ -265,6 +266,112 @@ def _special_cases(add: Callable[..., None], data: dict[str, list[dict]], pool: 
             add("minor-adjacent", key, art, [["misquote", "minor"]], style="ap")
         if made >= 20:
             break
+
+
+# Words whose loss makes a cut major (negation, condition, modal, quantifier), numbers, names.
+_SENSITIVE = re.compile(r"(?i:\b(not|no|never|if|unless|until|only|without|except|will|would|should|must|"
+                        r"may|can|could|all|any|some)\b)|\d|\b[A-Z]")
+_HOUSE = ["the State Department", "the department", "the Secretary", "the spokesperson"]
+
+
+def _more_special_cases(add: Callable[..., None], data: dict[str, list[dict]], pool: list[str]) -> None:
+    """Ten or more items for each construction that _special_cases covers only a few times.
+
+    Real sentences from statements not used above; the article text around them is invented
+    (no published article is copied).
+    """
+    plain = lambda x: 10 <= len(x.split()) <= 35 and not re.search(r"[\"“”‘]|'\s|’\s|[:;]$", x)  # noqa: E731
+    keys = pool[120:]
+    # Consecutive plain sentence triples, one statement each, in pool order.
+    triples: list[tuple[str, list[str]]] = []
+    inner: list[tuple[str, str]] = []
+    apos: list[tuple[str, str]] = []
+    for key in keys:
+        ss = sentences(data[key][0]["text"])
+        at = [i for i in range(len(ss) - 2) if all(plain(ss[i + k]) for k in range(3))]
+        if at:
+            triples.append((key, [ss[at[0] + k].rstrip(".") for k in range(3)]))
+        for x in ss:
+            if 10 <= len(x.split()) <= 40 and re.search(r"\w “[^”]{3,60}”", x) and "‘" not in x and "’ " not in x:
+                inner.append((key, x.rstrip(".")))
+                break
+        for x in ss:
+            if plain(x) and re.search(r"\w’s\b", x):
+                apos.append((key, x.rstrip(".")))
+                break
+    it = iter(triples)
+
+    def take(n: int) -> list[tuple[str, list[str]]]:
+        return [next(it) for _ in range(n)]
+
+    for j, (key, (a, b, c)) in enumerate(take(10)):  # multi-paragraph: open, reopen, close
+        who = _HOUSE[j % len(_HOUSE)]
+        if j % 2:
+            art = f"{who.capitalize()} said on Friday:\n“{a}.\n“{b}.\n“{c}.”"
+        else:
+            art = f"“{a}.\n“{b},” {who} said in a statement."
+        add("multi-paragraph", key, art, [["exact", "none"]], style="multi-paragraph")
+    for j, (key, (a, _b, _c)) in enumerate(take(10)):  # a fragment woven into the reporter's sentence
+        w = a.split()
+        part = " ".join(w[2:2 + 6 + j % 4]).rstrip(",;")
+        art = (f"{_HOUSE[j % len(_HOUSE)].capitalize()} said the United States was “{part}” and gave no "
+               f"further details on Tuesday.")
+        add("partial", key, art, [["exact", "none"]], style="partial")
+    for j, (key, (a, _b, _c)) in enumerate(take(10)):  # colon-introduced
+        lead = ["In its statement, the department was unequivocal:", "The statement put it plainly:",
+                "A spokesperson read from the statement:", "The readout said:", "The department’s words:"][j % 5]
+        art = f"{lead} “{a}.”" if j % 2 == 0 else f'{lead} "{a}."'
+        add("colon", key, art, [["exact", "none"]], style="colon")
+    for j, (key, x) in enumerate(inner[:10]):  # an inner quote, its marks turned to single ones
+        q = re.sub(r"“([^”]*)”", r"‘\1’", x)
+        art = f"“{q},” the statement said." if j % 2 else f"The department said: “{q}.”"
+        add("nested", key, art, [["variant", "none"]], style="nested")
+    for j, (key, (a, _b, c)) in enumerate(take(10)):  # an ellipsis over the sentence between
+        mark = [" ... ", " … ", " [...] ", " . . . "][j % 4]
+        art = f"“{a}.{mark}{c},” {_HOUSE[j % len(_HOUSE)]} said."
+        add("edited-across", key, art, [["edited", "none"]], style="ellipsis-across")
+    for j, (key, x) in enumerate(apos[:10]):  # British single quotes with apostrophes in and around
+        lead = ["The ministers’ statement, issued late on Tuesday, was blunt:",
+                "Not since the ’90s has the department’s language been this direct:",
+                "In the Secretary’s words, the department’s statement read:",
+                "The embassy’s officials pointed to the statement:"][j % 4]
+        art = f"{lead} ‘{x}’." if j % 2 == 0 else f"‘{x}’, the statement said, in the ministers’ view."
+        add("british-apostrophe", key, art, [["exact", "none"]], style="british")
+    for j, (key, (a, _b, _c)) in enumerate(take(10)):  # [sic] after a word, dropped before comparing
+        w = a.split()
+        k = 3 + j % max(1, len(w) - 4)
+        q = " ".join(w[:k] + [("[sic]" if j % 3 else "(sic)")] + w[k:])
+        add("sic", key, f"“{q},” the statement said.", [["exact", "none"]], style="sic")
+    made = 0
+    for key, (a, b, _c) in it:  # adjacent sentences merged, the joint cut without an ellipsis
+        aw, bw = a.split(), b.split()
+        # The cut: a's last three words and b's first three (b's capital is a sentence start).
+        cut = " ".join(aw[-3:] + [bw[0].lower()] + bw[1:3])
+        if made >= 10 or _SENSITIVE.search(cut) or len(aw) < 8 or len(bw) < 8:
+            continue
+        add("minor-adjacent", key, f'"{" ".join(aw[:-3])} {" ".join(bw[3:])}," the department said.',
+            [["misquote", "minor"]], style="ap")
+        made += 1
+    rest = triples[50 + made:]
+    scare = ["Officials dismissed what they termed “rumours”.", "The so-called “referendums” were condemned.",
+             "Critics called the move “woke”.", "A senator called it “too little, too late”.",
+             "What critics dubbed “the Geneva formula” was not mentioned.",
+             "An analyst at the Atlantic Council told Reuters it was “a welcome but modest step”.",
+             "Residents described the situation as “desperate”.",
+             "“This changes nothing on the ground,” a diplomat told reporters in Brussels.",
+             "Opposition lawmakers said it was “a missed opportunity”.",
+             "The plan, nicknamed “Operation Lifeline”, was not discussed."]
+    for j, (key, (a, _b, _c)) in enumerate(rest[:10]):  # scare quotes and others' words: not checked
+        art = f"{scare[j]}\nThe statement itself was direct: “{a}.”\n{scare[(j + 3) % len(scare)]}"
+        add("scare-other", key, art, [["exact", "none"]], unattributed=2, style="scare-other")
+    for j, (key, (a, b, _c)) in enumerate(rest[10:22]):  # told reporters; he/she/it/they said
+        form = [f"“{a},” the spokesperson told reporters on Monday.",
+                f"Ned Price briefed the press. “{a},” he told reporters.",
+                f"The State Department issued its response late. “{a},” it said.",
+                f"The deputy spokesperson spoke in Washington. “{a},” she said, adding that “{b}.”",
+                f"“{a},” he said, reading from the statement."][j % 5]
+        exp = [["exact", "none"]] * (2 if j % 5 == 3 else 1)
+        add("told-pronoun", key, form, exp, style="told-pronoun")
 
 
 _STALE = [

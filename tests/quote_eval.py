@@ -51,7 +51,7 @@ def matches(case: dict, got: list[list[str]], unattributed: int) -> bool:
 
 
 def evaluate() -> tuple[dict[str, list[int]], list[tuple[dict, list[list[str]], int]]]:
-    """Per expected verdict [right, total], and the failures."""
+    """Per expected verdict and per case kind ("kind:...") [right, total], and the failures."""
     data = load_statements()
     keys = sorted(data)
     per: dict[str, list[int]] = {}
@@ -61,9 +61,9 @@ def evaluate() -> tuple[dict[str, list[int]], list[tuple[dict, list[list[str]], 
         ok = matches(case, got, un)
         label = case["expect"][0][0] if case["expect"] else "none"
         label = label if label != "misquote" else f"misquote-{case['expect'][0][1]}"
-        cell = per.setdefault(label, [0, 0])
-        cell[0] += ok
-        cell[1] += 1
+        for cell in (per.setdefault(label, [0, 0]), per.setdefault(f"kind:{case['kind']}", [0, 0])):
+            cell[0] += ok
+            cell[1] += 1
         if not ok:
             failures.append((case, got, un))
     return per, failures
