@@ -51,15 +51,18 @@ def plain_pass(config_path: Path, db: str) -> tuple[float, dict[str, int]]:
     """The same pass as the monitor flow, as plain calls: host batches on a thread pool."""
     from alerts.console import ConsoleSink
     from alerts.deliver import deliver
-    from flows.pipeline import Pipeline, Runtime, group_by_host
+    from flows.pipeline import Pipeline, Runtime, group_by_host, host_limiter
     from flows.prefect_flows import HOST_TASKS_AT_ONCE, WORKERS_PER_HOST
+    from flows.settings import Settings
     from sources.config import load_config
     from sources.fetch import Fetcher
     from store import Store
 
     start = time.perf_counter()
     sources = load_config(config_path).sources
-    rt = Runtime(Store(db), Fetcher(allow_private=True), {"console": ConsoleSink(io.StringIO())})
+    limiter = host_limiter(Settings.from_env())  # the same politeness as the served flow
+    rt = Runtime(Store(db), Fetcher(allow_private=True, limiter=limiter),
+                 {"console": ConsoleSink(io.StringIO())})
     try:
         groups = group_by_host(sources)
         with ThreadPoolExecutor(min(HOST_TASKS_AT_ONCE, len(groups))) as pool:
@@ -134,6 +137,13 @@ def main() -> int:
     os.environ["ONRECORD_ALLOW_PRIVATE_URLS"] = "1"
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+    # Politeness as in production minus the delay between requests (urlwatch has none, and
+    # 127.0.0.2-10 are not exempt as 127.0.0.1 is): at most WORKERS_PER_HOST requests at
+    # once per host, for plain and serve alike (serve's subprocess inherits this env).
+    from flows.prefect_flows import WORKERS_PER_HOST
+
+    os.environ["ONRECORD_HOST_DELAY"] = "0"
+    os.environ["ONRECORD_HOST_CONCURRENCY"] = str(WORKERS_PER_HOST)
     workdir = Path(tempfile.mkdtemp(prefix="onrecord-bench-flows-"))
     site = BenchSite(args.count, args.hosts)
     config = workdir / "sources.toml"
