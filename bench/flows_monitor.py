@@ -115,12 +115,14 @@ def serve_pass(api: str) -> dict[str, float]:
 
         flow_run, tasks = asyncio.run(details())
     hosts = [t for t in tasks if t.name.startswith("check ")]
+    first, last = min(t.start_time for t in hosts), max(t.end_time for t in hosts)
     return {
         "trigger_to_done": trigger_to_done,
         "flow_run": (flow_run.end_time - flow_run.start_time).total_seconds(),
         "wait_to_start": (flow_run.start_time - flow_run.expected_start_time).total_seconds(),
-        "host_tasks": (max(t.end_time for t in hosts) - min(t.start_time for t in hosts)
-                       ).total_seconds(),
+        "before_tasks": (first - flow_run.start_time).total_seconds(),
+        "host_tasks": (last - first).total_seconds(),
+        "after_tasks": (flow_run.end_time - last).total_seconds(),
         "tasks": len(tasks),
     }
 
@@ -175,8 +177,10 @@ def main() -> int:
             uw = urlwatch_pass(workdir)
             rows.append({"plain": plain, "urlwatch": uw, **s})
             print(f"round {round_ + 1}: {len(edited)} edited; plain {plain:.2f} s {counts}; "
-                  f"serve flow run {s['flow_run']:.2f} s (host tasks {s['host_tasks']:.2f} s, "
-                  f"{s['tasks']:.0f} task runs; trigger to done {s['trigger_to_done']:.2f} s); "
+                  f"serve flow run {s['flow_run']:.2f} s (before tasks {s['before_tasks']:.2f}, host tasks "
+                  f"{s['host_tasks']:.2f}, after {s['after_tasks']:.2f} s, "
+                  f"{s['tasks']:.0f} task runs; trigger to done {s['trigger_to_done']:.2f} s, of which "
+                  f"to Running {s['wait_to_start']:.2f} s); "
                   f"urlwatch {uw:.2f} s", flush=True)
     finally:
         serve.stop()
