@@ -16,10 +16,12 @@ which it starts no new work and reports the rest as not checked.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -285,15 +287,17 @@ def holding_hosts(hosts: Iterable[str], timeout_seconds: float = HOST_BUDGET_SEC
 
 
 def run_pass(sources: Iterable[Source], *, workers: int = WORKERS_PER_HOST,
-             budget_seconds: float = HOST_BUDGET_SECONDS) -> list[SourceReport]:
+             budget_seconds: float = HOST_BUDGET_SECONDS,
+             hold_hosts: bool = True) -> list[SourceReport]:
     """Statements, then coverage (checked against statements stored by then), host by host.
 
     Host tasks carry no `host:` tag (a tagged task would take its own slot, and with the
-    pass already holding it, wait forever): the pass holds the hosts (`holding_hosts`).
+    pass already holding it, wait forever): the pass holds the hosts (`holding_hosts`),
+    unless `hold_hosts` is False because the caller holds them.
     """
     sources = list(sources)
     reports: list[SourceReport] = []
-    with holding_hosts(s.host_key for s in sources):
+    with holding_hosts(s.host_key for s in sources) if hold_hosts else nullcontext():
         for kind in (STATEMENT, COVERAGE):
             submitted = []
             for host, batch in group_by_host(s for s in sources if s.kind == kind).items():
@@ -318,9 +322,17 @@ def monitor(config_path: str | None = None, kind: str | None = None,
     config = load_config(config_path or os.environ.get("ONRECORD_CONFIG") or "sources.toml")
     sources = [s for s in config.sources if kind is None or s.kind == kind]
     shared_runtime()  # open (and migrate) the store once, before tasks share it
-    reports = run_pass(sources, workers=workers_per_host)
-    publish([o for r in reports for o in r.outcomes], reports)
-    deliver_task()
+    with ThreadPoolExecutor(1) as side:
+        with holding_hosts(s.host_key for s in sources):
+            reports = run_pass(sources, workers=workers_per_host, hold_hosts=False)
+            # Started before the hosts are let go, so that releasing them (an API call,
+            # 0.2 to 2.7 s on a busy server) overlaps artifacts and delivery. Publishing
+            # runs in a copy of this run's context, so the artifacts attach to the run.
+            delivery = deliver_task.submit()
+            publishing = side.submit(contextvars.copy_context().run, publish,
+                                     [o for r in reports for o in r.outcomes], reports)
+        publishing.result()
+    delivery.result()  # a delivery task that failed after its retries fails the run
     failed = [r.source for r in reports if r.failed]
     if failed:
         get_run_logger().warning("%d of %d sources failed: %s", len(failed), len(reports),
