@@ -65,8 +65,9 @@ def build_deployments(config_path: str | Path, *, statements_every: timedelta = 
 def ensure_host_limits(config: Config, slots: int) -> list[str]:
     """Create a `host:<name>` tag concurrency limit for each configured host lacking one.
 
-    Monitor tasks are one per host and tagged so; a limit of 1 keeps two overlapping
-    passes (statements and coverage, or a slow pass and the next) off one server at once.
+    A monitor pass holds a slot of each of its hosts' limits (flows.prefect_flows.
+    holding_hosts); a limit of 1 keeps two overlapping passes (statements and coverage, or
+    a slow pass and the next) off one server at once.
     Existing limits are left as the operator set them. Returns the tags created.
     """
     from prefect.client.orchestration import get_client

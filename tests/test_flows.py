@@ -109,6 +109,34 @@ def test_check_host_task_fails_but_carries_reports(server: LocalServer, tmp_path
         close_runtimes()
 
 
+def test_a_pass_holds_its_hosts_once_and_tasks_take_no_host_slot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cross-run politeness: one acquisition of every host's limit for the whole pass."""
+    from contextlib import contextmanager
+
+    import prefect.concurrency._sync as sync
+
+    from flows.prefect_flows import check_host_task, holding_hosts
+
+    calls = []
+
+    @contextmanager
+    def fake(names, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        calls.append((names, kwargs))
+        yield
+
+    monkeypatch.setattr(sync, "concurrency", fake)
+    with holding_hosts(["b.example", "a.example", "b.example"]):
+        pass
+    with holding_hosts([]):
+        pass
+    assert [c[0] for c in calls] == [["tag:host:a.example", "tag:host:b.example"]]
+    assert calls[0][1]["occupy"] == 1 and calls[0][1]["suppress_warnings"]
+    # A task tagged host:<name> would wait for the slot its own pass holds; any tag costs
+    # an API call per task.
+    assert not check_host_task.tags
+
+
 def test_deployments_match_prefect_yaml(tmp_path: Path) -> None:
     import yaml
 

@@ -170,9 +170,12 @@ def test_monitor_deployment_reports_a_failing_source(world: dict, site: LocalSer
                 flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
             artifacts = await client.read_artifacts(
                 artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
-            return {t.name: t.state.type.value for t in tasks}, artifacts
+            held = [(await client.read_global_concurrency_limit_by_name(name)).active_slots
+                    for name in ("tag:host:127.0.0.1", "tag:host:127.0.0.2")]
+            return {t.name: t.state.type.value for t in tasks}, artifacts, held
 
-    tasks, artifacts = asyncio.run(details())
+    tasks, artifacts, held = asyncio.run(details())
+    assert held == [0, 0]  # serve created the host limits; the pass held and released them
     states = {name.split(" (")[0]: state for name, state in tasks.items()}
     assert states["check 127.0.0.1"] == "COMPLETED"
     assert states["check 127.0.0.2"] == "FAILED"
