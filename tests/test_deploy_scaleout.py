@@ -13,7 +13,7 @@ Every run must complete; both workers must have taken runs (the worker name Pref
 each run, the User-Agent that reached the site, bytecode in each machine's release); each run
 must have been started by exactly one worker; each page must be in the PostgreSQL store exactly
 once. A second wave edits two pages: both edits are versioned and their alerts reach a fake
-Slack exactly once each, though both workers drain the one outbox at the same time.
+Slack exactly once each, though every run, on either worker, drains the one outbox.
 
 Every process and both databases are cleaned up, also on failure. Without PostgreSQL the test is
 skipped, unless ONRECORD_REQUIRE_POSTGRES=1 (CI), where it fails.
@@ -95,7 +95,7 @@ def _databases(stack: ExitStack) -> tuple[str, str]:
         conn.execute(f'CREATE DATABASE "{name}"')
         stack.callback(conn.execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         names.append(name)
-    # Test speed only: Prefect's ~200 migrations commit one by one (13 s instead of 23 s).
+    # Test speed only: Prefect's migrations commit one by one (13 s instead of 23 s here).
     conn.execute(f'ALTER DATABASE "{names[0]}" SET synchronous_commit = off')
     url = make_url(admin)
     return (url.set(drivername="postgresql+asyncpg", database=names[0])
@@ -174,6 +174,7 @@ def test_two_workers_one_pool_prefect_and_store_on_postgres(tmp_path: Path) -> N
 
     with ExitStack() as stack:
         prefect_db, store_db = _databases(stack)
+        stack.callback(mark, "stopped")  # runs after every process has stopped
 
         # 1. Shared services: the Prefect server on its PostgreSQL database (it migrates the
         # schema at start; `prefect server database upgrade -y` is the same, done by hand).
@@ -207,8 +208,7 @@ def test_two_workers_one_pool_prefect_and_store_on_postgres(tmp_path: Path) -> N
         stack.callback(slack.close)
         urls = [site.url(f"/statement-{n}") for n in range(PAGES)]
         for n in range(PAGES):
-            # Slow enough that a run is still going when the other worker next polls.
-            site.routes[f"/statement-{n}"] = Response(page(n), delay=1.0)
+            site.routes[f"/statement-{n}"] = Response(page(n))
         config = tmp_path / "sources.toml"
         config.write_text('[[source]]\nname = "local"\nkind = "statement"\n'
                           f'urls = ["{urls[0]}"]\n')
@@ -230,6 +230,8 @@ def test_two_workers_one_pool_prefect_and_store_on_postgres(tmp_path: Path) -> N
                    "SLACK_CHANNEL": "C0SCALE", "PREFECT_LOGGING_LEVEL": "INFO",
                    "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_HEARTBEAT_SECONDS": "5"}
             env.pop("PYTHONDONTWRITEBYTECODE", None)
+            # --limit 2: a worker holds at most half of the first wave's runs at once, and a
+            # run lasts far longer than the other worker's 1 s poll, so both take runs.
             workers[name] = Process(
                 [sys.executable, "-m", "prefect", "worker", "start", "--pool", "onrecord",
                  "--type", "process", "--name", name, "--limit", str(PAGES // 2)],
@@ -264,10 +266,10 @@ def test_two_workers_one_pool_prefect_and_store_on_postgres(tmp_path: Path) -> N
         assert sorted(docs) == sorted((u, 1) for u in urls)
         assert sorted(versions) == sorted((u, 1) for u in urls)
 
-        # Second wave: two pages edited; both runs deliver from the one outbox at once.
+        # Second wave: two pages edited, two runs at once; each drains the one outbox.
         edited = urls[:2]
         for n in range(2):
-            site.routes[f"/statement-{n}"] = Response(page(n, "$58"), delay=1.0)
+            site.routes[f"/statement-{n}"] = Response(page(n, "$58"))
         runs = _run_all(api, edited, workers)
         all_runs += runs
         mark("wave2")
@@ -298,14 +300,21 @@ def test_two_workers_one_pool_prefect_and_store_on_postgres(tmp_path: Path) -> N
         assert sent == Counter(edited), (sent, slack.texts())
         assert set(slack.tokens) == {"Bearer xoxb-scale-test"}
 
-        # The scheduled deployments are on the pool too (their runs go to whichever worker).
-        async def pools() -> dict[str, str]:
+        # Every deployment is on the pool, with its schedule, and keeps ONRECORD_HOME as a
+        # template for the worker to fill in (prefect deploy ran without it).
+        async def deployments() -> dict[str, tuple]:
             async with _client(api) as client:
-                return {d.name: d.work_pool_name for d in await client.read_deployments()}
+                return {d.name: (d.work_pool_name,
+                                 [s.schedule.interval.total_seconds() for s in d.schedules],
+                                 d.pull_steps)
+                        for d in await client.read_deployments()}
 
-        assert asyncio.run(pools()) == dict.fromkeys(
-            ("statements", "coverage", "check-statement", "check-coverage", "deliver-alerts"),
-            "onrecord")
+        pull = [{"prefect.deployments.steps.set_working_directory":
+                 {"directory": "{{ $ONRECORD_HOME }}"}}]
+        assert asyncio.run(deployments()) == {
+            "statements": ("onrecord", [600], pull), "coverage": ("onrecord", [1800], pull),
+            "deliver-alerts": ("onrecord", [300], pull), "check-statement": ("onrecord", [], pull),
+            "check-coverage": ("onrecord", [], pull)}
         mark("checked")
     mark("cleaned up")
     print("scale-out test:", ", ".join(marks))
