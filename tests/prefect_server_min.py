@@ -55,12 +55,17 @@ class Process:
         self._out.close()
 
 
-def start_server(home: Path, timeout: float = 90) -> tuple[Process, str]:
-    """`prefect server start` on a free loopback port; returns it and its API URL."""
+def start_server(home: Path, timeout: float = 90,
+                 env: dict[str, str] | None = None) -> tuple[Process, str]:
+    """`prefect server start` on a free loopback port; returns it and its API URL.
+
+    `env` adds settings, e.g. PREFECT_SERVER_DATABASE_CONNECTION_URL for PostgreSQL.
+    """
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     proc = Process([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                    "--port", str(port)], prefect_env(home), home.parent / f"{home.name}-server.log")
+                    "--port", str(port)], {**prefect_env(home), **(env or {})},
+                   home.parent / f"{home.name}-server.log")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.proc.poll() is not None:
