@@ -19,14 +19,20 @@ from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
 from alerts.routing import Route, channels_for, parse_routes
 from alerts.sink import Sink
 from alerts.slack import SlackSink, WebhookSink
+from compare.corpus import StatementCorpus
 from compare.diff import diff_texts
 from compare.model import LEVELS, Diff
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
-from compare.quotecheck import STALE, QuoteCheck, SourceText, check_article
+from compare.quotecheck import STALE, QuoteCheck
 from compare.quotes import extract_quotes
 from flows.settings import Settings
 from sources.config import Source
-from sources.discover import items_from_feed, items_from_listing, items_from_sitemap
+from sources.discover import (
+    filter_by_keywords,
+    follow_sitemap,
+    items_from_feed,
+    items_from_listing,
+)
 from sources.document import COVERAGE, STATEMENT, Document
 from sources.extract import ExtractionError, extract
 from sources.fetch import Fetcher, FetchError, Validators
@@ -222,9 +228,13 @@ class Pipeline:
                 items = items_from_listing(result.body, result.final_url, source.link_selector or "a",
                                            result.charset)
             else:
-                items = items_from_sitemap(result.body, result.final_url)
+                found = follow_sitemap(result.body, result.final_url,
+                                       lambda u: self.rt.fetcher.fetch(u).body)
+                for child, error in found.failed:
+                    log.warning("source %s: sitemap %s failed: %s", source.name, child, error)
+                items = list(found.items)
             if source.keywords:
-                items = [i for i in items if any(k in i.title.lower() for k in source.keywords)]
+                items = filter_by_keywords(items, source.keywords)
             urls.extend(i.url for i in items)
         return list(dict.fromkeys(urls))[: source.max_items]
 
@@ -391,36 +401,31 @@ class Pipeline:
 
     # -- quotes ------------------------------------------------------------------------
 
-    def _candidates(self) -> tuple[list[SourceText], dict]:
-        """Every stored statement version, as the quote checker's candidates."""
-        by_doc: dict[int, list[Version]] = {}
-        titles: dict[str, str] = {}
-        urls: dict[int, str] = {}
+    def _corpus_now(self) -> tuple[StatementCorpus, dict]:
+        """The statement corpus, brought up to date with the store (built once, then grown)."""
+        corpus = getattr(self, "_corpus", None)
+        if corpus is None:
+            corpus = self._corpus = StatementCorpus()
+            self._corpus_meta: dict = {"ids": {}, "titles": {}}
+        meta = self._corpus_meta
         for record, version in self.store.statement_versions():
-            by_doc.setdefault(record.id, []).append(version)
-            titles[record.url] = record.title
-            urls[record.id] = record.url
-        texts: list[SourceText] = []
-        version_ids: dict[tuple[str, int], int] = {}
-        for doc_id, versions in by_doc.items():
-            latest = versions[-1].seq
-            for version in versions:
-                texts.append(SourceText(urls[doc_id], version.display_text, version.seq,
-                                        version.seq == latest, version.first_seen))
-                version_ids[(urls[doc_id], version.seq)] = version.id
-        return texts, {"ids": version_ids, "titles": titles}
+            meta["titles"][record.url] = record.title
+            if (record.url, version.seq) not in meta["ids"]:
+                corpus.add(record.url, version.seq, version.display_text, version.first_seen)
+                meta["ids"][(record.url, version.seq)] = version.id
+        return corpus, meta
 
     def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
         """Check an article version's quotes; store verdicts and queue misquote alerts."""
         quotes = extract_quotes(doc.text)
         if not quotes:
             return []
-        sources, meta = self._candidates()
-        if not sources:
+        corpus, meta = self._corpus_now()
+        if not meta["ids"]:
             return []
         # Linked statements are tried first; each statement is judged by the version that
         # was current when the article was published.
-        checks = check_article(quotes, sources, doc.published, links=doc.links)
+        checks = corpus.check_article(quotes, doc.published, links=doc.links)
         records, alerts = [], []
         for check in checks:
             sv = meta["ids"].get((check.source, check.version)) if check.source else None
