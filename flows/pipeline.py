@@ -21,7 +21,7 @@ from alerts.sink import Sink
 from alerts.slack import SlackSink, WebhookSink
 from compare.corpus import StatementCorpus
 from compare.diff import diff_texts
-from compare.model import LEVELS, Diff
+from compare.model import Diff
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
 from compare.quotecheck import STALE, QuoteCheck
 from compare.quotes import extract_quotes
@@ -162,10 +162,6 @@ def group_by_host(sources: Iterable[Source]) -> dict[str, list[Source]]:
     for source in sources:
         groups.setdefault(source.host_key, []).append(source)
     return groups
-
-
-def _reaches(significance: str, minimum: str) -> bool:
-    return LEVELS.index(significance) >= LEVELS.index(minimum)
 
 
 def edit_alert(doc: Document, diff: Diff, seq: int, revert: bool) -> Alert:

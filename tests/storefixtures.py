@@ -35,17 +35,24 @@ def _admin_url() -> str:
     return os.environ.get("ONRECORD_TEST_POSTGRES_URL") or DEFAULT_PG
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this session (dropped afterwards)."""
+def admin_connection() -> psycopg.Connection:
+    """An autocommit connection to the PostgreSQL server; skip (or fail, when CI requires
+    PostgreSQL with ONRECORD_REQUIRE_POSTGRES=1) if it is unreachable."""
     admin = _admin_url()
     try:
-        conn = psycopg.connect(_libpq(admin), autocommit=True, connect_timeout=5)
+        return psycopg.connect(_libpq(admin), autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as exc:
         message = f"PostgreSQL not reachable at {admin}: {' '.join(str(exc).split())}"
         if os.environ.get("ONRECORD_REQUIRE_POSTGRES") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this session (dropped afterwards)."""
+    admin = _admin_url()
+    conn = admin_connection()
     name = f"onrecord_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     conn.execute(f'CREATE DATABASE "{name}"')
     try:

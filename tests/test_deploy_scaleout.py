@@ -42,7 +42,7 @@ from store import Store
 from tests.fake_slack_min import FakeSlack
 from tests.httpfixture import LocalServer, Response
 from tests.prefect_server_min import ROOT, Process, prefect_env, start_server
-from tests.storefixtures import _admin_url, _libpq
+from tests.storefixtures import _admin_url, admin_connection
 
 # What a worker machine holds of the release: the packages (deploy/prefect.yaml's entrypoints
 # are flows/prefect_flows.py:..., relative to ONRECORD_HOME).
@@ -80,13 +80,7 @@ def _cli(args: list[str], env: dict[str, str], log: Path, timeout: float = 120,
 def _databases(stack: ExitStack) -> tuple[str, str]:
     """Two fresh databases (Prefect's, the store), dropped when `stack` closes."""
     admin = _admin_url()
-    try:
-        conn = psycopg.connect(_libpq(admin), autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        message = f"PostgreSQL not reachable at {admin}: {' '.join(str(exc).split())}"
-        if os.environ.get("ONRECORD_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    conn = admin_connection()
     stack.callback(conn.close)
     tag = f"{os.getpid()}_{uuid.uuid4().hex[:8]}"
     names = []
