@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 
+from compare.observe import Outcome
 from store import Store
-from store.records import ChangeRecord, NewAlert, Plan
-from tests.store_workers import die_inside_plan, text_for, write_rounds
-from tests.storefixtures import obs
+from store.records import NewAlert
+from tests.store_workers import die_inside_write, text_for, write_rounds
+from tests.storefixtures import obs, record
 
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -49,9 +50,9 @@ def test_killed_mid_write_leaves_nothing_and_rerun_writes_once(db_url: str) -> N
     url = "http://kill.example/statement"
     store = Store(db_url)
     try:
-        store.record_observation(obs(url, "First wording."))
+        record(store, obs(url, "First wording."))
         before = store.counts()
-        proc = SPAWN.Process(target=die_inside_plan, args=(db_url, url))
+        proc = SPAWN.Process(target=die_inside_write, args=(db_url, url))
         proc.start()
         proc.join(60)
         assert proc.exitcode == -9  # really killed, inside the transaction
@@ -60,15 +61,15 @@ def test_killed_mid_write_leaves_nothing_and_rerun_writes_once(db_url: str) -> N
         assert store.counts() == before
         assert [v.seq for v in store.versions(url)] == [1]
 
-        def plan(prev, earlier):  # noqa: ANN001, ANN202
-            return Plan(ChangeRecord("substantive", "reworded", {"changes": []}),
-                        (NewAlert("edit", "console", f"edit|{url}|2", {"url": url}),))
+        def alerts(decision):  # noqa: ANN001, ANN202
+            return ((NewAlert("edit", "console", f"edit|{url}|2", {"url": url}),)
+                    if decision.outcome is Outcome.CHANGED else ())
 
         # The next run (the lock the dead one held is free again) writes it all, once.
         second = obs(url, "Second wording, never committed.")
-        saved = store.record_observation(second, plan)
+        saved = record(store, second, alerts=alerts)
         assert saved.created and saved.version.seq == 2 and saved.change is not None
-        again = store.record_observation(second, plan)
+        again = record(store, second, alerts=alerts)
         assert not again.created
         assert len(store.versions(url)) == 2
         assert len(store.changes(url)) == 1

@@ -8,33 +8,31 @@ from pathlib import Path
 
 import pytest
 
+from compare.observe import Outcome
 from flows.cli import main
 from store import Store, StoreError
 from store.migrate import head_revision
-from store.records import ChangeRecord, NewAlert, Plan, QuoteCheckRecord
+from store.records import NewAlert, QuoteCheckRecord
 from store.transfer import export_jsonl, import_jsonl
-from tests.storefixtures import obs, truncate_all
+from tests.storefixtures import obs, record, truncate_all
 
 T0 = datetime(2025, 5, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 
 def populate(store: Store) -> None:
     """A little of everything: versions, a revert, aliases, links, removal, checks, outbox."""
-    def plan(prev, earlier):  # noqa: ANN001, ANN202
-        if prev is None:
-            return Plan()
-        return Plan(ChangeRecord("substantive", "number changed: 80 -> 58",
-                                 {"changes": [{"op": "replace", "old": "80", "new": "58"}]}),
-                    (NewAlert("edit", "console", f"edit|{prev.seq + 1}", {"n": prev.seq + 1,
-                                                                         "text": "“é” ✓"}),))
+    def alerts(decision):  # noqa: ANN001, ANN202
+        if decision.outcome is not Outcome.CHANGED:
+            return ()
+        return (NewAlert("edit", "console", f"edit|{decision.seq}", {"n": decision.seq,
+                                                                    "text": "“é” ✓"}),)
 
     url = "http://gov.example/s1"
     for i, text in enumerate(("$80 million.", "$58 million.", "$80 million.")):
-        store.record_observation(obs(url, "Joint statement.", text,
-                                     canonical_url="http://gov.example/?p=1",
-                                     body=f"<p>{text}</p>".encode() * 50, etag=f'"e{i}"',
-                                     body_hash=f"body{i}"),
-                                 plan, at=T0 + timedelta(hours=i))
+        record(store, obs(url, "Joint statement.", text, canonical_url="http://gov.example/?p=1",
+                          body=f"<p>{text}</p>".encode() * 50, etag=f'"e{i}"',
+                          body_hash=f"body{i}"),
+               alerts=alerts, at=T0 + timedelta(hours=i))
     store.record_check(url, outcome="not_modified", status=304, at=T0 + timedelta(hours=4))
     store.record_check("http://gov.example/bad", outcome="error", status=500, error="boom")
     store.record_observation(obs("http://other.example/s1", "Joint statement.", "$80 million."))
