@@ -152,26 +152,6 @@ class Store:
                              .values(url=alias, document_id=row.id))
         return row
 
-    def add_alias(self, url: str, alias: str) -> None:
-        """Record that `alias` serves the same document as `url`."""
-        with self._tx() as conn:
-            row = self._doc_row(conn, url)
-            if row is None:
-                raise StoreError(f"unknown document {url}")
-            conn.execute(_insert_ignore(conn, t.aliases, "url")
-                         .values(url=alias, document_id=row.id))
-
-    def link_documents(self, url_a: str, url_b: str) -> int:
-        """Mark two documents as the same statement (published at two URLs or by two issuers)."""
-        with self._tx() as conn:
-            a, b = self._doc_row(conn, url_a), self._doc_row(conn, url_b)
-            if a is None or b is None:
-                raise StoreError("both documents must be known before linking")
-            group = a.group_id or b.group_id or a.id
-            conn.execute(update(t.documents).where(t.documents.c.id.in_([a.id, b.id]))
-                         .values(group_id=group))
-        return group
-
     # -- captures --------------------------------------------------------------------
 
     def last_fetch(self, url: str) -> LastFetch | None:
@@ -517,14 +497,6 @@ class Store:
         with self._tx() as conn:
             conn.execute(update(t.outbox).where(t.outbox.c.id == alert_id)
                          .values(status=FAILED, last_error=error, claimed_until=None))
-
-    def requeue_failed(self, channel: str | None = None) -> int:
-        """Put failed alerts back to pending (after the settings were fixed)."""
-        with self._tx() as conn:
-            q = update(t.outbox).where(t.outbox.c.status == FAILED)
-            if channel:
-                q = q.where(t.outbox.c.channel == channel)
-            return conn.execute(q.values(status=PENDING, next_attempt_at=now())).rowcount
 
     def alerts(self, status: str | None = None) -> list[OutboxAlert]:
         q = select(t.outbox).order_by(t.outbox.c.id)

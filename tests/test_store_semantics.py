@@ -74,13 +74,11 @@ def test_removed_statement_gets_a_state_not_an_empty_version(store: Store) -> No
     assert store.document(URL).state == "active" and len(store.versions(URL)) == 1
 
 
-def test_aliases_and_linked_statements(store: Store) -> None:
+def test_aliases(store: Store) -> None:
     store.record_observation(obs(URL, "Joint statement.", canonical_url="http://gov.example/s?id=1"))
     assert store.document("http://gov.example/s?id=1").url == URL
-    store.record_observation(obs("http://other.example/joint", "Joint statement."))
-    group = store.link_documents(URL, "http://other.example/joint")
-    assert {d.group_id for d in store.documents()} == {group}
-    store.add_alias(URL, "http://gov.example/old-slug")
+    # The page the watched URL redirected to is an alias of the same document.
+    record(store, obs(URL, "Joint statement.", final_url="http://gov.example/old-slug"))
     assert store.latest_version("http://gov.example/old-slug").canonical_text == "Joint statement."
 
 

@@ -22,7 +22,7 @@ T0 = datetime(2025, 5, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 
 def populate(store: Store) -> None:
-    """A little of everything: versions, a revert, aliases, links, removal, checks, outbox."""
+    """A little of everything: versions, a revert, aliases, removal, checks, outbox, sends."""
     def alerts(decision):  # noqa: ANN001, ANN202
         if decision.outcome is not Outcome.CHANGED:
             return ()
@@ -38,7 +38,6 @@ def populate(store: Store) -> None:
     store.record_check(url, outcome="not_modified", status=304, at=T0 + timedelta(hours=4))
     store.record_check("http://gov.example/bad", outcome="error", status=500, error="boom")
     store.record_observation(obs("http://other.example/s1", "Joint statement.", "$80 million."))
-    store.link_documents(url, "http://other.example/s1")
     store.record_observation(obs("http://gov.example/gone", "Soon gone."))
     store.mark_removed("http://gov.example/gone", 410,
                        [NewAlert("removed", "slack:C1", "removed|gone", {"u": 1})])
