@@ -184,3 +184,17 @@ def test_a_b_a_flip_is_a_revert_in_the_store_and_the_alert(server: LocalServer,
     edits = [a for a in runtime.store.alerts() if a.kind == "edit"]
     assert [(e.payload["version"], e.payload["revert"]) for e in edits] == [(2, False), (3, True)]
     assert "reverts to an earlier version" in edits[1].payload["lines"][0]["reasons"]
+
+
+def test_a_removed_page_that_comes_back_unchanged_is_active_again(server: LocalServer,
+                                                                  runtime: Runtime) -> None:
+    url = server.url("/back")
+    server.routes["/back"] = Response(page("Back", *PARAS))
+    pipe = Pipeline(runtime)
+    assert pipe.check_url(url).status == "new"
+    del server.routes["/back"]
+    assert pipe.check_url(url).status == "removed"
+    server.routes["/back"] = Response(page("Back", *PARAS))  # the same bytes as before
+    assert pipe.check_url(url).status == "unchanged"
+    assert runtime.store.document(url).state == "active"
+    assert len(runtime.store.versions(url)) == 1
