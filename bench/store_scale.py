@@ -34,7 +34,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash  # noqa: E402
 from store import Store  # noqa: E402
 from store import schema as t  # noqa: E402
-from store.records import ChangeRecord, NewAlert, Observation, Plan  # noqa: E402
+from store.records import ChangeRecord, NewAlert, Observation  # noqa: E402
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 WORDS = ("the united states and its partners reaffirm commitment to humanitarian assistance "
@@ -67,13 +67,18 @@ def observation(url: str, paras: list[str], fetch: int) -> Observation:
                        body_hash=hashlib.sha256(body).hexdigest(), content_type="text/html")
 
 
-def plan(prev, earlier):  # noqa: ANN001, ANN202
-    if prev is None:
-        return Plan()
-    change = ChangeRecord("substantive", "number changed", {"changes": [
-        {"op": "insert", "old": "", "new": "The amount is ...", "significance": "substantive"}]})
-    return Plan(change, (NewAlert("edit", "console", f"edit|{prev.document_id}|{prev.seq + 1}",
-                                  {"title": "Joint statement", "summary": "number changed"}),))
+def write(store: Store, url: str, paras: list[str], fetch: int, latest: int | None,
+          at: datetime) -> bool:
+    """One write as the pipeline makes it, decided beforehand: against version `latest`,
+    a new text gets its change and an edit alert (a first version gets neither)."""
+    change, alerts = None, ()
+    if latest is not None:
+        change = ChangeRecord("substantive", "number changed", {"changes": [
+            {"op": "insert", "old": "", "new": "The amount is ...", "significance": "substantive"}]})
+        alerts = (NewAlert("edit", "console", f"edit|{url}|{latest + 1}",
+                           {"title": "Joint statement", "summary": "number changed"}),)
+    return store.record_observation(observation(url, paras, fetch), expected_latest=latest,
+                                    change=change, alerts=alerts, at=at).created
 
 
 def db_bytes(store: Store) -> int:
@@ -115,9 +120,8 @@ def run(url: str, label: str, documents: int, versions: int, unchanged: int, sam
         when = T0 + timedelta(days=v)
         for d in range(documents):
             texts[d] = base[d] if v == 0 else edited(texts[d], v, rng)
-            saved = store.record_observation(observation(urls[d], texts[d], v), plan,
-                                             at=when + timedelta(seconds=d % 86400))
-            assert saved.created
+            assert write(store, urls[d], texts[d], v, v or None,
+                         at=when + timedelta(seconds=d % 86400))
             writes += 1
         print(f"  [{label}] round {v + 1}/{versions}: {writes / (time.perf_counter() - start):,.0f}"
               " versions/s", file=sys.stderr, flush=True)
@@ -143,8 +147,8 @@ def run(url: str, label: str, documents: int, versions: int, unchanged: int, sam
         for i in range(unchanged // 2):
             d = rng.randrange(min(documents, 100))
             fetch = versions - 1 if phase == 0 else versions + i
-            store.record_observation(observation(urls[d], texts[d], fetch), plan,
-                                     at=T0 + timedelta(days=versions + 1 + phase, seconds=i))
+            assert not write(store, urls[d], texts[d], fetch, versions,
+                             at=T0 + timedelta(days=versions + 1 + phase, seconds=i))
         growth.append(db_bytes(store) - before)
     unchanged_s = time.perf_counter() - start_u
     counts_after = store.counts()

@@ -339,11 +339,21 @@ def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
                 if change is not None:
                     changes.append(change)
         changes = _detect_moves(changes)
-    revert = bool(changes) and _matches_earlier(new, earlier)
-    if revert:
-        changes = [replace(c, revert=True, reasons=(*c.reasons, "reverts to an earlier version"))
-                   for c in changes]
-    return Diff(tuple(changes), max_level([c.significance for c in changes]), revert)
+    diff = Diff(tuple(changes), max_level([c.significance for c in changes]))
+    return mark_revert(diff) if _matches_earlier(new, earlier) else diff
+
+
+def mark_revert(diff: Diff) -> Diff:
+    """`diff` labelled as undoing an edit (the new text equals an earlier version's).
+
+    Whether it is a revert is decided by the caller (compare.observe.decide for stored
+    versions); an empty diff is never one.
+    """
+    if not diff.changes:
+        return diff
+    changes = tuple(replace(c, revert=True, reasons=(*c.reasons, "reverts to an earlier version"))
+                    for c in diff.changes)
+    return Diff(changes, diff.significance, revert=True)
 
 
 def _matches_earlier(new: str, earlier: Sequence[str]) -> bool:

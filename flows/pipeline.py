@@ -14,18 +14,20 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from alerts.compose import edit_alert, edit_key, misquote_alert, outbox_entries, removed_alert
 from alerts.console import ConsoleSink
-from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
-from alerts.routing import Route, channels_for, parse_routes
+from alerts.message import Alert
+from alerts.routing import Route, parse_routes
 from alerts.sink import Sink
 from alerts.slack import SlackSink, WebhookSink
 from compare.corpus import StatementCorpus
-from compare.diff import diff_texts
-from compare.model import Diff
+from compare.observe import Decision, Observed, Outcome, Prior, decide
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
-from compare.quotecheck import STALE, QuoteCheck
+from compare.quotecheck import STALE
 from compare.quotes import extract_quotes
 from flows.settings import Settings
+from sources.check import NotModified, Previous, Unchanged
+from sources.check import decide as decide_fetch
 from sources.config import Source
 from sources.discover import (
     filter_by_keywords,
@@ -34,18 +36,18 @@ from sources.discover import (
     items_from_listing,
 )
 from sources.document import COVERAGE, STATEMENT, Document
-from sources.extract import ExtractionError, extract
+from sources.extract import ExtractionError
 from sources.fetch import Fetcher, FetchError, Validators
 from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
 from sources.politeness import HostLimiter, HostPolicy
 from sources.urls import UnsafeURLError
 from store import Store
 from store.db import StoreError
+from store.errors import Conflict
 from store.records import (
     ChangeRecord,
     NewAlert,
     Observation,
-    Plan,
     QuoteCheckRecord,
     Version,
 )
@@ -164,32 +166,25 @@ def group_by_host(sources: Iterable[Source]) -> dict[str, list[Source]]:
     return groups
 
 
-def edit_alert(doc: Document, diff: Diff, seq: int, revert: bool) -> Alert:
-    """The alert for a new version of a watched document."""
-    lines = tuple(ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in diff.changes
-                  if c.significance != "cosmetic") or tuple(
-        ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in diff.changes)
-    return Alert(kind=EDIT, title=doc.title or doc.url, url=doc.url, significance=diff.significance,
-                 summary=diff.summary(), issuer=doc.issuer,
-                 when=datetime.now().astimezone().isoformat(timespec="seconds"),
-                 version=seq, lines=lines, revert=revert)
+# A write decided against a version another run has just superseded is decided again;
+# each retry sees a newer version, so this bounds how many runs can race on one URL at once.
+WRITE_ATTEMPTS = 5
 
 
-def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
-    """The alert for a misquote (or a stale quote) in coverage."""
-    severity = "substantive" if check.severity == "major" else "minor"
-    where = f"“{article.title or article.url}”"
-    if check.verdict == V_MISQUOTE:
-        summary = (f"misquote ({check.severity}) in {where}: "
-                   + ("; ".join(check.reasons[:3]) or "wording differs"))
-    else:
-        summary = (f"stale quote in {where}: the statement was edited after the article quoted "
-                   f"it; " + "; ".join(check.reasons[:2]))
-    return Alert(kind=MISQUOTE, title=statement_title or (check.source or ""), url=article.url,
-                 significance=severity if check.verdict == V_MISQUOTE else "minor",
-                 summary=summary, issuer=article.issuer, statement_url=check.source,
-                 lines=(ChangeLine("replace", check.matched or "", check.quote.text,
-                                   check.severity, check.reasons),))
+def as_prior(version: Version | None) -> Prior | None:
+    """The store's latest version as compare/ takes it."""
+    if version is None:
+        return None
+    return Prior(version.seq, version.canonical_text, version.paragraphs, version.text_hash,
+                 version.normalizer_version)
+
+
+def change_record(decision: Decision) -> ChangeRecord | None:
+    """The change row a decision stores with its new version (None for a first version)."""
+    if decision.outcome not in (Outcome.CHANGED, Outcome.NORMALIZER_UPGRADE):
+        return None
+    return ChangeRecord(decision.significance or "none", decision.summary or "",
+                        decision.diff_json(), decision.revert_of is not None)
 
 
 class Pipeline:
@@ -203,10 +198,7 @@ class Pipeline:
         return self.rt.store
 
     def _alerts_for(self, alert: Alert, key: str) -> tuple[NewAlert, ...]:
-        # Routing and each channel's minimum significance (below it: stored, not posted).
-        return tuple(NewAlert(alert.kind, channel, f"{channel}|{key}", alert.to_payload(),
-                              alert.significance)
-                     for channel in channels_for(alert, self.rt.sinks, self.rt.min_significance))
+        return outbox_entries(alert, key, self.rt.sinks, self.rt.min_significance)
 
     # -- discovery ---------------------------------------------------------------------
 
@@ -300,45 +292,51 @@ class Pipeline:
 
     # -- one URL -----------------------------------------------------------------------
 
+    def _previous(self, url: str) -> Previous | None:
+        """What the store remembers of `url` for the fetch decision (None: never versioned)."""
+        latest = self.store.latest_version(url)
+        if latest is None:
+            return None
+        last = self.store.last_fetch(url)
+        return Previous(Validators(last.etag, last.last_modified) if last else Validators(),
+                        last.body_hash if last else None, latest.text_hash,
+                        latest.normalizer_version)
+
     def check_url(self, url: str, kind: str = STATEMENT, *, selector: str | None = None,
                   issuer: str | None = None) -> CheckOutcome:
         """Fetch one URL and record what it says now; never raises for a bad page."""
         store = self.store
-        last = store.last_fetch(url)
         known = store.document(url)
-        validators = Validators(last.etag, last.last_modified) if last and known else None
+        previous = self._previous(url) if known else None
         try:
-            result = self.rt.fetcher.fetch(url, validators)
+            result = self.rt.fetcher.fetch(url, previous.validators if previous else None)
         except UnsafeURLError as exc:
             return CheckOutcome(url, kind, ERROR, error=str(exc))
         except FetchError as exc:
             if exc.status in (404, 410) and known is not None:
-                alert = Alert(kind=REMOVED, title=known.title, url=url,
-                              significance="substantive",
-                              summary=f"the page now answers HTTP {exc.status}",
-                              issuer=known.issuer)
+                alert = removed_alert(known.title, url, known.issuer, exc.status)
                 # The state change and its alerts commit together (or not at all).
                 store.mark_removed(url, exc.status,
                                    self._alerts_for(alert, f"removed|{url}|{known.id}"))
                 return CheckOutcome(url, kind, REMOVED_STATE, known.title, error=str(exc))
             store.record_check(url, outcome="error", status=exc.status, error=str(exc))
             return CheckOutcome(url, kind, ERROR, error=str(exc))
-        if result.not_modified:
-            store.record_check(url, outcome="not_modified", status=304, etag=result.etag,
-                               last_modified=result.last_modified, body_hash=None)
-            return CheckOutcome(url, kind, NOT_MODIFIED, known.title if known else "")
-        if known is not None and last is not None and last.body_hash == result.body_hash:
-            # The same bytes as last time: no extraction needed.
-            store.record_check(url, outcome="unchanged", status=result.status, etag=result.etag,
-                               last_modified=result.last_modified, body_hash=result.body_hash)
-            return CheckOutcome(url, kind, UNCHANGED, known.title)
         try:
-            doc = extract(result.body, url, content_type=result.content_type,
-                          charset=result.charset, kind=kind, selector=selector)
+            # 304 or the same bytes (or the same canonical text) cost no version.
+            found = decide_fetch(result, previous, url=url, kind=kind, selector=selector)
         except ExtractionError as exc:
             store.record_check(url, outcome="error", status=result.status, error=str(exc),
                                body_hash=result.body_hash)
             return CheckOutcome(url, kind, ERROR, error=str(exc))
+        if isinstance(found, NotModified):
+            store.record_check(url, outcome="not_modified", status=304, etag=result.etag,
+                               last_modified=result.last_modified, body_hash=None)
+            return CheckOutcome(url, kind, NOT_MODIFIED, known.title if known else "")
+        if isinstance(found, Unchanged):
+            store.record_check(url, outcome="unchanged", status=result.status, etag=result.etag,
+                               last_modified=result.last_modified, body_hash=result.body_hash)
+            return CheckOutcome(url, kind, UNCHANGED, known.title if known else "")
+        doc = found.document
         if issuer and not doc.issuer:
             doc = Document(**{**doc.__dict__, "issuer": issuer})
         for warning in doc.warnings:
@@ -350,35 +348,34 @@ class Pipeline:
 
     def record_document(self, doc: Document, result_meta: Mapping[str, object] | None = None
                         ) -> CheckOutcome:
-        """Version an extracted document, diff it, check quotes, queue alerts."""
+        """Version an extracted document, diff it, check quotes, queue alerts.
+
+        Read the prior version, decide (compare/), compose alerts (alerts/), write (store/);
+        the write commits only if the prior is still the latest, else all of it is redone
+        against the version that superseded it.
+        """
         canonical = canonical_text(doc.paragraphs)
         obs = Observation(
             url=doc.url, kind=doc.kind, title=doc.title, paragraphs=doc.paragraphs,
             canonical_text=canonical, text_hash=text_hash(canonical),
             normalizer_version=NORMALIZER_VERSION, issuer=doc.issuer, published=doc.published,
             canonical_url=doc.canonical_url, **(result_meta or {}))  # type: ignore[arg-type]
-        holder: dict[str, Diff] = {}
-
-        def plan(previous: Version | None, earlier: list[Version]) -> Plan:
-            if previous is None:
-                return Plan()
-            if previous.normalizer_version != NORMALIZER_VERSION:
-                # Re-normalise the old text so a new normalizer never reads as a new wording.
-                prev_text = canonical_text(previous.paragraphs)
-                if prev_text == canonical:
-                    return Plan(ChangeRecord("none", "normalizer upgrade", {"changes": []}))
-            else:
-                prev_text = previous.canonical_text
-            diff = diff_texts(prev_text, canonical)
-            holder["diff"] = diff
-            revert = any(v.text_hash == obs.text_hash for v in earlier)
-            change = ChangeRecord(diff.significance, diff.summary(), diff.to_json(), revert)
-            if diff.significance in ("none",) or doc.kind == COVERAGE:
-                return Plan(change)
-            alert = edit_alert(doc, diff, previous.seq + 1, revert)
-            return Plan(change, self._alerts_for(alert, f"edit|{doc.url}|{previous.seq + 1}|{obs.text_hash}"))
-
-        saved = self.store.record_observation(obs, plan)
+        observed = Observed(canonical, obs.paragraphs, obs.text_hash, obs.normalizer_version)
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            latest, hashes = self.store.prior(doc.url)
+            decision = decide(as_prior(latest), hashes, observed)
+            alert = edit_alert(doc, decision, datetime.now().astimezone())
+            alerts = (self._alerts_for(alert, edit_key(doc.url, decision, obs.text_hash))
+                      if alert else ())
+            try:
+                saved = self.store.record_observation(
+                    obs, expected_latest=decision.prior_seq, change=change_record(decision),
+                    alerts=alerts, revert_of=decision.revert_of)
+                break
+            except Conflict as exc:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                log.info("%s; deciding again", exc)
         if not saved.created:
             return CheckOutcome(doc.url, doc.kind, UNCHANGED, doc.title, saved.version.seq)
         status = NEW if saved.previous is None else CHANGED
@@ -390,10 +387,8 @@ class Pipeline:
                 article = self.store.latest_version(article_url)
                 if article is not None:
                     quotes += tuple(self._recheck(article_url, article))
-        diff = holder.get("diff")
         return CheckOutcome(doc.url, doc.kind, status, doc.title, saved.version.seq,
-                            diff.significance if diff else None,
-                            diff.summary() if diff else None, quotes=quotes)
+                            decision.significance, decision.summary, quotes=quotes)
 
     # -- quotes ------------------------------------------------------------------------
 

@@ -55,10 +55,14 @@ def decide(
     result: FetchResult,
     previous: Previous | None,
     *,
+    url: str | None = None,
     kind: str = STATEMENT,
     selector: str | None = None,
 ) -> CheckResult:
     """Classify a fetch against the previous state; extracts only a new body.
+
+    `url` is the document's address (default: where the fetch ended up); the pipeline
+    passes the watched URL so that a redirect does not rename the document.
 
     The text-hash comparison only counts when the stored hash was made by the same
     normalizer version: a new normalizer must not look like a new wording, so with an
@@ -70,7 +74,7 @@ def decide(
     if previous is not None and previous.body_hash and previous.body_hash == result.body_hash:
         return Unchanged(result)
     doc = extract(
-        result.body, result.final_url, content_type=result.content_type,
+        result.body, url or result.final_url, content_type=result.content_type,
         charset=result.charset, kind=kind, selector=selector,
     )
     canonical = canonical_text(doc.paragraphs)

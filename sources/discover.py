@@ -23,7 +23,6 @@ from cssselect import SelectorError
 from dateutil import parser as dateparser
 
 from sources.decode import decode_body
-from sources.document import Document
 
 # The sitemap protocol caps a sitemap at 50 MB uncompressed; a gzip body that inflates
 # beyond that is refused instead of being allowed to fill memory (a "zip bomb").
@@ -279,21 +278,6 @@ def _parse_sitemap(body: bytes, base_url: str) -> tuple[str, list[Item]]:
     return kind, _newest_first(list(out.values()))
 
 
-def items_from_sitemap(body: bytes, base_url: str) -> list[Item]:
-    """Page URLs of a sitemap (<urlset>, plain text, either possibly gzipped), newest
-    <lastmod> first. A <sitemapindex> has no pages of its own: use `follow_sitemap`,
-    which reads its children. Raises DiscoveryError for a body that is not a sitemap."""
-    kind, items = _parse_sitemap(body, base_url)
-    return [] if kind == "sitemapindex" else items
-
-
-def child_sitemaps(body: bytes, base_url: str) -> list[str]:
-    """The child sitemap URLs of a <sitemapindex>, newest <lastmod> first ([] for a
-    <urlset>)."""
-    kind, items = _parse_sitemap(body, base_url)
-    return [i.url for i in items] if kind == "sitemapindex" else []
-
-
 def _same_site(a: str, b: str) -> bool:
     # The protocol lets an index list only sitemaps of its own host.
     ha = (urlsplit(a).hostname or "").removeprefix("www.")
@@ -366,47 +350,9 @@ def _matches(item: Item, patterns: list[re.Pattern[str]]) -> bool:
     return any(p.search(haystack) for p in patterns)
 
 
-def matches_keywords(item: Item, keywords: Iterable[str]) -> bool:
-    """True when any keyword occurs (case-insensitively, at a word start) in the item's
-    title or, when the feed gave one, its summary; True for no keywords at all."""
-    patterns = _compile(keywords)
-    return not patterns or _matches(item, patterns)
-
-
 def filter_by_keywords(items: Iterable[Item], keywords: Iterable[str]) -> list[Item]:
-    """The items matching any of `keywords` (see `matches_keywords`), order kept;
-    every item when `keywords` is empty."""
+    """The items in whose title or, when the feed gave one, summary any of `keywords`
+    occurs (case-insensitively, at a word start), order kept; every item when `keywords`
+    is empty."""
     patterns = _compile(keywords)
     return [i for i in items if not patterns or _matches(i, patterns)]
-
-
-def new_items(items: Iterable[Item], seen_urls: Iterable[str]) -> list[Item]:
-    """Only items not seen before are fetched as new: the items whose URL, compared by
-    `normalize_url`, is not in `seen_urls` (nor earlier in `items`), order kept."""
-    seen = {normalize_url(u) for u in seen_urls}
-    out = []
-    for item in items:
-        key = normalize_url(item.url)
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
-
-
-def links_to(document: Document, statement_urls: Iterable[str]) -> tuple[str, ...]:
-    """The watched statement URLs (as given in `statement_urls`) that `document` links
-    to, in the order the document links them, each once.
-
-    The document's own `url` and `canonical_url` are left out: a page never ties to
-    itself. URLs are compared by `normalize_url`, so
-    "HTTP://WWW.State.gov/x/?utm_source=tw#top" ties to "https://www.state.gov/x"."""
-    wanted: dict[str, str] = {}
-    for url in statement_urls:
-        wanted.setdefault(normalize_url(url), url)
-    own = {normalize_url(u) for u in (document.url, document.canonical_url) if u}
-    out: dict[str, None] = {}
-    for link in document.links:
-        key = normalize_url(link)
-        if key in wanted and key not in own:
-            out[wanted[key]] = None
-    return tuple(out)

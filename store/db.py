@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from store import schema as t
-from store.errors import StoreError
+from store.errors import Conflict, StoreError
 from store.records import (
     FAILED,
     PENDING,
@@ -30,7 +30,6 @@ from store.records import (
     NewAlert,
     Observation,
     OutboxAlert,
-    Plan,
     QuoteCheckRecord,
     SaveResult,
     Version,
@@ -153,26 +152,6 @@ class Store:
                              .values(url=alias, document_id=row.id))
         return row
 
-    def add_alias(self, url: str, alias: str) -> None:
-        """Record that `alias` serves the same document as `url`."""
-        with self._tx() as conn:
-            row = self._doc_row(conn, url)
-            if row is None:
-                raise StoreError(f"unknown document {url}")
-            conn.execute(_insert_ignore(conn, t.aliases, "url")
-                         .values(url=alias, document_id=row.id))
-
-    def link_documents(self, url_a: str, url_b: str) -> int:
-        """Mark two documents as the same statement (published at two URLs or by two issuers)."""
-        with self._tx() as conn:
-            a, b = self._doc_row(conn, url_a), self._doc_row(conn, url_b)
-            if a is None or b is None:
-                raise StoreError("both documents must be known before linking")
-            group = a.group_id or b.group_id or a.id
-            conn.execute(update(t.documents).where(t.documents.c.id.in_([a.id, b.id]))
-                         .values(group_id=group))
-        return group
-
     # -- captures --------------------------------------------------------------------
 
     def last_fetch(self, url: str) -> LastFetch | None:
@@ -203,6 +182,11 @@ class Store:
                 etag=etag, last_modified=last_modified, body_hash=body_hash, error=error,
                 outcome=outcome))
             if doc is not None and outcome in ("unchanged", "not_modified"):
+                if doc.state == "removed":
+                    # The page answers again with the text it had: it is back, as it is when
+                    # the text is recorded through record_observation.
+                    conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
+                                 .values(state="active", removed_at=None))
                 conn.execute(update(t.versions)
                              .where(t.versions.c.document_id == doc.id,
                                     t.versions.c.seq == _max_seq(conn, doc.id),
@@ -233,24 +217,45 @@ class Store:
 
     # -- versions --------------------------------------------------------------------
 
-    def record_observation(
-        self, obs: Observation, plan: Callable[[Version | None, list[Version]], Plan] | None = None,
-        *, at: datetime | None = None,
-    ) -> SaveResult:
-        """Version an extracted document; the new version, change and alerts commit together.
+    def prior(self, url: str) -> tuple[Version | None, dict[str, int]]:
+        """The latest version of the document at `url`, and every version's text hash -> seq.
 
-        `plan(previous, earlier)` is called inside the transaction when the text is new, so the
-        diff is always against the version that is really the latest. `at` is when the page
+        Read from one snapshot; what a decision about a new observation is made against.
+        When a text occurs in several versions, the newest seq is given.
+        """
+        with self.engine.connect() as conn:
+            doc = self._doc_row(conn, url)
+            if doc is None:
+                return None, {}
+            latest = self._latest(conn, doc.id)
+            rows = conn.execute(select(t.versions.c.text_hash, t.versions.c.seq)
+                                .where(t.versions.c.document_id == doc.id)
+                                .order_by(t.versions.c.seq))
+            return latest, {r.text_hash: r.seq for r in rows}
+
+    def record_observation(
+        self, obs: Observation, *, expected_latest: int | None = None,
+        change: ChangeRecord | None = None, alerts: Sequence[NewAlert] = (),
+        revert_of: int | None = None, at: datetime | None = None,
+    ) -> SaveResult:
+        """Record an observation as decided; the new version, change and alerts commit together.
+
+        Optimistic concurrency: the caller decided what `obs` means against the version with
+        seq `expected_latest` (None, the default: no version yet). If another writer has moved the
+        document on since, nothing is written and `Conflict` is raised: re-read, decide
+        again, retry. Otherwise the text of the latest version again is only a capture (and a
+        later `last_seen`); a new text becomes version `expected_latest + 1` with `change`,
+        `revert_of` and `alerts` as given. Nothing is computed here. `at` is when the page
         was fetched (default: now); it never goes back before the latest version's last
         sighting, so versions stay in time order for `text_at`.
         """
         for attempt in range(5):
             try:
-                return self._record(obs, plan, at)
+                return self._record(obs, expected_latest, change, tuple(alerts), revert_of, at)
             except IntegrityError:
                 # A concurrent writer got there first (same new document, same seq): run
-                # again, now seeing its commit. The unique constraints make this the backstop
-                # behind the locks, so no duplicate version can ever be committed.
+                # again, now seeing its commit, which the expected-latest check turns into a
+                # Conflict. The unique constraints are the backstop behind the check.
                 if attempt == 4:
                     raise
             except OperationalError as exc:
@@ -260,16 +265,22 @@ class Store:
                     raise
         raise AssertionError("unreachable")
 
-    def _record(self, obs: Observation, plan: Callable | None, at: datetime | None) -> SaveResult:
+    def _record(self, obs: Observation, expected_latest: int | None,
+                given_change: ChangeRecord | None, alerts: tuple[NewAlert, ...],
+                revert_of: int | None, at: datetime | None) -> SaveResult:
+        # One short transaction: reads and writes only; the decision was made before it.
         with self._tx() as conn:
             if not self.is_sqlite:
                 # Serialise writers of one document; SQLite's BEGIN IMMEDIATE already does.
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (obs.url,))
             doc = self._ensure_document(conn, obs)
+            latest = self._latest(conn, doc.id)
+            actual = latest.seq if latest else None
+            if actual != expected_latest:
+                raise Conflict(obs.url, expected_latest, actual)  # rolls the transaction back
             if doc.state == "removed":
                 conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
                              .values(state="active", removed_at=None))
-            latest = self._latest(conn, doc.id)
             stamp = at or now()
             if latest is not None and stamp < latest.last_seen:
                 stamp = latest.last_seen
@@ -291,10 +302,6 @@ class Store:
                 conn.execute(update(t.versions).where(t.versions.c.id == latest.id)
                              .values(last_seen=stamp))
                 return SaveResult(document, latest, latest, created=False)
-            earlier = self._versions(conn, doc.id)
-            # A B A: the third text is a revert to the first.
-            revert_of = next((v.seq for v in reversed(earlier) if v.text_hash == obs.text_hash),
-                             None)
             seq = (latest.seq + 1) if latest else 1
             values = {
                 "document_id": doc.id, "seq": seq, "text_hash": obs.text_hash,
@@ -312,19 +319,17 @@ class Store:
                 canonical_text=obs.canonical_text, paragraphs=tuple(obs.paragraphs),
                 title=obs.title, normalizer_version=obs.normalizer_version, first_seen=stamp,
                 last_seen=stamp, published=obs.published, revert_of=revert_of)
-            decided = plan(latest, earlier) if plan else Plan()
             change = None
-            if decided.change is not None and latest is not None:
-                ch = decided.change
+            if given_change is not None and latest is not None:
+                ch = given_change
                 cid = conn.execute(insert(t.changes), {
                     "document_id": doc.id, "old_version_id": latest.id, "new_version_id": vid,
                     "significance": ch.significance, "summary": ch.summary, "diff": ch.diff,
-                    "revert": ch.revert or revert_of is not None, "created_at": stamp,
+                    "revert": ch.revert, "created_at": stamp,
                 }).inserted_primary_key[0]
-                change = ChangeRecord(ch.significance, ch.summary, ch.diff,
-                                      ch.revert or revert_of is not None, cid, doc.id, latest.id, vid,
-                                      stamp)
-            self._enqueue(conn, decided.alerts, doc.id)
+                change = ChangeRecord(ch.significance, ch.summary, ch.diff, ch.revert, cid,
+                                      doc.id, latest.id, vid, stamp)
+            self._enqueue(conn, alerts, doc.id)
             return SaveResult(document, version, latest, created=True, change=change)
 
     def _latest(self, conn: Connection, document_id: int) -> Version | None:
@@ -492,14 +497,6 @@ class Store:
         with self._tx() as conn:
             conn.execute(update(t.outbox).where(t.outbox.c.id == alert_id)
                          .values(status=FAILED, last_error=error, claimed_until=None))
-
-    def requeue_failed(self, channel: str | None = None) -> int:
-        """Put failed alerts back to pending (after the settings were fixed)."""
-        with self._tx() as conn:
-            q = update(t.outbox).where(t.outbox.c.status == FAILED)
-            if channel:
-                q = q.where(t.outbox.c.channel == channel)
-            return conn.execute(q.values(status=PENDING, next_attempt_at=now())).rowcount
 
     def alerts(self, status: str | None = None) -> list[OutboxAlert]:
         q = select(t.outbox).order_by(t.outbox.c.id)

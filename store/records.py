@@ -121,14 +121,6 @@ class OutboxAlert:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """What to write along with a new version: its change record and its alerts."""
-
-    change: ChangeRecord | None = None
-    alerts: tuple[NewAlert, ...] = ()
-
-
-@dataclass(frozen=True)
 class SaveResult:
     """Outcome of recording an observation."""
 

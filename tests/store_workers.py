@@ -7,9 +7,12 @@ import os
 import random
 import signal
 
+from sqlalchemy import event
+
+from compare.observe import Outcome
 from store import Store
-from store.records import ChangeRecord, NewAlert, Plan
-from tests.storefixtures import obs
+from store.records import ChangeRecord, NewAlert
+from tests.storefixtures import obs, record
 
 
 def text_for(url: str, round_: int) -> tuple[str, ...]:
@@ -30,26 +33,29 @@ def write_rounds(db_url: str, urls: list[str], rounds: int, barrier, seed: int) 
             order = urls[:]
             rng.shuffle(order)
             for url in order:
-                def plan(prev, earlier, url=url, r=r):  # noqa: ANN001, ANN202
-                    if prev is None:
-                        return Plan()  # a first version is news to no one
-                    alert = NewAlert("edit", "console", f"edit|{url}|{r}|{os.getpid()}",
-                                     {"url": url, "round": r})
-                    return Plan(ChangeRecord("minor", f"round {r}", {"changes": []}), (alert,))
+                def alerts(decision, url=url, r=r):  # noqa: ANN001, ANN202
+                    if decision.outcome is not Outcome.CHANGED:
+                        return ()  # a first version is news to no one; a repeat is no news
+                    return (NewAlert("edit", "console", f"edit|{url}|{r}|{os.getpid()}",
+                                     {"url": url, "round": r}),)
 
-                store.record_observation(obs(url, *text_for(url, r)), plan)
+                record(store, obs(url, *text_for(url, r)), alerts=alerts)
                 store.enqueue([NewAlert("note", "console", f"shared|{url}|{r}", {"url": url})])
     finally:
         store.close()
 
 
-def die_inside_plan(db_url: str, url: str) -> None:
+def die_inside_write(db_url: str, url: str) -> None:
     """Start recording a new version, then get SIGKILLed between its insert and the commit."""
     store = Store(db_url)
 
-    def plan(prev, earlier):  # noqa: ANN001, ANN202
-        # The version row and its capture are written, the transaction is still open.
-        os.kill(os.getpid(), signal.SIGKILL)
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _die(conn, cursor, statement, *args):  # noqa: ANN001, ANN202
+        if statement.lstrip().upper().startswith("INSERT INTO OUTBOX"):
+            # The capture, version and change rows are written, the transaction is open.
+            os.kill(os.getpid(), signal.SIGKILL)
 
-    store.record_observation(obs(url, "Second wording, never committed."), plan)
+    store.record_observation(obs(url, "Second wording, never committed."), expected_latest=1,
+                             change=ChangeRecord("substantive", "reworded", {"changes": []}),
+                             alerts=(NewAlert("edit", "console", f"edit|{url}|2", {"url": url}),))
     raise SystemExit(3)  # not reached

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from compare.observe import Decision, Observed, decide
+from flows.pipeline import WRITE_ATTEMPTS, as_prior, change_record
 from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
 from store import Store
 from store import schema as t
-from store.records import Observation
+from store.errors import Conflict
+from store.records import NewAlert, Observation, SaveResult
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
@@ -107,3 +111,22 @@ def obs(url: str, *paras: str, kind: str = "statement", **extra: object) -> Obse
     return Observation(url=url, kind=kind, title="Title", paragraphs=paras,
                        canonical_text=canonical, text_hash=text_hash(canonical),
                        normalizer_version=NORMALIZER_VERSION, **fields)  # type: ignore[arg-type]
+
+
+def record(store: Store, o: Observation, *, at: datetime | None = None,
+           alerts: Callable[[Decision], Sequence[NewAlert]] | None = None) -> SaveResult:
+    """Record `o` the way the pipeline does: read the prior, decide (compare/), write what was
+    decided with `alerts(decision)`; decide again when another writer got in first."""
+    observed = Observed(o.canonical_text, o.paragraphs, o.text_hash, o.normalizer_version)
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        latest, hashes = store.prior(o.url)
+        decision = decide(as_prior(latest), hashes, observed)
+        try:
+            return store.record_observation(
+                o, expected_latest=decision.prior_seq, change=change_record(decision),
+                alerts=tuple(alerts(decision)) if alerts else (), revert_of=decision.revert_of,
+                at=at)
+        except Conflict:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

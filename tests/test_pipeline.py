@@ -159,3 +159,42 @@ def test_coverage_keywords_filter_feed_items(server: LocalServer, runtime: Runti
     report = Pipeline(runtime).run_source(config.sources[0])
     assert [o.url for o in report.outcomes] == [server.url("/a")]
     assert not any(r.path == "/b" for r in server.requests)
+
+
+def test_a_b_a_flip_is_a_revert_in_the_store_and_the_alert(server: LocalServer,
+                                                           runtime: Runtime) -> None:
+    url = server.url("/flip")
+    a = page("Assistance for the region", *PARAS)
+    b = page("Assistance for the region", PARAS[0].replace("$80", "$58"), *PARAS[1:])
+    pipe = Pipeline(runtime)
+    seen = []
+    for body in (a, b, a):
+        server.routes["/flip"] = Response(body)
+        seen.append(pipe.check_url(url))
+    assert [(o.status, o.version) for o in seen] == [("new", 1), ("changed", 2), ("changed", 3)]
+    assert "(revert)" in (seen[2].summary or "")
+
+    versions = runtime.store.versions(url)
+    assert [v.revert_of for v in versions] == [None, None, 1]
+    assert versions[2].text_hash == versions[0].text_hash
+    changes = runtime.store.changes(url)
+    assert [c.revert for c in changes] == [False, True]
+    assert changes[1].significance == "substantive"
+
+    edits = [a for a in runtime.store.alerts() if a.kind == "edit"]
+    assert [(e.payload["version"], e.payload["revert"]) for e in edits] == [(2, False), (3, True)]
+    assert "reverts to an earlier version" in edits[1].payload["lines"][0]["reasons"]
+
+
+def test_a_removed_page_that_comes_back_unchanged_is_active_again(server: LocalServer,
+                                                                  runtime: Runtime) -> None:
+    url = server.url("/back")
+    server.routes["/back"] = Response(page("Back", *PARAS))
+    pipe = Pipeline(runtime)
+    assert pipe.check_url(url).status == "new"
+    del server.routes["/back"]
+    assert pipe.check_url(url).status == "removed"
+    server.routes["/back"] = Response(page("Back", *PARAS))  # the same bytes as before
+    assert pipe.check_url(url).status == "unchanged"
+    assert runtime.store.document(url).state == "active"
+    assert len(runtime.store.versions(url)) == 1

@@ -1,5 +1,5 @@
 """Discovery against real feeds, listings and sitemaps served on loopback, and the pure
-helpers that choose what to fetch (keywords, new items, links to statements)."""
+helpers that choose what to fetch (keywords, URL keys)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,12 @@ import pytest
 from sources.discover import (
     DiscoveryError,
     Item,
-    child_sitemaps,
     filter_by_keywords,
     follow_sitemap,
     items_from_feed,
     items_from_listing,
-    items_from_sitemap,
-    links_to,
-    matches_keywords,
-    new_items,
     normalize_url,
 )
-from sources.document import COVERAGE, Document
 from sources.fetch import Fetcher
 from sources.politeness import HostLimiter, HostPolicy
 from tests.httpfixture import Response
@@ -118,6 +112,10 @@ def test_rdf_feed(server):
     assert [i.url for i in items] == ["https://mofa.test/press/1.html", server.url("/press/2.html")]
     assert items[0].title == "Press release one"
     assert items[0].published == datetime(2025, 4, 2, 0, 0, tzinfo=UTC)
+
+
+def no_children(url: str) -> bytes:
+    raise AssertionError(f"not a sitemap index: {url} should not be fetched")
 
 
 @pytest.mark.parametrize("body, message", [
@@ -217,10 +215,11 @@ def test_urlset_newest_first_dedup(server):
     server.routes["/sitemap.xml"] = Response(URLSET.format(base=server.base),
                                              headers={"Content-Type": "application/xml"})
     body, final = fetch_body(server, "/sitemap.xml")
-    items = items_from_sitemap(body, final)
+    asked: list[str] = []
+    items = follow_sitemap(body, final, asked.append).items  # type: ignore[arg-type]
     assert [i.url.removeprefix(server.base) for i in items] == ["/new", "/old", "/undated"]
     assert items[0].updated == datetime(2025, 4, 3, 10, tzinfo=UTC)
-    assert child_sitemaps(body, final) == []
+    assert asked == []  # a urlset has no child sitemaps
 
 
 def test_sitemap_index_followed_one_level(server):
@@ -236,11 +235,15 @@ def test_sitemap_index_followed_one_level(server):
     server.routes["/nested-index.xml"] = Response(INDEX.format(base=base), headers={"Content-Type": "text/xml"})
     with fetcher() as f:
         index = f.fetch(server.url("/sitemap_index.xml"))
-        # The index alone has no pages; its children are listed newest first.
-        assert items_from_sitemap(index.body, index.final_url) == []
-        assert child_sitemaps(index.body, index.final_url)[:2] == [
-            base + "/sitemap-2025.xml", base + "/sitemap-2024.xml.gz"]
-        result = follow_sitemap(index.body, index.final_url, lambda u: f.fetch(u).body)
+        asked: list[str] = []
+
+        def child(url: str) -> bytes:
+            asked.append(url)
+            return f.fetch(url).body
+
+        result = follow_sitemap(index.body, index.final_url, child)
+    # The index alone has no pages; its children are read newest first.
+    assert asked[:2] == [base + "/sitemap-2025.xml", base + "/sitemap-2024.xml.gz"]
     assert [i.url.removeprefix(base) for i in result.items] == [
         "/2024/new", "/2025/a", "/2024/old", "/2024/undated"]  # by lastmod, each URL once
     failed = dict(result.failed)
@@ -291,11 +294,11 @@ def test_sitemap_max_children():
 ])
 def test_bad_sitemap_is_a_clear_error(body, message):
     try:
-        items = items_from_sitemap(body, "https://x.test/sitemap.xml")
+        items = follow_sitemap(body, "https://x.test/sitemap.xml", no_children).items
     except DiscoveryError as exc:
         assert message in str(exc)
     else:
-        assert not message and items == []  # the external entity was not read
+        assert not message and items == ()  # the external entity was not read
 
 
 def test_gzip_bomb_refused(monkeypatch):
@@ -304,12 +307,12 @@ def test_gzip_bomb_refused(monkeypatch):
     monkeypatch.setattr(discover, "MAX_SITEMAP_BYTES", 1000)
     body = gzip.compress(b"<urlset>" + b" " * 5000 + b"</urlset>")
     with pytest.raises(DiscoveryError, match="inflates beyond"):
-        items_from_sitemap(body, "https://x.test/s.xml.gz")
+        follow_sitemap(body, "https://x.test/s.xml.gz", no_children)
 
 
 def test_plain_text_sitemap():
     body = b"https://x.test/a\n\nhttps://x.test/b\n/relative\nhttps://x.test/a\n"
-    assert [i.url for i in items_from_sitemap(body, "https://x.test/sitemap.txt")] == [
+    assert [i.url for i in follow_sitemap(body, "https://x.test/sitemap.txt", no_children).items] == [
         "https://x.test/a", "https://x.test/b", "https://x.test/relative"]
 
 
@@ -331,20 +334,7 @@ def test_keywords_title_and_summary():
     assert [i.url[-1] for i in filter_by_keywords(items, ["joint   statement"])] == ["1"]
     assert filter_by_keywords(items, []) == items
     assert filter_by_keywords(items, ["  "]) == items
-    assert matches_keywords(items[1], ["goals"]) and not matches_keywords(items[0], ["goals"])
-
-
-def test_new_items_only_unseen():
-    items = [
-        Item("https://www.state.gov/a/?utm_source=rss"),
-        Item("https://www.state.gov/b"),
-        Item("https://state.gov/b/#top"),  # the same page as the previous one
-        Item("https://www.state.gov/c?id=2"),
-    ]
-    seen = ["HTTPS://WWW.STATE.GOV/a", "https://www.state.gov/c?id=1"]
-    assert [i.url for i in new_items(items, seen)] == ["https://www.state.gov/b", "https://www.state.gov/c?id=2"]
-    assert new_items([], seen) == []
-    assert new_items(items, []) == [items[0], items[1], items[3]]
+    assert filter_by_keywords(items[:2], ["goals"]) == [items[1]]  # the summary counts too
 
 
 def test_normalize_url():
@@ -355,22 +345,3 @@ def test_normalize_url():
     assert normalize_url("https://x.test/A") != normalize_url("https://x.test/a")  # paths are case-sensitive
     assert normalize_url("https://x.test/a?id=1") != normalize_url("https://x.test/a?id=2")
     assert normalize_url("https://x.test:8080/a") != normalize_url("https://x.test/a")
-
-
-def test_links_to_ties_article_to_statements():
-    statements = ["https://www.state.gov/joint-statement/", "https://www.mofa.go.jp/press/1.html",
-                  "https://www.state.gov/unrelated/"]
-    article = Document(
-        url="https://news.test/story", title="Story", paragraphs=("x",), kind=COVERAGE,
-        canonical_url="https://news.test/story/",
-        links=("https://news.test/other", "https://mofa.go.jp/press/1.html#p2",
-               "HTTP://WWW.STATE.GOV/joint-statement?utm_source=twitter",
-               "https://www.state.gov/joint-statement/", "https://news.test/story?utm_source=x"),
-    )
-    assert links_to(article, statements) == (
-        "https://www.mofa.go.jp/press/1.html", "https://www.state.gov/joint-statement/")
-    assert links_to(article, []) == ()
-    # A page never ties to itself (a statement linking its own URL).
-    own = Document(url="https://www.state.gov/joint-statement/", title="", paragraphs=("x",),
-                   links=("https://www.state.gov/joint-statement",))
-    assert links_to(own, statements) == ()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from store import Store
-from store.records import ChangeRecord, NewAlert, Plan, QuoteCheckRecord
-from tests.storefixtures import obs
+from store.records import NewAlert, QuoteCheckRecord
+from tests.storefixtures import obs, record
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 URL = "http://gov.example/statement"
@@ -17,15 +17,11 @@ def at(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def edit(prev, earlier):  # noqa: ANN001, ANN202
-    return Plan(ChangeRecord("minor", "edited", {"changes": []})) if prev else Plan()
-
-
 def test_time_travel_text_as_it_stood(store: Store) -> None:
-    store.record_observation(obs(URL, "We pledge $80 million."), at=at(0))
-    store.record_observation(obs(URL, "We pledge $80 million."), at=at(5))  # unchanged
-    store.record_observation(obs(URL, "We pledge $58 million."), edit, at=at(10))
-    store.record_observation(obs(URL, "We pledge $80 million."), edit, at=at(20))  # revert
+    record(store, obs(URL, "We pledge $80 million."), at=at(0))
+    record(store, obs(URL, "We pledge $80 million."), at=at(5))  # unchanged
+    record(store, obs(URL, "We pledge $58 million."), at=at(10))
+    record(store, obs(URL, "We pledge $80 million."), at=at(20))  # revert
 
     assert store.text_at(URL, at(-1)) is None  # not yet seen
     assert store.text_at(URL, at(0)).canonical_text == "We pledge $80 million."
@@ -40,7 +36,7 @@ def test_time_travel_text_as_it_stood(store: Store) -> None:
 
 def test_revert_a_b_a_is_a_new_version_marked_revert(store: Store) -> None:
     for text in ("A text.", "B text.", "A text.", "B text."):
-        store.record_observation(obs(URL, text), edit)
+        record(store, obs(URL, text))
     versions = store.versions(URL)
     assert [v.revert_of for v in versions] == [None, None, 1, 2]
     assert [c.revert for c in store.changes(URL)] == [False, True, True]
@@ -49,7 +45,7 @@ def test_revert_a_b_a_is_a_new_version_marked_revert(store: Store) -> None:
 def test_unchanged_fetches_add_captures_only(store: Store) -> None:
     store.record_observation(obs(URL, "Same text."))
     for _ in range(5):
-        store.record_observation(obs(URL, "Same text."))
+        record(store, obs(URL, "Same text."))
         store.record_check(URL, outcome="not_modified", status=304)
     counts = store.counts()
     assert (counts["versions"], counts["captures"], counts["bodies"]) == (1, 11, 1)
@@ -74,17 +70,15 @@ def test_removed_statement_gets_a_state_not_an_empty_version(store: Store) -> No
     assert doc.state == "removed"
     assert len(store.versions(URL)) == 1 and len(store.alerts()) == 1
     assert store.text_at(URL, datetime.now(UTC)).canonical_text == "Text that will vanish."
-    store.record_observation(obs(URL, "Text that will vanish."))  # back again
+    record(store, obs(URL, "Text that will vanish."))  # back again
     assert store.document(URL).state == "active" and len(store.versions(URL)) == 1
 
 
-def test_aliases_and_linked_statements(store: Store) -> None:
+def test_aliases(store: Store) -> None:
     store.record_observation(obs(URL, "Joint statement.", canonical_url="http://gov.example/s?id=1"))
     assert store.document("http://gov.example/s?id=1").url == URL
-    store.record_observation(obs("http://other.example/joint", "Joint statement."))
-    group = store.link_documents(URL, "http://other.example/joint")
-    assert {d.group_id for d in store.documents()} == {group}
-    store.add_alias(URL, "http://gov.example/old-slug")
+    # The page the watched URL redirected to is an alias of the same document.
+    record(store, obs(URL, "Joint statement.", final_url="http://gov.example/old-slug"))
     assert store.latest_version("http://gov.example/old-slug").canonical_text == "Joint statement."
 
 

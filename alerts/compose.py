@@ -1,0 +1,83 @@
+"""Alerts composed from decisions: pure functions from what compare/ decided and what the
+document is, to `Alert`s and the outbox entries that carry them to each channel.
+
+The pipeline calls these between `compare.observe.decide` and the store's write, so the
+alerts commit in the same transaction as the version that caused them.
+
+    >>> alert = removed_alert("Statement", "https://gov.example/s", None, 404)
+    >>> (alert.kind, alert.significance)
+    ('removed', 'substantive')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
+from alerts.routing import channels_for
+from compare.model import COSMETIC, NONE
+from compare.observe import Decision, Outcome
+from compare.quotecheck import MISQUOTE as V_MISQUOTE
+from compare.quotecheck import QuoteCheck
+from sources.document import COVERAGE, Document
+from store.records import NewAlert
+
+
+def edit_alert(doc: Document, decision: Decision, when: datetime) -> Alert | None:
+    """The alert for a new version of a watched statement; None when there is nothing to say.
+
+    A first version, a normalizer upgrade or an empty diff is news to no one, and edits of
+    coverage are stored but not alerted (an article's quotes are what is checked).
+    """
+    diff = decision.diff
+    if (decision.outcome is not Outcome.CHANGED or diff is None
+            or diff.significance == NONE or doc.kind == COVERAGE):
+        return None
+    # Cosmetic lines are left out when there is anything more serious to show.
+    shown = [c for c in diff.changes if c.significance != COSMETIC] or list(diff.changes)
+    lines = tuple(ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in shown)
+    return Alert(kind=EDIT, title=doc.title or doc.url, url=doc.url, significance=diff.significance,
+                 summary=diff.summary(), issuer=doc.issuer,
+                 when=when.isoformat(timespec="seconds"), version=decision.seq, lines=lines,
+                 revert=decision.revert_of is not None)
+
+
+def edit_key(url: str, decision: Decision, text_hash: str) -> str:
+    """The outbox dedupe key of an edit: one alert per version of a document and text."""
+    return f"edit|{url}|{decision.seq}|{text_hash}"
+
+
+def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
+    """The alert for a misquote (or a stale quote) in coverage."""
+    severity = "substantive" if check.severity == "major" else "minor"
+    where = f"“{article.title or article.url}”"
+    if check.verdict == V_MISQUOTE:
+        summary = (f"misquote ({check.severity}) in {where}: "
+                   + ("; ".join(check.reasons[:3]) or "wording differs"))
+    else:
+        summary = (f"stale quote in {where}: the statement was edited after the article quoted "
+                   f"it; " + "; ".join(check.reasons[:2]))
+    return Alert(kind=MISQUOTE, title=statement_title or (check.source or ""), url=article.url,
+                 significance=severity if check.verdict == V_MISQUOTE else "minor",
+                 summary=summary, issuer=article.issuer, statement_url=check.source,
+                 lines=(ChangeLine("replace", check.matched or "", check.quote.text,
+                                   check.severity, check.reasons),))
+
+
+def removed_alert(title: str, url: str, issuer: str | None, status: int) -> Alert:
+    """The alert for a watched page that now answers 404 or 410."""
+    return Alert(kind=REMOVED, title=title, url=url, significance="substantive",
+                 summary=f"the page now answers HTTP {status}", issuer=issuer)
+
+
+def outbox_entries(alert: Alert, key: str, sinks: Mapping[str, object],
+                   min_significance: str) -> tuple[NewAlert, ...]:
+    """One outbox entry per channel the alert is routed to, each with its own dedupe key.
+
+    Routing and each channel's minimum significance are applied here (below it: stored,
+    not posted), so a channel never receives an entry it would drop.
+    """
+    return tuple(NewAlert(alert.kind, channel, f"{channel}|{key}", alert.to_payload(),
+                          alert.significance)
+                 for channel in channels_for(alert, sinks, min_significance))
