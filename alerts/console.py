@@ -6,18 +6,31 @@ import sys
 from typing import TextIO
 
 from alerts.message import Alert
-from alerts.sink import Delivery
+from alerts.sink import Abilities, Basics, Delivery, Options, Sink, fingerprint
 
 _ICON = {"substantive": "!!", "minor": "! ", "cosmetic": "  ", "major": "!!"}
 
 
-class ConsoleSink:
-    """Print alerts to a stream."""
+class ConsoleSink(Sink, kind="console"):
+    """Print alerts to standard output, for a person at a terminal.
 
-    name = "console"
+        [[sink]]
+        kind = "console"
+        min_significance = "substantive"
+    """
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    abilities = Abilities()
+
+    def __init__(self, stream: TextIO | None = None, *, name: str = "console",
+                 basics: Basics | None = None) -> None:
+        b = basics or Basics()
+        super().__init__(name, min_significance=b.min_significance, routes=b.routes,
+                         route=b.route, fingerprint=fingerprint("console"))
         self.stream = stream or sys.stdout
+
+    @classmethod
+    def _from_options(cls, name: str, opts: Options, basics: Basics) -> ConsoleSink:
+        return cls(name=name, basics=basics)
 
     def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         out = self.stream

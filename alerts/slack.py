@@ -24,8 +24,8 @@ from slack_sdk.webhook import WebhookClient
 
 from alerts.escape import clip, esc, mrkdwn
 from alerts.message import MISQUOTE, Alert
-from alerts.routing import Route
-from alerts.sink import Delivery, Lookup, fingerprint
+from alerts.routing import Route, Routes
+from alerts.sink import Abilities, Basics, Delivery, Lookup, Options, Sink, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -297,27 +297,36 @@ def _quiet_logger(name: str) -> logging.Logger:
 
 # -- sinks ----------------------------------------------------------------------------------
 
-class SlackSink:
+class SlackSink(Sink, kind="slack"):
     """Post alerts with a bot token; each document's alerts go in one thread.
 
-    `name` is the outbox channel (stable: "slack" or "slack:<route>"), `channel` the Slack
-    channel behind it, which settings may change; threads are kept per Slack channel.
+        [[sink]]
+        kind = "slack"
+        name = "newsroom"                  # the outbox channel (default: "slack")
+        channel = "C0123456789"            # a channel ID
+        token_env = "SLACK_BOT_TOKEN"      # or token_block = "<Prefect Secret block>"
+        min_significance = "minor"
+        digest = 5
+
+    `name` is the outbox channel (stable), `channel` the Slack channel behind it, which
+    settings may change; threads are kept per Slack channel. Optional: `api_url` (default
+    $SLACK_API_URL or Slack's), `report_base` (default $ONRECORD_REPORT_BASE), `timeout`.
     """
+
+    abilities = Abilities(threads=True, history_lookup=True, digests=True)
 
     def __init__(self, token: str, channel: str, *, name: str = "slack",
                  base_url: str = SLACK_API_URL, report_base: str | None = None,
                  timeout: float = 10, rate_limit_retries: int = 2,
                  min_significance: str | None = None, route: Route | None = None,
-                 digest_min: int = 0) -> None:
-        self.channel = channel
-        self.name = name
-        self.report_base = report_base
-        self.min_significance = min_significance
-        self.route = route if route is not None else Route("*", channel)
-        self.digest_min = digest_min
-        self.thread_scope = f"slack:{channel}"
+                 routes: Routes | None = None, digest_min: int = 0) -> None:
         # Identifies the settings a permanent error belongs to; the token only as a hash.
-        self.fingerprint = fingerprint("slack", base_url, channel, fingerprint(token))
+        super().__init__(name, min_significance=min_significance, routes=routes, route=route,
+                         digest_min=digest_min, thread_scope=f"slack:{channel}",
+                         fingerprint=fingerprint("slack", base_url, channel,
+                                                 fingerprint(token)))
+        self.channel = channel
+        self.report_base = report_base
         self.client = WebClient(token=token, base_url=base_url, timeout=int(max(1, timeout)),
                                 retry_handlers=[
                                     _RefusedRetryHandler(max_retry_count=2),
@@ -326,6 +335,20 @@ class SlackSink:
                                     RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
                                 ])
         self.client.timeout = timeout  # urllib takes fractions; the constructor's hint is int
+
+    @classmethod
+    def _from_options(cls, name: str, opts: Options, basics: Basics) -> SlackSink:
+        channel = opts.required("channel")
+        token = opts.secret("token")
+        assert token is not None  # required
+        api = opts.text("api_url", opts.env.get("SLACK_API_URL") or SLACK_API_URL)
+        assert api is not None
+        return cls(token, channel, name=name, base_url=api if api.endswith("/") else api + "/",
+                   report_base=opts.text("report_base", opts.env.get("ONRECORD_REPORT_BASE")
+                                         or None),
+                   timeout=opts.number("timeout", 10, minimum=0.1),
+                   min_significance=basics.min_significance, route=basics.route,
+                   routes=basics.routes, digest_min=basics.digest_min)
 
     def __repr__(self) -> str:  # never show the token
         return f"SlackSink(name={self.name!r}, channel={self.channel!r})"
@@ -390,19 +413,24 @@ class SlackSink:
         return Lookup(found)
 
 
-class WebhookSink:
-    """Post alerts to an incoming webhook (one channel, no threads, no look-up).
+class WebhookSink(Sink, kind="webhook"):
+    """Post alerts to a Slack incoming webhook (one channel, no threads, no look-up).
+
+        [[sink]]
+        kind = "webhook"
+        url_env = "SLACK_WEBHOOK_URL"      # the webhook URL is a secret
 
     A webhook returns no message id, so an ambiguous failure (a timeout) is retried and may,
     rarely, post twice: use a bot token where exactly once matters.
     """
 
-    name = "slack-webhook"
+    abilities = Abilities()
 
     def __init__(self, url: str, timeout: float = 10, min_significance: str | None = None,
-                 report_base: str | None = None) -> None:
-        self.fingerprint = fingerprint("webhook", url)
-        self.min_significance = min_significance
+                 report_base: str | None = None, *, name: str = "slack-webhook",
+                 routes: Routes | None = None, route: Route | None = None) -> None:
+        super().__init__(name, min_significance=min_significance, routes=routes, route=route,
+                         fingerprint=fingerprint("webhook", url))
         self.report_base = report_base
         self.client = WebhookClient(url, timeout=int(max(1, timeout)),
                                     logger=_quiet_logger("onrecord.slack_webhook"),
@@ -412,8 +440,20 @@ class WebhookSink:
                                     ])
         self.client.timeout = timeout
 
+    @classmethod
+    def _from_options(cls, name: str, opts: Options, basics: Basics) -> WebhookSink:
+        url = opts.secret("url")
+        assert url is not None  # required
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise opts.error("url_env", "the webhook URL must be http(s)")
+        return cls(url, timeout=opts.number("timeout", 10, minimum=0.1),
+                   min_significance=basics.min_significance,
+                   report_base=opts.text("report_base",
+                                         opts.env.get("ONRECORD_REPORT_BASE") or None),
+                   name=name, routes=basics.routes, route=basics.route)
+
     def __repr__(self) -> str:  # the URL is a secret
-        return "WebhookSink()"
+        return f"WebhookSink(name={self.name!r})"
 
     def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         text, blocks = build_blocks(alert, report_link(self.report_base, alert))
