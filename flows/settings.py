@@ -86,7 +86,8 @@ class Settings:
 
     def implicit_sinks(self, *, console: bool = True
                        ) -> tuple[list[dict[str, object]], dict[str, str]]:
-        """[[sink]] tables equivalent to the environment variables, and the secrets they name.
+        """[[sink]] tables equivalent to the environment variables, and the secrets they name
+        (the bot token loaded from its Prefect Secret block if need be).
 
         The console; then with a bot token, one Slack sink per SLACK_ROUTES entry in order
         and the catch-all (SLACK_CHANNEL, outbox channel "slack") last, chained so that an
@@ -97,12 +98,10 @@ class Settings:
         tables: list[dict[str, object]] = [{"kind": "console"}] if console else []
         secrets: dict[str, str] = {}
         extra: dict[str, object] = {"report_base": self.report_base} if self.report_base else {}
-        if self.slack_channel and (self.slack_token or self.slack_token_block):
-            if self.slack_token:
-                secrets["SLACK_BOT_TOKEN"] = self.slack_token
-                extra["token_env"] = "SLACK_BOT_TOKEN"  # the environment wins over the block
-            else:
-                extra["token_block"] = self.slack_token_block
+        token = self.slack_bot_token() if self.slack_channel else None
+        if self.slack_channel and token:
+            secrets["SLACK_BOT_TOKEN"] = token  # from the environment, else the block
+            extra["token_env"] = "SLACK_BOT_TOKEN"
             names: set[str] = set()
             for route in (*parse_routes(self.slack_routes), Route("*", self.slack_channel)):
                 if route.name in names:
