@@ -151,7 +151,7 @@ def test_the_sources_file_replaces_the_environment(fake: FakeSlack, tmp_path: Pa
 
 
 @pytest.mark.parametrize(("table", "env", "message"), [
-    ({"kind": "pager"}, {}, "sink #1: kind must be one of console, email, slack, webhook"),
+    ({"kind": "pager"}, {}, "sink #1: kind must be one of "),
     ({"kind": "slack", "channel": "C0", "token": TOKEN}, {},
      "sink 'slack': token: secrets never go in the file"),
     ({"kind": "slack", "channel": "C0", "token_env": "NOPE"}, {},
@@ -172,6 +172,12 @@ def test_bad_tables_are_one_line_errors_naming_the_key(
         build_sinks([table], env, origin="sources.toml")
     assert str(err.value).startswith("sources.toml: ") and message in str(err.value)
     assert "\n" not in str(err.value) and TOKEN not in str(err.value)
+
+
+def test_unknown_kind_lists_the_registered_ones() -> None:
+    with pytest.raises(SinkConfigError) as err:
+        build_sinks([{"kind": "pager"}], {})
+    assert all(kind in str(err.value) for kind in ("console", "email", "slack", "webhook"))
 
 
 def test_duplicate_names_are_an_error() -> None:
