@@ -162,7 +162,8 @@ def _message(subject: str, text: str, page: str, sender: str, to: Sequence[str],
     domain = parseaddr(sender)[1].rpartition("@")[2][:60] or "onrecord.invalid"
     msg["Message-ID"] = make_msgid("onrecord", domain=domain)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to us
-    msg["X-Onrecord-Refs"] = ref_header  # hashes of outbox keys, never scraped text
+    if ref_header:
+        msg["X-Onrecord-Refs"] = ref_header  # hashes of outbox keys, never scraped text
     if thread:
         # Mail clients thread on these: an alert replies to the first about its document.
         msg["In-Reply-To"] = thread
