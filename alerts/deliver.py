@@ -6,9 +6,11 @@ Exactly once, step by step:
   expires, then another run may claim them;
 - before each send the store records that the alert *may* be delivered from now on
   (`begin_send`); a definite outcome (sent, or an answer saying it was not posted) clears it;
-- an alert claimed with such a record (a killed run, a timeout, a 5xx) is first looked up in
-  Slack by the ref carried in its message metadata: if it is there, it is marked sent with
-  that message's ts and not posted again.
+- an alert claimed with such a record (a killed run, a timeout, a 5xx) is first looked up,
+  by a sink that declares `history_lookup` (Slack), by the ref carried in its message
+  metadata: if it is there, it is marked sent with that message's id and not posted again.
+
+What a sink can do (threads, look-ups, digests) is read from its declared `Abilities`.
 
 A permanent error (invalid_auth, channel_not_found) stops the channel, logged once, and the
 channel stays stopped while the settings' fingerprint is the same; its alerts wait, pending.
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from alerts.message import Alert
-from alerts.sink import DigestSink, LookupSink, Sink, alert_ref
+from alerts.sink import Sink, alert_ref
 from store import Store
 from store.db import now
 from store.records import OutboxAlert
@@ -79,7 +81,7 @@ def deliver(store: Store, sinks: Mapping[str, Sink], limit: int = 500, *,
     for channel, sink in sinks.items():
         if _channel_stopped(store, channel, sink, run):
             continue
-        digest_min = sink.digest_min if isinstance(sink, DigestSink) else 0
+        digest_min = sink.digest_min if sink.abilities.digests else 0
         # Claim in small batches: every claimed alert must be sent well within its lease,
         # or an overlapping run could claim it again while this one still holds it.
         chunk = limit if digest_min else min(limit, CLAIM_BATCH)
@@ -121,7 +123,7 @@ def _deliver_batches(store: Store, channel: str, sink: Sink,
 
 def _channel_stopped(store: Store, channel: str, sink: Sink, run: _Run) -> bool:
     """Is the channel stopped by a permanent error under the same settings?"""
-    fp = getattr(sink, "fingerprint", None)
+    fp = sink.fingerprint or None
     block = store.channel_block(channel)
     if block is None:
         return False
@@ -143,8 +145,8 @@ def _thread_for(store: Store, sink: Sink, item: OutboxAlert, alert: Alert
     A misquote threads under the statement it concerns, so every alert about a statement,
     its edits and the quotes they affect, reads as one conversation.
     """
-    scope = getattr(sink, "thread_scope", None)
-    if scope is None:
+    scope = sink.thread_scope
+    if not sink.abilities.threads or scope is None:
         return None, None
     doc_id = item.document_id
     if alert.statement_url:
@@ -167,7 +169,7 @@ def _deliver_batch(store: Store, channel: str, sink: Sink, batch: Sequence[Outbo
         # 1. Was an earlier, uncertain attempt delivered after all?
         uncertain = [(i, store.send_started(i.id)) for i, _, _ in pending]
         starts = [s for _, s in uncertain if s is not None]
-        if starts and isinstance(sink, LookupSink):
+        if starts and sink.abilities.history_lookup:
             lookup = sink.find_sent([r for _, _, r in pending], min(starts) - LOOKUP_SKEW, thread)
             for item, _alert, ref in pending:
                 if ref in lookup.found:
@@ -198,8 +200,7 @@ def _deliver_batch(store: Store, channel: str, sink: Sink, batch: Sequence[Outbo
             item, alert, ref = pending[0]
             result = sink.send(alert, thread, ref)
         else:
-            result = sink.send_digest([a for _, a, _ in pending],  # type: ignore[attr-defined]
-                                      [r for _, _, r in pending])
+            result = sink.send_digest([a for _, a, _ in pending], [r for _, _, r in pending])
         if result.ok:
             for item, _, _ in pending:
                 _sent(store, sink, item, doc_id, thread, result.remote_id)
@@ -210,7 +211,7 @@ def _deliver_batch(store: Store, channel: str, sink: Sink, batch: Sequence[Outbo
                 store.clear_send(item.id)  # Slack answered: it was not posted
         error = result.error or "error"
         if result.permanent:
-            fp = getattr(sink, "fingerprint", None) or "none"
+            fp = sink.fingerprint or "none"
             store.block_channel(channel, fp, error)
             waiting = store.pending_count(channel)
             for item, _, _ in pending:
@@ -243,13 +244,13 @@ def _sent(store: Store, sink: Sink, item: OutboxAlert, doc_id: int | None,
           thread: str | None, remote_id: str | None) -> None:
     store.mark_sent(item.id, remote_id)
     store.clear_send(item.id)
-    scope = getattr(sink, "thread_scope", None)
+    scope = sink.thread_scope if sink.abilities.threads else None
     if scope and doc_id is not None and remote_id and thread is None:
         # The first alert about a document starts its thread; later ones reply in it.
         store.set_thread_id(doc_id, scope, remote_id)
 
 
-def _retry(store: Store, pending: Sequence[tuple], error: str, backoff: float,
+def _retry(store: Store, pending: Sequence[tuple[OutboxAlert, Alert, str]], error: str, backoff: float,
            retry_after: float | None, run: _Run, channel: str) -> None:
     for item, _, _ in pending:
         # Honour Retry-After; otherwise back off exponentially, capped, and never give up

@@ -45,3 +45,18 @@ def esc(text: str, limit: int) -> str:
         budget = max(0, budget - max(1, len(out) - limit))
         out = mrkdwn(clip(text, budget))
     return out
+
+
+# C0 and C1 controls (ANSI escapes, CR/LF, NUL...) and bidi overrides, which could move or
+# disguise text in a terminal or a mail client; tabs and newlines are kept by `plain`.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """Scraped text fit for a terminal or a plain-text mail: control characters removed."""
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str, limit: int) -> str:
+    """`plain` text on one line (no CR/LF: safe in a mail header), clipped to `limit`."""
+    return clip(plain(text.replace("\r", " ").replace("\n", " ")), limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 EDIT, MISQUOTE, REMOVED, NEW_STATEMENT = "edit", "misquote", "removed", "new"
 
@@ -43,11 +44,11 @@ class Alert:
         """
         return self.statement_url or self.url
 
-    def to_payload(self) -> dict:
+    def to_payload(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_payload(cls, data: dict) -> Alert:
+    def from_payload(cls, data: dict[str, Any]) -> Alert:
         # Keys unknown to this version (written by a newer one) are ignored, not fatal.
         known = {f.name for f in fields(cls)}
         data = {k: v for k, v in data.items() if k in known}

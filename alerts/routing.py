@@ -1,5 +1,10 @@
-"""Which outbox channels an alert goes to: Slack routes by severity, kind or source, and each
-channel's minimum significance. Pure functions; the pipeline calls `channels_for` at enqueue.
+"""Which outbox channels an alert goes to. Pure functions; the pipeline calls `channels_for`
+at enqueue.
+
+Every sink has a minimum significance and `Routes` (alert kinds, hosts, issuers: the
+`routes = {...}` of a [[sink]] table); sinks with a `route` also form a chain in which an
+alert goes to the first whose route matches (the `SLACK_ROUTES` semantics, and `route = "..."`
+in a [[sink]] table).
 
 A route spec (``SLACK_ROUTES``) is a list separated by commas, semicolons or newlines of
 ``MATCH=CHANNEL`` or ``MATCH=CHANNEL@LEVEL``:
@@ -15,14 +20,63 @@ The first matching route wins; an alert no route matches goes to ``SLACK_CHANNEL
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from alerts.message import EDIT, MISQUOTE, NEW_STATEMENT, REMOVED, Alert
 
 LEVELS = ("none", "cosmetic", "minor", "substantive")
 KINDS = (EDIT, MISQUOTE, REMOVED, NEW_STATEMENT)
+STALE = "stale"  # a quote made stale by a later edit: a misquote alert, told apart for routing
+ROUTE_KINDS = (*KINDS, STALE)
+
+
+def _host(alert: Alert) -> str:
+    return (urlsplit(alert.statement_url or alert.url).hostname or "").lower()
+
+
+def _on_host(host: str, want: str) -> bool:
+    return host == want or host.endswith("." + want)
+
+
+def route_kind(alert: Alert) -> str:
+    """The alert's kind for routing: a stale quote is a misquote alert of its own sort."""
+    if alert.kind == MISQUOTE and alert.summary.startswith("stale"):
+        return STALE
+    return alert.kind
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Which alerts a sink takes: any of `kinds`, from any of `hosts` (a statement's host or
+    a subdomain of it), by any of `issuers` (substrings); an empty field takes everything."""
+
+    kinds: frozenset[str] = frozenset()
+    hosts: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, kinds: Sequence[str] = (), hosts: Sequence[str] = (),
+           issuers: Sequence[str] = ()) -> Routes:
+        """Routes from lists as written; ValueError names an unknown kind."""
+        wrong = [k for k in kinds if k.lower() not in ROUTE_KINDS]
+        if wrong:
+            raise ValueError(f"unknown alert kind {wrong[0]!r} (one of {', '.join(ROUTE_KINDS)})")
+        return cls(frozenset(k.lower() for k in kinds),
+                   tuple(h.lower().strip(".") for h in hosts),
+                   tuple(i.lower() for i in issuers))
+
+    def matches(self, alert: Alert) -> bool:
+        if self.kinds and route_kind(alert) not in self.kinds:
+            # A stale quote is still a misquote alert: "misquote" takes both.
+            if not (route_kind(alert) == STALE and MISQUOTE in self.kinds):
+                return False
+        if self.hosts and not any(_on_host(_host(alert), h) for h in self.hosts):
+            return False
+        issuer = (alert.issuer or "").lower()
+        return not self.issuers or any(i in issuer for i in self.issuers)
 
 
 @dataclass(frozen=True)
@@ -47,9 +101,7 @@ class Route:
         if m in KINDS:
             return alert.kind == m
         if m.startswith("host:"):
-            want = m[5:].lower()
-            host = (urlsplit(alert.statement_url or alert.url).hostname or "").lower()
-            return host == want or host.endswith("." + want)
+            return _on_host(_host(alert), m[5:].lower())
         if m.startswith("issuer:"):
             return m[7:].lower() in (alert.issuer or "").lower()
         return False
@@ -70,12 +122,24 @@ def parse_routes(spec: str | None) -> tuple[Route, ...]:
         if level and level not in LEVELS[1:]:
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: level must be cosmetic, minor or "
                              "substantive")
-        known = (match == "*" or match in LEVELS[1:] or match in KINDS
-                 or match.startswith(("host:", "issuer:")))
-        if not known:
+        if not _known(match):
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: unknown match {match!r}")
         routes.append(Route(match, channel.strip(), level or None))
     return tuple(routes)
+
+
+def _known(match: str) -> bool:
+    return (match == "*" or match in LEVELS[1:] or match in KINDS
+            or match.startswith(("host:", "issuer:")))
+
+
+def parse_route(match: str, channel: str) -> Route:
+    """One MATCH (as in SLACK_ROUTES, without `=CHANNEL`) for the sink `channel`."""
+    match = match.strip().lower()
+    if not _known(match):
+        raise ValueError(f"unknown match {match!r} (a significance, an alert kind, "
+                         "host:DOMAIN, issuer:TEXT or *)")
+    return Route(match, channel)
 
 
 def reaches(significance: str, minimum: str) -> bool:
@@ -84,21 +148,31 @@ def reaches(significance: str, minimum: str) -> bool:
     return rank.get(significance, 2) >= rank.get(minimum, 2)
 
 
-def channels_for(alert: Alert, sinks: Mapping[str, object], default_min: str) -> Iterator[str]:
-    """Outbox channels for `alert`: every plain sink, and the first Slack route that matches.
+class Routed(Protocol):
+    """What routing reads of a sink (alerts.sink.Sink has it all)."""
 
-    A sink with a `route` attribute is a routed Slack channel (build them in route order,
-    the catch-all last); any other sink (console, webhook) receives every alert. Each sink's
-    own `min_significance`, else `default_min`, filters what reaches it: below it, a change is
-    stored but not posted.
+    route: Route | None
+    routes: Routes
+    min_significance: str | None
+
+
+def channels_for(alert: Alert, sinks: Mapping[str, Routed], default_min: str) -> Iterator[str]:
+    """Outbox channels for `alert`: every sink whose `routes` take it, except that of the
+    chained sinks (those with a `route`, in order, the catch-all last) only the first whose
+    route matches does.
+
+    Each sink's own `min_significance`, else `default_min`, then filters what reaches it:
+    below it, a change is stored but not posted.
     """
     routed = False
     for name, sink in sinks.items():
-        route: Route | None = getattr(sink, "route", None)
+        if not sink.routes.matches(alert):
+            continue
+        route = sink.route
         if route is not None:
             if routed or not route.matches(alert):
                 continue
             routed = True  # chosen, even if its level then filters the alert out
-        minimum = getattr(sink, "min_significance", None) or default_min
+        minimum = sink.min_significance or default_min
         if reaches(alert.significance, minimum):
             yield name

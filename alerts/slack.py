@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from urllib.error import URLError
 from urllib.parse import urlencode, urlsplit
 
@@ -23,9 +24,9 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 from alerts.escape import clip, esc, mrkdwn
-from alerts.message import MISQUOTE, Alert
-from alerts.routing import Route
-from alerts.sink import Delivery, Lookup, fingerprint
+from alerts.message import MISQUOTE, Alert, ChangeLine
+from alerts.routing import Route, Routes
+from alerts.sink import Abilities, Basics, Delivery, Lookup, Options, Sink, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ HEADER_LIMIT = 150
 MAX_BLOCKS = 50
 FALLBACK_LIMIT = 3000
 TEXT_BUDGET = 11000
+
+Block = dict[str, Any]  # a Block Kit block, as JSON
 
 _LABEL = {"edit": "Statement edited", "misquote": "Misquote", "removed": "Statement removed",
           "new": "New statement"}
@@ -101,11 +104,11 @@ def fallback_text(alert: Alert) -> str:
                f"{alert.summary}", FALLBACK_LIMIT)
 
 
-def _section(text: str) -> dict:
+def _section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}
 
 
-def _line_block(alert: Alert, line) -> dict:  # noqa: ANN001 - ChangeLine
+def _line_block(alert: Alert, line: ChangeLine) -> Block:
     """One change: the press wording beside the official wording, or the word diff."""
     reasons = ("\n_" + esc("; ".join(line.reasons), 400) + "_") if line.reasons else ""
     if alert.kind == MISQUOTE:
@@ -125,7 +128,7 @@ def _line_block(alert: Alert, line) -> dict:  # noqa: ANN001 - ChangeLine
     return _section(body + reasons)
 
 
-def _size(block: dict) -> int:
+def _size(block: Block) -> int:
     """Characters of text a block carries (what Slack's message size counts)."""
     text = block.get("text")
     n = len(text["text"]) if isinstance(text, dict) else 0
@@ -134,7 +137,7 @@ def _size(block: dict) -> int:
     return n
 
 
-def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list[dict]]:
+def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list[Block]]:
     """The plain-text fallback and Block Kit blocks for `alert`, within Slack's limits.
 
     Header (what and which statement), context (significance, issuer, time), why it
@@ -145,7 +148,7 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
     # plain_text is not parsed for mentions, but Slack does decode entities in it: escape it
     # too, so no scraped "<!channel>" reaches Slack in any field.
     header = esc(f"{label}: {alert.title or alert.url}", HEADER_LIMIT)
-    blocks: list[dict] = [{"type": "header",
+    blocks: list[Block] = [{"type": "header",
                            "text": {"type": "plain_text", "text": header, "emoji": False}}]
     ctx = [f"{_EMOJI.get(alert.significance, '')} *{esc(alert.significance, 20)}*"]
     if alert.issuer:
@@ -194,17 +197,17 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
 
 
 def build_digest(alerts: Sequence[Alert], report_base: str | None = None
-                 ) -> tuple[str, list[dict]]:
+                 ) -> tuple[str, list[Block]]:
     """One message for many alerts: a line each, most significant first, then a count."""
     rank = {"substantive": 0, "major": 0, "minor": 1, "cosmetic": 2}
     ordered = sorted(alerts, key=lambda a: rank.get(a.significance, 3))
     n = len(alerts)
-    counts = {}
+    counts: dict[str, int] = {}
     for a in alerts:
         counts[a.significance] = counts.get(a.significance, 0) + 1
     tally = ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: rank.get(kv[0], 3)))
     text = f"onrecord: {n} alert{'s' if n != 1 else ''} ({tally})"
-    blocks: list[dict] = [
+    blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": esc(text, HEADER_LIMIT),
                                     "emoji": False}},
     ]
@@ -229,7 +232,7 @@ def build_digest(alerts: Sequence[Alert], report_base: str | None = None
     return esc(text, FALLBACK_LIMIT), blocks
 
 
-def _metadata(refs: Sequence[str]) -> dict:
+def _metadata(refs: Sequence[str]) -> dict[str, Any]:
     # A comma-joined string rather than a list: plain strings are what every Slack
     # metadata schema accepts. The refs are hashes, never scraped text.
     return {"event_type": EVENT_TYPE, "event_payload": {"refs": ",".join(refs)}}
@@ -240,7 +243,7 @@ def _metadata(refs: Sequence[str]) -> dict:
 def _retry_after(headers: object) -> float:
     value = None
     if hasattr(headers, "get"):
-        value = headers.get("Retry-After") or headers.get("retry-after")  # type: ignore[union-attr]
+        value = headers.get("Retry-After") or headers.get("retry-after")
     if isinstance(value, list):
         value = value[0] if value else None
     try:
@@ -297,27 +300,36 @@ def _quiet_logger(name: str) -> logging.Logger:
 
 # -- sinks ----------------------------------------------------------------------------------
 
-class SlackSink:
+class SlackSink(Sink, kind="slack"):
     """Post alerts with a bot token; each document's alerts go in one thread.
 
-    `name` is the outbox channel (stable: "slack" or "slack:<route>"), `channel` the Slack
-    channel behind it, which settings may change; threads are kept per Slack channel.
+        [[sink]]
+        kind = "slack"
+        name = "newsroom"                  # the outbox channel (default: "slack")
+        channel = "C0123456789"            # a channel ID
+        token_env = "SLACK_BOT_TOKEN"      # or token_block = "<Prefect Secret block>"
+        min_significance = "minor"
+        digest = 5
+
+    `name` is the outbox channel (stable), `channel` the Slack channel behind it, which
+    settings may change; threads are kept per Slack channel. Optional: `api_url` (default
+    $SLACK_API_URL or Slack's), `report_base` (default $ONRECORD_REPORT_BASE), `timeout`.
     """
+
+    abilities = Abilities(threads=True, history_lookup=True, digests=True)
 
     def __init__(self, token: str, channel: str, *, name: str = "slack",
                  base_url: str = SLACK_API_URL, report_base: str | None = None,
                  timeout: float = 10, rate_limit_retries: int = 2,
                  min_significance: str | None = None, route: Route | None = None,
-                 digest_min: int = 0) -> None:
-        self.channel = channel
-        self.name = name
-        self.report_base = report_base
-        self.min_significance = min_significance
-        self.route = route if route is not None else Route("*", channel)
-        self.digest_min = digest_min
-        self.thread_scope = f"slack:{channel}"
+                 routes: Routes | None = None, digest_min: int = 0) -> None:
         # Identifies the settings a permanent error belongs to; the token only as a hash.
-        self.fingerprint = fingerprint("slack", base_url, channel, fingerprint(token))
+        super().__init__(name, min_significance=min_significance, routes=routes, route=route,
+                         digest_min=digest_min, thread_scope=f"slack:{channel}",
+                         fingerprint=fingerprint("slack", base_url, channel,
+                                                 fingerprint(token)))
+        self.channel = channel
+        self.report_base = report_base
         self.client = WebClient(token=token, base_url=base_url, timeout=int(max(1, timeout)),
                                 retry_handlers=[
                                     _RefusedRetryHandler(max_retry_count=2),
@@ -325,12 +337,27 @@ class SlackSink:
                                     # and resending is safe.
                                     RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
                                 ])
-        self.client.timeout = timeout  # urllib takes fractions; the constructor's hint is int
+        # urllib takes fractions; the constructor's hint is int
+        self.client.timeout = timeout  # type: ignore[assignment]
+
+    @classmethod
+    def _from_options(cls, name: str, opts: Options, basics: Basics) -> SlackSink:
+        channel = opts.required("channel")
+        token = opts.secret("token")
+        assert token is not None  # required
+        api = opts.text("api_url", opts.env.get("SLACK_API_URL") or SLACK_API_URL)
+        assert api is not None
+        return cls(token, channel, name=name, base_url=api if api.endswith("/") else api + "/",
+                   report_base=opts.text("report_base", opts.env.get("ONRECORD_REPORT_BASE")
+                                         or None),
+                   timeout=opts.number("timeout", 10, minimum=0.1),
+                   min_significance=basics.min_significance, route=basics.route,
+                   routes=basics.routes, digest_min=basics.digest_min)
 
     def __repr__(self) -> str:  # never show the token
         return f"SlackSink(name={self.name!r}, channel={self.channel!r})"
 
-    def _post(self, text: str, blocks: list[dict], thread: str | None,
+    def _post(self, text: str, blocks: list[Block], thread: str | None,
               refs: Sequence[str]) -> Delivery:
         try:
             resp = self.client.chat_postMessage(
@@ -360,7 +387,9 @@ class SlackSink:
         wanted = set(refs)
         found: dict[str, str] = {}
         oldest = f"{since.timestamp():.6f}"
-        calls = [("history", {})] + ([("replies", {"ts": thread})] if thread else [])
+        calls: list[tuple[str, dict[str, Any]]] = [("history", {})]
+        if thread:
+            calls.append(("replies", {"ts": thread}))
         for method, extra in calls:
             cursor = None
             for _ in range(max_pages):
@@ -390,19 +419,24 @@ class SlackSink:
         return Lookup(found)
 
 
-class WebhookSink:
-    """Post alerts to an incoming webhook (one channel, no threads, no look-up).
+class WebhookSink(Sink, kind="webhook"):
+    """Post alerts to a Slack incoming webhook (one channel, no threads, no look-up).
+
+        [[sink]]
+        kind = "webhook"
+        url_env = "SLACK_WEBHOOK_URL"      # the webhook URL is a secret
 
     A webhook returns no message id, so an ambiguous failure (a timeout) is retried and may,
     rarely, post twice: use a bot token where exactly once matters.
     """
 
-    name = "slack-webhook"
+    abilities = Abilities()
 
     def __init__(self, url: str, timeout: float = 10, min_significance: str | None = None,
-                 report_base: str | None = None) -> None:
-        self.fingerprint = fingerprint("webhook", url)
-        self.min_significance = min_significance
+                 report_base: str | None = None, *, name: str = "slack-webhook",
+                 routes: Routes | None = None, route: Route | None = None) -> None:
+        super().__init__(name, min_significance=min_significance, routes=routes, route=route,
+                         fingerprint=fingerprint("webhook", url))
         self.report_base = report_base
         self.client = WebhookClient(url, timeout=int(max(1, timeout)),
                                     logger=_quiet_logger("onrecord.slack_webhook"),
@@ -410,10 +444,22 @@ class WebhookSink:
                                         _RefusedRetryHandler(max_retry_count=2),
                                         RateLimitErrorRetryHandler(max_retry_count=2),
                                     ])
-        self.client.timeout = timeout
+        self.client.timeout = timeout  # type: ignore[assignment]
+
+    @classmethod
+    def _from_options(cls, name: str, opts: Options, basics: Basics) -> WebhookSink:
+        url = opts.secret("url")
+        assert url is not None  # required
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise opts.error("url_env", "the webhook URL must be http(s)")
+        return cls(url, timeout=opts.number("timeout", 10, minimum=0.1),
+                   min_significance=basics.min_significance,
+                   report_base=opts.text("report_base",
+                                         opts.env.get("ONRECORD_REPORT_BASE") or None),
+                   name=name, routes=basics.routes, route=basics.route)
 
     def __repr__(self) -> str:  # the URL is a secret
-        return "WebhookSink()"
+        return f"WebhookSink(name={self.name!r})"
 
     def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         text, blocks = build_blocks(alert, report_link(self.report_base, alert))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from alerts.sink import SinkConfigError
 from compare.diff import diff_texts
 from compare.quotecheck import SourceText, check_article
 from compare.quotes import extract_quotes
@@ -134,11 +135,22 @@ def _print_outcome(o) -> None:  # noqa: ANN001
         print(f"             quote {q.verdict} ({q.severity}): “{q.quote[:90]}”")
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _use_config(config_path: str):  # noqa: ANN202 - local imports keep other commands fast
+    """Load and check the sources file, and make it the one this process and the flow runs
+    it starts read their [[sink]] tables from. A bad table is a usage error now, not a
+    failed delivery later (Prefect Secret blocks are named here, loaded when used)."""
+    from alerts.config import build_sinks
     from sources.config import load_config
 
+    config = load_config(config_path)
+    os.environ["ONRECORD_CONFIG"] = str(Path(config_path).resolve())
+    build_sinks(config.sinks, os.environ, origin=config_path, load_secret=lambda block: block)
+    return config
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     config_path = args.config or os.environ.get("ONRECORD_CONFIG") or "sources.toml"
-    config = load_config(config_path)  # validate before any Prefect start-up
+    config = _use_config(config_path)  # validate before any Prefect start-up
     if args.plain:
         from alerts.deliver import deliver
         from flows.pipeline import Pipeline, Runtime
@@ -239,10 +251,8 @@ def cmd_deliver(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from sources.config import load_config
-
     config_path = args.config or os.environ.get("ONRECORD_CONFIG") or "sources.toml"
-    load_config(config_path)  # a bad file is a one-line error before Prefect starts
+    _use_config(config_path)  # a bad file is a one-line error before Prefect starts
     from flows.serve import serve_all
 
     serve_all(config_path, poll_seconds=args.poll, limit=args.limit, host_slots=args.host_slots,
@@ -410,8 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _prefect_defaults()
     try:
         return args.func(args)
-    except (UsageError, ConfigError, StoreError, FetchError, ExtractionError, UnsafeURLError,
-            OSError) as exc:
+    except (UsageError, ConfigError, SinkConfigError, StoreError, FetchError, ExtractionError,
+            UnsafeURLError, OSError) as exc:
         print(f"onrecord: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -6,6 +6,7 @@ Prefect flows in flows/prefect_flows.py wrap these; everything here works withou
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -15,11 +16,9 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from alerts.compose import edit_alert, edit_key, misquote_alert, outbox_entries, removed_alert
-from alerts.console import ConsoleSink
+from alerts.config import build_sinks as sinks_from_tables
 from alerts.message import Alert
-from alerts.routing import Route, parse_routes
 from alerts.sink import Sink
-from alerts.slack import SlackSink, WebhookSink
 from compare.corpus import StatementCorpus
 from compare.observe import Decision, Observed, Outcome, Prior, decide
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
@@ -130,28 +129,19 @@ def host_limiter(settings: Settings) -> HostLimiter:
 
 
 def build_sinks(settings: Settings, *, console: bool = True) -> dict[str, Sink]:
-    """Outbox channel name -> sink, from the settings.
+    """Outbox channel name -> sink, built by the sink registry (alerts.config).
 
-    Slack sinks come in route order with the catch-all (SLACK_CHANNEL, outbox channel
-    "slack") last: alerts.routing.channels_for gives each alert the first that matches.
+    From the sources file's [[sink]] tables when it has any (secrets from the environment);
+    else from the tables the environment variables describe (Settings.implicit_sinks), in
+    which Slack routes come in order with the catch-all last.
     """
-    sinks: dict[str, Sink] = {}
-    if console:
-        sinks["console"] = ConsoleSink()
-    token = settings.slack_bot_token() if settings.slack_channel else None
-    if token and settings.slack_channel:
-        routes = (*parse_routes(settings.slack_routes), Route("*", settings.slack_channel))
-        for route in routes:
-            sink = SlackSink(token, route.channel, name=route.name, route=route,
-                             base_url=settings.slack_api_url, report_base=settings.report_base,
-                             min_significance=route.min_level or settings.slack_min_significance,
-                             digest_min=settings.slack_digest)
-            sinks.setdefault(sink.name, sink)
-    elif settings.slack_webhook_url:
-        sinks["slack-webhook"] = WebhookSink(settings.slack_webhook_url,
-                                             min_significance=settings.slack_min_significance,
-                                             report_base=settings.report_base)
-    return sinks
+    tables = settings.sink_tables()
+    if tables:
+        return sinks_from_tables(tables, os.environ, origin=settings.config_path,
+                                 load_secret=settings.load_secret)
+    tables, secrets = settings.implicit_sinks(console=console)
+    return sinks_from_tables(tables, secrets, origin="environment",
+                             load_secret=settings.load_secret)
 
 
 def group_by_host(sources: Iterable[Source]) -> dict[str, list[Source]]:

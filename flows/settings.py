@@ -1,4 +1,5 @@
-"""Settings from the environment (secrets never printed)."""
+"""Settings from the environment (secrets never printed), and where the sinks come from:
+the [[sink]] tables of the sources file, else the same sinks described by the environment."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class Settings:
     slack_routes: str = ""
     slack_min_significance: str | None = None
     slack_digest: int = 0
+    # The sources file ($ONRECORD_CONFIG, else ./sources.toml): its [[sink]] tables, if any,
+    # configure the alert sinks instead of the SLACK_* variables.
+    config_path: str = "sources.toml"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -69,7 +73,56 @@ class Settings:
             slack_routes=routes,
             slack_min_significance=slack_level,
             slack_digest=int(digest),
+            config_path=env.get("ONRECORD_CONFIG") or "sources.toml",
         )
+
+    def sink_tables(self) -> tuple[object, ...]:
+        """The [[sink]] tables of the sources file; none when it has none (or is missing)."""
+        from sources.config import load_config
+
+        if not os.path.isfile(self.config_path):
+            return ()
+        return load_config(self.config_path).sinks
+
+    def implicit_sinks(self, *, console: bool = True
+                       ) -> tuple[list[dict[str, object]], dict[str, str]]:
+        """[[sink]] tables equivalent to the environment variables, and the secrets they name
+        (the bot token loaded from its Prefect Secret block if need be).
+
+        The console; then with a bot token, one Slack sink per SLACK_ROUTES entry in order
+        and the catch-all (SLACK_CHANNEL, outbox channel "slack") last, chained so that an
+        alert goes to the first route that matches; else the SLACK_WEBHOOK_URL webhook.
+        """
+        from alerts.routing import Route, parse_routes
+
+        tables: list[dict[str, object]] = [{"kind": "console"}] if console else []
+        secrets: dict[str, str] = {}
+        extra: dict[str, object] = {"report_base": self.report_base} if self.report_base else {}
+        token = self.slack_bot_token() if self.slack_channel else None
+        if self.slack_channel and token:
+            secrets["SLACK_BOT_TOKEN"] = token  # from the environment, else the block
+            extra["token_env"] = "SLACK_BOT_TOKEN"
+            names: set[str] = set()
+            for route in (*parse_routes(self.slack_routes), Route("*", self.slack_channel)):
+                if route.name in names:
+                    continue  # a second "*" route: the first one wins
+                names.add(route.name)
+                level = route.min_level or self.slack_min_significance
+                tables.append({"kind": "slack", "name": route.name, "channel": route.channel,
+                               "route": route.match, "api_url": self.slack_api_url,
+                               "digest": self.slack_digest,
+                               **({"min_significance": level} if level else {}), **extra})
+        elif self.slack_webhook_url:
+            secrets["SLACK_WEBHOOK_URL"] = self.slack_webhook_url
+            level = self.slack_min_significance
+            tables.append({"kind": "webhook", "name": "slack-webhook",
+                           "url_env": "SLACK_WEBHOOK_URL",
+                           **({"min_significance": level} if level else {}), **extra})
+        return tables, secrets
+
+    def load_secret(self, block: str) -> str:
+        """A Prefect Secret block's value (sinks name blocks with `*_block` keys)."""
+        return _load_prefect_secret(block)
 
     @property
     def slack_configured(self) -> bool:

@@ -40,6 +40,8 @@ class Source:
 @dataclass(frozen=True)
 class Config:
     sources: tuple[Source, ...] = field(default_factory=tuple)
+    # The raw [[sink]] tables: alerts.config validates and builds them.
+    sinks: tuple[object, ...] = field(default_factory=tuple)
 
 
 def parse_config(data: dict, origin: str = "<config>") -> Config:
@@ -88,7 +90,10 @@ def parse_config(data: dict, origin: str = "<config>") -> Config:
                 issuer=entry.get("issuer"),
             )
         )
-    return Config(tuple(sources))
+    sinks = data.get("sink", [])
+    if not isinstance(sinks, list):
+        raise ConfigError(f"{origin}: [[sink]] must be an array of tables")
+    return Config(tuple(sources), tuple(sinks))
 
 
 def load_config(path: str | Path) -> Config:

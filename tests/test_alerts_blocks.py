@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from alerts.escape import esc, mrkdwn
 from alerts.message import Alert, ChangeLine
-from alerts.routing import Route, channels_for, parse_routes
+from alerts.routing import Route, Routes, channels_for, parse_routes
 from alerts.slack import (
     FIELD_LIMIT,
     HEADER_LIMIT,
@@ -154,6 +154,7 @@ class _S:
     def __init__(self, route: Route | None = None, min_significance: str | None = None):
         self.route = route
         self.min_significance = min_significance
+        self.routes = Routes()
 
 
 def test_routing_by_severity_kind_and_host_with_minimum_per_channel() -> None:

@@ -54,6 +54,17 @@ def test_bad_config_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and "kind must be one of" in result.stderr
 
 
+def test_bad_sink_table_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[source]]\nname = "x"\nurls = ["http://a"]\n\n'
+                   '[[sink]]\nkind = "email"\nhost = "smtp.example.org"\nfrom = "a@b.example"\n'
+                   'to = ["c@d.example"]\nport = "25"\n')
+    result = onrecord("run", "--config", str(bad), "--plain")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == ("onrecord: error: " + str(bad) + ": sink 'email': port: "
+                                     "must be a whole number of at least 1 and at most 65535")
+
+
 def test_extract_json_contract(server: LocalServer) -> None:
     server.routes["/p"] = Response(
         "<html><head><title>A statement</title>"
