@@ -16,8 +16,9 @@ from dataclasses import replace
 
 from diff_match_patch import diff_match_patch
 
-from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff, max_level
+from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff
 from compare.significance import classify, clip, content_words
+from compare.vocab import Significance
 from sources.normalize import text_hash
 
 # URLs and e-mail addresses are single tokens, so a changed link is one change and the
@@ -343,7 +344,7 @@ def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
     if revert:
         changes = [replace(c, revert=True, reasons=(*c.reasons, "reverts to an earlier version"))
                    for c in changes]
-    return Diff(tuple(changes), max_level([c.significance for c in changes]), revert)
+    return Diff(tuple(changes), Significance.highest(c.significance for c in changes), revert)
 
 
 def _matches_earlier(new: str, earlier: Sequence[str]) -> bool:

@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from compare.model import COSMETIC, LEVELS, MINOR, SUBSTANTIVE, Change, Diff
+from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff
+from compare.vocab import Significance
 
 ELLIPSIS = "…"
 _ANSI = {"del": "\x1b[31m", "ins": "\x1b[32m", "move": "\x1b[36m", "dim": "\x1b[2m",
@@ -84,7 +85,7 @@ def excerpts(diff: Diff, old: str, new: str, *, context_words: int = 6,
         out.append(Excerpt(c, before, shorten(c.old, max_words), shorten(c.new, max_words),
                            after))
     # Stable: within a level, document order.
-    return sorted(out, key=lambda e: -LEVELS.index(e.change.significance))
+    return sorted(out, key=lambda e: -Significance(e.change.significance).rank)
 
 
 def _header(diff: Diff) -> str:
