@@ -5,10 +5,16 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from alerts.escape import terminal
 from alerts.message import Alert
 from alerts.sink import Delivery
+from compare.vocab import AlertKind, Significance
 
-_ICON = {"substantive": "!!", "minor": "! ", "cosmetic": "  ", "major": "!!"}
+_ICON = {Significance.SUBSTANTIVE: "!!", Significance.MINOR: "! ", Significance.COSMETIC: "  "}
+_LABEL = {AlertKind.EDIT: "EDITED", AlertKind.MISQUOTE: "MISQUOTE",
+          AlertKind.STALE: "STALE QUOTE", AlertKind.REMOVED: "REMOVED", AlertKind.NEW: "NEW"}
+# What the official wording beside the press's is: now, or the since-edited version quoted.
+_OFFICIAL = {AlertKind.MISQUOTE: "official: ", AlertKind.STALE: "was then: "}
 
 
 class ConsoleSink:
@@ -21,25 +27,23 @@ class ConsoleSink:
 
     def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         out = self.stream
-        label = {"edit": "EDITED", "misquote": "MISQUOTE", "removed": "REMOVED",
-                 "new": "NEW"}.get(alert.kind, alert.kind.upper())
-        if alert.kind == "misquote" and alert.summary.startswith("stale"):
-            label = "STALE QUOTE"
-        print(f"{_ICON.get(alert.significance, '  ')} [{label}] {alert.title}", file=out)
-        print(f"   {alert.url}", file=out)
-        print(f"   {alert.summary}", file=out)
+        # Scraped text may carry terminal control sequences: printed inert.
+        print(f"{_ICON.get(alert.significance, '  ')} [{_LABEL[alert.kind]}] "
+              f"{terminal(alert.title)}", file=out)
+        print(f"   {terminal(alert.url)}", file=out)
+        print(f"   {terminal(alert.summary)}", file=out)
         for line in alert.lines[:10]:
-            if alert.kind == "misquote":
-                print(f"   - press:    {line.new}", file=out)
-                print(f"     official: {line.old}", file=out)
+            if alert.kind.about_quote:
+                print(f"   - press:    {terminal(line.new)}", file=out)
+                print(f"     {_OFFICIAL[alert.kind]}{terminal(line.old)}", file=out)
             elif line.op == "insert":
-                print(f"   + {line.new}", file=out)
+                print(f"   + {terminal(line.new)}", file=out)
             elif line.op == "delete":
-                print(f"   - {line.old}", file=out)
+                print(f"   - {terminal(line.old)}", file=out)
             else:
-                print(f"   ~ {line.old}  ->  {line.new}", file=out)
+                print(f"   ~ {terminal(line.old)}  ->  {terminal(line.new)}", file=out)
             for reason in line.reasons[:3]:
-                print(f"       ({reason})", file=out)
+                print(f"       ({terminal(reason)})", file=out)
         if len(alert.lines) > 10:
             print(f"   … and {len(alert.lines) - 10} more", file=out)
         out.flush()

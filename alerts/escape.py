@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _FORMAT = re.compile(r"([*_~`])")
+# C0 and C1 control characters but tab and newline: ESC starts terminal sequences (colours,
+# cursor moves, window titles, OSC 8 links), CR overwrites a line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def mrkdwn(text: str) -> str:
@@ -45,3 +48,12 @@ def esc(text: str, limit: int) -> str:
         budget = max(0, budget - max(1, len(out) - limit))
         out = mrkdwn(clip(text, budget))
     return out
+
+
+def terminal(text: str) -> str:
+    """Scraped text made inert for a terminal: control characters shown as escapes.
+
+    >>> terminal("ok\x1b[2Jgone")
+    'ok\\x1b[2Jgone'
+    """
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)

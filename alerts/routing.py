@@ -4,10 +4,11 @@ channel's minimum significance. Pure functions; the pipeline calls `channels_for
 A route spec (``SLACK_ROUTES``) is a list separated by commas, semicolons or newlines of
 ``MATCH=CHANNEL`` or ``MATCH=CHANNEL@LEVEL``:
 
-    substantive=C0URGENT, misquote=C0PRESS, host:state.gov=C0STATE@minor
+    substantive=C0URGENT, misquote=C0PRESS, stale=C0PRESS, host:state.gov=C0STATE@minor
 
 MATCH is a significance (``substantive``, ``minor``, ``cosmetic``), an alert kind (``edit``,
-``misquote``, ``removed``, ``new``), ``host:DOMAIN`` (the statement's host or a subdomain of
+``misquote``, ``stale``, ``removed``, ``new``; a stale quote is its own kind, so
+``misquote=`` does not catch it), ``host:DOMAIN`` (the statement's host or a subdomain of
 it: a channel per source site), ``issuer:TEXT`` (a substring of the issuer) or ``*``.
 The first matching route wins; an alert no route matches goes to ``SLACK_CHANNEL``.
 """
@@ -19,10 +20,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from alerts.message import EDIT, MISQUOTE, NEW_STATEMENT, REMOVED, Alert
+from alerts.message import Alert
+from compare.vocab import AlertKind, Significance
 
-LEVELS = ("none", "cosmetic", "minor", "substantive")
-KINDS = (EDIT, MISQUOTE, REMOVED, NEW_STATEMENT)
+LEVELS = tuple(Significance.alertable())  # what a route may match or require
+KINDS = tuple(AlertKind)
+_ALL_LEVELS = frozenset(level.value for level in Significance)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Route:
 
     match: str
     channel: str
-    min_level: str | None = None
+    min_level: Significance | None = None
 
     @property
     def name(self) -> str:
@@ -67,21 +70,22 @@ def parse_routes(spec: str | None) -> tuple[Route, ...]:
         if not sep or not match or not target:
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: expected MATCH=CHANNEL")
         channel, _, level = target.partition("@")
-        if level and level not in LEVELS[1:]:
+        if level and level not in LEVELS:
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: level must be cosmetic, minor or "
                              "substantive")
-        known = (match == "*" or match in LEVELS[1:] or match in KINDS
+        known = (match == "*" or match in LEVELS or match in KINDS
                  or match.startswith(("host:", "issuer:")))
         if not known:
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: unknown match {match!r}")
-        routes.append(Route(match, channel.strip(), level or None))
+        routes.append(Route(match, channel.strip(), Significance(level) if level else None))
     return tuple(routes)
 
 
 def reaches(significance: str, minimum: str) -> bool:
     """Is `significance` at least `minimum`? (unknown levels count as minor)."""
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    return rank.get(significance, 2) >= rank.get(minimum, 2)
+    def level(value: str) -> Significance:
+        return Significance(value) if value in _ALL_LEVELS else Significance.MINOR
+    return level(significance).reaches(level(minimum))
 
 
 def channels_for(alert: Alert, sinks: Mapping[str, object], default_min: str) -> Iterator[str]:

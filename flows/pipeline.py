@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from alerts.console import ConsoleSink
-from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
+from alerts.message import EDIT, REMOVED, Alert, ChangeLine
 from alerts.routing import Route, channels_for, parse_routes
 from alerts.sink import Sink
 from alerts.slack import SlackSink, WebhookSink
@@ -25,6 +25,7 @@ from compare.model import Diff
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
 from compare.quotecheck import STALE, QuoteCheck
 from compare.quotes import extract_quotes
+from compare.vocab import AlertKind, Severity, Significance, Verdict
 from flows.settings import Settings
 from sources.config import Source
 from sources.discover import (
@@ -62,8 +63,8 @@ class QuoteResult:
 
     article_url: str
     quote: str
-    verdict: str
-    severity: str
+    verdict: Verdict
+    severity: Severity
     reasons: tuple[str, ...]
 
 
@@ -76,7 +77,7 @@ class CheckOutcome:
     status: str
     title: str = ""
     version: int | None = None
-    significance: str | None = None
+    significance: Significance | None = None
     summary: str | None = None
     error: str | None = None
     quotes: tuple[QuoteResult, ...] = ()
@@ -102,7 +103,7 @@ class Runtime:
     store: Store
     fetcher: Fetcher
     sinks: dict[str, Sink] = field(default_factory=dict)
-    min_significance: str = "minor"
+    min_significance: Significance = Significance.MINOR
 
     @classmethod
     def from_settings(cls, settings: Settings, *, console: bool = True) -> Runtime:
@@ -167,7 +168,7 @@ def group_by_host(sources: Iterable[Source]) -> dict[str, list[Source]]:
 def edit_alert(doc: Document, diff: Diff, seq: int, revert: bool) -> Alert:
     """The alert for a new version of a watched document."""
     lines = tuple(ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in diff.changes
-                  if c.significance != "cosmetic") or tuple(
+                  if c.significance != Significance.COSMETIC) or tuple(
         ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in diff.changes)
     return Alert(kind=EDIT, title=doc.title or doc.url, url=doc.url, significance=diff.significance,
                  summary=diff.summary(), issuer=doc.issuer,
@@ -185,7 +186,8 @@ def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -
     else:
         summary = (f"stale quote in {where}: the statement was edited after the article quoted "
                    f"it; " + "; ".join(check.reasons[:2]))
-    return Alert(kind=MISQUOTE, title=statement_title or (check.source or ""), url=article.url,
+    return Alert(kind=AlertKind.for_verdict(check.verdict),
+                 title=statement_title or (check.source or ""), url=article.url,
                  significance=severity if check.verdict == V_MISQUOTE else "minor",
                  summary=summary, issuer=article.issuer, statement_url=check.source,
                  lines=(ChangeLine("replace", check.matched or "", check.quote.text,
@@ -314,7 +316,7 @@ class Pipeline:
         except FetchError as exc:
             if exc.status in (404, 410) and known is not None:
                 alert = Alert(kind=REMOVED, title=known.title, url=url,
-                              significance="substantive",
+                              significance=Significance.SUBSTANTIVE,
                               summary=f"the page now answers HTTP {exc.status}",
                               issuer=known.issuer)
                 # The state change and its alerts commit together (or not at all).
@@ -373,7 +375,7 @@ class Pipeline:
             holder["diff"] = diff
             revert = any(v.text_hash == obs.text_hash for v in earlier)
             change = ChangeRecord(diff.significance, diff.summary(), diff.to_json(), revert)
-            if diff.significance in ("none",) or doc.kind == COVERAGE:
+            if diff.significance == Significance.NONE or doc.kind == COVERAGE:
                 return Plan(change)
             alert = edit_alert(doc, diff, previous.seq + 1, revert)
             return Plan(change, self._alerts_for(alert, f"edit|{doc.url}|{previous.seq + 1}|{obs.text_hash}"))
