@@ -253,7 +253,7 @@ def _metadata(refs: Sequence[str]) -> dict[str, Any]:
 def _retry_after(headers: object) -> float:
     value = None
     if hasattr(headers, "get"):
-        value = headers.get("Retry-After") or headers.get("retry-after")  # type: ignore[union-attr]
+        value = headers.get("Retry-After") or headers.get("retry-after")
     if isinstance(value, list):
         value = value[0] if value else None
     try:
@@ -338,7 +338,8 @@ class SlackSink:
                                     # and resending is safe.
                                     RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
                                 ])
-        self.client.timeout = timeout  # urllib takes fractions; the constructor's hint is int
+        # urllib takes fractions; slack-sdk's hint is int.
+        self.client.timeout = timeout  # type: ignore[assignment]
 
     def __repr__(self) -> str:  # never show the token
         return f"SlackSink(name={self.name!r}, channel={self.channel!r})"
@@ -373,7 +374,9 @@ class SlackSink:
         wanted = set(refs)
         found: dict[str, str] = {}
         oldest = f"{since.timestamp():.6f}"
-        calls = [("history", {})] + ([("replies", {"ts": thread})] if thread else [])
+        calls: list[tuple[str, dict[str, Any]]] = [("history", {})]
+        if thread:
+            calls.append(("replies", {"ts": thread}))
         for method, extra in calls:
             cursor = None
             for _ in range(max_pages):
@@ -423,7 +426,7 @@ class WebhookSink:
                                         _RefusedRetryHandler(max_retry_count=2),
                                         RateLimitErrorRetryHandler(max_retry_count=2),
                                     ])
-        self.client.timeout = timeout
+        self.client.timeout = timeout  # type: ignore[assignment]  # fractions work too
 
     def __repr__(self) -> str:  # the URL is a secret
         return "WebhookSink()"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from diff_match_patch import diff_match_patch
 
@@ -213,7 +214,7 @@ def _word_groups(old: str, new: str, os_: int, oe: int, ns: int, ne: int
                  ) -> list[tuple[str, str, int, int, int, int]]:
     groups: list[tuple[str, str, int, int, int, int]] = []
     i, j = os_, ns
-    pend: list | None = None  # [old_text, new_text, old_start, new_start]
+    pend: list[Any] | None = None  # [old_text, new_text, old_start, new_start]
     for op, text in word_ops(old[os_:oe], new[ns:ne]):
         if op == 0:
             if pend:

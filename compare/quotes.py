@@ -150,8 +150,8 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = para_a
     for m in re.finditer(r"[.!?][\"”’»]?\s+(?=[A-Z“\"‘«„])", text[para_a:start]):
         left = para_a + m.end()
-    m = re.search(r"[.!?](?=\s+[A-Z“\"‘«„]|\s*$)", text[end:para_b])
-    right = end + m.end() if m else para_b
+    stop = re.search(r"[.!?](?=\s+[A-Z“\"‘«„]|\s*$)", text[end:para_b])
+    right = end + stop.end() if stop else para_b
     return left, right
 
 

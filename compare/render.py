@@ -291,7 +291,7 @@ def render(diff: Diff, old: str, new: str, fmt: str) -> str:
     if fmt == "json":
         import json
         return json.dumps(diff.to_json(), ensure_ascii=False, indent=2)
-    renderers = {"terminal": render_terminal, "mrkdwn": render_mrkdwn,
+    renderers: dict[str, Callable[[Diff, str, str], str]] = {"terminal": render_terminal, "mrkdwn": render_mrkdwn,
                  "markdown": render_markdown, "html": render_html}
     if fmt not in renderers:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

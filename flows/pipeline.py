@@ -178,7 +178,7 @@ def edit_alert(doc: Document, diff: Diff, seq: int, revert: bool) -> Alert:
 
 def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
     """The alert for a misquote (or a stale quote) in coverage."""
-    severity = "substantive" if check.severity == "major" else "minor"
+    severity = Significance.SUBSTANTIVE if check.severity == "major" else Significance.MINOR
     where = f"“{article.title or article.url}”"
     if check.verdict == V_MISQUOTE:
         summary = (f"misquote ({check.severity}) in {where}: "
@@ -188,7 +188,7 @@ def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -
                    f"it; " + "; ".join(check.reasons[:2]))
     return Alert(kind=AlertKind.for_verdict(check.verdict),
                  title=statement_title or (check.source or ""), url=article.url,
-                 significance=severity if check.verdict == V_MISQUOTE else "minor",
+                 significance=severity if check.verdict == V_MISQUOTE else Significance.MINOR,
                  summary=summary, issuer=article.issuer, statement_url=check.source,
                  lines=(ChangeLine("replace", check.matched or "", check.quote.text,
                                    check.severity, check.reasons),))
@@ -424,7 +424,8 @@ class Pipeline:
         # Linked statements are tried first; each statement is judged by the version that
         # was current when the article was published.
         checks = corpus.check_article(quotes, doc.published, links=doc.links)
-        records, alerts = [], []
+        records: list[QuoteCheckRecord] = []
+        alerts: list[NewAlert] = []
         for check in checks:
             sv = meta["ids"].get((check.source, check.version)) if check.source else None
             records.append(QuoteCheckRecord(version.id, sv, check.quote.text, check.quote.start,
