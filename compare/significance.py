@@ -10,6 +10,10 @@ The rules, most specific first:
   replaces a bare URL with the same meaning;
 - minor: everything else (function words "the" -> "a", intensifiers, inflections, links).
 
+Each rule is a small function registered with `@rule(name, detects)` (see RULES), with a
+worked example in its docstring that tests/test_significance_rules.py runs. The word lists
+are compare/lexicon.py's, the words compare/textnorm.py's tokenizer's.
+
 Also used by compare/quotecheck.py: keep `classify(op, old, new, old_ctx, new_ctx)`.
 """
 
