@@ -51,7 +51,7 @@ def esc(text: str, limit: int) -> str:
 
 
 def terminal(text: str) -> str:
-    """Scraped text made inert for a terminal: control characters shown as escapes.
+    r"""Scraped text made inert for a terminal: control characters shown as escapes.
 
     >>> terminal("ok\x1b[2Jgone")
     'ok\\x1b[2Jgone'
