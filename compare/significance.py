@@ -37,7 +37,7 @@ from compare.lexicon import (
     QUALIFIERS,
     TITLES,
 )
-from compare.textnorm import surface_words, us_spelling, words
+from compare.textnorm import expand, surface_words, us_spelling, words
 from compare.vocab import Significance
 
 __all__ = ["FUNCTION_WORDS", "INTENSIFIERS", "LIGHT_WORDS", "MODALS", "NEGATIONS", "RULES",
@@ -118,7 +118,16 @@ def content_words(text: str) -> list[str]:
 def _cased_content(text: str) -> list[str]:
     """Content words as written (case kept), for name-aware matching."""
     keep = set(content_words(text))
-    return [w for w in surface_words(_URL.sub(" ", text)) if w.lower() in keep]
+    out: list[str] = []
+    for w in surface_words(_URL.sub(" ", text)):
+        parts = expand(w.lower())
+        if len(parts) > 1:
+            # A contraction counts as its words, as in content_words ("Let's" -> "Let", "us").
+            parts = (w[0] + parts[0][1:], *parts[1:])
+        else:
+            parts = (w,)
+        out.extend(p for p in parts if p.lower() in keep)
+    return out
 
 
 def _counterpart(a: str, b: str) -> bool:
@@ -254,7 +263,11 @@ class Edit:
         """(UK, US) word pairs that explain part of the edit as a spelling variant."""
         removed = Counter(self.ow) - Counter(self.nw)
         added = Counter(self.nw) - Counter(self.ow)
-        return [(a, b) for a in removed for b in added if spelling_variant(a, b)]
+        # spelling_variant(a, b) for every pair, in linear time: a rewrite can pair hundreds.
+        by_us: dict[str, list[str]] = {}
+        for b in added:
+            by_us.setdefault(us_spelling(b), []).append(b)
+        return [(a, b) for a in removed for b in by_us.get(us_spelling(a), ()) if a != b]
 
 
 RuleFn = Callable[[Edit, Sequence[Finding]], "Sequence[Finding] | None"]

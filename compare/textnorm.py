@@ -65,6 +65,8 @@ def fold(text: str) -> str:
 
 def us_spelling(word: str) -> str:
     """The US form of a lowercase word when it is a known UK spelling."""
+    if word.endswith("'s") and len(word) > 2:
+        return us_spelling(word[:-2]) + "'s"  # "organisation's" is "organisation" + 's
     if word in UK_US_WORDS:
         return UK_US_WORDS[word]
     if word not in ISE_BOTH and len(word) > 5:

@@ -92,3 +92,19 @@ def test_merged_lexicon_judgements() -> None:
     # Modal strength is said in words.
     assert classify("replace", "may", "must", "We may act", "We must act")[1] == [
         "modal verb changed: may -> must (stronger)"]
+
+
+def test_one_tokenizer_reads_contractions_and_spelling_alike() -> None:
+    """What the diff and the quote checker now agree on (each was wrong before)."""
+    ctx_old, ctx_new = "We do not fund it.", "We don't fund it."
+    assert classify("replace", "do not", "don't", ctx_old, ctx_new)[0] == Significance.MINOR
+    level, reasons = classify("replace", "can", "can't", "We can act.", "We can't act.")
+    assert level == Significance.SUBSTANTIVE and "negation added: not" in reasons
+    assert classify("replace", "let us", "let's", "So let us go.", "So let's go.")[0] == \
+        Significance.MINOR
+    for uk, us in (("programme", "program"), ("organisation's", "organization's"),
+                   ("travelling", "traveling"), ("centre", "center")):
+        assert classify("replace", uk, us) == (Significance.COSMETIC,
+                                               [f"spelling variant: {uk!r} -> {us!r}"]), uk
+    # A blanket suffix rule would have called these spelling variants.
+    assert classify("replace", "four", "for")[0] != Significance.COSMETIC
