@@ -20,10 +20,12 @@ demo: install
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 lock:
 	rm -rf /tmp/onrecord-lock && $(PYTHON) -m venv /tmp/onrecord-lock

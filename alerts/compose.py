@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
-from alerts.routing import channels_for
-from compare.model import COSMETIC, NONE
+from alerts.message import Alert, ChangeLine
+from alerts.routing import Routed, channels_for
 from compare.observe import Decision, Outcome
-from compare.quotecheck import MISQUOTE as V_MISQUOTE
 from compare.quotecheck import QuoteCheck
+from compare.vocab import AlertKind, Significance, Verdict
 from sources.document import COVERAGE, Document
 from store.records import NewAlert
 
@@ -32,12 +31,12 @@ def edit_alert(doc: Document, decision: Decision, when: datetime) -> Alert | Non
     """
     diff = decision.diff
     if (decision.outcome is not Outcome.CHANGED or diff is None
-            or diff.significance == NONE or doc.kind == COVERAGE):
+            or diff.significance == Significance.NONE or doc.kind == COVERAGE):
         return None
     # Cosmetic lines are left out when there is anything more serious to show.
-    shown = [c for c in diff.changes if c.significance != COSMETIC] or list(diff.changes)
+    shown = [c for c in diff.changes if c.significance != Significance.COSMETIC] or list(diff.changes)
     lines = tuple(ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in shown)
-    return Alert(kind=EDIT, title=doc.title or doc.url, url=doc.url, significance=diff.significance,
+    return Alert(kind=AlertKind.EDIT, title=doc.title or doc.url, url=doc.url, significance=diff.significance,
                  summary=diff.summary(), issuer=doc.issuer,
                  when=when.isoformat(timespec="seconds"), version=decision.seq, lines=lines,
                  revert=decision.revert_of is not None)
@@ -50,16 +49,18 @@ def edit_key(url: str, decision: Decision, text_hash: str) -> str:
 
 def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
     """The alert for a misquote (or a stale quote) in coverage."""
-    severity = "substantive" if check.severity == "major" else "minor"
+    severity = Significance.SUBSTANTIVE if check.severity == "major" else Significance.MINOR
     where = f"“{article.title or article.url}”"
-    if check.verdict == V_MISQUOTE:
+    if check.verdict == Verdict.MISQUOTE:
         summary = (f"misquote ({check.severity}) in {where}: "
                    + ("; ".join(check.reasons[:3]) or "wording differs"))
     else:
         summary = (f"stale quote in {where}: the statement was edited after the article quoted "
                    f"it; " + "; ".join(check.reasons[:2]))
-    return Alert(kind=MISQUOTE, title=statement_title or (check.source or ""), url=article.url,
-                 significance=severity if check.verdict == V_MISQUOTE else "minor",
+    # A stale quote is its own kind (AlertKind.STALE), never told apart by its summary.
+    return Alert(kind=AlertKind.for_verdict(check.verdict),
+                 title=statement_title or (check.source or ""), url=article.url,
+                 significance=severity if check.verdict == Verdict.MISQUOTE else Significance.MINOR,
                  summary=summary, issuer=article.issuer, statement_url=check.source,
                  lines=(ChangeLine("replace", check.matched or "", check.quote.text,
                                    check.severity, check.reasons),))
@@ -67,11 +68,12 @@ def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -
 
 def removed_alert(title: str, url: str, issuer: str | None, status: int) -> Alert:
     """The alert for a watched page that now answers 404 or 410."""
-    return Alert(kind=REMOVED, title=title, url=url, significance="substantive",
+    return Alert(kind=AlertKind.REMOVED, title=title, url=url,
+                 significance=Significance.SUBSTANTIVE,
                  summary=f"the page now answers HTTP {status}", issuer=issuer)
 
 
-def outbox_entries(alert: Alert, key: str, sinks: Mapping[str, object],
+def outbox_entries(alert: Alert, key: str, sinks: Mapping[str, Routed],
                    min_significance: str) -> tuple[NewAlert, ...]:
     """One outbox entry per channel the alert is routed to, each with its own dedupe key.
 

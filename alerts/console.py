@@ -5,11 +5,16 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from alerts.escape import plain
+from alerts.escape import terminal
 from alerts.message import Alert
 from alerts.sink import Abilities, Basics, Delivery, Options, Sink, fingerprint
+from compare.vocab import AlertKind, Significance
 
-_ICON = {"substantive": "!!", "minor": "! ", "cosmetic": "  ", "major": "!!"}
+_ICON = {Significance.SUBSTANTIVE: "!!", Significance.MINOR: "! ", Significance.COSMETIC: "  "}
+_LABEL = {AlertKind.EDIT: "EDITED", AlertKind.MISQUOTE: "MISQUOTE",
+          AlertKind.STALE: "STALE QUOTE", AlertKind.REMOVED: "REMOVED", AlertKind.NEW: "NEW"}
+# What the official wording beside the press's is: now, or the since-edited version quoted.
+_OFFICIAL = {AlertKind.MISQUOTE: "official: ", AlertKind.STALE: "was then: "}
 
 
 class ConsoleSink(Sink, kind="console"):
@@ -35,26 +40,23 @@ class ConsoleSink(Sink, kind="console"):
 
     def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         out = self.stream
-        t = plain  # scraped text loses its control characters: no escape sequences reach a tty
-        label = {"edit": "EDITED", "misquote": "MISQUOTE", "removed": "REMOVED",
-                 "new": "NEW"}.get(alert.kind, t(alert.kind.upper()))
-        if alert.kind == "misquote" and alert.summary.startswith("stale"):
-            label = "STALE QUOTE"
-        print(f"{_ICON.get(alert.significance, '  ')} [{label}] {t(alert.title)}", file=out)
-        print(f"   {t(alert.url)}", file=out)
-        print(f"   {t(alert.summary)}", file=out)
+        # Scraped text may carry terminal control sequences: printed inert.
+        print(f"{_ICON.get(alert.significance, '  ')} [{_LABEL[alert.kind]}] "
+              f"{terminal(alert.title)}", file=out)
+        print(f"   {terminal(alert.url)}", file=out)
+        print(f"   {terminal(alert.summary)}", file=out)
         for line in alert.lines[:10]:
-            if alert.kind == "misquote":
-                print(f"   - press:    {t(line.new)}", file=out)
-                print(f"     official: {t(line.old)}", file=out)
+            if alert.kind.about_quote:
+                print(f"   - press:    {terminal(line.new)}", file=out)
+                print(f"     {_OFFICIAL[alert.kind]}{terminal(line.old)}", file=out)
             elif line.op == "insert":
-                print(f"   + {t(line.new)}", file=out)
+                print(f"   + {terminal(line.new)}", file=out)
             elif line.op == "delete":
-                print(f"   - {t(line.old)}", file=out)
+                print(f"   - {terminal(line.old)}", file=out)
             else:
-                print(f"   ~ {t(line.old)}  ->  {t(line.new)}", file=out)
+                print(f"   ~ {terminal(line.old)}  ->  {terminal(line.new)}", file=out)
             for reason in line.reasons[:3]:
-                print(f"       ({t(reason)})", file=out)
+                print(f"       ({terminal(reason)})", file=out)
         if len(alert.lines) > 10:
             print(f"   … and {len(alert.lines) - 10} more", file=out)
         out.flush()

@@ -250,8 +250,8 @@ def _sent(store: Store, sink: Sink, item: OutboxAlert, doc_id: int | None,
         store.set_thread_id(doc_id, scope, remote_id)
 
 
-def _retry(store: Store, pending: Sequence[tuple[OutboxAlert, Alert, str]], error: str, backoff: float,
-           retry_after: float | None, run: _Run, channel: str) -> None:
+def _retry(store: Store, pending: Sequence[tuple[OutboxAlert, Alert, str]], error: str,
+           backoff: float, retry_after: float | None, run: _Run, channel: str) -> None:
     for item, _, _ in pending:
         # Honour Retry-After; otherwise back off exponentially, capped, and never give up
         # on a transient error: an outage leaves alerts pending for a later run.

@@ -60,3 +60,12 @@ def plain(text: str) -> str:
 def one_line(text: str, limit: int) -> str:
     """`plain` text on one line (no CR/LF: safe in a mail header), clipped to `limit`."""
     return clip(plain(text.replace("\r", " ").replace("\n", " ")), limit)
+
+
+def terminal(text: str) -> str:
+    r"""Scraped text made inert for a terminal: control characters shown as escapes.
+
+    >>> terminal("ok\x1b[2Jgone")
+    'ok\\x1b[2Jgone'
+    """
+    return _CONTROLS.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)

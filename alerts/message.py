@@ -5,28 +5,39 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-EDIT, MISQUOTE, REMOVED, NEW_STATEMENT = "edit", "misquote", "removed", "new"
+from compare.vocab import AlertKind, Severity, Significance
+
+EDIT, MISQUOTE, STALE, REMOVED, NEW_STATEMENT = (
+    AlertKind.EDIT, AlertKind.MISQUOTE, AlertKind.STALE, AlertKind.REMOVED, AlertKind.NEW)
 
 
 @dataclass(frozen=True)
 class ChangeLine:
-    """One change or one misquote, as shown in an alert."""
+    """One change or one quote, as shown in an alert.
+
+    `significance` is the change's Significance in an edit, the quote's Severity in a
+    misquote or stale-quote alert (then `old` is the official wording, `new` the press's).
+    """
 
     op: str
     old: str
     new: str
-    significance: str
+    significance: Significance | Severity
     reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Alert:
-    """An alert about one document: an edit, a misquote, a removal."""
+    """An alert about one document: an edit, a misquote, a stale quote, a removal.
 
-    kind: str
+    Values given as plain strings (a payload read back, a caller's literal) become the
+    vocabulary's members, so `alert.kind is AlertKind.STALE` holds however it was built.
+    """
+
+    kind: AlertKind
     title: str
     url: str
-    significance: str
+    significance: Significance
     summary: str
     issuer: str | None = None
     when: str | None = None  # ISO 8601
@@ -44,7 +55,17 @@ class Alert:
         """
         return self.statement_url or self.url
 
+    def __post_init__(self) -> None:
+        kind = AlertKind(self.kind)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "significance", Significance(self.significance))
+        object.__setattr__(self, "lines", tuple(
+            ChangeLine(line.op, line.old, line.new, _line_level(kind, line.significance),
+                       tuple(line.reasons))
+            for line in self.lines))
+
     def to_payload(self) -> dict[str, Any]:
+        """Plain JSON data: enum members are strings, so they serialise as their values."""
         return asdict(self)
 
     @classmethod
@@ -57,3 +78,15 @@ class Alert:
             for line in data.get("lines", ())
         )
         return cls(**data)
+
+
+def _line_level(kind: AlertKind, value: str) -> Significance | Severity:
+    """A line's level as a member: a quote's lines carry a Severity, an edit's a Significance
+    (the other vocabulary is accepted too, for lines built by hand)."""
+    first, second = (Severity, Significance) if kind.about_quote else (Significance, Severity)
+    for vocab in (first, second):
+        try:
+            return vocab(value)
+        except ValueError:
+            continue
+    raise ValueError(f"{value!r} is neither a significance nor a severity")

@@ -9,10 +9,11 @@ in a [[sink]] table).
 A route spec (``SLACK_ROUTES``) is a list separated by commas, semicolons or newlines of
 ``MATCH=CHANNEL`` or ``MATCH=CHANNEL@LEVEL``:
 
-    substantive=C0URGENT, misquote=C0PRESS, host:state.gov=C0STATE@minor
+    substantive=C0URGENT, misquote=C0PRESS, stale=C0PRESS, host:state.gov=C0STATE@minor
 
 MATCH is a significance (``substantive``, ``minor``, ``cosmetic``), an alert kind (``edit``,
-``misquote``, ``removed``, ``new``), ``host:DOMAIN`` (the statement's host or a subdomain of
+``misquote``, ``stale``, ``removed``, ``new``; a stale quote is its own kind, so
+``misquote=`` does not catch it), ``host:DOMAIN`` (the statement's host or a subdomain of
 it: a channel per source site), ``issuer:TEXT`` (a substring of the issuer) or ``*``.
 The first matching route wins; an alert no route matches goes to ``SLACK_CHANNEL``.
 """
@@ -25,12 +26,12 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from alerts.message import EDIT, MISQUOTE, NEW_STATEMENT, REMOVED, Alert
+from alerts.message import Alert
+from compare.vocab import AlertKind, Significance
 
-LEVELS = ("none", "cosmetic", "minor", "substantive")
-KINDS = (EDIT, MISQUOTE, REMOVED, NEW_STATEMENT)
-STALE = "stale"  # a quote made stale by a later edit: a misquote alert, told apart for routing
-ROUTE_KINDS = (*KINDS, STALE)
+LEVELS = tuple(Significance.alertable())  # what a route may match or require
+KINDS = tuple(AlertKind)
+_ALL_LEVELS = frozenset(level.value for level in Significance)
 
 
 def _host(alert: Alert) -> str:
@@ -41,19 +42,13 @@ def _on_host(host: str, want: str) -> bool:
     return host == want or host.endswith("." + want)
 
 
-def route_kind(alert: Alert) -> str:
-    """The alert's kind for routing: a stale quote is a misquote alert of its own sort."""
-    if alert.kind == MISQUOTE and alert.summary.startswith("stale"):
-        return STALE
-    return alert.kind
-
-
 @dataclass(frozen=True)
 class Routes:
     """Which alerts a sink takes: any of `kinds`, from any of `hosts` (a statement's host or
-    a subdomain of it), by any of `issuers` (substrings); an empty field takes everything."""
+    a subdomain of it), by any of `issuers` (substrings); an empty field takes everything.
+    A stale quote is its own kind: `misquote` does not take it, as in the route chain."""
 
-    kinds: frozenset[str] = frozenset()
+    kinds: frozenset[AlertKind] = frozenset()
     hosts: tuple[str, ...] = ()
     issuers: tuple[str, ...] = ()
 
@@ -61,18 +56,16 @@ class Routes:
     def of(cls, kinds: Sequence[str] = (), hosts: Sequence[str] = (),
            issuers: Sequence[str] = ()) -> Routes:
         """Routes from lists as written; ValueError names an unknown kind."""
-        wrong = [k for k in kinds if k.lower() not in ROUTE_KINDS]
+        wrong = [k for k in kinds if k.lower() not in KINDS]
         if wrong:
-            raise ValueError(f"unknown alert kind {wrong[0]!r} (one of {', '.join(ROUTE_KINDS)})")
-        return cls(frozenset(k.lower() for k in kinds),
+            raise ValueError(f"unknown alert kind {wrong[0]!r} (one of {', '.join(KINDS)})")
+        return cls(frozenset(AlertKind(k.lower()) for k in kinds),
                    tuple(h.lower().strip(".") for h in hosts),
                    tuple(i.lower() for i in issuers))
 
     def matches(self, alert: Alert) -> bool:
-        if self.kinds and route_kind(alert) not in self.kinds:
-            # A stale quote is still a misquote alert: "misquote" takes both.
-            if not (route_kind(alert) == STALE and MISQUOTE in self.kinds):
-                return False
+        if self.kinds and alert.kind not in self.kinds:
+            return False
         if self.hosts and not any(_on_host(_host(alert), h) for h in self.hosts):
             return False
         issuer = (alert.issuer or "").lower()
@@ -85,7 +78,7 @@ class Route:
 
     match: str
     channel: str
-    min_level: str | None = None
+    min_level: Significance | None = None
 
     @property
     def name(self) -> str:
@@ -119,17 +112,17 @@ def parse_routes(spec: str | None) -> tuple[Route, ...]:
         if not sep or not match or not target:
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: expected MATCH=CHANNEL")
         channel, _, level = target.partition("@")
-        if level and level not in LEVELS[1:]:
+        if level and level not in LEVELS:
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: level must be cosmetic, minor or "
                              "substantive")
         if not _known(match):
             raise ValueError(f"SLACK_ROUTES entry {entry!r}: unknown match {match!r}")
-        routes.append(Route(match, channel.strip(), level or None))
+        routes.append(Route(match, channel.strip(), Significance(level) if level else None))
     return tuple(routes)
 
 
 def _known(match: str) -> bool:
-    return (match == "*" or match in LEVELS[1:] or match in KINDS
+    return (match == "*" or match in LEVELS or match in KINDS
             or match.startswith(("host:", "issuer:")))
 
 
@@ -144,8 +137,9 @@ def parse_route(match: str, channel: str) -> Route:
 
 def reaches(significance: str, minimum: str) -> bool:
     """Is `significance` at least `minimum`? (unknown levels count as minor)."""
-    rank = {level: i for i, level in enumerate(LEVELS)}
-    return rank.get(significance, 2) >= rank.get(minimum, 2)
+    def level(value: str) -> Significance:
+        return Significance(value) if value in _ALL_LEVELS else Significance.MINOR
+    return level(significance).reaches(level(minimum))
 
 
 class Routed(Protocol):

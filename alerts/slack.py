@@ -24,9 +24,10 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 from alerts.escape import clip, esc, mrkdwn
-from alerts.message import MISQUOTE, Alert, ChangeLine
+from alerts.message import Alert, ChangeLine
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Lookup, Options, Sink, fingerprint
+from compare.vocab import AlertKind, Significance
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +57,22 @@ MAX_BLOCKS = 50
 FALLBACK_LIMIT = 3000
 TEXT_BUDGET = 11000
 
-Block = dict[str, Any]  # a Block Kit block, as JSON
+_LABEL = {AlertKind.EDIT: "Statement edited", AlertKind.MISQUOTE: "Misquote",
+          AlertKind.STALE: "Quote made stale", AlertKind.REMOVED: "Statement removed",
+          AlertKind.NEW: "New statement"}
+_EMOJI = {Significance.SUBSTANTIVE: ":red_circle:", Significance.MINOR: ":large_orange_circle:",
+          Significance.COSMETIC: ":white_circle:", Significance.NONE: ":white_circle:"}
+# A stale quote is not wrong when written, just overtaken: its own colour, whatever its level.
+_KIND_EMOJI = {AlertKind.STALE: ":hourglass_flowing_sand:"}
+_WHY = {Significance.SUBSTANTIVE: "Substantive: the meaning changed (numbers, negations, commitments).",
+        Significance.MINOR: "Minor: wording changed, the meaning likely not.",
+        Significance.COSMETIC: "Cosmetic: punctuation, case or spacing only."}
+_KIND_WHY = {AlertKind.STALE: "Stale: the article quotes wording the statement has since changed."}
+# Heads of the two columns of a quote alert: the press's words, and the official ones.
+_QUOTE_FIELDS = {AlertKind.MISQUOTE: ("*Press wrote*", "*Official wording*"),
+                 AlertKind.STALE: ("*Press quoted*", "*Official wording then (edited since)*")}
 
-_LABEL = {"edit": "Statement edited", "misquote": "Misquote", "removed": "Statement removed",
-          "new": "New statement"}
-_EMOJI = {"substantive": ":red_circle:", "major": ":red_circle:", "minor": ":large_orange_circle:",
-          "cosmetic": ":white_circle:", "none": ":white_circle:"}
-_WHY = {"substantive": "Substantive: the meaning changed (numbers, negations, commitments).",
-        "minor": "Minor: wording changed, the meaning likely not.",
-        "cosmetic": "Cosmetic: punctuation, case or spacing only."}
+Block = dict[str, Any]  # a Block Kit block, as JSON
 
 
 # -- pure message building -----------------------------------------------------------------
@@ -83,16 +91,18 @@ def report_link(base: str | None, alert: Alert) -> str | None:
     params = {"url": alert.subject_url}
     if alert.version is not None:
         params["version"] = str(alert.version)
-    if alert.kind == MISQUOTE:
+    if alert.kind.about_quote:
         params["article"] = alert.url
     sep = "&" if "?" in base else "?"
     return _safe_link(f"{base}{sep}{urlencode(params)}")
 
 
 def _label(alert: Alert) -> str:
-    if alert.kind == MISQUOTE and alert.summary.startswith("stale"):
-        return "Quote made stale"
-    return _LABEL.get(alert.kind, alert.kind.capitalize())
+    return _LABEL[alert.kind]
+
+
+def _emoji(alert: Alert) -> str:
+    return _KIND_EMOJI.get(alert.kind) or _EMOJI[alert.significance]
 
 
 def fallback_text(alert: Alert) -> str:
@@ -111,10 +121,11 @@ def _section(text: str) -> Block:
 def _line_block(alert: Alert, line: ChangeLine) -> Block:
     """One change: the press wording beside the official wording, or the word diff."""
     reasons = ("\n_" + esc("; ".join(line.reasons), 400) + "_") if line.reasons else ""
-    if alert.kind == MISQUOTE:
+    if alert.kind.about_quote:
+        press, official = _QUOTE_FIELDS[alert.kind]
         return {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": "*Press wrote*\n“" + esc(line.new, 1400) + "”"},
-            {"type": "mrkdwn", "text": "*Official wording*\n“" + esc(line.old, 1400) + "”"
+            {"type": "mrkdwn", "text": press + "\n“" + esc(line.new, 1400) + "”"},
+            {"type": "mrkdwn", "text": official + "\n“" + esc(line.old, 1400) + "”"
              + reasons[:500]},
         ]}
     if line.op == "insert":
@@ -150,7 +161,7 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
     header = esc(f"{label}: {alert.title or alert.url}", HEADER_LIMIT)
     blocks: list[Block] = [{"type": "header",
                            "text": {"type": "plain_text", "text": header, "emoji": False}}]
-    ctx = [f"{_EMOJI.get(alert.significance, '')} *{esc(alert.significance, 20)}*"]
+    ctx = [f"{_emoji(alert)} *{esc(alert.significance, 20)}*"]
     if alert.issuer:
         ctx.append(esc(alert.issuer, 200))
     if alert.when:
@@ -161,16 +172,16 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
         ctx.append("reverts to an earlier version")
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(ctx)}]})
 
-    why = _WHY.get(alert.significance, "")
+    why = _KIND_WHY.get(alert.kind) or _WHY.get(alert.significance, "")
     summary = esc(alert.summary, SECTION_LIMIT - len(why) - 10)
     blocks.append(_section(f"*{summary}*" + (f"\n{why}" if why else "")))
 
     buttons = []
     subject = _safe_link(alert.url)
     if subject:
-        buttons.append(("Open article" if alert.kind == MISQUOTE else "Open statement", subject))
+        buttons.append(("Open article" if alert.kind.about_quote else "Open statement", subject))
     statement = _safe_link(alert.statement_url)
-    if statement and alert.kind == MISQUOTE:
+    if statement and alert.kind.about_quote:
         buttons.append(("Open statement", statement))
     if report_url and _safe_link(report_url):
         buttons.append(("Full diff", report_url))
@@ -199,13 +210,12 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
 def build_digest(alerts: Sequence[Alert], report_base: str | None = None
                  ) -> tuple[str, list[Block]]:
     """One message for many alerts: a line each, most significant first, then a count."""
-    rank = {"substantive": 0, "major": 0, "minor": 1, "cosmetic": 2}
-    ordered = sorted(alerts, key=lambda a: rank.get(a.significance, 3))
+    ordered = sorted(alerts, key=lambda a: -a.significance.rank)
     n = len(alerts)
-    counts: dict[str, int] = {}
+    counts: dict[Significance, int] = {}
     for a in alerts:
         counts[a.significance] = counts.get(a.significance, 0) + 1
-    tally = ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: rank.get(kv[0], 3)))
+    tally = ", ".join(f"{v} {k}" for k, v in sorted(counts.items(), key=lambda kv: -kv[0].rank))
     text = f"onrecord: {n} alert{'s' if n != 1 else ''} ({tally})"
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": esc(text, HEADER_LIMIT),
@@ -214,7 +224,7 @@ def build_digest(alerts: Sequence[Alert], report_base: str | None = None
     used = len(text)
     shown = 0
     for alert in ordered:
-        line = (f"{_EMOJI.get(alert.significance, '')} *{_label(alert)}* · "
+        line = (f"{_emoji(alert)} *{_label(alert)}* · "
                 f"{esc(alert.title or alert.url, 300)}\n{esc(alert.summary, 600)}")
         link = _safe_link(report_link(report_base, alert)) or _safe_link(alert.url)
         block = _section(line)

@@ -141,7 +141,8 @@ def align(q: Sequence[str], src: Prepared, ellipses: frozenset[int] = frozenset(
     trim: list[int] = []
     for j, r in enumerate(runs):
         lead = r.q - (br_prefix[r.q] - br_prefix[0])  # bracketed leading words cost nothing
-        top, arg, cut = r.n - lead, -1, 0
+        top: float = r.n - lead
+        arg, cut = -1, 0
         r_end_q = r.q + r.n
         for t in range(j):
             p = runs[t]

@@ -33,6 +33,7 @@ from sys import intern  # separators ("\n", "\n\n", " ") repeat: one object each
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from compare.align import Prepared
 from compare.quotecheck import (
@@ -128,26 +129,29 @@ def _cut(para: str) -> list[tuple[str, str]]:
     return fixed or [(para, "")]
 
 
-def shingle_hashes(ids: np.ndarray) -> np.ndarray:
+def shingle_hashes(ids: npt.NDArray[Any]) -> npt.NDArray[np.uint32]:
     """32-bit hashes of every 3-word run of word ids (one hash, padded, for fewer words)."""
-    ids = ids.astype(np.uint64)
-    if len(ids) < 3:
-        ids = np.concatenate([ids, np.full(3 - len(ids), _PAD, dtype=np.uint64)])
+    u: npt.NDArray[np.uint64] = ids.astype(np.uint64)
+    if len(u) < 3:
+        u = np.concatenate([u, np.full(3 - len(u), _PAD, dtype=np.uint64)])
     with np.errstate(over="ignore"):
-        h = ids[:-2] * _P1 + ids[1:-1] * _P2 + ids[2:] * _P3
+        h = u[:-2] * _P1 + u[1:-1] * _P2 + u[2:] * _P3
         h ^= h >> np.uint64(29)
-    return (h & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    out: npt.NDArray[np.uint32] = (h & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return out
 
 
-def winnow(h: np.ndarray, window: int = 4) -> np.ndarray:
+def winnow(h: npt.NDArray[Any], window: int = 4) -> npt.NDArray[Any]:
     """Minimum of every `window` consecutive hashes: any 6 shared words share one of them."""
     if len(h) <= window:
-        return np.unique(h)
-    n = len(h) - window + 1
-    m = h[:n].copy()
-    for k in range(1, window):
-        np.minimum(m, h[k:k + n], out=m)
-    return np.unique(m)
+        m = h
+    else:
+        n = len(h) - window + 1
+        m = h[:n].copy()
+        for k in range(1, window):
+            np.minimum(m, h[k:k + n], out=m)
+    out: npt.NDArray[Any] = np.unique(m)
+    return out
 
 
 @dataclass(frozen=True)
@@ -164,12 +168,12 @@ class _Postings:
     """Shingle hash -> blocks, as sorted numpy segments merged as they grow (adds stay cheap)."""
 
     def __init__(self) -> None:
-        self._segments: list[tuple[np.ndarray, np.ndarray]] = []
-        self._pend_h: list[np.ndarray] = []
-        self._pend_b: list[np.ndarray] = []
+        self._segments: list[tuple[npt.NDArray[Any], npt.NDArray[Any]]] = []
+        self._pend_h: list[npt.NDArray[Any]] = []
+        self._pend_b: list[npt.NDArray[Any]] = []
         self._pending = 0
 
-    def add(self, hashes: np.ndarray, block: int) -> None:
+    def add(self, hashes: npt.NDArray[Any], block: int) -> None:
         self._pend_h.append(hashes)
         self._pend_b.append(np.full(len(hashes), block, dtype=np.uint32))
         self._pending += len(hashes)
@@ -193,7 +197,7 @@ class _Postings:
             order = np.argsort(h, kind="stable")
             self._segments[-1] = (h[order], b[order])
 
-    def votes(self, query: np.ndarray, n_blocks: int) -> tuple[np.ndarray, np.ndarray]:
+    def votes(self, query: npt.NDArray[Any], n_blocks: int) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
         """(blocks, weighted votes) for the distinct hashes in `query`.
 
         A shared shingle weighs log(1 + n_blocks / blocks holding it): with winnowing a short
@@ -212,8 +216,8 @@ class _Postings:
         common = df > STOP_POSTINGS
         if common.all():
             common[:] = False  # only boilerplate matched: better a guess than nothing
-        found: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
+        found: list[npt.NDArray[Any]] = []
+        weights: list[npt.NDArray[Any]] = []
         for bs, los, his in spans:
             for j, (a, z) in enumerate(zip(los, his, strict=True)):
                 if z > a and not common[j]:
@@ -435,7 +439,7 @@ class StatementCorpus:
         if top == 0:
             return [(0, len(v.blocks))] if whole and v.blocks else []
         keep = [(p, n) for p, n in got if n > 0 and n >= WEAK * top]
-        clusters: list[list[tuple[int, int]]] = []
+        clusters: list[list[tuple[int, float]]] = []
         for p, n in keep:
             if clusters and p - clusters[-1][-1][0] <= WINDOW_GAP:
                 clusters[-1].append((p, n))

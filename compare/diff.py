@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from diff_match_patch import diff_match_patch
 
-from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff, max_level
+from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff
 from compare.significance import classify, clip, content_words
+from compare.vocab import Significance
 from sources.normalize import text_hash
 
 # URLs and e-mail addresses are single tokens, so a changed link is one change and the
@@ -212,7 +214,7 @@ def _word_groups(old: str, new: str, os_: int, oe: int, ns: int, ne: int
                  ) -> list[tuple[str, str, int, int, int, int]]:
     groups: list[tuple[str, str, int, int, int, int]] = []
     i, j = os_, ns
-    pend: list | None = None  # [old_text, new_text, old_start, new_start]
+    pend: list[Any] | None = None  # [old_text, new_text, old_start, new_start]
     for op, text in word_ops(old[os_:oe], new[ns:ne]):
         if op == 0:
             if pend:
@@ -339,7 +341,7 @@ def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
                 if change is not None:
                     changes.append(change)
         changes = _detect_moves(changes)
-    diff = Diff(tuple(changes), max_level([c.significance for c in changes]))
+    diff = Diff(tuple(changes), Significance.highest(c.significance for c in changes))
     return mark_revert(diff) if _matches_earlier(new, earlier) else diff
 
 

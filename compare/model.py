@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-NONE, COSMETIC, MINOR, SUBSTANTIVE = "none", "cosmetic", "minor", "substantive"
-LEVELS = (NONE, COSMETIC, MINOR, SUBSTANTIVE)
+from compare.vocab import Significance
 
-
-def max_level(levels: list[str] | tuple[str, ...]) -> str:
-    """The most serious significance among `levels` ("none" when empty)."""
-    return max(levels, key=LEVELS.index, default=NONE)
+# Short names for the levels (the members themselves, not a second vocabulary).
+NONE, COSMETIC, MINOR, SUBSTANTIVE = (Significance.NONE, Significance.COSMETIC,
+                                      Significance.MINOR, Significance.SUBSTANTIVE)
 
 
 @dataclass(frozen=True)
@@ -20,7 +18,7 @@ class Change:
     op: str  # insert | delete | replace | move
     old: str
     new: str
-    significance: str
+    significance: Significance
     reasons: tuple[str, ...]
     old_start: int
     old_end: int
@@ -46,7 +44,7 @@ class Diff:
     """All changes between two texts, and the significance of the whole."""
 
     changes: tuple[Change, ...]
-    significance: str
+    significance: Significance
     # True when the new text is identical to a version seen before the old one.
     revert: bool = False
 
@@ -58,7 +56,7 @@ class Diff:
         """One line: the most significant reasons first."""
         if not self.changes:
             return "no change"
-        ordered = sorted(self.changes, key=lambda c: -LEVELS.index(c.significance))
+        ordered = sorted(self.changes, key=lambda c: -Significance(c.significance).rank)
         reasons: list[str] = []
         for change in ordered:
             for reason in change.reasons:

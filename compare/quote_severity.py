@@ -12,20 +12,17 @@ from collections import Counter
 from collections.abc import Sequence
 
 from compare.align import Op, Prepared
+from compare.lexicon import CONDITIONS as _CONDITIONAL_WORDS
+from compare.lexicon import HEDGES, MODALS, NEGATIONS, QUALIFIERS
 from compare.textnorm import Token
+from compare.vocab import Severity
 
-MAJOR, MINOR = "major", "minor"
-NEGATIONS = frozenset({"not", "no", "never", "none", "nor", "neither", "without", "nothing",
-                       "nobody", "nowhere"})
-MODALS = frozenset({"will", "would", "shall", "should", "must", "may", "might", "can", "could",
-                    "ought"})
-QUALIFIERS = frozenset({"only", "all", "any", "some", "every", "each", "immediate",
-                        "immediately", "full", "fully", "unconditional", "unconditionally",
-                        "always", "most", "many", "few", "several", "partial", "entire",
-                        "complete", "completely", "permanent", "temporary", "nearly",
-                        "almost", "least"})
-CONDITIONS = frozenset({"if", "unless", "until", "provided", "except", "without", "only",
-                        "when", "whether"})
+MAJOR, MINOR = Severity.MAJOR, Severity.MINOR
+# In a quote, dropping "only" or "without" also widens what was said, and an ellipsis that
+# skips one hides a condition: they count as conditions here as well as qualifier/negation.
+CONDITIONS = _CONDITIONAL_WORDS | {"without", "only"}
+# Conditions are judged on their own below ("condition removed"), so not as qualifiers.
+_QUALIFYING = QUALIFIERS | HEDGES
 _AMOUNT = frozenset({"percent", "$", "million", "billion", "trillion", "thousand", "dozen",
                      "january", "february", "march", "april", "june", "july", "august",
                      "september", "october", "november", "december", "monday", "tuesday",
@@ -59,7 +56,7 @@ def _clip(text: str, limit: int = 70) -> str:
 
 
 def judge(ops: Sequence[Op], qtoks: Sequence[Token], qraw: str, src: Prepared,
-          bracket_words: frozenset[int] = frozenset()) -> tuple[str, list[str]]:
+          bracket_words: frozenset[int] = frozenset()) -> tuple[Severity, list[str]]:
     """Severity ("major"/"minor", or "none" when nothing unmarked differs) and reasons."""
     s = src.tokens
     major: list[str] = []
@@ -97,7 +94,7 @@ def judge(ops: Sequence[Op], qtoks: Sequence[Token], qraw: str, src: Prepared,
         n_old, n_new = _numbers(old_k), _numbers(new_k)
         if n_old != n_new:
             reasons.append(f"number, amount or date changed: {old_raw!r} -> {new_raw!r}")
-        for label, vocab in (("negation", NEGATIONS), ("modal verb", MODALS), ("qualifier", QUALIFIERS)):
+        for label, vocab in (("negation", NEGATIONS), ("modal verb", MODALS), ("qualifier", _QUALIFYING)):
             a, b = _vocab(old_k, vocab), _vocab(new_k, vocab)
             if a - b:
                 reasons.append(f"{label} removed: {', '.join(a - b)}")
@@ -134,4 +131,4 @@ def judge(ops: Sequence[Op], qtoks: Sequence[Token], qraw: str, src: Prepared,
         return MAJOR, major + minor
     if minor:
         return MINOR, minor
-    return "none", []
+    return Severity.NONE, []

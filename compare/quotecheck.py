@@ -19,10 +19,12 @@ from compare.quote_severity import judge
 from compare.quotes import Quote
 from compare.shingles import ShingleIndex
 from compare.textnorm import Token, fold, tokenize
+from compare.vocab import Severity, Verdict
 
 EXACT, VARIANT, EDITED, MISQUOTE, STALE, UNVERIFIED = (
-    "exact", "variant", "edited", "misquote", "stale", "unverified")
-CLEAN = (EXACT, VARIANT, EDITED)
+    Verdict.EXACT, Verdict.VARIANT, Verdict.EDITED, Verdict.MISQUOTE, Verdict.STALE,
+    Verdict.UNVERIFIED)
+CLEAN = tuple(v for v in Verdict if v.clean)
 
 _MARKS = re.compile(
     r"(?P<sic>\s*[\[(]sic[\])])|(?P<ell>\s*\[?(?:\.\s?\.\s?\.|…)\]?\s*)|\[(?P<br>[^\]]*)\]", re.I)
@@ -50,8 +52,8 @@ class QuoteCheck:
     """The verdict on one quote: what it matched, how it differs, why it matters."""
 
     quote: Quote
-    verdict: str
-    severity: str = "none"
+    verdict: Verdict
+    severity: Severity = Severity.NONE
     source: str | None = None
     matched: str | None = None
     reasons: tuple[str, ...] = ()
@@ -131,7 +133,7 @@ class _Hit:
     source: SourceText
     alignment: Alignment
     clean: bool
-    severity: str
+    severity: Severity
     reasons: tuple[str, ...]
     prep: Prepared  # the text aligned to: the whole version, or a window of it (compare.corpus)
 
@@ -157,7 +159,7 @@ def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared) -> _Hit 
     if al.qlen < SHORT and al.matched < al.qlen:
         return None
     severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets)
-    return _Hit(src, al, severity == "none", severity, tuple(reasons), prep)
+    return _Hit(src, al, severity is Severity.NONE, severity, tuple(reasons), prep)
 
 
 def _passage(hit: _Hit) -> str:
@@ -181,7 +183,8 @@ def _strip_ends(s: str) -> str:
     return " ".join(s.split()).strip(" .,;:!?\"'“”‘’«»„()[]")
 
 
-def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str) -> tuple[str, tuple[str, ...]]:
+def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str
+                   ) -> tuple[Verdict, tuple[str, ...]]:
     if pq.edited:
         marks = []
         if pq.ellipses:
@@ -208,7 +211,7 @@ def _current_at(versions: Sequence[SourceText], published_at: datetime | None) -
     seen = [v for v in versions if v.seen_at is not None and _cmp(v.seen_at) <= _cmp(published_at)]
     if not seen:
         return min(versions, key=lambda v: (_cmp(v.seen_at) if v.seen_at else datetime.max, v.version or 0))
-    return max(seen, key=lambda v: (_cmp(v.seen_at), v.version or 0))  # type: ignore[arg-type]
+    return max(seen, key=lambda v: (_cmp(v.seen_at), v.version or 0))
 
 
 def _cmp(d: datetime | None) -> datetime:
@@ -261,7 +264,7 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
         else:
             reasons.append("the quoted passage is no longer in the statement")
         check = _verdict(quote, pq, old)
-        return QuoteCheck(quote, STALE, "none", old.source.url, check.matched, tuple(reasons),
+        return QuoteCheck(quote, STALE, Severity.NONE, old.source.url, check.matched, tuple(reasons),
                           check.diff, old.source.version)
     if published_at is not None and ref_hit is None:
         return unverified(quote, f"the passage is not in version {ref.version} of the statement, "
@@ -275,14 +278,14 @@ def _verdict(quote: Quote, pq: ParsedQuote, hit: _Hit) -> QuoteCheck:
     diff = _word_diff(hit, pq)
     if hit.clean:
         verdict, reasons = _clean_verdict(quote, pq, hit, matched)
-        return QuoteCheck(quote, verdict, "none", hit.source.url, matched, reasons, diff,
+        return QuoteCheck(quote, verdict, Severity.NONE, hit.source.url, matched, reasons, diff,
                           hit.source.version)
     return QuoteCheck(quote, MISQUOTE, hit.severity, hit.source.url, matched, hit.reasons, diff,
                       hit.source.version)
 
 
 def unverified(quote: Quote, why: str) -> QuoteCheck:
-    return QuoteCheck(quote, UNVERIFIED, "none", None, None, (why,))
+    return QuoteCheck(quote, UNVERIFIED, Severity.NONE, None, None, (why,))
 
 
 def check_quote(quote: Quote, sources: Sequence[SourceText], published_at: datetime | None = None,
@@ -322,7 +325,7 @@ def judge_in_order(quote: Quote, pq: ParsedQuote, order: Sequence[str],
         r = _check_statement(quote, pq, versions, published_at, evaluate)
         if r is not None:
             results.append(r)
-            if r.verdict in CLEAN:
+            if r.verdict.clean:
                 break  # candidates come best first; a clean match cannot be beaten
     if not results:
         return unverified(quote, "no passage in the watched statements matches the quote")
@@ -331,8 +334,8 @@ def judge_in_order(quote: Quote, pq: ParsedQuote, order: Sequence[str],
 
 def _result_rank(r: QuoteCheck) -> tuple[int, int]:
     order = {EXACT: 5, VARIANT: 5, EDITED: 4, STALE: 3, MISQUOTE: 2}
-    sev = {"none": 2, "minor": 1, "major": 0}
-    return (order.get(r.verdict, 0), sev.get(r.severity, 0))
+    # Among misquotes of one statement the least severe reading is the likelier one.
+    return (order.get(r.verdict, 0), -r.severity.rank)
 
 
 def _candidate_urls(pq: ParsedQuote, groups: dict[str, list[SourceText]],
@@ -353,7 +356,7 @@ def _candidate_urls(pq: ParsedQuote, groups: dict[str, list[SourceText]],
 
 
 def _url_of(key: Hashable) -> str:
-    return key[0] if isinstance(key, tuple) else str(key)  # type: ignore[index]
+    return str(key[0]) if isinstance(key, tuple) else str(key)
 
 
 _INDEX_CACHE: dict[tuple[str, ...], ShingleIndex] = {}

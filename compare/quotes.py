@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from compare.lexicon import REPORTING_VERBS
+
 # Opening mark -> closing marks it accepts.
 _CLOSERS: dict[str, tuple[str, ...]] = {
     "“": ("”",), "„": ("“", "”"), "«": ("»",), "»": ("«",), "‘": ("’",), "‚": ("‘", "’"),
@@ -28,10 +30,10 @@ ISSUER_CUES = re.compile(
     r"officials?|(?:it|they|he|she) (?:said|says|added|wrote|stated|noted|declared|warned)|"
     r"according to (?:the|a) (?:statement|release|readout|text|document)|what (?:it|they) called|"
     r"(?:the )?text)\b", re.I)
+# Reporting verbs come from the shared lexicon; longest first so a phrase wins over a word.
 REPORTING = re.compile(
-    r"\b(said|says|say|stated|states|added|adds|wrote|writes|declared|declares|noted|notes|"
-    r"stressed|emphasi[sz]ed|reiterated|reaffirmed|pledged|vowed|warned|urged|called for|"
-    r"affirmed|insisted|argued|announced|read|reads|according to|continued|went on)\b", re.I)
+    r"\b(" + "|".join(re.escape(v) for v in sorted(REPORTING_VERBS, key=lambda v: (-len(v), v)))
+    + r")\b", re.I)
 OTHER_CUES = re.compile(
     r"\b(analysts?|critics?|experts?|professor|researchers?|scholars?|opposition|activists?|"
     r"lawmakers?|senators?|congressman|congresswoman|residents?|protesters?|witnesses|"
@@ -148,8 +150,8 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = para_a
     for m in re.finditer(r"[.!?][\"”’»]?\s+(?=[A-Z“\"‘«„])", text[para_a:start]):
         left = para_a + m.end()
-    m = re.search(r"[.!?](?=\s+[A-Z“\"‘«„]|\s*$)", text[end:para_b])
-    right = end + m.end() if m else para_b
+    stop = re.search(r"[.!?](?=\s+[A-Z“\"‘«„]|\s*$)", text[end:para_b])
+    right = end + stop.end() if stop else para_b
     return left, right
 
 

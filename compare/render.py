@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from compare.model import COSMETIC, LEVELS, MINOR, SUBSTANTIVE, Change, Diff
+from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff
+from compare.vocab import Significance
 
 ELLIPSIS = "…"
 _ANSI = {"del": "\x1b[31m", "ins": "\x1b[32m", "move": "\x1b[36m", "dim": "\x1b[2m",
@@ -84,7 +85,7 @@ def excerpts(diff: Diff, old: str, new: str, *, context_words: int = 6,
         out.append(Excerpt(c, before, shorten(c.old, max_words), shorten(c.new, max_words),
                            after))
     # Stable: within a level, document order.
-    return sorted(out, key=lambda e: -LEVELS.index(e.change.significance))
+    return sorted(out, key=lambda e: -Significance(e.change.significance).rank)
 
 
 def _header(diff: Diff) -> str:
@@ -290,7 +291,7 @@ def render(diff: Diff, old: str, new: str, fmt: str) -> str:
     if fmt == "json":
         import json
         return json.dumps(diff.to_json(), ensure_ascii=False, indent=2)
-    renderers = {"terminal": render_terminal, "mrkdwn": render_mrkdwn,
+    renderers: dict[str, Callable[[Diff, str, str], str]] = {"terminal": render_terminal, "mrkdwn": render_mrkdwn,
                  "markdown": render_markdown, "html": render_html}
     if fmt not in renderers:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

@@ -10,6 +10,10 @@ The rules, most specific first:
   replaces a bare URL with the same meaning;
 - minor: everything else (function words "the" -> "a", intensifiers, inflections, links).
 
+Each rule is a small function registered with `@rule(name, detects)` (see RULES), with a
+worked example in its docstring that tests/test_significance_rules.py runs. The word lists
+are compare/lexicon.py's, the words compare/textnorm.py's tokenizer's.
+
 Also used by compare/quotecheck.py: keep `classify(op, old, new, old_ctx, new_ctx)`.
 """
 
@@ -17,51 +21,32 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
-from compare.model import COSMETIC, MINOR, SUBSTANTIVE
+from compare.lexicon import (
+    CONDITIONS,
+    FUNCTION_WORDS,
+    HEDGES,
+    INTENSIFIERS,
+    LIGHT_WORDS,
+    MODAL_STRENGTH,
+    MODALS,
+    NEGATIONS,
+    QUALIFIERS,
+    TITLES,
+)
+from compare.textnorm import expand, surface_words, us_spelling, words
+from compare.vocab import Significance
 
-NEGATIONS = frozenset({"not", "no", "never", "none", "nor", "neither", "without", "cannot",
-                       "nothing", "nobody", "nowhere"})
-MODALS = frozenset({"will", "would", "shall", "should", "must", "may", "might", "can", "could",
-                    "ought"})
-QUALIFIERS = frozenset({"only", "all", "any", "some", "every", "each", "immediate",
-                        "immediately", "full", "fully", "unconditional", "unconditionally",
-                        "always", "most", "many", "few", "several", "partial", "partially",
-                        "entire", "complete", "completely", "permanent", "permanently",
-                        "temporary", "temporarily", "if", "unless", "until", "except",
-                        "provided", "alleged", "allegedly", "likely", "possibly", "almost",
-                        "nearly", "approximately", "roughly", "about", "over", "under",
-                        "least", "more", "less", "fewer", "first", "last", "sole", "solely"})
-# Words that add emphasis but not meaning: dropping one is minor.
-INTENSIFIERS = frozenset({"very", "deeply", "strongly", "really", "extremely", "truly",
-                          "greatly", "highly", "so", "such", "quite", "particularly",
-                          "especially", "absolutely", "utterly", "firmly", "profoundly",
-                          "sincerely", "warmly", "heartily", "gravely", "indeed", "just",
-                          "certainly", "clearly", "also", "again", "further", "still"})
-# Function words: swapping "the" for "a" or "in" for "on" is minor.
-FUNCTION_WORDS = frozenset("""
-a an the this that these those it its it's they them their theirs we us our ours i me my
-you your he him his she her hers who whom whose which what where when why how there here
-and or but so yet for of in on at to from by with into onto upon over under about above
-below between among through during before after since as than then also too both either
-is are was were be been being am has have had having do does did done 's s
-up down out off per via within across along around toward towards against amid
-""".split())
-# Furniture words around links and headings; changing them does not change what is said.
-LIGHT_WORDS = frozenset({"find", "found", "see", "visit", "click", "read", "view", "page",
-                         "website", "site", "link", "here", "available", "information",
-                         "info", "action", "please", "following", "below", "above", "web",
-                         "online", "html", "www", "http", "https", "com", "gov", "org",
-                         "contact", "email", "call", "further"})
-# A person's title or office: changing it changes who is speaking or acting.
-TITLES = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame", "president", "minister",
-                    "secretary", "ambassador", "spokesperson", "spokesman", "spokeswoman",
-                    "director", "deputy", "chief", "governor", "senator", "representative",
-                    "chancellor", "premier", "king", "queen", "prince", "princess", "general",
-                    "admiral", "colonel", "commissioner", "envoy", "counselor", "advisor",
-                    "adviser", "undersecretary", "administrator", "chair", "chairman",
-                    "chairwoman", "mayor", "judge", "justice", "acting", "assistant",
-                    "prime", "foreign", "vice", "consul", "attache", "coordinator"})
+__all__ = ["FUNCTION_WORDS", "INTENSIFIERS", "LIGHT_WORDS", "MODALS", "NEGATIONS", "RULES",
+           "TITLES", "Edit", "Finding", "Rule", "classify", "clip", "content_words", "rule",
+           "spelling_variant", "stem"]
+
+COSMETIC, MINOR, SUBSTANTIVE = Significance.COSMETIC, Significance.MINOR, Significance.SUBSTANTIVE
+# Any of these added or removed changes what is promised (see compare/lexicon.py).
+QUALIFYING = QUALIFIERS | HEDGES | CONDITIONS
 _NUMBER_WORDS = (r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                  r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
                  r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
@@ -75,37 +60,16 @@ _DATE_NAMES = ("January February March April May June July August September Octo
 _DATE_WORD = re.compile(r"\b(" + "|".join([*_DATE_NAMES, *(d.upper() for d in _DATE_NAMES)])
                         + r"|(?i:today|tomorrow|yesterday|tonight))\b")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][^.!?]{10,}[.!?]")
-_UK_US = (("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
-          ("tre", "ter"), ("ogue", "og"), ("ence", "ense"), ("lled", "led"), ("lling", "ling"),
-          ("ised", "ized"), ("ising", "izing"), ("ises", "izes"), ("llor", "lor"),
-          ("ae", "e"), ("oe", "e"))
 _SUFFIXES = ("ations", "ation", "itions", "ition", "ments", "ment", "ings", "ing", "edly",
              "ed", "ies", "es", "s", "ly", "er", "ers", "ion", "ions", "ive", "al", "e")
 # Irregular forms that a suffix stripper cannot join.
-_IRREGULAR = {"found": "find", "made": "make", "said": "say", "took": "take", "taken": "take",
+_IRREGULAR: dict[str, str] = {"found": "find", "made": "make", "said": "say", "took": "take", "taken": "take",
               "given": "give", "gave": "give", "held": "hold", "met": "meet", "went": "go",
               "gone": "go", "saw": "see", "seen": "see", "brought": "bring", "led": "lead",
               "sought": "seek", "told": "tell", "spoke": "speak", "spoken": "speak",
               "wrote": "write", "written": "write", "began": "begin", "begun": "begin"}
 _QUOTE_MARKS = "\"'"
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
-
-
-def _expand(words: list[str]) -> list[str]:
-    """Split contractions so "won't" counts as a modal plus a negation."""
-    out = []
-    for w in words:
-        if w.endswith("n't"):
-            base = {"won": "will", "can": "can", "shan": "shall"}.get(w[:-3], w[:-3])
-            out.extend([base, "not"])
-        else:
-            out.append(w)
-    return out
 
 
 def _alnum(text: str) -> str:
@@ -135,22 +99,18 @@ def _same_stem(a: str, b: str) -> bool:
 
 
 def spelling_variant(a: str, b: str) -> bool:
-    """True for British/American pairs: "travelling"/"traveling", "jeopardised"/"-ized"."""
+    """True for British/American pairs: "travelling"/"traveling", "jeopardised"/"-ized".
+
+    The tokenizer's UK -> US spelling (compare/textnorm.py, lists in compare/lexicon.py)
+    decides, so an edit and a quote agree on what is the same word.
+    """
     a, b = a.lower(), b.lower()
-    if a == b:
-        return False
-    for uk, us in _UK_US:
-        for x, y in ((a, b), (b, a)):
-            if uk in x and x.replace(uk, us, 1) == y:
-                return True
-            if x.endswith(uk) and y.endswith(us) and x[: -len(uk)] == y[: -len(us)]:
-                return True
-    return False
+    return a != b and us_spelling(a) == us_spelling(b)
 
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words that carry meaning (not function words, intensifiers, furniture)."""
-    return [w for w in _expand(_words(_URL.sub(" ", text)))
+    return [w for w in words(_URL.sub(" ", text))
             if w not in FUNCTION_WORDS and w not in INTENSIFIERS and w not in LIGHT_WORDS
             and len(w) > 1]
 
@@ -158,7 +118,16 @@ def content_words(text: str) -> list[str]:
 def _cased_content(text: str) -> list[str]:
     """Content words as written (case kept), for name-aware matching."""
     keep = set(content_words(text))
-    return [w for w in _WORD.findall(_URL.sub(" ", text).replace("’", "'")) if w.lower() in keep]
+    out: list[str] = []
+    for w in surface_words(_URL.sub(" ", text)):
+        parts = expand(w.lower())
+        if len(parts) > 1:
+            # A contraction counts as its words, as in content_words ("Let's" -> "Let", "us").
+            parts = (w[0] + parts[0][1:], *parts[1:])
+        else:
+            parts = (w,)
+        out.extend(p for p in parts if p.lower() in keep)
+    return out
 
 
 def _counterpart(a: str, b: str) -> bool:
@@ -171,7 +140,7 @@ def _counterpart(a: str, b: str) -> bool:
 
 
 def _numbers(text: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for n in _NUMBER.findall(text):
         n = n.lower().replace(",", "")
         out.append("%" if n == "percent" else n)
@@ -186,7 +155,7 @@ def _sentence_start(text: str, start: int) -> bool:
 def _names(text: str, ctx: str) -> set[str]:
     """Capitalised words that are not merely sentence-initial, acronyms, person titles."""
     offset = ctx.find(text) if text else -1
-    out = set()
+    out: set[str] = set()
     for m in re.finditer(r"[^\W\d_][\w'.-]*", text):
         word = m.group(0).rstrip(".'-")
         low = word.lower()
@@ -208,13 +177,16 @@ def _modal_changes(old: str, new: str) -> list[str]:
     "we will support" -> "we support" is substantive; "can be found here." dropped as a
     whole is not a modal change but a rewording: its verb went with it.
     """
-    ow, nw = _expand(_words(old)), _expand(_words(new))
+    ow, nw = words(old), words(new)
     om = [w for w in ow if w in MODALS]
     nm = [w for w in nw if w in MODALS]
     if Counter(om) == Counter(nm):
         return []
     if om and nm:
-        return [f"modal verb changed: {', '.join(om)} -> {', '.join(nm)}"]
+        # "will" -> "may" weakens a commitment: say so, the reader may not weigh modals.
+        was, now = max(MODAL_STRENGTH[w] for w in om), max(MODAL_STRENGTH[w] for w in nm)
+        how = " (weaker)" if now < was else " (stronger)" if now > was else ""
+        return [f"modal verb changed: {', '.join(om)} -> {', '.join(nm)}{how}"]
     others = {"be", "been", "have", "not"} | MODALS
     oc = [w for w in ow if w not in FUNCTION_WORDS and w not in others]
     nc = [w for w in nw if w not in FUNCTION_WORDS and w not in others]
@@ -230,127 +202,348 @@ def _link_text_for_url(url: str, text: str) -> bool:
     """True when `text` reads as the link text of `url` ("COVID-19 Traveler Information")."""
     url_words = {w.lower() for w in re.findall(r"[A-Za-z]+", url)}
     url_nums = set(re.findall(r"\d+", url))
-    words = [w for w in content_words(text) if w not in TITLES]
+    content = [w for w in content_words(text) if w not in TITLES]
     if any(n not in url_nums for n in re.findall(r"\d+", text)):
         return False
     return any(w in url_words or any(u.startswith(w[:5]) for u in url_words if len(w) >= 5)
-               for w in words)
+               for w in content)
+
+
+# -- the rules -------------------------------------------------------------------------------
+#
+# Each rule is a small function registered with `@rule(name, detects)`: it looks at one edit
+# (and at what the rules before it found) and returns its findings. `classify` runs them in
+# registration order; the edit's significance is the most serious finding. Every rule's
+# docstring carries an example that tests/test_significance_rules.py runs.
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason an edit matters, and how much."""
+
+    level: Significance
+    reason: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change as the rules see it: raw texts, their contexts, and derived views."""
+
+    op: str  # insert | delete | replace
+    old: str
+    new: str
+    old_ctx: str = ""
+    new_ctx: str = ""
+
+    @cached_property
+    def links(self) -> tuple[list[Finding], str, str]:
+        """Findings about links, and the texts with links out (or standing for their text)."""
+        return _judge_links(self.old, self.new)
+
+    @property
+    def old_t(self) -> str:
+        """The old text without URLs (the digits and words inside a URL are not claims)."""
+        return self.links[1]
+
+    @property
+    def new_t(self) -> str:
+        return self.links[2]
+
+    @cached_property
+    def ow(self) -> list[str]:
+        """Lower-case words of the old text, contractions expanded."""
+        return words(self.old_t)
+
+    @cached_property
+    def nw(self) -> list[str]:
+        return words(self.new_t)
+
+    @cached_property
+    def spelled(self) -> list[tuple[str, str]]:
+        """(UK, US) word pairs that explain part of the edit as a spelling variant."""
+        removed = Counter(self.ow) - Counter(self.nw)
+        added = Counter(self.nw) - Counter(self.ow)
+        # spelling_variant(a, b) for every pair, in linear time: a rewrite can pair hundreds.
+        by_us: dict[str, list[str]] = {}
+        for b in added:
+            by_us.setdefault(us_spelling(b), []).append(b)
+        return [(a, b) for a in removed for b in by_us.get(us_spelling(a), ()) if a != b]
+
+
+RuleFn = Callable[[Edit, Sequence[Finding]], "Sequence[Finding] | None"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: `fn(edit, found_so_far)` returns findings, or None when it does
+    not apply. A `final` rule that applies ends the classification (nothing else to judge)."""
+
+    name: str
+    detects: str
+    fn: RuleFn
+    final: bool = False
+
+    @property
+    def example(self) -> str:
+        """The rule's docstring: its worked example."""
+        return self.fn.__doc__ or ""
+
+
+RULES: list[Rule] = []
+
+
+def rule(name: str, detects: str, *, final: bool = False) -> Callable[[RuleFn], RuleFn]:
+    """Register a significance rule (run in the order registered)."""
+    def register(fn: RuleFn) -> RuleFn:
+        if any(r.name == name for r in RULES):
+            raise ValueError(f"significance rule {name!r} registered twice")
+        RULES.append(Rule(name, detects, fn, final))
+        return fn
+    return register
+
+
+def _judge_links(old: str, new: str) -> tuple[list[Finding], str, str]:
+    old_urls, new_urls = _URL.findall(old), _URL.findall(new)
+    old_t, new_t = _URL.sub(" ", old), _URL.sub(" ", new)
+    if old_urls == new_urls:
+        return [], old_t, new_t
+    gone = [u for u in old_urls if u not in new_urls]
+    came = [u for u in new_urls if u not in old_urls]
+    if [u.lower() for u in gone] == [u.lower() for u in came]:
+        return [Finding(COSMETIC, f"link capitalisation: {gone[0]!r} -> {came[0]!r}")], old_t, new_t
+    if gone and not came and _link_text_for_url(" ".join(gone), new_t):
+        # The link text stands for the URL, judged as such.
+        return ([Finding(COSMETIC, f"link text replaces the URL: {clip(new_t.strip())!r}")],
+                old_t, old_t)
+    if came and not gone and _link_text_for_url(" ".join(came), old_t):
+        return ([Finding(COSMETIC, f"URL replaces the link text: {clip(old_t.strip())!r}")],
+                new_t, new_t)
+    if gone and came:
+        return [Finding(MINOR, f"link changed: {clip(gone[0])} -> {clip(came[0])}")], old_t, new_t
+    if gone:
+        return [Finding(MINOR, f"link removed: {clip(gone[0])}")], old_t, new_t
+    return [Finding(MINOR, f"link added: {clip(came[0])}")], old_t, new_t
+
+
+def _substantive(found: Sequence[Finding]) -> list[str]:
+    return [f.reason for f in found if f.level is SUBSTANTIVE]
+
+
+@rule("links", "a URL added, removed or changed; link text standing in for a bare URL")
+def _links_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """Links first: the digits and words inside a URL are not amounts or names.
+
+    >>> classify("replace", "https://example.gov/a.html", "https://example.gov/b.html")
+    (<Significance.MINOR: 'minor'>, ['link changed: https://example.gov/a.html -> https://example.gov/b.html'])
+    """
+    return e.links[0]
+
+
+@rule("numbers", "a number, amount or percentage added, removed or changed")
+def _numbers_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """Amounts are what readers act on.
+
+    >>> classify("replace", "$80 million", "$58 million")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['number changed: 80, million -> 58, million'])
+    """
+    if Counter(_numbers(e.old_t)) == Counter(_numbers(e.new_t)):
+        return []
+    o, n = _NUMBER.findall(e.old_t), _NUMBER.findall(e.new_t)
+    if o and n:
+        reason = f"number changed: {', '.join(o)} -> {', '.join(n)}"
+    elif n:
+        reason = f"number added: {', '.join(n)}"
+    else:
+        reason = f"number removed: {', '.join(o)}"
+    return [Finding(SUBSTANTIVE, reason)]
+
+
+@rule("dates", "a month, weekday or relative day (today, tomorrow) changed")
+def _dates_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """A date moves a commitment; lower-case "may" is the modal, not the month.
+
+    >>> classify("replace", "on Monday", "on Tuesday")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['date changed: Monday -> Tuesday', 'name or title changed: monday -> tuesday'])
+    """
+    old_dates, new_dates = _DATE_WORD.findall(e.old_t), _DATE_WORD.findall(e.new_t)
+    if Counter(d.lower() for d in old_dates) == Counter(d.lower() for d in new_dates):
+        return []
+    return [Finding(SUBSTANTIVE, f"date changed: {' '.join(old_dates) or '-'} -> "
+                                 f"{' '.join(new_dates) or '-'}")]
+
+
+@rule("style", "the same letters and digits: case, punctuation, spacing, quotation marks",
+      final=True)
+def _style_rule(e: Edit, found: Sequence[Finding]) -> list[Finding] | None:
+    """Same letters and digits: style only, unless a quotation mark or a question mark came
+    or went, which changes who is speaking or what is asserted.
+
+    >>> classify("replace", "Washington, D.C. today", "Washington, DC today")
+    (<Significance.COSMETIC: 'cosmetic'>, ["punctuation or spacing: 'Washington, D.C. today' -> 'Washington, DC today'"])
+    >>> classify("replace", 'a "ceasefire" today', "a ceasefire today")
+    (<Significance.MINOR: 'minor'>, ['quotation mark removed'])
+    """
+    old_t, new_t = e.old_t, e.new_t
+    if _substantive(found) or _alnum(old_t) != _alnum(new_t):
+        return None
+    out: list[Finding] = []
+    for mark, label in (('"', "quotation mark"), ("?", "question mark")):
+        if old_t.count(mark) != new_t.count(mark):
+            verb = "added" if new_t.count(mark) > old_t.count(mark) else "removed"
+            out.append(Finding(MINOR, f"{label} {verb}"))
+    if out or any(f.level is MINOR for f in found) or old_t.strip() == new_t.strip():
+        return out
+    was, now = clip(old_t.strip()), clip(new_t.strip())
+    if old_t.lower() == new_t.lower():
+        return [Finding(COSMETIC, f"capitalisation: {was!r} -> {now!r}")]
+    if (_alnum(old_t) and old_t.split() != new_t.split()
+            and "".join(old_t.split()) == "".join(new_t.split())):
+        return [Finding(COSMETIC, f"missing space: {was!r} -> {now!r}")]
+    return [Finding(COSMETIC, f"punctuation or spacing: {was!r} -> {now!r}")]
+
+
+def _vocab_rule(label: str, vocab: frozenset[str], e: Edit) -> list[Finding]:
+    removed = [w for w in e.ow if w in vocab and w not in e.nw]
+    added = [w for w in e.nw if w in vocab and w not in e.ow]
+    out = []
+    if removed:
+        out.append(Finding(SUBSTANTIVE, f"{label} removed: {', '.join(dict.fromkeys(removed))}"))
+    if added:
+        out.append(Finding(SUBSTANTIVE, f"{label} added: {', '.join(dict.fromkeys(added))}"))
+    return out
+
+
+@rule("negation", "a negation (not, no, never, without ...) added or removed")
+def _negation_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """A dropped "not" reverses the statement.
+
+    >>> classify("replace", "will not provide", "will provide")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['negation removed: not'])
+    """
+    return _vocab_rule("negation", NEGATIONS, e)
+
+
+@rule("qualifier", "a qualifier, hedge or condition (only, all, immediate, about, if ...) "
+                   "added or removed")
+def _qualifier_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """Scope, approximation and conditions bound what is promised.
+
+    >>> classify("delete", "immediate", "", "in immediate assistance", "in assistance")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['qualifier removed: immediate'])
+    """
+    return _vocab_rule("qualifier", QUALIFYING, e)
+
+
+@rule("modal", "a modal verb (will, may, must ...) added, removed or swapped, the verb kept")
+def _modal_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """A commitment made weaker or stronger.
+
+    >>> classify("replace", "will provide", "may provide")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['modal verb changed: will -> may (weaker)'])
+    """
+    return [Finding(SUBSTANTIVE, r) for r in _modal_changes(e.old_t, e.new_t)]
+
+
+@rule("name", "a name, place, acronym or person's title changed")
+def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """Capitalised words that are not merely sentence-initial, and titles.
+
+    >>> classify("replace", "Foreign Minister", "Prime Minister", "the Foreign Minister said", "the Prime Minister said")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['name or title changed: foreign -> prime'])
+    """
+    old_names, new_names = _names(e.old_t, e.old_ctx), _names(e.new_t, e.new_ctx)
+    # A word that only changed case ("government" -> "Government") is not a new name.
+    gone = sorted(n for n in old_names - new_names if n not in e.nw)
+    came = sorted(n for n in new_names - old_names if n not in e.ow)
+    if not gone and not came:
+        return []
+    return [Finding(SUBSTANTIVE,
+                    f"name or title changed: {', '.join(gone) or '-'} -> {', '.join(came) or '-'}")]
+
+
+@rule("spelling", "a British/American spelling variant (travelling -> traveling)")
+def _spelling_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """Same word, other side of the Atlantic.
+
+    >>> classify("replace", "organise", "organize")
+    (<Significance.COSMETIC: 'cosmetic'>, ["spelling variant: 'organise' -> 'organize'"])
+    """
+    return [Finding(COSMETIC, f"spelling variant: {a!r} -> {b!r}") for a, b in e.spelled]
+
+
+@rule("content", "a content word replaced by one of another stem; a sentence added or removed")
+def _content_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """Content words that have no counterpart of the same stem on the other side.
+
+    A capitalised word must match exactly unless its counterpart is a common (lower-case)
+    word: "Natalie" -> "Natalia" is a new name, "Imposition" -> "impose" is not.
+
+    >>> classify("replace", "defending", "defunding")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['word changed: defending -> defunding'])
+    >>> classify("delete", "We will also fund new schools.", "")
+    (<Significance.SUBSTANTIVE: 'substantive'>, ["sentence removed: 'We will also fund new schools.'"])
+    """
+    oc = [w for w in _cased_content(e.old_t) if w.lower() not in MODALS]
+    nc = [w for w in _cased_content(e.new_t) if w.lower() not in MODALS]
+    spelled_old, spelled_new = {a for a, _ in e.spelled}, {b for _, b in e.spelled}
+    lost = [w.lower() for w in oc if not any(_counterpart(w, x) for x in nc)]
+    got = [w.lower() for w in nc if not any(_counterpart(w, x) for x in oc)]
+    lost = [w for w in lost if w not in spelled_old]
+    got = [w for w in got if w not in spelled_new]
+    already = " ".join(_substantive(found)).lower()
+    if not [w for w in lost if w not in already] and not [w for w in got if w not in already]:
+        return []
+    if e.op in ("insert", "delete") and _SENTENCE.search(e.old_t if e.op == "delete" else e.new_t):
+        verb = "added" if e.op == "insert" else "removed"
+        reason = f"sentence {verb}: {clip(e.new_t if e.op == 'insert' else e.old_t)!r}"
+    elif lost and got:
+        reason = f"word changed: {', '.join(lost)} -> {', '.join(got)}"
+    elif got:
+        reason = f"word added: {', '.join(got)}"
+    else:
+        reason = f"word removed: {', '.join(lost)}"
+    return [Finding(SUBSTANTIVE, reason)]
+
+
+@rule("wording", "anything else: function words, intensifiers, inflections (minor)")
+def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """What no rule above explains is a minor rewording.
+
+    >>> classify("insert", "", "strongly", "We are defending", "We are strongly defending")
+    (<Significance.MINOR: 'minor'>, ["words added: 'strongly'"])
+    """
+    cosmetic = any(f.level is COSMETIC for f in found)
+    # Words left over beside a cosmetic finding are a rewording too, whatever else was found.
+    if cosmetic:
+        if not _has_other_words(e.ow, e.nw, e.spelled):
+            return []
+    elif _substantive(found):
+        return []
+    if e.op == "replace":
+        return [Finding(MINOR, f"wording changed: {clip(e.old_t.strip())!r} -> "
+                               f"{clip(e.new_t.strip())!r}")]
+    verb = "added" if e.op == "insert" else "removed"
+    return [Finding(MINOR, f"words {verb}: {clip((e.old_t or e.new_t).strip())!r}")]
 
 
 def classify(op: str, old: str, new: str, old_ctx: str = "", new_ctx: str = ""
-             ) -> tuple[str, list[str]]:
-    """Significance and reasons for one change (old -> new).
+             ) -> tuple[Significance, list[str]]:
+    """Significance and reasons for one change (old -> new): every rule of RULES in turn.
 
     `old_ctx`/`new_ctx` are the surrounding texts (containing `old`/`new`), used to tell a
     sentence-initial capital from a name and to see whether a modal's verb survived.
+    Reasons come most serious first.
     """
-    reasons: list[str] = []
-    cosmetic: list[str] = []
-    minor: list[str] = []
-
-    # Links first: the digits and words inside a URL are not amounts or names.
-    old_urls, new_urls = _URL.findall(old), _URL.findall(new)
-    old_t, new_t = _URL.sub(" ", old), _URL.sub(" ", new)
-    if old_urls != new_urls:
-        gone = [u for u in old_urls if u not in new_urls]
-        came = [u for u in new_urls if u not in old_urls]
-        if [u.lower() for u in gone] == [u.lower() for u in came]:
-            cosmetic.append(f"link capitalisation: {gone[0]!r} -> {came[0]!r}")
-        elif gone and not came and _link_text_for_url(" ".join(gone), new_t):
-            cosmetic.append(f"link text replaces the URL: {clip(new_t.strip())!r}")
-            new_t = old_t  # the link text stands for the URL, judged as such
-        elif came and not gone and _link_text_for_url(" ".join(came), old_t):
-            cosmetic.append(f"URL replaces the link text: {clip(old_t.strip())!r}")
-            old_t = new_t
-        elif gone and came:
-            minor.append(f"link changed: {clip(gone[0])} -> {clip(came[0])}")
-        elif gone:
-            minor.append(f"link removed: {clip(gone[0])}")
-        else:
-            minor.append(f"link added: {clip(came[0])}")
-
-    old_nums, new_nums = _numbers(old_t), _numbers(new_t)
-    if Counter(old_nums) != Counter(new_nums):
-        o, n = _NUMBER.findall(old_t), _NUMBER.findall(new_t)
-        if o and n:
-            reasons.append(f"number changed: {', '.join(o)} -> {', '.join(n)}")
-        elif n:
-            reasons.append(f"number added: {', '.join(n)}")
-        else:
-            reasons.append(f"number removed: {', '.join(o)}")
-    old_dates, new_dates = _DATE_WORD.findall(old_t), _DATE_WORD.findall(new_t)
-    if Counter(d.lower() for d in old_dates) != Counter(d.lower() for d in new_dates):
-        reasons.append(f"date changed: {' '.join(old_dates) or '-'} -> "
-                       f"{' '.join(new_dates) or '-'}")
-
-    if not reasons and _alnum(old_t) == _alnum(new_t):
-        # Same letters and digits: style only, unless a quotation mark or a question mark
-        # came or went, which changes who is speaking or what is asserted.
-        for mark, label in (('"', "quotation mark"), ("?", "question mark")):
-            if old_t.count(mark) != new_t.count(mark):
-                minor.append(f"{label} {'added' if new_t.count(mark) > old_t.count(mark) else 'removed'}")
-        if not minor and old_t.strip() != new_t.strip():
-            if old_t.lower() == new_t.lower():
-                cosmetic.append(f"capitalisation: {clip(old_t.strip())!r} -> {clip(new_t.strip())!r}")
-            elif _alnum(old_t) and old_t.split() != new_t.split() and "".join(old_t.split()) == "".join(new_t.split()):
-                cosmetic.append(f"missing space: {clip(old_t.strip())!r} -> {clip(new_t.strip())!r}")
-            else:
-                cosmetic.append(f"punctuation or spacing: {clip(old_t.strip())!r} -> "
-                                f"{clip(new_t.strip())!r}")
-        return _verdict(reasons, minor, cosmetic)
-
-    ow, nw = _expand(_words(old_t)), _expand(_words(new_t))
-    for label, vocab in (("negation", NEGATIONS), ("qualifier", QUALIFIERS)):
-        removed = [w for w in ow if w in vocab and w not in nw]
-        added = [w for w in nw if w in vocab and w not in ow]
-        if removed:
-            reasons.append(f"{label} removed: {', '.join(dict.fromkeys(removed))}")
-        if added:
-            reasons.append(f"{label} added: {', '.join(dict.fromkeys(added))}")
-    reasons.extend(_modal_changes(old_t, new_t))
-
-    old_names, new_names = _names(old_t, old_ctx), _names(new_t, new_ctx)
-    # A word that only changed case ("government" -> "Government") is not a new name.
-    gone = sorted(n for n in old_names - new_names if n not in nw)
-    came = sorted(n for n in new_names - old_names if n not in ow)
-    if gone or came:
-        reasons.append(f"name or title changed: {', '.join(gone) or '-'} -> {', '.join(came) or '-'}")
-
-    # Content words that have no counterpart of the same stem on the other side. A
-    # capitalised word must match exactly unless its counterpart is a common (lower-case)
-    # word: "Natalie" -> "Natalia" is a new name, "Imposition" -> "impose" is not.
-    oc = [w for w in _cased_content(old_t) if w.lower() not in MODALS]
-    nc = [w for w in _cased_content(new_t) if w.lower() not in MODALS]
-    lost = [w.lower() for w in oc if not any(_counterpart(w, x) for x in nc)]
-    got = [w.lower() for w in nc if not any(_counterpart(w, x) for x in oc)]
-    removed = Counter(ow) - Counter(nw)
-    added = Counter(nw) - Counter(ow)
-    spelled = [(a, b) for a in removed for b in added if spelling_variant(a, b)]
-    for a, b in spelled:
-        cosmetic.append(f"spelling variant: {a!r} -> {b!r}")
-    lost = [w for w in lost if w not in {a for a, _ in spelled}]
-    got = [w for w in got if w not in {b for _, b in spelled}]
-    already = " ".join(reasons).lower()
-    lost_new = [w for w in lost if w not in already]
-    got_new = [w for w in got if w not in already]
-    if lost_new or got_new:
-        if op in ("insert", "delete") and _SENTENCE.search(old_t if op == "delete" else new_t):
-            verb = "added" if op == "insert" else "removed"
-            reasons.append(f"sentence {verb}: {clip(new_t if op == 'insert' else old_t)!r}")
-        elif lost and got:
-            reasons.append(f"word changed: {', '.join(lost)} -> {', '.join(got)}")
-        elif got:
-            reasons.append(f"word added: {', '.join(got)}")
-        else:
-            reasons.append(f"word removed: {', '.join(lost)}")
-
-    if not reasons and not cosmetic or (cosmetic and _has_other_words(ow, nw, spelled)):
-        if op == "replace":
-            minor.append(f"wording changed: {clip(old_t.strip())!r} -> {clip(new_t.strip())!r}")
-        else:
-            verb = "added" if op == "insert" else "removed"
-            minor.append(f"words {verb}: {clip((old_t or new_t).strip())!r}")
-    return _verdict(reasons, minor, cosmetic)
+    edit = Edit(op, old, new, old_ctx, new_ctx)
+    found: list[Finding] = []
+    for r in RULES:
+        out = r.fn(edit, found)
+        if out is None:
+            continue
+        found.extend(out)
+        if r.final:
+            break
+    return _verdict(found)
 
 
 def _has_other_words(ow: list[str], nw: list[str], spelled: list[tuple[str, str]]) -> bool:
@@ -359,12 +552,12 @@ def _has_other_words(ow: list[str], nw: list[str], spelled: list[tuple[str, str]
     return Counter(fix.get(w, w) for w in ow) != Counter(nw)
 
 
-def _verdict(reasons: list[str], minor: list[str], cosmetic: list[str]) -> tuple[str, list[str]]:
-    if reasons:
-        return SUBSTANTIVE, reasons + minor + cosmetic
-    if minor:
-        return MINOR, minor + cosmetic
-    return COSMETIC, cosmetic or ["formatting"]
+def _verdict(found: Sequence[Finding]) -> tuple[Significance, list[str]]:
+    level = Significance.highest(f.level for f in found)
+    if level is Significance.NONE:
+        return COSMETIC, ["formatting"]
+    order = (SUBSTANTIVE, MINOR, COSMETIC)
+    return level, [f.reason for lv in order for f in found if f.level is lv]
 
 
 def clip(text: str, limit: int = 60) -> str:
@@ -378,5 +571,3 @@ def clip(text: str, limit: int = 60) -> str:
         return first if first == text else first + " …"
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
-
-_clip = clip  # the old private name

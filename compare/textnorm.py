@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from compare.lexicon import ISE_BOTH, UK_LL_STEMS, UK_OUR_STEMS, UK_TRE_WORDS, UK_US_WORDS
+
 # Typography folded before tokenising; the mapping keeps one character for one, so offsets
 # into the folded string are offsets into the raw string.
 _FOLD = str.maketrans({
@@ -40,40 +42,8 @@ _CONTRACTIONS = {
     "they've": ("they", "have"), "we'll": ("we", "will"), "they'll": ("they", "will"),
     "i'm": ("i", "am"), "that's": ("that", "is"), "there's": ("there", "is"),
 }
-# US spelling is the key; UK forms map onto it. Whole-word list first (safe), then suffix
-# rules restricted to stems, because blanket rules ("our" -> "or") would make "four" "for".
-_UK_WORDS = {
-    "programme": "program", "programmes": "programs", "judgement": "judgment",
-    "ageing": "aging", "enrol": "enroll", "enrolment": "enrollment", "fulfil": "fulfill",
-    "fulfilment": "fulfillment", "defence": "defense", "offence": "offense",
-    "licence": "license", "pretence": "pretense", "catalogue": "catalog",
-    "dialogue": "dialog", "analogue": "analog", "grey": "gray", "cheque": "check",
-    "sceptical": "skeptical", "manoeuvre": "maneuver", "aluminium": "aluminum",
-    "towards": "toward", "amongst": "among", "whilst": "while",
-}
-_OUR_STEMS = ("colo", "favo", "hono", "labo", "behavio", "neighbo", "harbo", "rumo", "vigo",
-              "endeavo", "humo", "armo", "savo", "valo", "splendo", "ardo", "clamo")
-_TRE_WORDS = ("centre", "metre", "theatre", "fibre", "litre", "calibre", "sombre", "spectre")
-_LL_STEMS = ("travel", "cancel", "label", "model", "fuel", "signal", "channel", "level",
-             "counsel", "total", "marshal", "equal", "dial", "jewel", "tunnel", "quarrel",
-             "rival", "pedal", "shovel", "marvel", "panel", "funnel", "unravel")
+# US spelling is the key; UK forms map onto it (the lists live in compare/lexicon.py).
 _ISE = re.compile(r"(i)s(e|es|ed|ing|ation|ations|er|ers)$")
-_ISE_KEEP = frozenset({"rise", "rises", "arise", "arises", "wise", "otherwise", "likewise",
-                       "precise", "concise", "promise", "promised", "promises", "premise",
-                       "premises", "enterprise", "enterprises", "exercise", "exercised",
-                       "exercises", "advise", "advised", "advises", "adviser", "advisers",
-                       "comprise", "comprised", "comprises", "surprise", "surprised",
-                       "expertise", "franchise", "revise", "revised", "supervise",
-                       "supervised", "televise", "televised", "devise", "devised", "noise",
-                       "poise", "raise", "raised", "raises", "praise", "praised", "cruise",
-                       "bruise", "merchandise", "improvise", "despise", "rising",
-                       "arising", "raising", "praising", "promising", "exercising",
-                       "advising", "surprising", "comprising", "chinese", "japanese",
-                       "vise", "wiser", "riser", "appraise", "compromise", "compromised",
-                       "demise", "disguise", "incise", "excise", "paradise", "treatise",
-                       "mise", "reprise", "circumcise", "sunrise", "uprising", "uprisings",
-                       "kise", "visa", "chemise", "guise", "elise", "louise",
-                       "denise", "blaise", "anglaise", "marseille"})
 
 
 @dataclass(frozen=True)
@@ -95,21 +65,23 @@ def fold(text: str) -> str:
 
 def us_spelling(word: str) -> str:
     """The US form of a lowercase word when it is a known UK spelling."""
-    if word in _UK_WORDS:
-        return _UK_WORDS[word]
-    if word not in _ISE_KEEP and len(word) > 5:
+    if word.endswith("'s") and len(word) > 2:
+        return us_spelling(word[:-2]) + "'s"  # "organisation's" is "organisation" + 's
+    if word in UK_US_WORDS:
+        return UK_US_WORDS[word]
+    if word not in ISE_BOTH and len(word) > 5:
         m = _ISE.search(word)
         if m and word[: m.start()] and word[: m.start()][-1] not in "aeiou":
             word = word[: m.start()] + "iz" + m.group(2)
         elif word.endswith(("yse", "ysed", "yses", "ysing")) and word.startswith(("analy", "paraly", "cataly")):
             word = word.replace("ys", "yz", 1)
-    for stem in _OUR_STEMS:
+    for stem in UK_OUR_STEMS:
         if word.startswith(stem + "ur"):
             return stem + word[len(stem) + 1:]
-    for tre in _TRE_WORDS:
+    for tre in UK_TRE_WORDS:
         if word.startswith(tre):
             return tre[:-2] + "er" + word[len(tre):]
-    for stem in _LL_STEMS:
+    for stem in UK_LL_STEMS:
         if word.startswith(stem + "l") and word[len(stem) + 1:] in ("ed", "ing", "er", "ers", "or", "ors"):
             return stem + word[len(stem) + 1:]
     return word
@@ -183,3 +155,32 @@ def tokenize(text: str) -> list[Token]:
 def keys(text: str) -> list[str]:
     """Just the comparison keys."""
     return [t.key for t in tokenize(text)]
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of `text` as written (case kept, nothing expanded): the tokenizer's words
+    that start with a letter, apostrophes folded ("don’t" -> "don't").
+
+    For judging an edit, where the case of a word (a name) and its spelling (a British form)
+    are themselves what changed, so the comparison keys of `scan` would hide them.
+    """
+    folded = fold(text)
+    return [w.replace("\u00ad", "") for w in _TOKEN.findall(folded) if w[:1].isalpha()]
+
+
+def expand(word: str) -> tuple[str, ...]:
+    """A lower-case word with its contraction expanded: "won't" -> ("will", "not")."""
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word]
+    if word.endswith("n't") and len(word) > 3:
+        return (word[:-3], "not")
+    return (word,)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case surface words with contractions expanded, as `scan` expands them.
+
+    >>> words("We won't fund the programme.")
+    ['we', 'will', 'not', 'fund', 'the', 'programme']
+    """
+    return [part for w in surface_words(text) for part in expand(w.lower())]

@@ -24,6 +24,7 @@ from compare.observe import Decision, Observed, Outcome, Prior, decide
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
 from compare.quotecheck import STALE
 from compare.quotes import extract_quotes
+from compare.vocab import Severity, Significance, Verdict
 from flows.settings import Settings
 from sources.check import NotModified, Previous, Unchanged
 from sources.check import decide as decide_fetch
@@ -63,8 +64,8 @@ class QuoteResult:
 
     article_url: str
     quote: str
-    verdict: str
-    severity: str
+    verdict: Verdict
+    severity: Severity
     reasons: tuple[str, ...]
 
 
@@ -77,7 +78,7 @@ class CheckOutcome:
     status: str
     title: str = ""
     version: int | None = None
-    significance: str | None = None
+    significance: Significance | None = None
     summary: str | None = None
     error: str | None = None
     quotes: tuple[QuoteResult, ...] = ()
@@ -103,7 +104,7 @@ class Runtime:
     store: Store
     fetcher: Fetcher
     sinks: dict[str, Sink] = field(default_factory=dict)
-    min_significance: str = "minor"
+    min_significance: Significance = Significance.MINOR
 
     @classmethod
     def from_settings(cls, settings: Settings, *, console: bool = True) -> Runtime:
@@ -407,7 +408,8 @@ class Pipeline:
         # Linked statements are tried first; each statement is judged by the version that
         # was current when the article was published.
         checks = corpus.check_article(quotes, doc.published, links=doc.links)
-        records, alerts = [], []
+        records: list[QuoteCheckRecord] = []
+        alerts: list[NewAlert] = []
         for check in checks:
             sv = meta["ids"].get((check.source, check.version)) if check.source else None
             records.append(QuoteCheckRecord(version.id, sv, check.quote.text, check.quote.start,

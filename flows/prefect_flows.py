@@ -33,7 +33,16 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task, exponential_backoff
 
 from alerts.deliver import DeliveryReport, deliver
-from flows.pipeline import ERROR, CheckOutcome, Pipeline, Runtime, SourceReport, group_by_host
+from compare.vocab import Verdict
+from flows.pipeline import (
+    ERROR,
+    CheckOutcome,
+    Pipeline,
+    QuoteResult,
+    Runtime,
+    SourceReport,
+    group_by_host,
+)
 from flows.settings import Settings
 from sources.config import Source, load_config
 from sources.document import COVERAGE, STATEMENT
@@ -175,6 +184,22 @@ def _change_markdown(outcome: CheckOutcome) -> str:
     return "\n".join(lines)
 
 
+_QUOTE_HEADING = {Verdict.MISQUOTE: "Misquote", Verdict.STALE: "Stale quote"}
+
+
+def _quote_section(q: QuoteResult) -> str:
+    """A misquote or stale quote as Markdown: its kind said plainly, the quote, the reasons.
+
+    A stale quote has no severity (it matched an older version exactly), so none is shown.
+    """
+    verdict = Verdict(q.verdict)
+    heading = _QUOTE_HEADING.get(verdict, verdict.value.capitalize())
+    if verdict is Verdict.MISQUOTE:
+        heading += f" ({q.severity})"
+    return (f"### {heading} in <{q.article_url}>\n\n{_quote_md(q.quote)}\n\n"
+            + "\n".join(f"- {r}" for r in q.reasons))
+
+
 ARTIFACT_SECTIONS = 100  # edits (or quotes) shown in full in one run's Markdown artifact
 
 
@@ -196,7 +221,7 @@ def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = 
               "significance": "", "summary": f"{r.source}: {r.error}"}
              for r in reports if r.error]
     edits = [o for o in outcomes if o.significance == "substantive"]
-    quotes = [q for o in outcomes for q in o.quotes if q.verdict in ("misquote", "stale")]
+    quotes = [q for o in outcomes for q in o.quotes if Verdict(q.verdict).alerted]
     try:
         if rows:
             create_table_artifact(key="onrecord-changes", table=rows,
@@ -209,10 +234,8 @@ def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = 
         if quotes:
             create_markdown_artifact(
                 key="onrecord-quote", description=_count(len(quotes), "misquoted or stale quote"),
-                markdown=_sections([f"### {q.verdict} ({q.severity}) in <{q.article_url}>\n\n"
-                                    f"{_quote_md(q.quote)}\n\n"
-                                    + "\n".join(f"- {r}" for r in q.reasons)
-                                    for q in quotes[:ARTIFACT_SECTIONS]], len(quotes)))
+                markdown=_sections([_quote_section(q) for q in quotes[:ARTIFACT_SECTIONS]],
+                                   len(quotes)))
     except Exception as exc:  # noqa: BLE001 - observability must not lose a pass
         get_run_logger().warning("could not publish artifacts: %s", exc)
     return len(rows)

@@ -7,7 +7,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from compare.model import LEVELS, MINOR
+from compare.vocab import Significance
+
+LEVELS = tuple(level.value for level in Significance)
 
 
 @dataclass(frozen=True)
@@ -22,13 +24,13 @@ class Settings:
     report_base: str | None = None
     contact: str = "onrecord@example.org"
     allow_private: bool = False
-    min_significance: str = MINOR
+    min_significance: Significance = Significance.MINOR
     host_delay: float = 1.0  # seconds between requests to one host
     host_concurrency: int = 2
     # Alert routing and noise (see alerts/routing.py); a Prefect Secret block for the token.
     slack_token_block: str | None = None
     slack_routes: str = ""
-    slack_min_significance: str | None = None
+    slack_min_significance: Significance | None = None
     slack_digest: int = 0
     # The sources file ($ONRECORD_CONFIG, else ./sources.toml): its [[sink]] tables, if any,
     # configure the alert sinks instead of the SLACK_* variables.
@@ -40,7 +42,7 @@ class Settings:
         api = env.get("SLACK_API_URL") or "https://slack.com/api/"
         if not api.endswith("/"):
             api += "/"
-        level = env.get("ONRECORD_MIN_SIGNIFICANCE", MINOR)
+        level = env.get("ONRECORD_MIN_SIGNIFICANCE", Significance.MINOR)
         if level not in LEVELS:
             raise ValueError(f"ONRECORD_MIN_SIGNIFICANCE must be one of {', '.join(LEVELS)}")
         slack_level = env.get("SLACK_MIN_SIGNIFICANCE") or None
@@ -66,12 +68,12 @@ class Settings:
             report_base=env.get("ONRECORD_REPORT_BASE") or None,
             contact=env.get("ONRECORD_CONTACT") or "onrecord@example.org",
             allow_private=env.get("ONRECORD_ALLOW_PRIVATE_URLS") == "1",
-            min_significance=level,
+            min_significance=Significance(level),
             host_delay=_number(env, "ONRECORD_HOST_DELAY", 1.0),
             host_concurrency=int(_number(env, "ONRECORD_HOST_CONCURRENCY", 2)),
             slack_token_block=env.get("SLACK_BOT_TOKEN_BLOCK") or None,
             slack_routes=routes,
-            slack_min_significance=slack_level,
+            slack_min_significance=Significance(slack_level) if slack_level else None,
             slack_digest=int(digest),
             config_path=env.get("ONRECORD_CONFIG") or "sources.toml",
         )

@@ -96,8 +96,9 @@ def test_routing_works_for_every_sink_kind(fake: FakeSlack) -> None:
     assert to(alert()) == ["newsroom"]  # an edit by the ministry
     assert to(alert(issuer="Other office")) == []  # not the ministry's
     assert to(alert(kind="misquote")) == ["console"]
-    # "misquote" takes stale quotes too; the newsroom takes only stale ones.
-    assert to(alert(kind="misquote", summary="stale quote in x")) == ["console", "newsroom"]
+    # A stale quote is its own kind: the console's "misquote" does not take it, the
+    # newsroom's "stale" does.
+    assert to(alert(kind="stale", summary="stale quote in x")) == ["newsroom"]
     assert to(alert(url="https://www.state.gov/x", issuer=None)) == ["state-desk"]
     assert to(alert(url="https://www.state.gov/x", issuer=None, significance="minor")) == []
 

@@ -138,7 +138,7 @@ def test_demo_site_misquote_edit_and_stale_quote(runtime: Runtime) -> None:
         versions = runtime.store.versions(site.url(STATEMENT))
         assert [v.seq for v in versions] == [1, 2]
         kinds = sorted(a.kind for a in runtime.store.alerts())
-        assert kinds == ["edit", "misquote", "misquote"]  # the misquote and the stale quote
+        assert kinds == ["edit", "misquote", "stale"]  # the stale quote is its own kind
     finally:
         site.stop()
 

@@ -1,0 +1,150 @@
+"""The word lists compare/ judges meaning by, in one place.
+
+Significance of an edit (compare/significance.py), severity of a misquote
+(compare/quote_severity.py), attribution of a quote (compare/quotes.py) and the spelling
+normalisation of the tokenizer (compare/textnorm.py) read these. A list is shared wherever
+the word plays the same part in both places; where the two judgements differ on purpose the
+split is named (QUALIFIERS vs HEDGES, CONDITIONS).
+
+All words are lower case and are matched against the words of compare/textnorm.py's
+tokenizer, which expands contractions: "cannot", "can't" and "won't" arrive as a modal plus
+"not", so no contracted form appears in these lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+# -- polarity and commitment ---------------------------------------------------------------
+
+# Words that flip a statement's polarity. Closed-class English negators (Quirk et al.,
+# A Comprehensive Grammar of the English Language, 10.54-10.64) plus "without", which negates
+# the phrase it heads ("without conditions").
+NEGATIONS = frozenset({"not", "no", "never", "none", "nor", "neither", "without", "nothing",
+                       "nobody", "nowhere"})
+
+# English central modal verbs (Quirk et al. 4.49) with how strongly each commits the speaker:
+# 3 obligation or prediction (will, shall, must), 2 expectation or conditional (should,
+# ought, would), 1 possibility or permission (may, might, can, could). "will" -> "may" weakens
+# a commitment; "may" -> "will" strengthens it.
+MODAL_STRENGTH: Mapping[str, int] = MappingProxyType({
+    "will": 3, "shall": 3, "must": 3,
+    "should": 2, "ought": 2, "would": 2,
+    "may": 1, "might": 1, "can": 1, "could": 1,
+})
+MODALS = frozenset(MODAL_STRENGTH)
+
+# Scope and quantity: which or how many are covered, and for how long. Adding or dropping one
+# changes what is promised ("immediate assistance", "all hostages"). The words both the diff
+# and the quote checker already used before they shared one list.
+QUALIFIERS = frozenset({"only", "all", "any", "some", "every", "each", "immediate",
+                        "immediately", "full", "fully", "unconditional", "unconditionally",
+                        "always", "most", "many", "few", "several", "partial", "entire",
+                        "complete", "completely", "permanent", "temporary", "nearly",
+                        "almost", "least"})
+
+# Hedges, approximations and comparatives: they soften or bound a claim ("allegedly",
+# "about 80", "more than"). Judged like QUALIFIERS by both the diff and the quote checker
+# (before the lexicon was shared, only significance.py had them; adding them to the quote
+# checker changes no verdict or severity of the 281 labelled quote cases).
+HEDGES = frozenset({"partially", "permanently", "temporarily", "alleged", "allegedly", "likely",
+                    "possibly", "approximately", "roughly", "about", "over", "under", "more",
+                    "less", "fewer", "first", "last", "sole", "solely"})
+
+# Subordinators that make a claim conditional (Quirk et al. 15.33-15.39). Dropping one turns
+# a conditional commitment into an unconditional one.
+CONDITIONS = frozenset({"if", "unless", "until", "provided", "except", "when", "whether"})
+
+# Emphasis without meaning: adding or dropping one is a minor edit ("strongly condemn").
+# Collected from the state.gov press-release edits (tests/test_diff_state_gov.py).
+INTENSIFIERS = frozenset({"very", "deeply", "strongly", "really", "extremely", "truly",
+                          "greatly", "highly", "so", "such", "quite", "particularly",
+                          "especially", "absolutely", "utterly", "firmly", "profoundly",
+                          "sincerely", "warmly", "heartily", "gravely", "indeed", "just",
+                          "certainly", "clearly", "also", "again", "further", "still"})
+
+# -- words that carry little or no claim ----------------------------------------------------
+
+# Function words (determiners, pronouns, prepositions, conjunctions, auxiliaries): swapping
+# "the" for "a" or "in" for "on" is a minor edit. English closed classes, trimmed to the
+# ones the state.gov edits showed.
+FUNCTION_WORDS = frozenset("""
+a an the this that these those it its it's they them their theirs we us our ours i me my
+you your he him his she her hers who whom whose which what where when why how there here
+and or but so yet for of in on at to from by with into onto upon over under about above
+below between among through during before after since as than then also too both either
+is are was were be been being am has have had having do does did done 's s
+up down out off per via within across along around toward towards against amid
+""".split())
+# Furniture words around links and headings ("find more information here"): changing them
+# does not change what is said.
+LIGHT_WORDS = frozenset({"find", "found", "see", "visit", "click", "read", "view", "page",
+                         "website", "site", "link", "here", "available", "information",
+                         "info", "action", "please", "following", "below", "above", "web",
+                         "online", "html", "www", "http", "https", "com", "gov", "org",
+                         "contact", "email", "call", "further"})
+# A person's title or office (honorifics and the offices named in government press
+# releases): changing it changes who is speaking or acting.
+TITLES = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame", "president", "minister",
+                    "secretary", "ambassador", "spokesperson", "spokesman", "spokeswoman",
+                    "director", "deputy", "chief", "governor", "senator", "representative",
+                    "chancellor", "premier", "king", "queen", "prince", "princess", "general",
+                    "admiral", "colonel", "commissioner", "envoy", "counselor", "advisor",
+                    "adviser", "undersecretary", "administrator", "chair", "chairman",
+                    "chairwoman", "mayor", "judge", "justice", "acting", "assistant",
+                    "prime", "foreign", "vice", "consul", "attache", "coordinator"})
+
+# -- attribution ---------------------------------------------------------------------------
+
+# Verbs (and fixed phrases) that report speech: "the statement said", "according to". The
+# speech-act verbs of wire-service style guides (AP, Reuters) found in the coverage corpus;
+# both spellings of "emphasised".
+REPORTING_VERBS = frozenset({
+    "said", "says", "say", "stated", "states", "added", "adds", "wrote", "writes", "declared",
+    "declares", "noted", "notes", "stressed", "emphasised", "emphasized", "reiterated",
+    "reaffirmed", "pledged", "vowed", "warned", "urged", "called for", "affirmed", "insisted",
+    "argued", "announced", "read", "reads", "according to", "continued", "went on",
+})
+
+# -- spelling (UK -> US) -------------------------------------------------------------------
+
+# US spelling is the comparison form; these UK words map onto it. Whole words first (safe),
+# then rules restricted to known stems, because blanket rules ("our" -> "or") would make
+# "four" "for". Sources: the Oxford/Merriam-Webster differences the state.gov and
+# foreign-ministry texts actually show.
+UK_US_WORDS: Mapping[str, str] = MappingProxyType({
+    "programme": "program", "programmes": "programs", "judgement": "judgment",
+    "ageing": "aging", "enrol": "enroll", "enrolment": "enrollment", "fulfil": "fulfill",
+    "fulfilment": "fulfillment", "defence": "defense", "offence": "offense",
+    "licence": "license", "pretence": "pretense", "catalogue": "catalog",
+    "dialogue": "dialog", "analogue": "analog", "grey": "gray", "cheque": "check",
+    "sceptical": "skeptical", "manoeuvre": "maneuver", "aluminium": "aluminum",
+    "towards": "toward", "amongst": "among", "whilst": "while",
+})
+# -our / -or: "colour", "honour", "labour" ...
+UK_OUR_STEMS = ("colo", "favo", "hono", "labo", "behavio", "neighbo", "harbo", "rumo", "vigo",
+                "endeavo", "humo", "armo", "savo", "valo", "splendo", "ardo", "clamo")
+# -tre / -ter
+UK_TRE_WORDS = ("centre", "metre", "theatre", "fibre", "litre", "calibre", "sombre", "spectre")
+# doubled l before a suffix: "travelling", "cancelled"
+UK_LL_STEMS = ("travel", "cancel", "label", "model", "fuel", "signal", "channel", "level",
+               "counsel", "total", "marshal", "equal", "dial", "jewel", "tunnel", "quarrel",
+               "rival", "pedal", "shovel", "marvel", "panel", "funnel", "unravel")
+# Words ending in -ise that are spelled so in US English too: never rewritten to -ize.
+ISE_BOTH = frozenset({"rise", "rises", "arise", "arises", "wise", "otherwise", "likewise",
+                      "precise", "concise", "promise", "promised", "promises", "premise",
+                      "premises", "enterprise", "enterprises", "exercise", "exercised",
+                      "exercises", "advise", "advised", "advises", "adviser", "advisers",
+                      "comprise", "comprised", "comprises", "surprise", "surprised",
+                      "expertise", "franchise", "revise", "revised", "supervise",
+                      "supervised", "televise", "televised", "devise", "devised", "noise",
+                      "poise", "raise", "raised", "raises", "praise", "praised", "cruise",
+                      "bruise", "merchandise", "improvise", "despise", "rising",
+                      "arising", "raising", "praising", "promising", "exercising",
+                      "advising", "surprising", "comprising", "chinese", "japanese",
+                      "vise", "wiser", "riser", "appraise", "compromise", "compromised",
+                      "demise", "disguise", "incise", "excise", "paradise", "treatise",
+                      "mise", "reprise", "circumcise", "sunrise", "uprising", "uprisings",
+                      "kise", "visa", "chemise", "guise", "elise", "louise",
+                      "denise", "blaise", "anglaise", "marseille"})

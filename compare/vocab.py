@@ -1,0 +1,135 @@
+"""The closed vocabularies of onrecord: significance, quote verdicts and severities, alert kinds.
+
+StrEnums, so every member *is* its old string: `Significance.MINOR == "minor"`, JSON and
+database values are unchanged, and a payload read back from the outbox converts with
+`Significance(value)`. alerts/ imports this module (data flows compare -> alerts, never back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Significance(StrEnum):
+    """How much an edit matters, ordered: none < cosmetic < minor < substantive.
+
+    The comparison operators follow that order (not the alphabet), so
+    `max(levels)` is the most serious one:
+
+    >>> Significance.COSMETIC < Significance.MINOR < Significance.SUBSTANTIVE
+    True
+    >>> Significance.highest(["minor", "substantive", "cosmetic"])
+    <Significance.SUBSTANTIVE: 'substantive'>
+    """
+
+    NONE = "none"
+    COSMETIC = "cosmetic"
+    MINOR = "minor"
+    SUBSTANTIVE = "substantive"
+
+    @property
+    def rank(self) -> int:
+        """0 for none up to 3 for substantive."""
+        return _SIGNIFICANCE_RANK[self]
+
+    @classmethod
+    def highest(cls, levels: Iterable[str]) -> Significance:
+        """The most serious of `levels` (NONE when empty)."""
+        return max((cls(level) for level in levels), default=cls.NONE)
+
+    @classmethod
+    def alertable(cls) -> tuple[Significance, ...]:
+        """The levels a threshold may be set to (every level but NONE)."""
+        return (cls.COSMETIC, cls.MINOR, cls.SUBSTANTIVE)
+
+    def reaches(self, minimum: str) -> bool:
+        """Is this level at least `minimum`?"""
+        return self.rank >= Significance(minimum).rank
+
+    # Ordered by rank; comparing with a plain string converts it (ValueError if it is not
+    # a level), so a level read from JSON compares the same as the member.
+    def __lt__(self, other: str) -> bool:
+        return self.rank < Significance(other).rank
+
+    def __le__(self, other: str) -> bool:
+        return self.rank <= Significance(other).rank
+
+    def __gt__(self, other: str) -> bool:
+        return self.rank > Significance(other).rank
+
+    def __ge__(self, other: str) -> bool:
+        return self.rank >= Significance(other).rank
+
+
+_SIGNIFICANCE_RANK = {level: i for i, level in enumerate(Significance)}
+
+
+class Verdict(StrEnum):
+    """What checking a press quote against the statement found (see compare/quotecheck.py)."""
+
+    EXACT = "exact"  # character for character
+    VARIANT = "variant"  # typography, case, spelling or number format only
+    EDITED = "edited"  # ellipses and brackets own up to every departure
+    MISQUOTE = "misquote"  # unmarked departures (severity minor or major)
+    STALE = "stale"  # matches a version of the statement that was edited since
+    UNVERIFIED = "unverified"  # no passage close enough
+
+    @property
+    def clean(self) -> bool:
+        """True when the quote says what the statement says (now)."""
+        return self in (Verdict.EXACT, Verdict.VARIANT, Verdict.EDITED)
+
+    @property
+    def alerted(self) -> bool:
+        """True for the verdicts that raise an alert."""
+        return self in (Verdict.MISQUOTE, Verdict.STALE)
+
+
+class Severity(StrEnum):
+    """How much a misquote's departures matter: none < minor < major."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @property
+    def significance(self) -> Significance:
+        """The alert level of a misquote of this severity: major is substantive."""
+        return Significance.SUBSTANTIVE if self is Severity.MAJOR else Significance.MINOR
+
+
+_SEVERITY_RANK = {level: i for i, level in enumerate(Severity)}
+
+
+class AlertKind(StrEnum):
+    """What an alert is about; also a Slack route's match (`stale=C0PRESS`)."""
+
+    EDIT = "edit"  # a watched document has a new version
+    MISQUOTE = "misquote"  # coverage puts words in the statement's mouth
+    STALE = "stale"  # coverage quotes wording the statement has since dropped
+    REMOVED = "removed"  # the page now answers 404 or 410
+    NEW = "new"  # a first version (reserved: not raised yet)
+
+    @property
+    def about_quote(self) -> bool:
+        """True when the alert's subject is an article quoting a statement."""
+        return self in (AlertKind.MISQUOTE, AlertKind.STALE)
+
+    @classmethod
+    def for_verdict(cls, verdict: str) -> AlertKind:
+        """The alert kind of a quote verdict that raises one.
+
+        >>> AlertKind.for_verdict(Verdict.STALE)
+        <AlertKind.STALE: 'stale'>
+        """
+        v = Verdict(verdict)
+        if v is Verdict.STALE:
+            return cls.STALE
+        if v is Verdict.MISQUOTE:
+            return cls.MISQUOTE
+        raise ValueError(f"verdict {verdict!r} raises no alert")
