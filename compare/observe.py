@@ -20,6 +20,7 @@ from enum import Enum
 
 from compare.diff import diff_texts, mark_revert
 from compare.model import NONE, Diff
+from compare.vocab import Significance
 from sources.normalize import canonical_text
 
 
@@ -75,7 +76,7 @@ class Decision:
         return self.outcome is not Outcome.UNCHANGED
 
     @property
-    def significance(self) -> str | None:
+    def significance(self) -> Significance | None:
         """The significance of the change (None when there is no earlier version to compare)."""
         if self.diff is not None:
             return self.diff.significance

@@ -136,9 +136,9 @@ def build_sinks(settings: Settings, *, console: bool = True) -> dict[str, Sink]:
     else from the tables the environment variables describe (Settings.implicit_sinks), in
     which Slack routes come in order with the catch-all last.
     """
-    tables = settings.sink_tables()
-    if tables:
-        return sinks_from_tables(tables, os.environ, origin=settings.config_path,
+    file_tables = settings.sink_tables()
+    if file_tables:
+        return sinks_from_tables(file_tables, os.environ, origin=settings.config_path,
                                  load_secret=settings.load_secret)
     tables, secrets = settings.implicit_sinks(console=console)
     return sinks_from_tables(tables, secrets, origin="environment",
