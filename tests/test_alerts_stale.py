@@ -14,7 +14,7 @@ import pytest
 from alerts.console import ConsoleSink
 from alerts.deliver import deliver
 from alerts.message import Alert, ChangeLine
-from alerts.routing import Route, channels_for, parse_routes
+from alerts.routing import Route, Routes, channels_for, parse_routes
 from alerts.slack import SlackSink, build_blocks, build_digest, fallback_text
 from compare.quotecheck import SourceText, check_quote
 from compare.quotes import Quote
@@ -158,6 +158,7 @@ def test_stale_alert_posted_to_slack_as_stale(fake: FakeSlack, tmp_path: Path,
 class _S:
     def __init__(self, route: Route | None = None) -> None:
         self.route = route
+        self.routes = Routes()  # takes every kind: only the route chain decides here
         self.min_significance = None
 
 

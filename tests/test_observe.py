@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from alerts.compose import edit_alert, edit_key, outbox_entries, removed_alert
 from alerts.console import ConsoleSink
-from alerts.routing import Route
+from alerts.routing import Route, Routes
 from compare.observe import Observed, Outcome, Prior, decide
 from sources.document import COVERAGE, Document
 from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
@@ -75,6 +75,7 @@ def test_outbox_entries_follow_routes_and_minimum_levels() -> None:
     class Routed:
         def __init__(self, route: Route) -> None:
             self.route, self.min_significance = route, None
+            self.routes = Routes()  # every kind: the route chain decides
 
     sinks = {"console": ConsoleSink(), "slack:removed": Routed(Route("removed", "C1")),
              "slack": Routed(Route("*", "C0"))}
