@@ -1,0 +1,114 @@
+"""Main text from a container element: furniture removal, block reading, line filter."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "dd")
+DROP_TAGS = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer",
+             "aside", "form", "button", "iframe", "select", "menu")
+_BOILERPLATE_CLASS = re.compile(
+    r"(^|[\s_-])(nav|menu|breadcrumb|share|social|related|footer|header|sidebar|cookie|"
+    r"banner|subscribe|newsletter|comment|skip|print|tags?|pagination|promo|widget|"
+    r"view-?count|byline-share|toolbar)($|[\s_-])",
+    re.I,
+)
+
+# Short lines that are page furniture wherever they appear: share bars, counters,
+# "Related" headings, copyright lines. Matched on the whole line, so prose is safe.
+_FURNITURE_LINE = re.compile(
+    r"^(share( this( page| article| story| post)?)?( on \w+)?|tweet|print( this page)?|e-?mail( this( page)?)?|"
+    r"facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|copy link|"
+    r"related( articles| stories| content| links| posts| news)?|read more|more news|"
+    r"back to top|skip to (main )?content|advertisement|anzeige|teilen|drucken|"
+    r"[\d.,]+\s*(views|reads|aufrufe)|(views|aufrufe|hits)\s*:?\s*[\d.,]+|"
+    r"(copyright|\(c\)|©)\s.{0,100}|.{0,100}all rights reserved\.?)$",
+    re.I,
+)
+
+
+def filter_lines(paras: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p for p in paras if len(p) > 120 or not _FURNITURE_LINE.match(p.strip()))
+
+
+def drop_selected(container: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> None:
+    """Remove a site profile's furniture (elements its selectors name) from the container."""
+    for selector in selectors:
+        for el in container.cssselect(selector):
+            if el is not container and el.getparent() is not None:
+                el.drop_tree()
+
+
+def strip_boilerplate(root: lxml.html.HtmlElement) -> None:
+    for el in list(root.iter(*DROP_TAGS)):
+        el.drop_tree()
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('role', '')}"
+        if marker.strip() and el.tag not in ("html", "body", "main", "article") and _BOILERPLATE_CLASS.search(marker):
+            el.drop_tree()
+
+
+def _text_len(el: lxml.html.HtmlElement) -> int:
+    return sum(len(" ".join(p.text_content().split())) for p in el.iter("p"))
+
+
+def best_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element holding most paragraph text: <article>/<main> when they carry it."""
+    body = root.find("body")
+    body = body if body is not None else root
+    total = _text_len(body)
+    for tag in ("article", "main"):
+        for el in body.iter(tag):
+            if total and _text_len(el) >= 0.6 * total:
+                return el
+    # Score each paragraph's parent by the text it holds.
+    scores: dict[lxml.html.HtmlElement, int] = {}
+    for p in body.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + len(" ".join(p.text_content().split()))
+    if not scores:
+        return body
+    best = max(scores, key=scores.__getitem__)
+    # Climb while the parent gathers much more paragraph text (statements split in sections).
+    while best.getparent() is not None and best.getparent().tag not in ("html",):
+        parent = best.getparent()
+        if _text_len(parent) > 1.3 * _text_len(best) and parent is not body:
+            best = parent
+        else:
+            break
+    return best
+
+
+def blocks(container: lxml.html.HtmlElement) -> list[str]:
+    """Text of block elements in document order, without nesting duplicates."""
+    out: list[str] = []
+    has_blocks = False
+    for el in container.iter(*BLOCK_TAGS):
+        if any(anc.tag in BLOCK_TAGS for anc in el.iterancestors()) and el.tag != "li":
+            continue
+        if el.tag == "li" and any(anc.tag in ("p",) for anc in el.iterancestors()):
+            continue
+        has_blocks = True
+        if el.tag == "li" or el.tag in ("td", "dd"):
+            text = " ".join(el.text_content().split())
+        else:
+            text = el.text_content()
+        out.append(text)
+    if not has_blocks:
+        out = [t for t in container.text_content().split("\n")]
+    return out
+
+
+def mostly_links(root: lxml.html.HtmlElement, paras: tuple[str, ...], word_count: int) -> bool:
+    """A short result made mostly of the page's link texts is navigation, not a statement."""
+    joined = " ".join(paras)
+    if word_count >= 100:
+        return False
+    anchors = {" ".join(a.text_content().split()) for a in root.iter("a")}
+    covered = sum(len(t) for t in anchors if len(t) > 1 and t in joined)
+    return covered > 0.5 * len(joined.replace(" ", ""))
