@@ -18,19 +18,37 @@ _BOILERPLATE_CLASS = re.compile(
 
 # Short lines that are page furniture wherever they appear: share bars, counters,
 # "Related" headings, copyright lines. Matched on the whole line, so prose is safe.
+# "(c)" counts as a copyright sign only before a year or the word: "(c) promote regional
+# security" is item (c) of a statement's list, not a footer.
 _FURNITURE_LINE = re.compile(
     r"^(share( this( page| article| story| post)?)?( on \w+)?|tweet|print( this page)?|e-?mail( this( page)?)?|"
     r"facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|copy link|"
     r"related( articles| stories| content| links| posts| news)?|read more|more news|"
     r"back to top|skip to (main )?content|advertisement|anzeige|teilen|drucken|"
     r"[\d.,]+\s*(views|reads|aufrufe)|(views|aufrufe|hits)\s*:?\s*[\d.,]+|"
-    r"(copyright|\(c\)|©)\s.{0,100}|.{0,100}all rights reserved\.?)$",
+    r"(copyright|©)\s.{0,100}|\(c\)\s*((19|20)\d\d|copyright)\b.{0,100}|.{0,100}all rights reserved\.?)$",
+    re.I,
+)
+# Inside a container that a site profile, a caller's selector or a feed declares to be the
+# statement, only widget labels are furniture: a closing "Read more" link, a "Related links"
+# heading or a copyright notice there is part of what was published, and dropping it would
+# lose content lines.
+_WIDGET_LINE = re.compile(
+    r"^(share( this( page| article| story| post)?)?( on \w+)?|tweet|print( this page)?|e-?mail( this( page)?)?|"
+    r"facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|copy link|"
+    r"back to top|skip to (main )?content)$",
     re.I,
 )
 
 
 def filter_lines(paras: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop furniture lines from a guessed main text (trafilatura, densest container)."""
     return tuple(p for p in paras if len(p) > 120 or not _FURNITURE_LINE.match(p.strip()))
+
+
+def filter_widget_lines(paras: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop only widget labels from a declared main-text container."""
+    return tuple(p for p in paras if len(p) > 40 or not _WIDGET_LINE.match(p.strip()))
 
 
 def drop_selected(container: lxml.html.HtmlElement, selectors: tuple[str, ...]) -> None:
@@ -84,23 +102,73 @@ def best_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return best
 
 
+# Elements that flow inside a line of text; any other element ends the line before it.
+_INLINE_TAGS = frozenset((
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
+    "i", "img", "ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strike",
+    "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+))
+
+
+def _block_text(el: lxml.html.HtmlElement) -> str:
+    if el.tag == "li" or el.tag in ("td", "dd"):
+        return " ".join(el.text_content().split())
+    return el.text_content()
+
+
+def _in_paragraph(el: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
+    """Whether a <p> holds el, looking up as far as top (included)."""
+    for anc in el.iterancestors():
+        if anc.tag == "p":
+            return True
+        if anc is top:
+            return False
+    return False
+
+
 def blocks(container: lxml.html.HtmlElement) -> list[str]:
-    """Text of block elements in document order, without nesting duplicates."""
+    """Text of the container in document order: one entry per block element (without
+    nesting duplicates), and one per line of text that sits outside any block (a
+    "(Via Translation)" <div>, an office line ended by <br>), so no content line is lost.
+
+    Lines and words are split by the markup only, never by the source's whitespace: a
+    <br> separates words even when no newline follows it in the source, so the same
+    markup gives the same text however the page is serialised on a given fetch."""
+    for br in container.iter("br"):
+        br.tail = " " + (br.tail or "")
     out: list[str] = []
-    has_blocks = False
-    for el in container.iter(*BLOCK_TAGS):
-        if any(anc.tag in BLOCK_TAGS for anc in el.iterancestors()) and el.tag != "li":
-            continue
-        if el.tag == "li" and any(anc.tag in ("p",) for anc in el.iterancestors()):
-            continue
-        has_blocks = True
-        if el.tag == "li" or el.tag in ("td", "dd"):
-            text = " ".join(el.text_content().split())
-        else:
-            text = el.text_content()
-        out.append(text)
-    if not has_blocks:
-        out = [t for t in container.text_content().split("\n")]
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            out.append("".join(run))
+            run.clear()
+
+    def walk(el: lxml.html.HtmlElement) -> None:
+        if el.text:
+            run.append(el.text)
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                pass  # a comment or processing instruction: only its tail is text
+            elif tag in BLOCK_TAGS:
+                flush()
+                out.append(_block_text(child))
+                # List items inside a block are blocks of their own, unless in a paragraph.
+                for li in child.iterdescendants("li"):
+                    if not _in_paragraph(li, child):
+                        out.append(_block_text(li))
+            elif tag in _INLINE_TAGS:
+                walk(child)
+            else:
+                flush()
+                walk(child)
+                flush()
+            if child.tail:
+                run.append(child.tail)
+
+    walk(container)
+    flush()
     return out
 
 

@@ -13,6 +13,7 @@ from sources.extract.blocks import (
     blocks,
     drop_selected,
     filter_lines,
+    filter_widget_lines,
     mostly_links,
     strip_boilerplate,
 )
@@ -26,10 +27,12 @@ from sources.profiles import Profile, profile_for
 _SOFT_404 = re.compile(r"\b(page|content) (was )?not found\b|\b404\b.*\bnot found\b", re.I)
 
 
-def _container_text(container: lxml.html.HtmlElement, drop: tuple[str, ...] = ()) -> tuple[str, ...]:
+def _declared_text(container: lxml.html.HtmlElement, drop: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Text of a container declared to be the statement (profile, selector, feed body):
+    every line in it is content except widget labels and the profile's named furniture."""
     drop_selected(container, drop)
     strip_boilerplate(container)
-    return filter_lines(clean_paragraphs(blocks(container)))
+    return filter_widget_lines(clean_paragraphs(blocks(container)))
 
 
 def extract_html(html: str, url: str, kind: str, selector: str | None) -> Document:
@@ -50,7 +53,7 @@ def extract_html(html: str, url: str, kind: str, selector: str | None) -> Docume
             container = found[0]
             # A caller's explicit selector means "this element is the text": no profile furniture.
             drop = profile.drop if (profile and not selector) else ()
-            paras = _container_text(container, drop)
+            paras = _declared_text(container, drop)
             extractor = "selector" if selector else f"profile:{profile.name}"
             if words(paras) < MIN_WORDS:
                 warnings.append(f"selector {chosen_selector!r} matched no text; used the generic extractor")
@@ -60,7 +63,7 @@ def extract_html(html: str, url: str, kind: str, selector: str | None) -> Docume
     if not paras and is_fragment(html):
         # Feed content is the statement body itself: every block is main text.
         container = root.find("body") if root.find("body") is not None else root
-        paras = _container_text(container)
+        paras = _declared_text(container)
         extractor = "fragment"
     if not paras:
         paras = generic_paragraphs(root, url)
