@@ -24,7 +24,6 @@ from sources.profiles import PROFILES, Profile, profile_for
 __all__ = [
     "MIN_WORDS",
     "PROFILES",
-    "Document",
     "ExtractionError",
     "Profile",
     "extract",
