@@ -200,3 +200,14 @@ def test_generic_filter_keeps_lettered_items_but_drops_copyright_lines():
         "Copyright 2025 Example",
     ))
     assert kept == ("(c) promote regional security and stability.",)
+
+
+def test_br_before_control_character_does_not_break_extraction():
+    # Scraped text is hostile: lxml refuses to write such text back into a tree, so the
+    # <br> handling must read the tree, never rewrite it (a benchmark page had this).
+    body = (
+        "<p>The ministers met in Brussels on April 3 to discuss cooperation.<br>"
+        "\x01They agreed to meet again next year in Tokyo to review progress.</p>"
+    )
+    doc = extract(_page("Readout", body).encode(), "https://www.state.gov/readout/")
+    assert "cooperation. \x01They agreed" in doc.text

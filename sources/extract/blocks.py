@@ -110,10 +110,33 @@ _INLINE_TAGS = frozenset((
 ))
 
 
+def _gather_text(el: lxml.html.HtmlElement, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if child.tag == "br":
+            parts.append(" ")
+        elif isinstance(child.tag, str):
+            _gather_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _text(el: lxml.html.HtmlElement) -> str:
+    """text_content(), with a space for every <br>: a line break separates words even when
+    no newline follows it in the source. (The tree is not changed: a page's text may hold
+    control characters that lxml refuses to write back.)"""
+    if el.find(".//br") is None:
+        return el.text_content()  # the common case, done in C
+    parts: list[str] = []
+    _gather_text(el, parts)
+    return "".join(parts)
+
+
 def _block_text(el: lxml.html.HtmlElement) -> str:
     if el.tag == "li" or el.tag in ("td", "dd"):
-        return " ".join(el.text_content().split())
-    return el.text_content()
+        return " ".join(_text(el).split())
+    return _text(el)
 
 
 def _in_paragraph(el: lxml.html.HtmlElement, top: lxml.html.HtmlElement) -> bool:
@@ -134,8 +157,6 @@ def blocks(container: lxml.html.HtmlElement) -> list[str]:
     Lines and words are split by the markup only, never by the source's whitespace: a
     <br> separates words even when no newline follows it in the source, so the same
     markup gives the same text however the page is serialised on a given fetch."""
-    for br in container.iter("br"):
-        br.tail = " " + (br.tail or "")
     out: list[str] = []
     run: list[str] = []
 
