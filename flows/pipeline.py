@@ -236,15 +236,17 @@ class Pipeline:
 
     def run_source(self, source: Source) -> SourceReport:
         """Discover and check every item of one source; errors stay inside this source."""
-        try:
-            urls = self.discover(source)
-        except (FetchError, UnsafeURLError, ValueError) as exc:
-            log.warning("source %s: discovery failed: %s", source.name, exc)
-            return SourceReport(source.name, error=str(exc))
-        outcomes = tuple(
-            self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer)
-            for url in urls
-        )
+        # The source's own allow_private (None: the global setting decides).
+        with self.rt.fetcher.limits(allow_private=source.allow_private or None):
+            try:
+                urls = self.discover(source)
+            except (FetchError, UnsafeURLError, ValueError) as exc:
+                log.warning("source %s: discovery failed: %s", source.name, exc)
+                return SourceReport(source.name, error=str(exc))
+            outcomes = tuple(
+                self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer)
+                for url in urls
+            )
         return SourceReport(source.name, outcomes)
 
     def run_sources(self, sources: Iterable[Source], *, workers: int = 4,
@@ -267,7 +269,10 @@ class Pipeline:
             if expired():
                 return "not started: the time budget ran out"
             try:
-                return self.discover(source)
+                # Fetches in flight are cut at the deadline; the source's own allow_private.
+                with self.rt.fetcher.limits(deadline=deadline,
+                                            allow_private=source.allow_private or None):
+                    return self.discover(source)
             except (FetchError, UnsafeURLError, ValueError) as exc:
                 log.warning("source %s: discovery failed: %s", source.name, exc)
                 return str(exc)
@@ -278,8 +283,10 @@ class Pipeline:
                 return CheckOutcome(url, source.kind, ERROR,
                                     error="not checked: the time budget ran out")
             try:
-                return self.check_url(url, source.kind, selector=source.selector,
-                                      issuer=source.issuer)
+                with self.rt.fetcher.limits(deadline=deadline,
+                                            allow_private=source.allow_private or None):
+                    return self.check_url(url, source.kind, selector=source.selector,
+                                          issuer=source.issuer)
             except (SQLAlchemyError, StoreError):
                 raise  # the store is down: fail the task so the orchestrator retries it
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the batch

@@ -6,15 +6,17 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.html
+from cssselect import SelectorError
 from dateutil import parser as dateparser
 from lxml import etree
 
 from sources.decode import decode_body, looks_binary
 from sources.document import STATEMENT, Document
 from sources.normalize import clean_paragraphs
+from sources.urls import join_url
 
 
 class ExtractionError(Exception):
@@ -219,7 +221,10 @@ def _extract_html(html: str, url: str, kind: str, selector: str | None) -> Docum
     extractor = "generic"
     chosen_selector = selector or (profile.selector if profile else None)
     if chosen_selector:
-        found = root.cssselect(chosen_selector)
+        try:
+            found = root.cssselect(chosen_selector)
+        except SelectorError as exc:  # sources.config validates selectors; this is the rest
+            raise ExtractionError(f"{url}: invalid CSS selector {chosen_selector!r} ({exc})") from None
         if found:
             container = found[0]
             _strip_boilerplate(container)
@@ -260,9 +265,9 @@ def _extract_html(html: str, url: str, kind: str, selector: str | None) -> Docum
         raise ExtractionError(f"{url}: page says it was not found (soft 404)")
     links: tuple[str, ...] = ()
     if container is not None:
-        links = tuple(
-            dict.fromkeys(urljoin(url, a.get("href")) for a in container.iter("a") if a.get("href"))
-        )
+        # join_url: a malformed scraped href (http://[zz/) is dropped, not fatal.
+        joined = (join_url(url, a.get("href")) for a in container.iter("a") if a.get("href"))
+        links = tuple(dict.fromkeys(u for u in joined if u))
     else:
         links = _links_near(root, url, paras)
     issuer = meta["issuer"] or (profile.issuer if profile else None)
@@ -378,8 +383,9 @@ def _links_near(root: lxml.html.HtmlElement, url: str, paras: tuple[str, ...]) -
         text = " ".join(el.text_content().split())
         if text[:80] in wanted:
             for a in el.iter("a"):
-                if a.get("href"):
-                    out[urljoin(url, a.get("href"))] = None
+                link = join_url(url, a.get("href")) if a.get("href") else None
+                if link:
+                    out[link] = None
     return tuple(out)
 
 
@@ -449,7 +455,7 @@ def _metadata(root: lxml.html.HtmlElement, url: str) -> dict:
     canonical = None
     for el in root.iter("link"):
         if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
-            canonical = urljoin(url, el.get("href"))
+            canonical = join_url(url, el.get("href"))
             break
     issuer = _meta_content(root, "onrecord:issuer", "og:site_name", "author")
     return {

@@ -20,7 +20,7 @@ import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
@@ -65,32 +65,32 @@ def parse_target(url: str) -> Target:
     >>> parse_target("HTTP://Example.ORG/x")
     Target(scheme='http', host='example.org', port=80)
     """
-    shown = _shown(url)
+    label = shown(url)
     head = url.split("#", 1)[0].split("?", 1)[0]
     if "\\" in head:
-        raise UnsafeURLError(f"{shown}: backslash in URL")
+        raise UnsafeURLError(f"{label}: backslash in URL")
     if any(ord(c) < 0x21 or ord(c) == 0x7F for c in head):
-        raise UnsafeURLError(f"{shown}: whitespace or control character in URL")
+        raise UnsafeURLError(f"{label}: whitespace or control character in URL")
     try:
         parsed = parse_url(url)
         split = urlsplit(url)
         split_port = split.port
     except (LocationParseError, ValueError) as exc:
-        raise UnsafeURLError(f"{shown}: invalid URL ({_reason(exc)})") from None
+        raise UnsafeURLError(f"{label}: invalid URL ({_reason(exc)})") from None
     scheme = (parsed.scheme or "").lower()
     if scheme not in _DEFAULT_PORTS:
-        raise UnsafeURLError(f"{shown}: only http and https URLs are fetched")
+        raise UnsafeURLError(f"{label}: only http and https URLs are fetched")
     if parsed.auth is not None or split.username is not None:
-        raise UnsafeURLError(f"{shown}: user name or password in URL")
+        raise UnsafeURLError(f"{label}: user name or password in URL")
     host = (parsed.host or "").lower().strip("[]")
     if not host:
-        raise UnsafeURLError(f"{shown}: no host in URL")
+        raise UnsafeURLError(f"{label}: no host in URL")
     port = parsed.port or _DEFAULT_PORTS[scheme]
     # urllib3 IDNA-encodes a non-ASCII host and percent-decodes nothing in it; compare
     # hosts only when both are ASCII (an IDN is one host to both, just spelled apart).
     other = (split.hostname or "").lower()
     if (other.isascii() and other != host) or (split_port or _DEFAULT_PORTS[scheme]) != port:
-        raise UnsafeURLError(f"{shown}: ambiguous URL (parsers disagree about its host)")
+        raise UnsafeURLError(f"{label}: ambiguous URL (parsers disagree about its host)")
     return Target(scheme, host, port)
 
 
@@ -106,22 +106,22 @@ def resolve_vetted(
     """The addresses to connect to for `target`, each one vetted: all must be public
     unless `allow_private` (one private answer among public ones refuses the host, as
     an attacker controls which one a client picks)."""
-    shown = _shown(url) if url else target.host
+    label = shown(url) if url else target.host
     try:
         addresses = list(resolver(target.host, target.port))
     except (OSError, UnicodeError):
-        raise UnsafeURLError(f"{shown}: host {target.host!r} does not resolve") from None
+        raise UnsafeURLError(f"{label}: host {target.host!r} does not resolve") from None
     if not addresses:
-        raise UnsafeURLError(f"{shown}: host {target.host!r} does not resolve")
+        raise UnsafeURLError(f"{label}: host {target.host!r} does not resolve")
     out = []
     for value in addresses:
         try:
             addr = ipaddress.ip_address(value.split("%", 1)[0])
         except ValueError:
-            raise UnsafeURLError(f"{shown}: resolver gave a non-address {value!r}") from None
+            raise UnsafeURLError(f"{label}: resolver gave a non-address {value!r}") from None
         if not allow_private and not addr.is_global:
             raise UnsafeURLError(
-                f"{shown}: {addr} is a private address (set ONRECORD_ALLOW_PRIVATE_URLS=1 or "
+                f"{label}: {addr} is a private address (set ONRECORD_ALLOW_PRIVATE_URLS=1 or "
                 "allow_private on the source to allow)"
             )
         out.append(value)
@@ -154,7 +154,19 @@ def syntax_error(url: str) -> str | None:
     return None
 
 
-def _shown(url: str) -> str:
+def join_url(base: str, href: str) -> str | None:
+    """`href` made absolute against `base`, or None when it is malformed (a scraped
+    `http://[zz/` makes urljoin raise): one bad link is skipped, not fatal."""
+    try:
+        joined = urljoin(base, href.strip())
+        urlsplit(joined).port  # noqa: B018 - raises ValueError for a bad IPv6 host or port
+    except ValueError:
+        return None
+    return joined
+
+
+def shown(url: str) -> str:
+    """`url` as safe to print: a short excerpt, non-ASCII and control characters escaped."""
     # Scraped URLs can be huge or carry terminal escapes: a short, printable excerpt.
     text = url.encode("ascii", "backslashreplace").decode("ascii")
     text = "".join(c if c.isprintable() else "?" for c in text)
