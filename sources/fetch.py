@@ -708,10 +708,13 @@ class _Session(requests.Session):
 def _release(resp: requests.Response) -> None:
     """Hand the connection back to the pool. Closing an unread streamed response would
     close the socket, and a new TCP connection per unchanged page is the dearest part
-    of a check; small bodies are read to the end instead."""
+    of a check; small bodies are read to the end instead. Not a compressed one: 64 KB of
+    gzip can inflate to 64 MB, and reading it whole has no size limit."""
     length = resp.headers.get("Content-Length")
+    small = (length is not None and length.isdigit() and int(length) <= 65536
+             and resp.headers.get("Content-Encoding", "identity").lower() == "identity")
     try:
-        if resp.status_code == 304 or (length is not None and length.isdigit() and int(length) <= 65536):
+        if resp.status_code == 304 or small:
             _ = resp.content
     except requests.RequestException:
         pass
