@@ -192,12 +192,16 @@ class _Watchdog:
 
     def watch(self, scope: _Scope) -> None:
         with self._cond:
+            earliest = self._heap[0][0] if self._heap else None
             heapq.heappush(self._heap, (scope.deadline, next(self._seq), scope))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="onrecord-fetch-watchdog",
                                                 daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            # Deadlines mostly arrive in order (now + max_time): wake the thread only
+            # when this one is due before everything it already waits for.
+            if earliest is None or scope.deadline < earliest:
+                self._cond.notify()
 
     def stop(self) -> None:
         with self._cond:

@@ -15,6 +15,7 @@ DNS answer that changes between the check and the connection cannot take us else
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import socket
@@ -58,12 +59,15 @@ def private_allowed() -> bool:
     return os.environ.get("ONRECORD_ALLOW_PRIVATE_URLS", "") == "1"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_target(url: str) -> Target:
     """The scheme, host and port the HTTP client will connect to for `url`, or
     UnsafeURLError for anything that is not a plain http(s) URL both parsers agree on.
 
     >>> parse_target("HTTP://Example.ORG/x")
     Target(scheme='http', host='example.org', port=80)
+
+    Cached: a monitor checks the same URLs pass after pass (a refusal is not cached).
     """
     label = shown(url)
     head = url.split("#", 1)[0].split("?", 1)[0]
