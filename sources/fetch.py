@@ -36,7 +36,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import select_proxy
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError
 from urllib3.util import parse_url
 
@@ -325,13 +325,13 @@ class _PinnedAdapter(HTTPAdapter):
 
     def get_connection_with_tls_context(self, request: requests.PreparedRequest,  # type: ignore[override]
                                         verify: Any, proxies: Any = None,
-                                        cert: Any = None) -> HTTPConnectionPool:
+                                        cert: Any = None) -> ConnectionPool:
         address = getattr(self._pin, "address", None)
-        if address is None or select_proxy(request.url, proxies):
+        if address is None or select_proxy(request.url or "", proxies):
             return super().get_connection_with_tls_context(request, verify, proxies, cert)
         host_params, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
         if host_params["scheme"] == "https":
-            pool_kwargs["server_hostname"] = host_params["host"]
+            pool_kwargs["server_hostname"] = host_params["host"]  # type: ignore[typeddict-unknown-key]
         host_params["host"] = address.split("%", 1)[0]
         return self.poolmanager.connection_from_host(**host_params, pool_kwargs=pool_kwargs)
 

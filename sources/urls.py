@@ -4,8 +4,8 @@ Two parsers reading one URL differently is how a check is bypassed:
 `http://127.0.0.1:18081\\@8.8.8.8/` is host 8.8.8.8 to `urllib.parse` but 127.0.0.1 to
 urllib3, which does the connecting. So a URL is parsed here with urllib3's own parser
 (`parse_url`, the one requests uses to prepare a request) and refused outright when it
-carries a backslash or control character before its query, or user:password@ (both
-only ever serve to confuse a reader), or when `urllib.parse` would see another host
+carries a backslash, whitespace or a control character in its host part, or
+user:password@ (these only ever serve to confuse a reader), or when `urllib.parse` would see another host
 or port than urllib3.
 
 Resolution happens once per request: `resolve_vetted` returns the vetted addresses
@@ -70,11 +70,16 @@ def parse_target(url: str) -> Target:
     Cached: a monitor checks the same URLs pass after pass (a refusal is not cached).
     """
     label = shown(url)
-    head = url.split("#", 1)[0].split("?", 1)[0]
-    if "\\" in head:
-        raise UnsafeURLError(f"{label}: backslash in URL")
-    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in head):
-        raise UnsafeURLError(f"{label}: whitespace or control character in URL")
+    # The authority as the widest reader sees it (up to the first / ? or #): a backslash
+    # ends it for urllib3 and browsers but not for urllib.parse, and whitespace or a
+    # control character there has no honest use. In the path both are just quoted.
+    authority = url.partition("//")[2] if "//" in url.split("?", 1)[0].split("#", 1)[0] else ""
+    for stop in "/?#":
+        authority = authority.split(stop, 1)[0]
+    if "\\" in authority:
+        raise UnsafeURLError(f"{label}: backslash in the host part of the URL")
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in authority) or url != url.strip():
+        raise UnsafeURLError(f"{label}: whitespace or control character in the host part of the URL")
     try:
         parsed = parse_url(url)
         split = urlsplit(url)

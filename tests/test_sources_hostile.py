@@ -377,6 +377,8 @@ def test_https_pinned_with_sni_and_certificate_for_the_name(tmp_path: Path, monk
 def test_urls_parsed_as_the_http_client_parses_them() -> None:
     assert parse_target("HTTP://Example.ORG/x").host == "example.org"
     assert parse_target("https://[::1]:8443/").port == 8443
+    # In the path a space or backslash is only quoted by the client: not a trick.
+    assert parse_target("http://example.org/some file.pdf?q=a\\b").host == "example.org"
     for url in ("http://[zz/", "http://[::1/", "http://example.org:99999/", "http://exa mple.org/",
                 "javascript:alert(1)", "http:///nohost"):
         with pytest.raises(UnsafeURLError):
