@@ -137,8 +137,10 @@ class _Scope:
     """One fetch in flight: its deadline and the connections it used, which the
     watchdog cuts when the deadline passes."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, callers: bool = False) -> None:
         self.deadline = deadline
+        # True when the deadline is the caller's budget (Fetcher.limits), not max_time.
+        self.callers = callers
         self.fired = False
         self.closed = False
         self._conns: list[HTTPConnection] = []
@@ -389,11 +391,13 @@ class Fetcher:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._watchdog = _Watchdog()
+        # What `limits` set, per thread.
+        self._thread_limits = threading.local()
         self.robots = RobotsCache(self._get_robots, self.user_agent) if robots else None
 
     @property
     def allow_private(self) -> bool:
-        limits = _current_limits()
+        limits = self._limits()
         if limits.allow_private is not None:
             return limits.allow_private
         return self._allow_private if self._allow_private is not None else private_allowed()
@@ -420,27 +424,30 @@ class Fetcher:
             with fetcher.limits(deadline=time.monotonic() + 120, allow_private=True):
                 ...discover and check the source...
         """
-        previous = _current_limits()
+        previous = self._limits()
         if previous.deadline is not None:
             deadline = previous.deadline if deadline is None else min(deadline, previous.deadline)
-        _local.limits = _Limits(deadline, allow_private if allow_private is not None
-                                else previous.allow_private)
+        self._thread_limits.limits = _Limits(
+            deadline, allow_private if allow_private is not None else previous.allow_private)
         try:
             yield
         finally:
-            _local.limits = previous
+            self._thread_limits.limits = previous
+
+    def _limits(self) -> _Limits:
+        limits: _Limits | None = getattr(self._thread_limits, "limits", None)
+        return limits if limits is not None else _Limits()
 
     def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
         """GET `url`; a 304 comes back as a result with an empty body, errors as FetchError
         (or UnsafeURLError for a URL that is refused before anything is sent)."""
         now = time.monotonic()
         deadline = now + self.max_time
-        outer = _current_limits().deadline
-        if outer is not None:
-            if outer <= now:
-                raise FetchError(url, "not fetched: the time budget ran out")
-            deadline = min(deadline, outer)
-        scope = _Scope(deadline)
+        outer = self._limits().deadline
+        if outer is not None and outer <= now:
+            raise FetchError(url, "not fetched: the time budget ran out")
+        scope = (_Scope(outer, callers=True) if outer is not None and outer < deadline
+                 else _Scope(deadline))
         previous = _current_scope()
         _local.scope = scope
         self._watchdog.watch(scope)
@@ -462,8 +469,10 @@ class Fetcher:
             _local.scope = previous
 
     def _too_slow(self, url: str, scope: _Scope) -> FetchError:
-        return FetchError(url, f"took too long: not complete within its time limit "
-                               f"({self.max_time:g} s per fetch, or the caller's budget)")
+        if scope.callers:
+            return FetchError(url, "took too long: cut when the time budget ran out")
+        return FetchError(url, f"took too long: not complete within {self.max_time:g} s "
+                               "(the time limit per fetch)")
 
     def _fetch(self, url: str, validators: Validators | None, scope: _Scope) -> FetchResult:
         headers = {}
@@ -679,11 +688,6 @@ class Fetcher:
                 return RobotsFile(0, "")
             return RobotsFile(resp.status_code, body.decode("utf-8", "replace"),
                               _max_age(resp.headers.get("Cache-Control")))
-
-
-def _current_limits() -> _Limits:
-    limits: _Limits | None = getattr(_local, "limits", None)
-    return limits if limits is not None else _Limits()
 
 
 class _Session(requests.Session):
