@@ -269,9 +269,8 @@ class Pipeline:
             if expired():
                 return "not started: the time budget ran out"
             try:
-                # Fetches in flight are cut at the deadline; the source's own allow_private.
-                with self.rt.fetcher.limits(deadline=deadline,
-                                            allow_private=source.allow_private or None):
+                # The source's own allow_private (None: the global setting decides).
+                with self.rt.fetcher.limits(allow_private=source.allow_private or None):
                     return self.discover(source)
             except (FetchError, UnsafeURLError, ValueError) as exc:
                 log.warning("source %s: discovery failed: %s", source.name, exc)
@@ -283,8 +282,7 @@ class Pipeline:
                 return CheckOutcome(url, source.kind, ERROR,
                                     error="not checked: the time budget ran out")
             try:
-                with self.rt.fetcher.limits(deadline=deadline,
-                                            allow_private=source.allow_private or None):
+                with self.rt.fetcher.limits(allow_private=source.allow_private or None):
                     return self.check_url(url, source.kind, selector=source.selector,
                                           issuer=source.issuer)
             except (SQLAlchemyError, StoreError):
