@@ -19,9 +19,9 @@ from compare.render import render_html, render_markdown, render_terminal
 from sources.config import ConfigError
 from sources.document import COVERAGE, KINDS, STATEMENT, Document
 from sources.extract import ExtractionError, extract
-from sources.fetch import Fetcher, FetchError
+from sources.fetch import DEFAULT_MAX_BYTES, Fetcher, FetchError
 from sources.normalize import canonical_text
-from sources.urls import UnsafeURLError
+from sources.urls import UnsafeURLError, syntax_error
 from store.db import StoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -39,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
+    return value[:8].lower().startswith(("http://", "https://"))
 
 
 def load_document(source: str, *, url: str | None = None, kind: str = STATEMENT) -> Document:
@@ -55,6 +55,10 @@ def load_document(source: str, *, url: str | None = None, kind: str = STATEMENT)
     path = Path(source)
     if not path.is_file():
         raise UsageError(f"{source}: no such file")
+    # The limit a fetched page has: a huge file is refused, not parsed for minutes.
+    if path.stat().st_size > DEFAULT_MAX_BYTES:
+        raise UsageError(f"{source}: file of {path.stat().st_size:,} bytes exceeds the "
+                         f"{DEFAULT_MAX_BYTES:,}-byte limit")
     body = path.read_bytes()
     ctype = mimetypes.guess_type(path.name)[0] or "text/html"
     if path.suffix.lower() in (".txt", ".text", ".md"):
@@ -183,6 +187,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     if not _is_url(args.url):
         raise UsageError(f"{args.url}: not an http(s) URL")
+    problem = syntax_error(args.url)
+    if problem:
+        raise UsageError(problem)
     if args.plain:
         from alerts.deliver import deliver
         from flows.pipeline import Pipeline, Runtime

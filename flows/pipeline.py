@@ -219,15 +219,17 @@ class Pipeline:
 
     def run_source(self, source: Source) -> SourceReport:
         """Discover and check every item of one source; errors stay inside this source."""
-        try:
-            urls = self.discover(source)
-        except (FetchError, UnsafeURLError, ValueError) as exc:
-            log.warning("source %s: discovery failed: %s", source.name, exc)
-            return SourceReport(source.name, error=str(exc))
-        outcomes = tuple(
-            self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer)
-            for url in urls
-        )
+        # The source's own allow_private (None: the global setting decides).
+        with self.rt.fetcher.limits(allow_private=source.allow_private or None):
+            try:
+                urls = self.discover(source)
+            except (FetchError, UnsafeURLError, ValueError) as exc:
+                log.warning("source %s: discovery failed: %s", source.name, exc)
+                return SourceReport(source.name, error=str(exc))
+            outcomes = tuple(
+                self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer)
+                for url in urls
+            )
         return SourceReport(source.name, outcomes)
 
     def run_sources(self, sources: Iterable[Source], *, workers: int = 4,
@@ -250,7 +252,9 @@ class Pipeline:
             if expired():
                 return "not started: the time budget ran out"
             try:
-                return self.discover(source)
+                # The source's own allow_private (None: the global setting decides).
+                with self.rt.fetcher.limits(allow_private=source.allow_private or None):
+                    return self.discover(source)
             except (FetchError, UnsafeURLError, ValueError) as exc:
                 log.warning("source %s: discovery failed: %s", source.name, exc)
                 return str(exc)
@@ -261,8 +265,9 @@ class Pipeline:
                 return CheckOutcome(url, source.kind, ERROR,
                                     error="not checked: the time budget ran out")
             try:
-                return self.check_url(url, source.kind, selector=source.selector,
-                                      issuer=source.issuer)
+                with self.rt.fetcher.limits(allow_private=source.allow_private or None):
+                    return self.check_url(url, source.kind, selector=source.selector,
+                                          issuer=source.issuer)
             except (SQLAlchemyError, StoreError):
                 raise  # the store is down: fail the task so the orchestrator retries it
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the batch

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sources.document import KINDS
+from sources.urls import syntax_error
+
+# Expected type of each optional key, as said in an error message.
+_STR_KEYS = ("kind", "feed", "listing", "link_selector", "sitemap", "selector", "issuer")
+_URL_KEYS = ("feed", "listing", "sitemap")
 
 
 class ConfigError(ValueError):
@@ -28,6 +33,9 @@ class Source:
     keywords: tuple[str, ...] = ()
     max_items: int = 20
     issuer: str | None = None
+    # Fetch this source's URLs even on private addresses (an intranet press server);
+    # the global ONRECORD_ALLOW_PRIVATE_URLS=1 allows it for every source.
+    allow_private: bool = False
 
     @property
     def host_key(self) -> str:
@@ -71,10 +79,11 @@ def parse_config(data: dict, origin: str = "<config>") -> Config:
         if entry.get("listing") and not entry.get("link_selector"):
             raise ConfigError(f"{origin}: source {name!r}: listing needs link_selector")
         known = {"name", "kind", "feed", "listing", "link_selector", "sitemap", "urls",
-                 "selector", "keywords", "max_items", "issuer"}
+                 "selector", "keywords", "max_items", "issuer", "allow_private"}
         unknown = set(entry) - known
         if unknown:
             raise ConfigError(f"{origin}: source {name!r}: unknown keys {', '.join(sorted(unknown))}")
+        _check_source(entry, urls, f"{origin}: source {name!r}")
         sources.append(
             Source(
                 name=name,
@@ -88,12 +97,78 @@ def parse_config(data: dict, origin: str = "<config>") -> Config:
                 keywords=tuple(k.lower() for k in entry.get("keywords", [])),
                 max_items=int(entry.get("max_items", 20)),
                 issuer=entry.get("issuer"),
+                allow_private=entry.get("allow_private", False),
             )
         )
     sinks = data.get("sink", [])
     if not isinstance(sinks, list):
         raise ConfigError(f"{origin}: [[sink]] must be an array of tables")
     return Config(tuple(sources), tuple(sinks))
+
+
+def _check_source(entry: dict, urls: list, where: str) -> None:
+    """Types, URL syntax and CSS selectors of one [[source]] table: a bad value is a
+    one-line error when the file is loaded, not a crash in the middle of a pass."""
+    _check_types(entry, where)
+    for key, value in [*((k, entry.get(k)) for k in _URL_KEYS), *(("urls", u) for u in urls)]:
+        problem = syntax_error(value) if value else None
+        if problem:
+            raise ConfigError(f"{where}: {key}: {problem}")
+    for key in ("selector", "link_selector"):
+        problem = selector_error(entry.get(key))
+        if problem:
+            raise ConfigError(f"{where}: {key} {entry[key]!r} is not a valid CSS selector ({problem})")
+
+
+def _check_types(entry: dict, where: str) -> None:
+    """Each key's value of the type it needs: TOML gives `max_items = "many"` or
+    `keywords = "text"` (which would be read letter by letter) without complaint."""
+    for key in _STR_KEYS:
+        if key in entry and not isinstance(entry[key], str):
+            raise ConfigError(f"{where}: {key} must be a string, not {_toml_type(entry[key])}")
+    for key in ("urls", "keywords"):
+        value = entry.get(key)
+        if value is None or (key == "urls" and isinstance(value, str)):
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: {key} must be an array of strings, not "
+                              f"{_toml_type(value)}")
+    if "max_items" in entry:
+        value = entry["max_items"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: max_items must be a positive integer, not "
+                              f"{_toml_type(value)}")
+    if "allow_private" in entry and not isinstance(entry["allow_private"], bool):
+        raise ConfigError(f"{where}: allow_private must be true or false, not "
+                          f"{_toml_type(entry['allow_private'])}")
+
+
+def _toml_type(value: object) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ({value[:40]!r})"
+    if isinstance(value, list):
+        inner = next((_toml_type(v) for v in value if not isinstance(v, str)), None)
+        return f"an array containing {inner}" if inner else "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def selector_error(selector: str | None) -> str | None:
+    """Why `selector` is not a CSS selector lxml can use, or None."""
+    if selector is None:
+        return None
+    from cssselect import GenericTranslator, SelectorError
+
+    try:
+        GenericTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        return " ".join(str(exc).split())[:120] or type(exc).__name__
+    return None
 
 
 def load_config(path: str | Path) -> Config:

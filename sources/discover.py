@@ -9,6 +9,7 @@ caller decides how (and how politely) child sitemaps are fetched.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -23,6 +24,7 @@ from cssselect import SelectorError
 from dateutil import parser as dateparser
 
 from sources.decode import decode_body
+from sources.urls import shown as _shown
 
 # The sitemap protocol caps a sitemap at 50 MB uncompressed; a gzip body that inflates
 # beyond that is refused instead of being allowed to fill memory (a "zip bomb").
@@ -31,6 +33,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # Tracking parameters: the same article reached from a newsletter and from a feed.
 _TRACKING_PARAM = re.compile(r"^(utm_[a-z0-9_]+|fbclid|gclid|mc_cid|mc_eid)$", re.I)
 _TAG = re.compile(r"<[^>]+>")
+log = logging.getLogger("onrecord.discover")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
@@ -68,11 +71,15 @@ class SitemapItems:
 
 def _clean(base: str, href: str) -> str | None:
     """An absolute http(s) item URL without fragment or tracking parameters, or None for
-    javascript:, mailto: and other links that are not pages."""
+    javascript:, mailto: and other links that are not pages. A malformed link (an
+    invalid IPv6 literal or port, `http://[zz/`) is skipped with a warning: one bad link
+    must not cost the source its other items."""
     try:
         url = urldefrag(urljoin(base, href.strip()))[0]
         parts = urlsplit(url)
-    except ValueError:  # e.g. an invalid IPv6 literal in a scraped href
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        log.warning("%s: skipped a malformed link %s (%s)", _shown(base), _shown(href), exc)
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None

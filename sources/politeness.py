@@ -69,51 +69,71 @@ class HostLimiter:
             yield
 
 
-class RobotsCache:
-    """robots.txt per scheme+host, fetched once and kept for `ttl` seconds.
+@dataclass(frozen=True)
+class RobotsFile:
+    """A robots.txt as fetched: HTTP status (0: could not be fetched at all), its text,
+    and how long the server said it may be kept (Cache-Control max-age), if it did."""
 
-    `get(robots_url) -> (status, text)` does the fetching (the Fetcher's session, so the
-    same safety checks apply). As RFC 9309 says: 4xx means no rules, 5xx or an
-    unreachable host means "disallow everything" for now. When robots.txt could not be
-    fetched at all (status 0), the page request goes ahead uncached: it fails on its own
-    with the real reason (connection refused, DNS), which is the more useful error.
+    status: int
+    text: str = ""
+    max_age: float | None = None
+
+
+class RobotsCache:
+    """robots.txt per scheme+host, fetched once and kept until it expires.
+
+    `get(robots_url) -> RobotsFile` does the fetching (the Fetcher's, so the same safety
+    checks, size and time limits apply). As RFC 9309 says: 4xx means no rules, 5xx or an
+    unreachable host means "disallow everything" for now. A rule set is kept for `ttl`
+    seconds (24 hours, RFC 9309's ceiling) or the server's shorter max-age; a 5xx
+    answer only for `error_ttl`, so a passing outage does not close a host for a day.
+    When robots.txt could not be fetched at all (status 0), the page request goes ahead
+    uncached: it fails on its own with the real reason (connection refused, DNS), which
+    is the more useful error.
     """
 
     def __init__(
         self,
-        get: Callable[[str], tuple[int, str]],
+        get: Callable[[str], RobotsFile],
         user_agent: str,
         ttl: float = 24 * 3600,
+        error_ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._get, self._clock, self.ttl = get, clock, ttl
+        self._get, self._clock, self.ttl, self.error_ttl = get, clock, ttl, error_ttl
         self.agent = user_agent.split("/")[0]
         self._lock = threading.Lock()
+        # base -> (expiry on `clock`, parser)
         self._cache: dict[str, tuple[float, urllib.robotparser.RobotFileParser]] = {}
 
     def _parser(self, base: str) -> urllib.robotparser.RobotFileParser:
         with self._lock:
             hit = self._cache.get(base)
-        if hit and self._clock() - hit[0] < self.ttl:
+        if hit and self._clock() < hit[0]:
             return hit[1]
-        status, text = self._get(base + "/robots.txt")
+        got = self._get(base + "/robots.txt")
         parser = urllib.robotparser.RobotFileParser()
-        if status == 0:
+        if got.status == 0:
             parser.allow_all = True
             return parser
-        if 200 <= status < 300:
-            parser.parse(text.splitlines())
-        elif 400 <= status < 500:
+        keep = self.ttl
+        if 200 <= got.status < 300:
+            parser.parse(got.text.splitlines())
+            if got.max_age is not None:
+                keep = min(keep, got.max_age)
+        elif 400 <= got.status < 500:
             parser.allow_all = True
         else:
             parser.disallow_all = True
-        with self._lock:
-            self._cache[base] = (self._clock(), parser)
+            keep = min(keep, self.error_ttl)
+        if keep > 0:
+            with self._lock:
+                self._cache[base] = (self._clock() + keep, parser)
         return parser
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
         if parts.path == "/robots.txt":
             return True
-        base = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        base = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "", "", ""))
         return self._parser(base).can_fetch(self.agent, url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import lxml.html
+from cssselect import SelectorError
 
 from sources.document import Document
 from sources.extract.blocks import (
@@ -48,7 +49,10 @@ def extract_html(html: str, url: str, kind: str, selector: str | None) -> Docume
     extractor = "generic"
     chosen_selector = selector or (profile.content if profile else None)
     if chosen_selector:
-        found = root.cssselect(chosen_selector)
+        try:
+            found = root.cssselect(chosen_selector)
+        except SelectorError as exc:  # sources.config validates selectors; this is the rest
+            raise ExtractionError(f"{url}: invalid CSS selector {chosen_selector!r} ({exc})") from None
         if found:
             container = found[0]
             # A caller's explicit selector means "this element is the text": no profile furniture.

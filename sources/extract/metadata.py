@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin
 
 import lxml.html
 from dateutil import parser as dateparser
 
 from sources.profiles import Profile
+from sources.urls import join_url
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def page_metadata(root: lxml.html.HtmlElement, url: str, profile: Profile | None
     canonical = None
     for el in root.iter("link"):
         if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
-            canonical = urljoin(url, el.get("href"))
+            canonical = join_url(url, el.get("href"))
             break
     issuer = meta_content(root, "onrecord:issuer", "og:site_name", "author")
     return PageMeta(
@@ -112,9 +112,9 @@ def page_metadata(root: lxml.html.HtmlElement, url: str, profile: Profile | None
 
 def container_links(container: lxml.html.HtmlElement, url: str) -> tuple[str, ...]:
     """Every link in the main-text container, absolute, first occurrence first."""
-    return tuple(
-        dict.fromkeys(urljoin(url, a.get("href")) for a in container.iter("a") if a.get("href"))
-    )
+    # join_url: a malformed scraped href (http://[zz/) is dropped, not fatal.
+    joined = (join_url(url, a.get("href")) for a in container.iter("a") if a.get("href"))
+    return tuple(dict.fromkeys(u for u in joined if u))
 
 
 def links_near(root: lxml.html.HtmlElement, url: str, paras: tuple[str, ...]) -> tuple[str, ...]:
@@ -128,6 +128,7 @@ def links_near(root: lxml.html.HtmlElement, url: str, paras: tuple[str, ...]) ->
         text = " ".join(el.text_content().split())
         if text[:80] in wanted:
             for a in el.iter("a"):
-                if a.get("href"):
-                    out[urljoin(url, a.get("href"))] = None
+                link = join_url(url, a.get("href")) if a.get("href") else None
+                if link:
+                    out[link] = None
     return tuple(out)
