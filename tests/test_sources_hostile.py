@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from sources.config import ConfigError, load_config, parse_config
-from sources.discover import items_from_feed, items_from_listing, items_from_sitemap
+from sources.discover import follow_sitemap, items_from_feed, items_from_listing
 from sources.extract import ExtractionError, extract
 from sources.fetch import Fetcher, FetchError
 from sources.politeness import HostLimiter, HostPolicy, RobotsCache, RobotsFile
@@ -155,8 +155,8 @@ def test_malformed_links_in_listing_and_feed_skipped_with_a_warning(caplog) -> N
                b'<url><loc>http://[zz/</loc></url><url><loc>http://example.org/s</loc></url></urlset>')
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="onrecord.discover"):
-        assert [i.url for i in items_from_sitemap(sitemap, "http://example.org/sitemap.xml")] == [
-            "http://example.org/s"]
+        found = follow_sitemap(sitemap, "http://example.org/sitemap.xml", lambda u: b"")
+        assert [i.url for i in found.items] == ["http://example.org/s"]
     assert any("http://[zz/" in r.getMessage() for r in caplog.records)
 
 
