@@ -19,10 +19,10 @@ from alerts.message import EDIT, MISQUOTE, REMOVED, Alert, ChangeLine
 from alerts.routing import Route, channels_for, parse_routes
 from alerts.sink import Sink
 from alerts.slack import SlackSink, WebhookSink
-from compare.corpus import StatementCorpus
 from compare.diff import diff_texts
 from compare.model import Diff
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
+from compare.quote_engine import check_article
 from compare.quotecheck import STALE, QuoteCheck
 from compare.quotes import extract_quotes
 from flows.settings import Settings
@@ -41,6 +41,7 @@ from sources.politeness import HostLimiter, HostPolicy
 from sources.urls import UnsafeURLError
 from store import Store
 from store.db import StoreError
+from store.quoteindex import StoreQuoteIndex
 from store.records import (
     ChangeRecord,
     NewAlert,
@@ -397,39 +398,29 @@ class Pipeline:
 
     # -- quotes ------------------------------------------------------------------------
 
-    def _corpus_now(self) -> tuple[StatementCorpus, dict]:
-        """The statement corpus, brought up to date with the store (built once, then grown)."""
-        corpus = getattr(self, "_corpus", None)
-        if corpus is None:
-            corpus = self._corpus = StatementCorpus()
-            self._corpus_meta: dict = {"ids": {}, "titles": {}}
-        meta = self._corpus_meta
-        for record, version in self.store.statement_versions():
-            meta["titles"][record.url] = record.title
-            if (record.url, version.seq) not in meta["ids"]:
-                corpus.add(record.url, version.seq, version.display_text, version.first_seen)
-                meta["ids"][(record.url, version.seq)] = version.id
-        return corpus, meta
-
     def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
         """Check an article version's quotes; store verdicts and queue misquote alerts."""
         quotes = extract_quotes(doc.text)
         if not quotes:
             return []
-        corpus, meta = self._corpus_now()
-        if not meta["ids"]:
-            return []
-        # Linked statements are tried first; each statement is judged by the version that
-        # was current when the article was published.
-        checks = corpus.check_article(quotes, doc.published, links=doc.links)
+        # The statement index lives in the store (written with each statement version):
+        # nothing is built per process. Linked statements are tried first; each statement is
+        # judged by the version that was current when the article was published.
+        index = StoreQuoteIndex(self.store)
+        if index.few_statements(0) == []:
+            return []  # no statement on record yet: nothing to check against
+        checks = check_article(index, quotes, doc.published, links=doc.links)
         records, alerts = [], []
+        titles: dict[str, str] = {}
         for check in checks:
-            sv = meta["ids"].get((check.source, check.version)) if check.source else None
-            records.append(QuoteCheckRecord(version.id, sv, check.quote.text, check.quote.start,
-                                            check.quote.end, check.verdict, check.severity,
-                                            check.to_json()))
+            records.append(QuoteCheckRecord(version.id, check.version_id if check.source else None,
+                                            check.quote.text, check.quote.start, check.quote.end,
+                                            check.verdict, check.severity, check.to_json()))
             if check.verdict in (V_MISQUOTE, STALE):
-                alert = misquote_alert(doc, check, meta["titles"].get(check.source or "", ""))
+                if check.source and check.source not in titles:
+                    statement = self.store.document(check.source)
+                    titles[check.source] = statement.title if statement else ""
+                alert = misquote_alert(doc, check, titles.get(check.source or "", ""))
                 key = f"quote|{doc.url}|{version.seq}|{check.quote.start}|{check.verdict}|{check.source}|{check.version}"
                 alerts.extend(self._alerts_for(alert, key))
         doc_record = self.store.document(doc.url)
