@@ -200,7 +200,7 @@ def _current_at(versions: Sequence[SourceText], published_at: datetime | None) -
     seen = [v for v in versions if v.seen_at is not None and _cmp(v.seen_at) <= _cmp(published_at)]
     if not seen:
         return min(versions, key=lambda v: (_cmp(v.seen_at) if v.seen_at else datetime.max, v.version or 0))
-    return max(seen, key=lambda v: (_cmp(v.seen_at), v.version or 0))  # type: ignore[arg-type]
+    return max(seen, key=lambda v: (_cmp(v.seen_at), v.version or 0))
 
 
 def _cmp(d: datetime | None) -> datetime:

@@ -21,8 +21,8 @@ from alerts.sink import Sink
 from alerts.slack import SlackSink, WebhookSink
 from compare.diff import diff_texts
 from compare.model import Diff
-from compare.quotecheck import MISQUOTE as V_MISQUOTE
 from compare.quote_engine import check_article
+from compare.quotecheck import MISQUOTE as V_MISQUOTE
 from compare.quotecheck import STALE, QuoteCheck
 from compare.quotes import extract_quotes
 from flows.settings import Settings
