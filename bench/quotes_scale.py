@@ -162,7 +162,7 @@ def cpu() -> float:
 def populate(url: str, n_versions: int) -> None:
     """Bulk load: documents and versions rows, and the quote index by the store's own code."""
     from compare.quoteblocks import index_text
-    from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
+    from sources.normalize import NORMALIZER_VERSION, text_hash
     from store import Store
     from store import quoteindex
     from store import schema as t
@@ -183,7 +183,7 @@ def populate(url: str, n_versions: int) -> None:
             rows, texts = [], []
             for doc_id, (_k, versions) in zip(doc_ids, pending, strict=True):
                 for seq, paras in enumerate(versions, 1):
-                    canonical = canonical_text(paras)
+                    canonical = "\n\n".join(paras)  # generated text is already normalised
                     seen_at = T0 + timedelta(minutes=seq)
                     rows.append({"document_id": doc_id, "seq": seq, "text_hash": text_hash(canonical),
                                  "canonical_text": canonical, "paragraphs": paras, "title": "",
@@ -277,10 +277,11 @@ def check(url: str, n_articles: int) -> None:
     pipeline = Pipeline(Runtime(store, Fetcher(), {}))
     t_open = time.perf_counter()
     arts = articles(store, n_articles + 1, n_statements(store))
+    run = time.time_ns()  # a rerun on the same store checks new article urls, not unchanged ones
     walls, cpus = [], []
     outcomes = []
     for n, (_src, paras) in enumerate(arts):
-        doc = Document(url=f"https://news.example.com/{n}", title=f"Article {n}", paragraphs=tuple(paras),
+        doc = Document(url=f"https://news.example.com/{run}/{n}", title=f"Article {n}", paragraphs=tuple(paras),
                        kind=COVERAGE)
         t, c = time.perf_counter(), cpu()
         outcomes.append(pipeline.record_document(doc))

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
-from compare.align import Prepared, prepare
+from compare.align import Prepared
 from compare.quoteblocks import query_shingles
 from compare.quotecheck import (
     ParsedQuote,
@@ -43,6 +43,7 @@ from compare.quotecheck import (
     unverified,
 )
 from compare.quotes import Quote
+from compare.textnorm import Token, scan
 
 INDEX_ABOVE = 12  # more statements than this: narrow them with the shingle index first
 CANDIDATES = 4  # statements aligned per quote beyond the article's links (best voted first)
@@ -124,6 +125,7 @@ class _Article:
         self.few = index.few_statements(INDEX_ABOVE)
         self._versions: dict[str, list[IndexedVersion]] = {}
         self._texts: dict[int, str] = {}
+        self._tokens: dict[int, tuple[list[tuple[str, int, int, int]], int]] = {}
         self._prepared: OrderedDict[tuple[tuple[int, ...], tuple[str, ...]], Prepared] = OrderedDict()
 
     def check(self, quotes: Sequence[Quote], links: Sequence[str], include_unattributed: bool) -> list[QuoteCheck]:
@@ -140,6 +142,7 @@ class _Article:
         linked = self.index.statements_among(list(dict.fromkeys(links)))
         orders = [self._candidates(sc, linked, prior) for sc in scores]
         self._load_versions([u for order in orders for u in order])
+        self._prefetch(votes, orders)
         out = []
         for q, pq, v, order in zip(chosen, parsed, votes, orders, strict=True):
             if len(pq.keys) - len(pq.brackets) < 2:
@@ -263,22 +266,56 @@ class _Article:
             out.append((lo, hi))
         return out
 
+    def _prefetch(self, votes: Sequence[dict[int, float]], orders: Sequence[list[str]]) -> None:
+        """Texts of the voted blocks (and a neighbour each side) of the candidates, in one query."""
+        want: set[int] = set()
+        for v, order in zip(votes, orders, strict=True):
+            for url in order:
+                for ver in self._versions.get(url, []):
+                    for p, b in enumerate(ver.blocks):
+                        if b in v:
+                            want.update(ver.blocks[max(0, p - 1):p + 2])
+        self._fetch(want)
+
+    def _fetch(self, blocks: Iterable[int]) -> None:
+        need = [b for b in dict.fromkeys(blocks) if b not in self._texts]
+        if need:
+            self._texts.update(self.index.block_texts(need))
+
+    def _block_tokens(self, b: int) -> tuple[list[tuple[str, int, int, int]], int]:
+        """A block's comparison tokens and sentence count, computed once per article."""
+        got = self._tokens.get(b)
+        if got is None:
+            toks = scan(self._texts[b])
+            got = self._tokens[b] = (toks, toks[-1][3] + 1 if toks else 1)
+        return got
+
     def _prepare(self, v: IndexedVersion, lo: int, hi: int) -> Prepared:
-        """The window's text, tokenised (windows shared by versions are tokenised once)."""
+        """The window's text and tokens, from its blocks' tokens (each block tokenised once)."""
         key = (v.blocks[lo:hi], v.seps[lo:hi - 1])
         got = self._prepared.get(key)
         if got is not None:
             self._prepared.move_to_end(key)
             return got
-        need = [b for b in key[0] if b not in self._texts]
-        if need:
-            self._texts.update(self.index.block_texts(need))
+        self._fetch(key[0])
         parts: list[str] = []
+        toks: list[Token] = []
+        at = sent = 0
         for k in range(lo, hi):
-            parts.append(self._texts[v.blocks[k]])
+            b = v.blocks[k]
+            block_toks, n_sents = self._block_tokens(b)
+            toks.extend(Token(key_, at + s0, at + e0, sent + n) for key_, s0, e0, n in block_toks)
+            text = self._texts[b]
+            parts.append(text)
+            at += len(text)
+            sent += n_sents
             if k < hi - 1:
                 parts.append(v.seps[k])
-        prep = prepare("".join(parts))
+                at += len(v.seps[k])
+        pos: dict[str, list[int]] = {}
+        for i, tok in enumerate(toks):
+            pos.setdefault(tok.key, []).append(i)
+        prep = Prepared("".join(parts), tuple(toks), {k: tuple(p) for k, p in pos.items()})
         self._prepared[key] = prep
         if len(self._prepared) > PREPARED_CACHE:
             self._prepared.popitem(last=False)

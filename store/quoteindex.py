@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection, exists, func, insert, select
+from sqlalchemy import Connection, bindparam, exists, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from compare.quote_engine import IndexedVersion
@@ -95,6 +95,35 @@ def _chunks(items: Sequence[T], n: int) -> Iterator[Sequence[T]]:
         yield items[i:i + n]
 
 
+def _ids() -> object:
+    return bindparam("ids", expanding=True)
+
+
+# Built once: an IN (...) list is one expanding parameter, so each query is compiled once per
+# process and a call costs the database round trip, not the construction of a statement.
+_p, _m, _v, _d, _b = t.quote_postings, t.quote_members, t.versions, t.documents, t.quote_blocks
+_SHINGLE_COUNTS = (select(_p.c.shingle, func.count()).where(_p.c.shingle.in_(_ids()))
+                   .group_by(_p.c.shingle))
+_POSTINGS = select(_p.c.shingle, _p.c.block_id).where(_p.c.shingle.in_(_ids()))
+_held = (select(_m.c.block_id, _m.c.version_id,
+                func.row_number().over(partition_by=_m.c.block_id, order_by=_m.c.version_id).label("rn"))
+         .where(_m.c.block_id.in_(_ids())).subquery())
+# The first `fanout` versions per block: boilerplate in thousands of versions costs the
+# database a scan of its index entries, not a transfer of them all.
+_VERSIONS_WITH = (select(_held.c.block_id, _held.c.version_id, _d.c.url)
+                  .join(_v, _v.c.id == _held.c.version_id).join(_d, _d.c.id == _v.c.document_id)
+                  .where(_held.c.rn <= bindparam("fanout")))
+_HEADS = (select(_d.c.url, _v.c.id, _v.c.seq, _v.c.first_seen).join(_d, _d.c.id == _v.c.document_id)
+          .where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT).order_by(_d.c.url, _v.c.seq))
+_MEMBERS = (select(_m.c.version_id, _m.c.block_id, _m.c.sep).where(_m.c.version_id.in_(_ids()))
+            .order_by(_m.c.version_id, _m.c.pos))
+_TEXTS = select(_b.c.id, _b.c.text).where(_b.c.id.in_(_ids()))
+_KNOWN = select(_d.c.url).where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT)
+_FEW = (select(_d.c.url).where(_d.c.kind == STATEMENT, exists().where(_v.c.document_id == _d.c.id))
+        .order_by(_d.c.id).limit(bindparam("limit")))
+_BLOCK_COUNT = select(func.max(_b.c.id))
+
+
 class StoreQuoteIndex:
     """compare.quote_engine.StatementIndex over a Store (read-only, short queries)."""
 
@@ -102,74 +131,50 @@ class StoreQuoteIndex:
         self.store = store
 
     def few_statements(self, limit: int) -> list[str] | None:
-        d, v = t.documents, t.versions
-        q = (select(d.c.url).where(d.c.kind == STATEMENT, exists().where(v.c.document_id == d.c.id))
-             .order_by(d.c.id).limit(limit + 1))
         with self.store.engine.connect() as conn:
-            urls = list(conn.execute(q).scalars())
+            urls = list(conn.execute(_FEW, {"limit": limit + 1}).scalars())
         return urls if len(urls) <= limit else None
 
     def statements_among(self, urls: Sequence[str]) -> list[str]:
         if not urls:
             return []
-        d = t.documents
         with self.store.engine.connect() as conn:
-            known = set(conn.execute(select(d.c.url).where(d.c.url.in_(list(urls)), d.c.kind == STATEMENT))
-                        .scalars())
+            known = set(conn.execute(_KNOWN, {"ids": list(urls)}).scalars())
         return [u for u in urls if u in known]
 
     def block_count(self) -> int:
         # max(id), not count(*): an index lookup on both backends, and a weight only needs
         # the order of magnitude.
         with self.store.engine.connect() as conn:
-            return int(conn.execute(select(func.max(t.quote_blocks.c.id))).scalar() or 0)
+            return int(conn.execute(_BLOCK_COUNT).scalar() or 0)
 
     def shingle_counts(self, shingles: Sequence[int]) -> dict[int, int]:
-        p = t.quote_postings
         out: dict[int, int] = {}
         with self.store.engine.connect() as conn:
             for chunk in _chunks(shingles, CHUNK):
-                out.update(conn.execute(select(p.c.shingle, func.count()).where(p.c.shingle.in_(chunk))
-                                        .group_by(p.c.shingle)).all())
+                out.update(conn.execute(_SHINGLE_COUNTS, {"ids": list(chunk)}).all())
         return out
 
     def postings(self, shingles: Sequence[int]) -> list[tuple[int, int]]:
-        p = t.quote_postings
         out: list[tuple[int, int]] = []
         with self.store.engine.connect() as conn:
             for chunk in _chunks(shingles, CHUNK):
-                out.extend(conn.execute(select(p.c.shingle, p.c.block_id)
-                                        .where(p.c.shingle.in_(chunk))).all())
+                out.extend(conn.execute(_POSTINGS, {"ids": list(chunk)}).all())
         return out
 
     def versions_with(self, blocks: Sequence[int], fanout: int) -> list[tuple[int, int, str]]:
-        m, v, d = t.quote_members, t.versions, t.documents
         out: list[tuple[int, int, str]] = []
         with self.store.engine.connect() as conn:
             for chunk in _chunks(blocks, CHUNK):
-                # The first `fanout` versions per block: boilerplate in thousands of versions
-                # costs the database a scan of its index entries, not a transfer of them all.
-                held = (select(m.c.block_id, m.c.version_id,
-                               func.row_number().over(partition_by=m.c.block_id,
-                                                      order_by=m.c.version_id).label("rn"))
-                        .where(m.c.block_id.in_(chunk)).subquery())
-                q = (select(held.c.block_id, held.c.version_id, d.c.url)
-                     .join(v, v.c.id == held.c.version_id).join(d, d.c.id == v.c.document_id)
-                     .where(held.c.rn <= fanout))
-                out.extend(conn.execute(q).all())
+                out.extend(conn.execute(_VERSIONS_WITH, {"ids": list(chunk), "fanout": fanout}).all())
         return out
 
     def versions(self, urls: Sequence[str]) -> dict[str, list[IndexedVersion]]:
-        m, v, d = t.quote_members, t.versions, t.documents
         with self.store.engine.connect() as conn:
-            heads = list(conn.execute(
-                select(d.c.url, v.c.id, v.c.seq, v.c.first_seen).join(d, d.c.id == v.c.document_id)
-                .where(d.c.url.in_(list(urls)), d.c.kind == STATEMENT).order_by(d.c.url, v.c.seq)).all())
-            parts: dict[int, tuple[list[int], list[str]]] = {vid: ([], []) for _, vid, _, _ in heads}
+            heads = conn.execute(_HEADS, {"ids": list(urls)}).all()
+            parts: dict[int, tuple[list[int], list[str]]] = {row[1]: ([], []) for row in heads}
             for chunk in _chunks(list(parts), CHUNK):
-                rows = conn.execute(select(m.c.version_id, m.c.block_id, m.c.sep)
-                                    .where(m.c.version_id.in_(chunk)).order_by(m.c.version_id, m.c.pos))
-                for vid, bid, sep in rows:
+                for vid, bid, sep in conn.execute(_MEMBERS, {"ids": list(chunk)}):
                     parts[vid][0].append(bid)
                     parts[vid][1].append(sep)
         out: dict[str, list[IndexedVersion]] = {}
@@ -179,11 +184,10 @@ class StoreQuoteIndex:
         return out
 
     def block_texts(self, blocks: Iterable[int]) -> dict[int, str]:
-        b = t.quote_blocks
         out: dict[int, str] = {}
         with self.store.engine.connect() as conn:
             for chunk in _chunks(list(blocks), CHUNK):
-                out.update(conn.execute(select(b.c.id, b.c.text).where(b.c.id.in_(chunk))).all())
+                out.update(conn.execute(_TEXTS, {"ids": list(chunk)}).all())
         return out
 
     def size(self) -> dict[str, int]:
