@@ -17,7 +17,8 @@ pipeline writes), `check` (first article, then CPU per article), `write` (cost o
 statement version vs its length) and `baseline` (main's approach: rebuild the in-memory
 StatementCorpus from `store.statement_versions()`, then check; bench/baseline_corpus.py) on
 a store of BASELINE_VERSIONS (default 12,000). URL is a SQLite or PostgreSQL URL of an empty
-(or absent) database.
+(or absent) database. `copy SQLITE_URL POSTGRES_URL` copies a populated SQLite store's rows
+(index included, as written) into PostgreSQL.
 """
 
 from __future__ import annotations
@@ -163,8 +164,7 @@ def populate(url: str, n_versions: int) -> None:
     """Bulk load: documents and versions rows, and the quote index by the store's own code."""
     from compare.quoteblocks import index_text
     from sources.normalize import NORMALIZER_VERSION, text_hash
-    from store import Store
-    from store import quoteindex
+    from store import Store, quoteindex
     from store import schema as t
 
     bodies, pool = corpus_inputs()
@@ -223,6 +223,42 @@ def populate(url: str, n_versions: int) -> None:
           f"({used:.0f} s CPU in this process); index: {size['quote_blocks']:,} distinct blocks, "
           f"{size['quote_members']:,} memberships, {size['quote_postings']:,} postings")
     store.close()
+
+
+def copy_to_postgresql(src: str, dst: str) -> None:
+    """The populated SQLite store's rows, copied into a fresh PostgreSQL store with COPY.
+
+    The quote index rows are the ones store.quoteindex wrote (same code, same hashes), so the
+    PostgreSQL index is identical to what the pipeline writes; COPY only saves regenerating
+    and re-indexing 100,000 versions on a shared machine.
+    """
+    import sqlite3
+
+    import psycopg
+
+    from store import Store
+
+    t0 = time.perf_counter()
+    Store(dst).close()  # migrated, empty
+    lite = sqlite3.connect(src.split("///", 1)[1])
+    tables = {"documents": ["id", "url", "kind", "title", "issuer", "state", "group_id", "created_at", "removed_at"],
+              "captures": ["id", "document_id", "url", "fetched_at", "status", "etag", "last_modified", "body_hash",
+                           "error", "outcome"],
+              "versions": ["id", "document_id", "seq", "text_hash", "canonical_text", "paragraphs", "title",
+                           "normalizer_version", "published", "first_seen", "last_seen", "capture_id", "revert_of"],
+              "quote_blocks": ["id", "hash", "text"],
+              "quote_members": ["version_id", "pos", "block_id", "sep"],
+              "quote_postings": ["shingle", "block_id"]}
+    with psycopg.connect(dst.replace("postgresql+psycopg://", "postgresql://")) as pg:
+        pg.execute("SET TIME ZONE 'UTC'")
+        for name, cols in tables.items():
+            with pg.cursor().copy(f"COPY {name} ({', '.join(cols)}) FROM STDIN") as cp:
+                for row in lite.execute(f"SELECT {', '.join(cols)} FROM {name}"):
+                    cp.write_row(row)
+            if "id" in cols:
+                pg.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+        pg.execute("ANALYZE")
+    print(f"copy to postgresql: {time.perf_counter() - t0:.0f} s")
 
 
 # -- articles ---------------------------------------------------------------------------
@@ -376,6 +412,8 @@ def main() -> None:
         populate(url, int(sys.argv[3]))
     elif mode == "check":
         check(url, int(sys.argv[3]))
+    elif mode == "copy":
+        copy_to_postgresql(url, sys.argv[3])
     elif mode == "write":
         write(url)
     elif mode == "baseline":
