@@ -240,7 +240,8 @@ def copy_to_postgresql(src: str, dst: str) -> None:
 
     t0 = time.perf_counter()
     Store(dst).close()  # migrated, empty
-    lite = sqlite3.connect(src.split("///", 1)[1])
+    lite = sqlite3.connect(src.split("///", 1)[1], isolation_level=None)
+    lite.execute("BEGIN")  # one snapshot for every table (the source may still be loading)
     tables = {"documents": ["id", "url", "kind", "title", "issuer", "state", "group_id", "created_at", "removed_at"],
               "captures": ["id", "document_id", "url", "fetched_at", "status", "etag", "last_modified", "body_hash",
                            "error", "outcome"],
