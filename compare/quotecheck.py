@@ -4,20 +4,21 @@ Verdicts: exact (character for character), variant (typography, case, spelling o
 format only), edited (ellipses and brackets own up to every departure), misquote (major or
 minor), stale (matches a version of the statement that was later edited), unverified (no
 passage close enough).
+
+The judging lives here; finding the statements and passages to judge is the engine's
+(compare.quote_engine, over a statement index kept in the store).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 
-from compare.align import Alignment, Prepared, align, prepare
+from compare.align import Alignment, Prepared, align
 from compare.quote_severity import judge
 from compare.quotes import Quote
-from compare.shingles import ShingleIndex
 from compare.textnorm import Token, fold, tokenize
 from compare.vocab import Severity, Verdict
 
@@ -32,8 +33,6 @@ _SIC = re.compile(r"\s*[\[(]sic[\])]", re.I)
 MIN_COVERAGE = 0.5  # share of quote words found in order; below it the passage is not the source
 MIN_MATCHED = 3
 SHORT = 4  # quotes shorter than this are checked for an exact match only
-INDEX_ABOVE = 12  # more statements than this: narrow them with a shingle index first
-CANDIDATES = 4
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,7 @@ class SourceText:
     version: int | None = None
     current: bool = True
     seen_at: datetime | None = None
+    id: int | None = None  # the store's version id, carried onto the verdict
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class QuoteCheck:
     # prefixed "." (owned up to by an ellipsis or bracket).
     diff: tuple[tuple[str, str, str], ...] = field(default=())
     version: int | None = None
+    version_id: int | None = None  # the store's id of that version (not in the JSON)
 
     def to_json(self, detail: bool = False) -> dict[str, object]:
         out: dict[str, object] = {
@@ -123,11 +124,6 @@ def parse_quote(text: str) -> ParsedQuote:
     return ParsedQuote(text, tuple(toks), frozenset(ellipses), frozenset(brackets))
 
 
-@lru_cache(maxsize=512)
-def _prepared(text: str) -> Prepared:
-    return prepare(text)
-
-
 @dataclass(frozen=True)
 class _Hit:
     source: SourceText
@@ -135,16 +131,12 @@ class _Hit:
     clean: bool
     severity: Severity
     reasons: tuple[str, ...]
-    prep: Prepared  # the text aligned to: the whole version, or a window of it (compare.corpus)
+    prep: Prepared  # the text aligned to: the whole version, or a window of it (compare.quote_engine)
 
     @property
     def rank(self) -> tuple[float, float]:
         a = self.alignment
         return (a.score / max(1, a.qlen), a.coverage)
-
-
-def _evaluate(pq: ParsedQuote, src: SourceText) -> _Hit | None:
-    return evaluate_prepared(pq, src, _prepared(src.text))
 
 
 def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared) -> _Hit | None:
@@ -234,11 +226,11 @@ Evaluate = Callable[[ParsedQuote, SourceText], "_Hit | None"]
 
 
 def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceText],
-                     published_at: datetime | None, evaluate: Evaluate = _evaluate) -> QuoteCheck | None:
+                     published_at: datetime | None, evaluate: Evaluate) -> QuoteCheck | None:
     """Verdict against one statement's versions, or None when no version has the passage.
 
-    `evaluate` aligns the quote to one version (compare.corpus passes one that aligns to a
-    window around the index's hits and shares the work between versions with the same text).
+    `evaluate` aligns the quote to one version (compare.quote_engine passes one that aligns to
+    a window around the index's hits and shares the work between versions with the same text).
     """
     ref = _current_at(versions, published_at)
     current = next((v for v in versions if v.current), versions[-1])
@@ -265,7 +257,7 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
             reasons.append("the quoted passage is no longer in the statement")
         check = _verdict(quote, pq, old)
         return QuoteCheck(quote, STALE, Severity.NONE, old.source.url, check.matched, tuple(reasons),
-                          check.diff, old.source.version)
+                          check.diff, old.source.version, old.source.id)
     if published_at is not None and ref_hit is None:
         return unverified(quote, f"the passage is not in version {ref.version} of the statement, "
                                   "the one on record when the article was published")
@@ -279,43 +271,18 @@ def _verdict(quote: Quote, pq: ParsedQuote, hit: _Hit) -> QuoteCheck:
     if hit.clean:
         verdict, reasons = _clean_verdict(quote, pq, hit, matched)
         return QuoteCheck(quote, verdict, Severity.NONE, hit.source.url, matched, reasons, diff,
-                          hit.source.version)
+                          hit.source.version, hit.source.id)
     return QuoteCheck(quote, MISQUOTE, hit.severity, hit.source.url, matched, hit.reasons, diff,
-                      hit.source.version)
+                      hit.source.version, hit.source.id)
 
 
 def unverified(quote: Quote, why: str) -> QuoteCheck:
     return QuoteCheck(quote, UNVERIFIED, Severity.NONE, None, None, (why,))
 
 
-def check_quote(quote: Quote, sources: Sequence[SourceText], published_at: datetime | None = None,
-                *, index: ShingleIndex | None = None, preferred: Sequence[str] = (),
-                resolve: Callable[[str], Sequence[SourceText]] | None = None) -> QuoteCheck:
-    """Verdict for one quote against statement versions (grouped by url).
-
-    `published_at` picks, per statement, the version current when the article appeared.
-    `index` (keys: url or (url, version)) narrows many statements to a few candidates;
-    `preferred` urls (the article's links) are tried first. With `resolve` (url -> its
-    versions), `index` covers the whole store and `sources` may be empty.
-    """
-    pq = parse_quote(quote.text)
-    if len(pq.keys) - len(pq.brackets) < 2:
-        return unverified(quote, "too short to check")
-    if index is not None and resolve is not None:
-        # A store-wide index: the candidates' versions are fetched, not passed in.
-        keys = index.candidates([p for p in _MARKS.split(pq.raw) if p and p.strip()], CANDIDATES * 3)
-        urls = list(dict.fromkeys([u for u in preferred] + [_url_of(k) for k, _ in keys]))
-        groups = _group([v for u in urls[:CANDIDATES + len(preferred)] for v in resolve(u)] + list(sources))
-        order = list(groups)
-    else:
-        groups = _group(sources)
-        order = _candidate_urls(pq, groups, index, preferred)
-    return judge_in_order(quote, pq, order, groups.__getitem__, published_at)
-
-
 def judge_in_order(quote: Quote, pq: ParsedQuote, order: Sequence[str],
                    versions_of: Callable[[str], Sequence[SourceText]],
-                   published_at: datetime | None, evaluate: Evaluate = _evaluate) -> QuoteCheck:
+                   published_at: datetime | None, evaluate: Evaluate) -> QuoteCheck:
     """The best verdict over candidate statements tried in `order` (best candidates first)."""
     results: list[QuoteCheck] = []
     for url in order:
@@ -336,53 +303,3 @@ def _result_rank(r: QuoteCheck) -> tuple[int, int]:
     order = {EXACT: 5, VARIANT: 5, EDITED: 4, STALE: 3, MISQUOTE: 2}
     # Among misquotes of one statement the least severe reading is the likelier one.
     return (order.get(r.verdict, 0), -r.severity.rank)
-
-
-def _candidate_urls(pq: ParsedQuote, groups: dict[str, list[SourceText]],
-                    index: ShingleIndex | None, preferred: Sequence[str]) -> list[str]:
-    linked = [u for u in preferred if u in groups]
-    if index is None and len(groups) <= INDEX_ABOVE:
-        return linked + [u for u in groups if u not in linked]
-    if index is None:
-        index = _index_for(tuple(groups), tuple(v.text for vs in groups.values() for v in vs),
-                           groups)
-    pieces = [p for p in _MARKS.split(pq.raw) if p and p.strip()]
-    found: list[str] = []
-    for key, _ in index.candidates(pieces, CANDIDATES * 3):
-        url = _url_of(key)
-        if url in groups and url not in found and url not in linked:
-            found.append(url)
-    return linked + found[:CANDIDATES]
-
-
-def _url_of(key: Hashable) -> str:
-    return str(key[0]) if isinstance(key, tuple) else str(key)
-
-
-_INDEX_CACHE: dict[tuple[str, ...], ShingleIndex] = {}
-
-
-def _index_for(urls: tuple[str, ...], texts: tuple[str, ...],
-               groups: dict[str, list[SourceText]]) -> ShingleIndex:
-    key = urls + (str(hash(texts)),)
-    if key not in _INDEX_CACHE:
-        idx = ShingleIndex()
-        for url, vs in groups.items():
-            for v in vs:
-                idx.add((url, v.version), v.text)
-        _INDEX_CACHE.clear()  # one article's source set at a time; the flows pass their own index
-        _INDEX_CACHE[key] = idx
-    return _INDEX_CACHE[key]
-
-
-def check_article(quotes: Sequence[Quote], sources: Sequence[SourceText],
-                  published_at: datetime | None = None, *, index: ShingleIndex | None = None,
-                  links: Sequence[str] = (), include_unattributed: bool = False,
-                  resolve: Callable[[str], Sequence[SourceText]] | None = None) -> list[QuoteCheck]:
-    """Check every quote attributed to the statement's issuers.
-
-    Statements the article links to are tried first, then the index's candidates (built here
-    from `sources` when there are many and the caller passed none).
-    """
-    return [check_quote(q, sources, published_at, index=index, preferred=links, resolve=resolve)
-            for q in quotes if q.attributed or include_unattributed]

@@ -107,7 +107,7 @@ def scan(text: str) -> list[tuple[str, int, int, int]]:
     "per cent" and "%" both become "percent"; "n't" and contractions expand; "$" is a word so
     that "$1.5 billion" and "1.5 billion dollars" differ visibly rather than silently. Tuples,
     not Tokens, because a statement corpus tokenises millions of words and keeps them in
-    arrays (compare.corpus); building an object per word would dominate the cost.
+    blocks (compare.quoteblocks, compare.quote_engine); an object per word would dominate the cost.
     """
     folded = fold(text)
     ends = sorted({m.end() for m in _SENT_END.finditer(folded)})

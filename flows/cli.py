@@ -7,20 +7,22 @@ import json
 import mimetypes
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from alerts.sink import SinkConfigError
 from compare.diff import diff_texts
-from compare.quotecheck import SourceText, check_article
+from compare.quote_engine import check_article
+from compare.quotecheck import QuoteCheck
 from compare.quotes import extract_quotes
 from compare.render import render_html, render_markdown, render_terminal
 from sources.config import ConfigError
 from sources.document import COVERAGE, KINDS, STATEMENT, Document
 from sources.extract import ExtractionError, extract
 from sources.fetch import DEFAULT_MAX_BYTES, Fetcher, FetchError
-from sources.normalize import canonical_text
+from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
 from sources.urls import UnsafeURLError, syntax_error
 from store.db import StoreError
 
@@ -101,9 +103,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_quotes(args: argparse.Namespace) -> int:
     article = load_document(args.article, kind=COVERAGE)
     statements = [load_document(s) for s in args.statement]
-    sources = [SourceText(s.url, s.text) for s in statements]
-    checks = check_article(extract_quotes(article.text), sources, article.published,
-                           links=article.links)
+    checks = check_against(article, statements)
     if args.format == "json":
         print(json.dumps({"quotes": [c.to_json() for c in checks]}, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -117,6 +117,31 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         for r in c.reasons:
             print(f"    - {r}")
     return EXIT_OK
+
+
+def check_against(article: Document, statements: Sequence[Document]) -> list[QuoteCheck]:
+    """The article's quotes checked by the pipeline's engine against the given statements.
+
+    They go into a temporary store (a SQLite file, deleted afterwards): the same index, the
+    same queries, the same verdicts as a monitored store gives.
+    """
+    from store import Store
+    from store.quoteindex import StoreQuoteIndex
+    from store.records import Observation
+
+    with tempfile.TemporaryDirectory(prefix="onrecord-quotes-") as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'quotes.sqlite'}")
+        try:
+            for doc in statements:
+                canonical = canonical_text(doc.paragraphs)
+                store.record_observation(Observation(
+                    url=doc.url, kind=STATEMENT, title=doc.title, paragraphs=tuple(doc.paragraphs),
+                    canonical_text=canonical, text_hash=text_hash(canonical),
+                    normalizer_version=NORMALIZER_VERSION, issuer=doc.issuer))
+            return check_article(StoreQuoteIndex(store), extract_quotes(article.text), article.published,
+                                 links=article.links)
+        finally:
+            store.close()
 
 
 def _settings():  # noqa: ANN202 - local import keeps `extract`/`diff` fast

@@ -19,8 +19,8 @@ from alerts.compose import edit_alert, edit_key, misquote_alert, outbox_entries,
 from alerts.config import build_sinks as sinks_from_tables
 from alerts.message import Alert
 from alerts.sink import Sink
-from compare.corpus import StatementCorpus
 from compare.observe import Decision, Observed, Outcome, Prior, decide
+from compare.quote_engine import check_article
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
 from compare.quotecheck import STALE
 from compare.quotes import extract_quotes
@@ -44,6 +44,7 @@ from sources.urls import UnsafeURLError
 from store import Store
 from store.db import StoreError
 from store.errors import Conflict
+from store.quoteindex import StoreQuoteIndex
 from store.records import (
     ChangeRecord,
     NewAlert,
@@ -388,40 +389,30 @@ class Pipeline:
 
     # -- quotes ------------------------------------------------------------------------
 
-    def _corpus_now(self) -> tuple[StatementCorpus, dict]:
-        """The statement corpus, brought up to date with the store (built once, then grown)."""
-        corpus = getattr(self, "_corpus", None)
-        if corpus is None:
-            corpus = self._corpus = StatementCorpus()
-            self._corpus_meta: dict = {"ids": {}, "titles": {}}
-        meta = self._corpus_meta
-        for record, version in self.store.statement_versions():
-            meta["titles"][record.url] = record.title
-            if (record.url, version.seq) not in meta["ids"]:
-                corpus.add(record.url, version.seq, version.display_text, version.first_seen)
-                meta["ids"][(record.url, version.seq)] = version.id
-        return corpus, meta
-
     def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
         """Check an article version's quotes; store verdicts and queue misquote alerts."""
         quotes = extract_quotes(doc.text)
         if not quotes:
             return []
-        corpus, meta = self._corpus_now()
-        if not meta["ids"]:
-            return []
-        # Linked statements are tried first; each statement is judged by the version that
-        # was current when the article was published.
-        checks = corpus.check_article(quotes, doc.published, links=doc.links)
+        # The statement index lives in the store (written with each statement version):
+        # nothing is built per process. Linked statements are tried first; each statement is
+        # judged by the version that was current when the article was published.
+        index = StoreQuoteIndex(self.store)
+        if index.few_statements(0) == []:
+            return []  # no statement on record yet: nothing to check against
+        checks = check_article(index, quotes, doc.published, links=doc.links)
         records: list[QuoteCheckRecord] = []
         alerts: list[NewAlert] = []
+        titles: dict[str, str] = {}
         for check in checks:
-            sv = meta["ids"].get((check.source, check.version)) if check.source else None
-            records.append(QuoteCheckRecord(version.id, sv, check.quote.text, check.quote.start,
-                                            check.quote.end, check.verdict, check.severity,
-                                            check.to_json()))
+            records.append(QuoteCheckRecord(version.id, check.version_id if check.source else None,
+                                            check.quote.text, check.quote.start, check.quote.end,
+                                            check.verdict, check.severity, check.to_json()))
             if check.verdict in (V_MISQUOTE, STALE):
-                alert = misquote_alert(doc, check, meta["titles"].get(check.source or "", ""))
+                if check.source and check.source not in titles:
+                    statement = self.store.document(check.source)
+                    titles[check.source] = statement.title if statement else ""
+                alert = misquote_alert(doc, check, titles.get(check.source or "", ""))
                 key = f"quote|{doc.url}|{version.seq}|{check.quote.start}|{check.verdict}|{check.source}|{check.version}"
                 alerts.extend(self._alerts_for(alert, key))
         doc_record = self.store.document(doc.url)

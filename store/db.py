@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from store import quoteindex
 from store import schema as t
 from store.errors import Conflict, StoreError
 from store.records import (
@@ -249,6 +250,7 @@ class Store:
         was fetched (default: now); it never goes back before the latest version's last
         sighting, so versions stay in time order for `text_at`.
         """
+        obs = quoteindex.prepare(obs)  # blocks and hashes outside the write lock
         for attempt in range(5):
             try:
                 return self._record(obs, expected_latest, change, tuple(alerts), revert_of, at)
@@ -310,6 +312,7 @@ class Store:
                 "published": obs.published, "first_seen": stamp, "last_seen": stamp,
                 "capture_id": capture_id, "revert_of": revert_of}
             vid = conn.execute(insert(t.versions), values).inserted_primary_key[0]
+            quoteindex.write(conn, vid, obs.quote_index)
             title, issuer = obs.title or doc.title, obs.issuer or doc.issuer
             if (title, issuer) != (doc.title, doc.issuer):
                 conn.execute(update(t.documents).where(t.documents.c.id == doc.id)

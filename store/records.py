@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from compare.quoteblocks import IndexedText
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
@@ -73,6 +77,9 @@ class Observation:
     body_hash: str | None = None
     content_type: str | None = None
     final_url: str | None = None
+    # A statement's quote index (compare.quoteblocks), computed before the write transaction
+    # (store.quoteindex.prepare fills it when the caller did not).
+    quote_index: IndexedText | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,31 @@ channel_blocks = Table(
     Column("error", Text, nullable=False),
     Column("since", UTCDateTime, nullable=False),
 )
+
+# -- the quote index (store/quoteindex.py, compare/quote_engine.py) ---------------------------
+# Written with each statement version, in its transaction. Blocks are deduplicated by the hash
+# of their text, so versions of one statement share their unchanged paragraphs; postings are
+# written once per distinct block.
+
+quote_blocks = Table(
+    "quote_blocks", metadata,
+    Column("id", BigId, primary_key=True),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+)
+
+quote_members = Table(
+    "quote_members", metadata,
+    Column("version_id", Integer, ForeignKey("versions.id"), primary_key=True),
+    Column("pos", Integer, primary_key=True),
+    Column("block_id", BigId, ForeignKey("quote_blocks.id"), nullable=False),
+    Column("sep", Text, nullable=False),  # the whitespace after the block in the version's text
+    # block -> versions holding it (the engine's way from a voted block to statements).
+    Index("ix_quote_members_block", "block_id", "version_id"),
+)
+
+quote_postings = Table(
+    "quote_postings", metadata,
+    Column("shingle", Integer, primary_key=True, autoincrement=False),  # signed 32-bit winnowed shingle hash
+    Column("block_id", BigId, ForeignKey("quote_blocks.id"), primary_key=True),
+)

@@ -6,9 +6,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from compare.quotecheck import SourceText, check_article
+from compare.quotecheck import SourceText
 from compare.quotes import extract_quotes
 from tests.quote_cases import load_statements
+from tests.quote_store import check
 
 CASES = Path(__file__).resolve().parent / "data" / "quote_cases.json"
 DISTRACTORS = 4
@@ -35,7 +36,7 @@ def run_case(case: dict, data: dict[str, list[dict]], keys: list[str]) -> tuple[
     """[[verdict, severity], ...] for the attributed quotes, and how many were set aside."""
     quotes = extract_quotes(case["article"])
     pub = datetime.fromisoformat(case["published_at"]) if case.get("published_at") else None
-    checks = check_article(quotes, sources_for(case, data, keys), pub)
+    checks = check(sources_for(case, data, keys), quotes, pub)
     got = [[c.verdict, c.severity] for c in checks]
     return got, sum(1 for q in quotes if not q.attributed)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from compare.quotecheck import SourceText, check_article
+from compare.quotecheck import SourceText
 from compare.quotes import extract_quotes
+from tests.quote_store import check
 
 
 def test_seed_article_quotes_are_accurate(shared_dir) -> None:
@@ -14,8 +15,8 @@ def test_seed_article_quotes_are_accurate(shared_dir) -> None:
     assert len(quotes) == 3
     for q in quotes:
         assert article[q.start:q.end].rstrip(",.") == q.text.rstrip(",.")
-    checks = check_article(quotes, [SourceText("https://example.org/other", "Unrelated text about trade."),
-                                    SourceText("https://example.org/joint", statement)])
+    checks = check([SourceText("https://example.org/other", "Unrelated text about trade."),
+                    SourceText("https://example.org/joint", statement)], quotes)
     assert [c.verdict for c in checks] == ["variant", "exact", "exact"]
     for c in checks:
         j = c.to_json()

@@ -26,7 +26,8 @@ def generic_paragraphs(root: lxml.html.HtmlElement, url: str) -> tuple[str, ...]
         )
     except (RecursionError, ValueError, TypeError, AttributeError):
         return ()
-    if result is None or result.body is None:
+    # A dict comes back only for output_format="python", which is not asked for.
+    if result is None or isinstance(result, dict) or result.body is None:
         return ()
     out: list[str] = []
     for el in result.body:

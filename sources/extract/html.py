@@ -58,7 +58,7 @@ def extract_html(html: str, url: str, kind: str, selector: str | None) -> Docume
             # A caller's explicit selector means "this element is the text": no profile furniture.
             drop = profile.drop if (profile and not selector) else ()
             paras = _declared_text(container, drop)
-            extractor = "selector" if selector else f"profile:{profile.name}"
+            extractor = f"profile:{profile.name}" if profile and not selector else "selector"
             if words(paras) < MIN_WORDS:
                 warnings.append(f"selector {chosen_selector!r} matched no text; used the generic extractor")
                 paras, container = (), None

@@ -1,4 +1,10 @@
-"""Every statement version tokenised once, indexed by shingles, for checking quotes at scale.
+"""BENCH-ONLY: main's in-memory StatementCorpus, kept as the baseline of bench/quotes_scale.py.
+
+Not used by onrecord (the one quote engine is compare.quote_engine over the index in the
+store). This copy exists so the benchmark can measure, in the same run, what the pipeline
+did before: rebuild this corpus from every statement version in each new process.
+
+Every statement version tokenised once, indexed by shingles, for checking quotes at scale.
 
 `check_article` (compare.quotecheck) re-tokenises each candidate statement per quote and
 aligns the quote to every version of it. That is fine for a handful of statements, not for a
@@ -36,8 +42,8 @@ import numpy as np
 import numpy.typing as npt
 
 from compare.align import Prepared
+from compare.quote_engine import INDEX_ABOVE
 from compare.quotecheck import (
-    INDEX_ABOVE,
     ParsedQuote,
     QuoteCheck,
     SourceText,
@@ -521,7 +527,7 @@ class StatementCorpus:
                     best = hit
             return None if best is None else replace(best, source=src)
 
-        return judge_in_order(quote, pq, order, self.versions, published_at, evaluate)
+        return judge_in_order(quote, pq, order, self.versions, published_at, evaluate)  # type: ignore[arg-type]
 
     def check_article(self, quotes: Sequence[Quote], published_at: datetime | None = None,
                       links: Sequence[str] = (), include_unattributed: bool = False) -> list[QuoteCheck]:

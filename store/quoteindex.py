@@ -1,0 +1,197 @@
+"""The statement quote index in the store: written with each statement version, queried by SQL.
+
+Tables (store/schema.py): quote_blocks (distinct blocks by content hash), quote_members
+(version -> ordered blocks and the whitespace between them), quote_postings (winnowed
+shingle -> block, written once per distinct block). The blocks and hashes are computed by
+compare.quoteblocks before the write transaction (`prepare`); inside it `write` only inserts.
+`StoreQuoteIndex` answers compare.quote_engine.StatementIndex with a few indexed queries, so
+any process checks an article without building anything in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import BindParameter, Connection, bindparam, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from compare.quote_engine import IndexedVersion
+from compare.quoteblocks import Block, IndexedText, index_text
+from store import schema as t
+from store.records import Observation
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+STATEMENT = "statement"
+CHUNK = 500  # values per IN (...) / per multi-row insert: well under SQLite's variable limit
+T = TypeVar("T")
+
+
+def prepare(obs: Observation) -> Observation:
+    """The observation with its quote index computed (statements only; pure, no store access).
+
+    Called before the write transaction, so the lock covers inserts only.
+    """
+    if obs.kind != STATEMENT or obs.quote_index is not None:
+        return obs
+    return replace(obs, quote_index=index_text("\n\n".join(obs.paragraphs)))
+
+
+def write(conn: Connection, version_id: int, indexed: IndexedText | None) -> None:
+    """Index one new version in the caller's transaction (nothing for coverage)."""
+    if indexed is not None:
+        write_many(conn, [(version_id, indexed)])
+
+
+def write_many(conn: Connection, items: Sequence[tuple[int, IndexedText]]) -> None:
+    """Index several new versions at once (the migration's backfill and bulk loads)."""
+    blocks = {b.hash: b for _, doc in items for b in doc.blocks}
+    if not blocks:
+        return
+    ids = _block_ids(conn, blocks)
+    rows = [{"version_id": vid, "pos": i, "block_id": ids[b.hash], "sep": s}
+            for vid, doc in items for i, (b, s) in enumerate(zip(doc.blocks, doc.seps, strict=True))]
+    for chunk in _chunks(rows, CHUNK):
+        conn.execute(insert(t.quote_members), chunk)
+
+
+def _block_ids(conn: Connection, blocks: dict[str, Block]) -> dict[str, int]:
+    """Ids of the blocks, inserting the new ones (and their postings) first.
+
+    The unique hash settles a race between two writers of the same new block: the one whose
+    insert goes through writes its postings; the other finds the block.
+    """
+    ids: dict[str, int] = {}
+    for hashes in _chunks(list(blocks), CHUNK):
+        ids.update(conn.execute(select(t.quote_blocks.c.hash, t.quote_blocks.c.id)
+                                .where(t.quote_blocks.c.hash.in_(hashes))).all())
+    new = [b for h, b in blocks.items() if h not in ids]
+    if not new:
+        return ids
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = (dialect.insert(t.quote_blocks).on_conflict_do_nothing(index_elements=["hash"])
+            .returning(t.quote_blocks.c.hash, t.quote_blocks.c.id))
+    mine: dict[str, int] = {}
+    for fresh in _chunks(new, CHUNK):
+        got = conn.execute(stmt, [{"hash": b.hash, "text": b.text} for b in fresh])
+        mine.update(got.all())
+    ids.update(mine)
+    postings = [{"shingle": s, "block_id": bid} for h, bid in mine.items()
+                for s in blocks[h].shingles]
+    for rows in _chunks(postings, 5 * CHUNK):
+        conn.execute(insert(t.quote_postings), rows)
+    lost = [h for h in blocks if h not in ids]
+    for chunk in _chunks(lost, CHUNK):
+        ids.update(conn.execute(select(t.quote_blocks.c.hash, t.quote_blocks.c.id)
+                                .where(t.quote_blocks.c.hash.in_(chunk))).all())
+    return ids
+
+
+def _chunks(items: Sequence[T], n: int) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _ids() -> BindParameter[list[object]]:
+    return bindparam("ids", expanding=True)
+
+
+# Built once: an IN (...) list is one expanding parameter, so each query is compiled once per
+# process and a call costs the database round trip, not the construction of a statement.
+_p, _m, _v, _d, _b = t.quote_postings, t.quote_members, t.versions, t.documents, t.quote_blocks
+_SHINGLE_COUNTS = (select(_p.c.shingle, func.count()).where(_p.c.shingle.in_(_ids()))
+                   .group_by(_p.c.shingle))
+_POSTINGS = select(_p.c.shingle, _p.c.block_id).where(_p.c.shingle.in_(_ids()))
+_held = (select(_m.c.block_id, _m.c.version_id,
+                func.row_number().over(partition_by=_m.c.block_id, order_by=_m.c.version_id).label("rn"))
+         .where(_m.c.block_id.in_(_ids())).subquery())
+# The first `fanout` versions per block: boilerplate in thousands of versions costs the
+# database a scan of its index entries, not a transfer of them all.
+_VERSIONS_WITH = (select(_held.c.block_id, _held.c.version_id, _d.c.url)
+                  .join(_v, _v.c.id == _held.c.version_id).join(_d, _d.c.id == _v.c.document_id)
+                  .where(_held.c.rn <= bindparam("fanout")))
+_HEADS = (select(_d.c.url, _v.c.id, _v.c.seq, _v.c.first_seen).join(_d, _d.c.id == _v.c.document_id)
+          .where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT).order_by(_d.c.url, _v.c.seq))
+_MEMBERS = (select(_m.c.version_id, _m.c.block_id, _m.c.sep).where(_m.c.version_id.in_(_ids()))
+            .order_by(_m.c.version_id, _m.c.pos))
+_TEXTS = select(_b.c.id, _b.c.text).where(_b.c.id.in_(_ids()))
+_KNOWN = select(_d.c.url).where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT)
+# A document is created in the transaction of its first version: every statement has one.
+_FEW = select(_d.c.url).where(_d.c.kind == STATEMENT).order_by(_d.c.id).limit(bindparam("limit"))
+_BLOCK_COUNT = select(func.max(_b.c.id))
+
+
+class StoreQuoteIndex:
+    """compare.quote_engine.StatementIndex over a Store (read-only, short queries)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def few_statements(self, limit: int) -> list[str] | None:
+        with self.store.engine.connect() as conn:
+            urls = list(conn.execute(_FEW, {"limit": limit + 1}).scalars())
+        return urls if len(urls) <= limit else None
+
+    def statements_among(self, urls: Sequence[str]) -> list[str]:
+        if not urls:
+            return []
+        with self.store.engine.connect() as conn:
+            known = set(conn.execute(_KNOWN, {"ids": list(urls)}).scalars())
+        return [u for u in urls if u in known]
+
+    def block_count(self) -> int:
+        # max(id), not count(*): an index lookup on both backends, and a weight only needs
+        # the order of magnitude.
+        with self.store.engine.connect() as conn:
+            return int(conn.execute(_BLOCK_COUNT).scalar() or 0)
+
+    def shingle_counts(self, shingles: Sequence[int]) -> dict[int, int]:
+        out: dict[int, int] = {}
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(shingles, CHUNK):
+                out.update(conn.execute(_SHINGLE_COUNTS, {"ids": list(chunk)}).all())
+        return out
+
+    def postings(self, shingles: Sequence[int]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(shingles, CHUNK):
+                out.extend(conn.execute(_POSTINGS, {"ids": list(chunk)}).all())
+        return out
+
+    def versions_with(self, blocks: Sequence[int], fanout: int) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(blocks, CHUNK):
+                out.extend(conn.execute(_VERSIONS_WITH, {"ids": list(chunk), "fanout": fanout}).all())
+        return out
+
+    def versions(self, urls: Sequence[str]) -> dict[str, list[IndexedVersion]]:
+        with self.store.engine.connect() as conn:
+            heads = conn.execute(_HEADS, {"ids": list(urls)}).all()
+            parts: dict[int, tuple[list[int], list[str]]] = {row[1]: ([], []) for row in heads}
+            for chunk in _chunks(list(parts), CHUNK):
+                for vid, bid, sep in conn.execute(_MEMBERS, {"ids": list(chunk)}):
+                    parts[vid][0].append(bid)
+                    parts[vid][1].append(sep)
+        out: dict[str, list[IndexedVersion]] = {}
+        for url, vid, seq, seen in heads:
+            out.setdefault(url, []).append(
+                IndexedVersion(url, seq, vid, seen, tuple(parts[vid][0]), tuple(parts[vid][1])))
+        return out
+
+    def block_texts(self, blocks: Iterable[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(list(blocks), CHUNK):
+                out.update(conn.execute(_TEXTS, {"ids": list(chunk)}).all())
+        return out
+
+    def size(self) -> dict[str, int]:
+        """Rows in the index tables (for reports and benchmarks)."""
+        with self.store.engine.connect() as conn:
+            return {tb.name: int(conn.execute(select(func.count()).select_from(tb)).scalar_one())
+                    for tb in (t.quote_blocks, t.quote_members, t.quote_postings)}
