@@ -21,6 +21,7 @@ from sources.normalize import NORMALIZER_VERSION, text_hash
 from store import Store
 from store.quoteindex import StoreQuoteIndex
 from store.records import Observation
+from tests.storefixtures import record
 
 _DIR = Path(tempfile.mkdtemp(prefix="onrecord-quote-tests-"))
 atexit.register(shutil.rmtree, _DIR, True)
@@ -51,7 +52,7 @@ def new_store(url: str | None = None) -> Store:
 
 
 def add(store: Store, url: str, text: str, seen_at: datetime | None = None) -> None:
-    store.record_observation(statement(url, text), at=_utc(seen_at))
+    record(store, statement(url, text), at=_utc(seen_at))
 
 
 def store_of(sources: Iterable[SourceText], url: str | None = None) -> Store:

@@ -16,7 +16,7 @@ from alerts.deliver import deliver
 from alerts.message import Alert, ChangeLine
 from alerts.routing import Route, Routes, channels_for, parse_routes
 from alerts.slack import SlackSink, build_blocks, build_digest, fallback_text
-from compare.quotecheck import SourceText, check_quote
+from compare.quotecheck import SourceText
 from compare.quotes import Quote
 from compare.vocab import AlertKind, Severity, Significance, Verdict
 from flows.pipeline import QuoteResult, misquote_alert
@@ -24,6 +24,7 @@ from flows.prefect_flows import _quote_section
 from sources.document import COVERAGE, Document
 from store import Store
 from store.records import NewAlert
+from tests import quote_store
 from tests.fake_slack import FakeSlack
 
 STATEMENT = "https://gov.example/joint-statement"
@@ -39,7 +40,8 @@ def _check(text: str) -> Alert:
     """The pipeline's alert for `text` quoted from the statement edited from V1 to V2."""
     versions = [SourceText(STATEMENT, V1, 1, False, datetime(2025, 1, 1, tzinfo=UTC)),
                 SourceText(STATEMENT, V2, 2, True, datetime(2025, 1, 2, tzinfo=UTC))]
-    check = check_quote(Quote(text, 0, len(text)), versions)
+    # The one engine, over a temporary store holding both versions.
+    check = quote_store.check(versions, [Quote(text, 0, len(text))], include_unattributed=True)[0]
     article = Document(url=ARTICLE, title="Aid <!channel> story", paragraphs=(text,),
                        kind=COVERAGE)
     return misquote_alert(article, check, "Joint Statement on Water")

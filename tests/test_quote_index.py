@@ -17,7 +17,7 @@ from store import schema as t
 from store.quoteindex import StoreQuoteIndex
 from tests.quote_eval import load_cases, run_case, sources_for
 from tests.quote_store import add, check, statement, store_of
-from tests.storefixtures import obs, truncate_all
+from tests.storefixtures import obs, record, truncate_all
 
 _LOADED: dict[str, tuple] = {}
 
@@ -63,9 +63,9 @@ def test_seed_pair_same_verdicts(shared_dir) -> None:
 
 def test_statement_versions_are_indexed_with_shared_blocks(store: Store) -> None:
     """Written with each statement version; unchanged paragraphs are stored once; coverage is not indexed."""
-    store.record_observation(obs("https://example.org/s", "Para one is here.", "Para two."))
-    store.record_observation(obs("https://example.org/s", "Para one is here.", "Para two, edited."))
-    store.record_observation(obs("https://example.org/a", "An article “quoting” it.", kind="coverage"))
+    record(store, obs("https://example.org/s", "Para one is here.", "Para two."))
+    record(store, obs("https://example.org/s", "Para one is here.", "Para two, edited."))
+    record(store, obs("https://example.org/a", "An article “quoting” it.", kind="coverage"))
     size = StoreQuoteIndex(store).size()
     assert size["quote_blocks"] == 3 and size["quote_members"] == 4
     got = StoreQuoteIndex(store).versions(["https://example.org/s", "https://example.org/a"])
@@ -90,7 +90,7 @@ def test_migration_backfills_what_the_store_writes(tmp_path) -> None:
     with old.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0003")
     for text in texts:
-        live.record_observation(statement("https://example.org/s", text))
+        record(live, statement("https://example.org/s", text))
     # The old store's versions are written without the index (as a 0003 store did).
     with old.engine.begin() as conn:
         conn.execute(t.documents.insert().values(id=1, url="https://example.org/s", kind="statement", title="s",
