@@ -1,4 +1,9 @@
-"""The `onrecord` command line."""
+"""The `onrecord` command line.
+
+Each command imports what it uses, in its body: `onrecord history` or `deliver` should not
+pay for trafilatura, numpy or Prefect (on a loaded machine importing all of them took 4 s
+and `import prefect` 2-3 s more), and `run`/`check` load Prefect only without `--plain`.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from compare.diff import diff_texts
-from compare.quotecheck import SourceText, check_article
-from compare.quotes import extract_quotes
-from compare.render import render_html, render_markdown, render_terminal
 from sources.config import ConfigError
-from sources.document import COVERAGE, KINDS, STATEMENT, Document
-from sources.extract import ExtractionError, extract
-from sources.fetch import Fetcher, FetchError
-from sources.normalize import canonical_text
-from sources.urls import UnsafeURLError
-from store.db import StoreError
+from sources.document import COVERAGE, KINDS, STATEMENT
+
+if TYPE_CHECKING:
+    from sources.document import Document
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -43,6 +42,9 @@ def _is_url(value: str) -> bool:
 
 def load_document(source: str, *, url: str | None = None, kind: str = STATEMENT) -> Document:
     """A Document from a file (HTML, text, PDF) or an http(s) URL."""
+    from sources.extract import extract
+    from sources.fetch import Fetcher
+
     if _is_url(source):
         fetcher = Fetcher(allow_private=os.environ.get("ONRECORD_ALLOW_PRIVATE_URLS") == "1")
         try:
@@ -78,6 +80,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from compare.diff import diff_texts
+    from compare.render import render_html, render_markdown, render_terminal
+    from sources.normalize import canonical_text
+
     old = load_document(args.old)
     new = load_document(args.new)
     old_text, new_text = canonical_text(old.paragraphs), canonical_text(new.paragraphs)
@@ -94,6 +100,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
+    from compare.quotecheck import SourceText, check_article
+    from compare.quotes import extract_quotes
+
     article = load_document(args.article, kind=COVERAGE)
     statements = [load_document(s) for s in args.statement]
     sources = [SourceText(s.url, s.text) for s in statements]
@@ -153,9 +162,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         for e in delivery.errors:
             print(f"alert delivery: {e}", file=sys.stderr)
     else:
-        from flows.prefect_flows import monitor
+        from flows.temporary_api import prefect_api
 
-        reports = monitor(str(Path(config_path).resolve()))
+        with prefect_api("flows.prefect_flows"):
+            from flows.prefect_flows import monitor
+
+            reports = monitor(str(Path(config_path).resolve()))
     failed = 0
     for r in reports:
         if r.error:
@@ -182,9 +194,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         finally:
             rt.close()
     else:
-        from flows.prefect_flows import check_coverage, check_statement
+        from flows.temporary_api import prefect_api
 
-        outcome = (check_statement if args.kind == STATEMENT else check_coverage)(args.url)
+        with prefect_api("flows.prefect_flows"):
+            from flows.prefect_flows import check_coverage, check_statement
+
+            outcome = (check_statement if args.kind == STATEMENT else check_coverage)(args.url)
     _print_outcome(outcome)
     return EXIT_FAILED if outcome.status == "error" else EXIT_OK
 
@@ -318,7 +333,12 @@ def _counts_line(counts: dict[str, int]) -> str:
 def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo import run_demo
 
-    return run_demo(plain=args.plain)
+    if args.plain:
+        return run_demo(plain=True)
+    from flows.temporary_api import prefect_api
+
+    with prefect_api("flows.prefect_flows"):  # one temporary API for both passes
+        return run_demo(plain=False)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -410,13 +430,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     _prefect_defaults()
     try:
         return args.func(args)
-    except (UsageError, ConfigError, StoreError, FetchError, ExtractionError, UnsafeURLError,
-            OSError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _usage_errors()):
+            raise
         print(f"onrecord: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("onrecord: interrupted", file=sys.stderr)
         return 130
+
+
+# Errors reported in one line with exit status 2, by module. A command can only raise the
+# ones of modules it imported, so the check never imports anything.
+_ONE_LINE_ERRORS = (("store.errors", "StoreError"), ("sources.fetch", "FetchError"),
+                    ("sources.extract", "ExtractionError"), ("sources.urls", "UnsafeURLError"))
+
+
+def _usage_errors() -> tuple[type[BaseException], ...]:
+    loaded = tuple(getattr(sys.modules[module], name) for module, name in _ONE_LINE_ERRORS
+                   if module in sys.modules)
+    return (UsageError, ConfigError, OSError, *loaded)
 
 
 def _one_line(exc: BaseException) -> str:
