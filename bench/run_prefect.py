@@ -22,6 +22,10 @@ file): the flow run's creation, its start, its host tasks and its end. So:
     after the flow run   = from Completed to the process's exit (heartbeat join, flushing
                            events and logs, stopping the temporary API)
 
+With `--before TREE` (a checkout of an earlier commit, e.g. `git archive OLD | tar -x -C
+/tmp/old`), every command also runs from that tree, interleaved in the same rounds, each
+with its own Prefect home and store, for before/after figures on the same load.
+
 Figures: bench/RESULTS.md.
 """
 
@@ -63,13 +67,14 @@ def command_env(home: Path, db: Path, api: str | None) -> dict[str, str]:
     return env
 
 
-def run_command(config: Path, env: dict[str, str], plain: bool) -> tuple[float, float, float, str]:
+def run_command(config: Path, env: dict[str, str], plain: bool, cwd: Path = ROOT
+                ) -> tuple[float, float, float, str]:
     """One `onrecord run`; returns (wall clock at start, at exit, wall seconds, summary)."""
     args = [sys.executable, "-m", "flows.cli", "run", "--config", str(config)]
     if plain:
         args.append("--plain")
     start_wall, start = time.time(), time.perf_counter()
-    result = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=900)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"onrecord run exited {result.returncode}:\n{result.stdout[-1500:]}\n"
@@ -105,12 +110,12 @@ def last_flow_run(home: Path) -> dict[str, float]:
             "tasks": len(tasks), "logs": logs}
 
 
-def time_python(code: str, env: dict[str, str], repeat: int = 3) -> float:
+def time_python(code: str, env: dict[str, str], repeat: int = 1, cwd: Path = ROOT) -> float:
     """Median wall seconds of `python -c code` (process start and imports)."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, check=True,
                        capture_output=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
@@ -128,7 +133,7 @@ server.stop()
 """
 
 
-def time_api_start(env: dict[str, str], repeat: int = 3) -> float:
+def time_api_start(env: dict[str, str], repeat: int = 1) -> float:
     """Median seconds for the temporary API to answer /health (after `import prefect`)."""
     times = []
     for _ in range(repeat):
@@ -144,6 +149,9 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--share", type=float, default=0.1)
+    parser.add_argument("--before", type=Path, metavar="TREE",
+                        help="also run every command from this source tree (e.g. `git archive` "
+                             "of an earlier commit), interleaved, for before/after figures")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
 
@@ -151,68 +159,95 @@ def main() -> int:
     site = BenchSite(args.count, args.hosts)
     config = workdir / "sources.toml"
     config.write_text(site.sources_toml())
-    homes = {m: workdir / f"home-{i}" for i, m in enumerate(MODES)}
-    for home in homes.values():
-        home.mkdir()
+    trees = {"": ROOT} | ({"before ": args.before.resolve()} if args.before else {})
     print(f"{args.count} statements on {args.hosts} loopback hosts; work dir {workdir}")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
 
     server, api = start_server(workdir / "server-home")
-    envs = {
-        "temporary API": command_env(homes["temporary API"], workdir / "s0.sqlite", None),
-        "prefect server": command_env(homes["prefect server"], workdir / "s1.sqlite", api),
-        "plain": command_env(homes["plain"], workdir / "s2.sqlite", None),
-    }
+    envs: dict[str, dict[str, str]] = {}
+    homes: dict[str, Path] = {}
+    for label, tree in trees.items():
+        for i, mode in enumerate(MODES):
+            key = label + mode
+            homes[key] = workdir / f"home-{label.strip() or 'now'}-{i}"
+            homes[key].mkdir()
+            envs[key] = command_env(homes[key], workdir / f"{label.strip() or 'now'}-{i}.sqlite",
+                                    api if mode == "prefect server" else None)
+            envs[key]["PYTHONPATH"] = str(tree)
     rows: list[dict[str, float]] = []
     try:
-        for round_ in range(args.rounds + 1):
-            edited = site.edit(args.share, seed=round_) if round_ else []
+        # Every store starts from the same filled state (one plain pass, copied), and every
+        # Prefect home from a migrated database (one temporary-API start, timed apart).
+        first = envs["plain"]
+        run_command(config, first, plain=True, cwd=ROOT)
+        filled = Path(first["ONRECORD_DATABASE_URL"].split("///", 1)[1])
+        for key, env in envs.items():
+            store = Path(env["ONRECORD_DATABASE_URL"].split("///", 1)[1])
+            if store != filled:
+                shutil.copyfile(filled, store)
+            if key.endswith("temporary API"):
+                time_api_start(env, repeat=1)
+        for round_ in range(1, args.rounds + 1):
+            edited = site.edit(args.share, seed=round_)
             row: dict[str, float] = {}
-            for mode in MODES:
-                t0, t1, wall, summary = run_command(config, envs[mode], mode == "plain")
-                row[mode] = wall
+            for key, env in envs.items():
+                label = key[: -len(next(m for m in MODES if key.endswith(m)))]
+                mode = key[len(label):]
+                t0, t1, wall, summary = run_command(config, env, mode == "plain",
+                                                    cwd=trees[label])
+                row[key] = wall
                 if mode == "temporary API":
-                    fr = last_flow_run(homes[mode])
-                    row |= {"tmp_before": fr["start"] - t0, "tmp_flow": fr["end"] - fr["start"],
-                            "tmp_after": t1 - fr["end"], "tmp_create": fr["start"] - fr["created"],
-                            "tmp_tasks": fr["last_task"] - fr["first_task"],
-                            "tmp_task_runs": fr["tasks"], "tmp_logs": fr["logs"]}
-                print(f"{'baseline' if not round_ else f'round {round_}'} ({len(edited)} edited) "
-                      f"{mode:<15} {wall:6.2f} s  {summary}", flush=True)
-            if round_:
-                rows.append(row)
-                print(f"    temporary API: before the flow run {row['tmp_before']:.2f} s, flow run "
-                      f"{row['tmp_flow']:.2f} s (host tasks {row['tmp_tasks']:.2f} s, "
-                      f"{row['tmp_task_runs']:.0f} task runs, {row['tmp_logs']:.0f} log lines), "
-                      f"after {row['tmp_after']:.2f} s", flush=True)
+                    fr = last_flow_run(homes[key])
+                    row |= {f"{label}tmp_before": fr["start"] - t0,
+                            f"{label}tmp_flow": fr["end"] - fr["start"],
+                            f"{label}tmp_after": t1 - fr["end"],
+                            f"{label}tmp_create": fr["start"] - fr["created"],
+                            f"{label}tmp_tasks": fr["last_task"] - fr["first_task"],
+                            f"{label}tmp_task_runs": fr["tasks"], f"{label}tmp_logs": fr["logs"]}
+                    print(f"round {round_} ({len(edited)} edited) {key:<22} {wall:6.2f} s  {summary}"
+                          f"\n    before the flow run {row[label + 'tmp_before']:.2f} s, flow run "
+                          f"{row[label + 'tmp_flow']:.2f} s (host tasks "
+                          f"{row[label + 'tmp_tasks']:.2f} s, {fr['tasks']:.0f} task runs, "
+                          f"{fr['logs']:.0f} log lines), after {row[label + 'tmp_after']:.2f} s",
+                          flush=True)
+                else:
+                    print(f"round {round_} ({len(edited)} edited) {key:<22} {wall:6.2f} s  {summary}",
+                          flush=True)
+            rows.append(row)
         # Fixed costs, timed apart with the temporary-API command's environment.
-        env = envs["temporary API"]
-        python = time_python("pass", env)
-        cli = time_python("import flows.cli", env)
-        plain_imports = time_python("import flows.cli, flows.pipeline, alerts.deliver", env)
-        prefect_imports = time_python("import flows.cli, flows.prefect_flows", env)
-        api_start = time_api_start(env)
+        fixed = {}
+        for label, tree in trees.items():
+            env = envs[label + "temporary API"]
+            fixed[label] = (time_python("pass", env, cwd=tree),
+                            time_python("import flows.cli", env, cwd=tree),
+                            time_python("import flows.cli, flows.pipeline, alerts.deliver", env,
+                                        cwd=tree),
+                            time_python("import flows.cli, flows.prefect_flows", env, cwd=tree))
+        api_start = time_api_start(envs["temporary API"])
     finally:
         server.stop()
         site.close()
     med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
     print(f"\nmedians over {len(rows)} rounds ({args.count} URLs, {args.share:.0%} edited), "
           f"load average after {os.getloadavg()[0]:.1f}:")
-    for mode in MODES:
-        print(f"  onrecord run {'--plain' if mode == 'plain' else '':<8} {mode:<15} "
-              f"{med[mode]:6.2f} s = {med[mode] / med['plain']:.1f}x plain")
-    print("  temporary API, where the time goes:")
-    print(f"    before the flow run   {med['tmp_before']:6.2f} s  of which: python {python:.2f} s, "
-          f"imports for the CLI {cli - python:.2f} s, + Prefect and the flows "
-          f"{prefect_imports - cli:.2f} s, API start {api_start:.2f} s, "
-          f"flow-run creation to Running {med['tmp_create']:.2f} s")
-    print(f"    flow run              {med['tmp_flow']:6.2f} s  of which host tasks "
-          f"{med['tmp_tasks']:.2f} s; the plain pass's work ~ "
-          f"{med['plain'] - plain_imports:.2f} s (plain wall minus its imports)")
-    print(f"    after the flow run    {med['tmp_after']:6.2f} s  (heartbeat join, event and log "
-          "flush, temporary API stop)")
-    print(f"  prefect server: {med['prefect server']:.2f} s, no API start; "
-          f"{med['temporary API'] - med['prefect server']:.2f} s less than a temporary API")
+    for label in trees:
+        for mode in MODES:
+            key = label + mode
+            print(f"  {label:<7}onrecord run {'--plain' if mode == 'plain' else '':<8} {mode:<15} "
+                  f"{med[key]:6.2f} s = {med[key] / med[label + 'plain']:.1f}x plain")
+    print(f"  temporary API start alone (Prefect's SubprocessASGIServer): {api_start:.2f} s")
+    for label in trees:
+        python, cli, plain_imports, prefect_imports = fixed[label]
+        print(f"  {label}temporary API, where the time goes:")
+        print(f"    before the flow run   {med[label + 'tmp_before']:6.2f} s  of which: python "
+              f"{python:.2f} s, `import flows.cli` {cli - python:.2f} s, + Prefect and the flows "
+              f"{prefect_imports - cli:.2f} s; flow-run creation to Running "
+              f"{med[label + 'tmp_create']:.2f} s; the API's start overlaps or follows these")
+        print(f"    flow run              {med[label + 'tmp_flow']:6.2f} s  of which host tasks "
+              f"{med[label + 'tmp_tasks']:.2f} s; the plain pass's work ~ "
+              f"{med[label + 'plain'] - plain_imports:.2f} s (plain wall minus its imports)")
+        print(f"    after the flow run    {med[label + 'tmp_after']:6.2f} s  (heartbeat join, event "
+              "and log flush, temporary API stop, interpreter exit)")
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
