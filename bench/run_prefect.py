@@ -60,6 +60,8 @@ def command_env(home: Path, db: Path, api: str | None) -> dict[str, str]:
     env.pop("PREFECT_LOGGING_LEVEL", None)
     env.pop("PREFECT_UI_ENABLED", None)
     env["ONRECORD_DATABASE_URL"] = f"sqlite:///{db}"
+    # As `onrecord` itself sets it (flows/cli.py): a loaded machine needs more than 20 s.
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "600"
     # Politeness as in production minus the delay between requests (127.0.0.2-10 are not
     # exempt as 127.0.0.1 is): at most 4 requests at once per host.
     env["ONRECORD_HOST_DELAY"] = "0"
@@ -163,7 +165,7 @@ def main() -> int:
     print(f"{args.count} statements on {args.hosts} loopback hosts; work dir {workdir}")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
 
-    server, api = start_server(workdir / "server-home")
+    server, api = start_server(workdir / "server-home", timeout=600)
     envs: dict[str, dict[str, str]] = {}
     homes: dict[str, Path] = {}
     for label, tree in trees.items():

@@ -20,6 +20,8 @@ from sources.config import ConfigError
 from sources.document import COVERAGE, KINDS, STATEMENT
 
 if TYPE_CHECKING:
+    from flows.pipeline import Runtime, SourceReport
+    from sources.config import Source
     from sources.document import Document
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -143,6 +145,34 @@ def _print_outcome(o) -> None:  # noqa: ANN001
         print(f"             quote {q.verdict} ({q.severity}): “{q.quote[:90]}”")
 
 
+# The monitor flow's politeness and parallelism (flows.prefect_flows), without importing Prefect.
+WORKERS_PER_HOST, HOSTS_AT_ONCE = 4, 16
+
+
+def plain_pass(runtime: Runtime, sources: Sequence[Source]) -> list[SourceReport]:
+    """The monitor flow's pass as plain calls: statements, then coverage, host batches in
+    parallel, at most WORKERS_PER_HOST requests at once to a host.
+
+    It used to check one source after another: `onrecord run --plain` over 1,000 unchanged
+    URLs took 67 s at load 15, the same checks in host batches 13 s (bench/check_bench.py).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flows.pipeline import Pipeline, group_by_host
+
+    reports: list[SourceReport] = []
+    for kind in (STATEMENT, COVERAGE):
+        groups = group_by_host(s for s in sources if s.kind == kind)
+        if not groups:
+            continue
+        with ThreadPoolExecutor(min(HOSTS_AT_ONCE, len(groups))) as pool:
+            for batch in pool.map(lambda b: Pipeline(runtime).run_sources(
+                    b, workers=WORKERS_PER_HOST), groups.values()):
+                reports.extend(batch)
+    order = {s.name: i for i, s in enumerate(sources)}
+    return sorted(reports, key=lambda r: order.get(r.source, len(order)))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sources.config import load_config
 
@@ -150,12 +180,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(config_path)  # validate before any Prefect start-up
     if args.plain:
         from alerts.deliver import deliver
-        from flows.pipeline import Pipeline, Runtime
+        from flows.pipeline import Runtime
 
         rt = Runtime.from_settings(_settings())
         try:
-            ordered = sorted(config.sources, key=lambda s: s.kind != STATEMENT)
-            reports = [Pipeline(rt).run_source(s) for s in ordered]
+            reports = plain_pass(rt, config.sources)
             delivery = deliver(rt.store, rt.sinks)
         finally:
             rt.close()
