@@ -145,8 +145,12 @@ def prefect_api(*imports: str) -> Iterator[None]:
             early.discard()
             early = None
         if early is not None:
-            early.wait(settings.server.ephemeral.startup_timeout_seconds)
-            early.hand_over()
+            try:
+                early.wait(settings.server.ephemeral.startup_timeout_seconds)
+                early.hand_over()
+            except TemporaryAPIError:
+                # E.g. its port was taken meanwhile: Prefect starts its own on first use.
+                early.discard()
             early = None
     except BaseException:
         if early is not None:
