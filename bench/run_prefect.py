@@ -94,8 +94,20 @@ def _ts(value: str | None) -> float | None:
     return stamp.timestamp()
 
 
-def last_flow_run(home: Path) -> dict[str, float]:
-    """Timestamps of the latest `monitor` flow run and its task runs, from the API's database."""
+def last_flow_run(home: Path, timeout: float = 60) -> dict[str, float]:
+    """Timestamps of the latest `monitor` flow run and its task runs, from the API's database
+    (polled: a server may record the last task states just after the command exits)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _last_flow_run(home)
+        except (TypeError, ValueError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def _last_flow_run(home: Path) -> dict[str, float]:
     with sqlite3.connect(home / "prefect.db") as conn:
         row = conn.execute(
             "SELECT fr.id, fr.created, fr.start_time, fr.end_time FROM flow_run fr "

@@ -26,24 +26,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
 
 
 class TemporaryAPIError(RuntimeError):
     """The temporary API did not start."""
-
-
-def _let_go(server: Any) -> None:  # noqa: ANN401 - a prefect SubprocessASGIServer
-    """At exit: SIGTERM the server and return.
-
-    Prefect's own `stop()` waits up to 5 s for uvicorn's graceful shutdown, which itself
-    waits for this process's connections to close: that is, for this process to exit. The
-    server finishes its shutdown (and its last database writes) on its own instead.
-    """
-    process = server.server_process
-    if process is not None and process.poll() is None:
-        process.terminate()
-    server.server_process, server.running = None, False
 
 
 def _free_port() -> int:
@@ -91,9 +77,10 @@ class TemporaryAPI:
     def hand_over(self) -> bool:
         """Make this server the one Prefect would start (its `SubprocessASGIServer()`).
 
-        Prefect then uses it for every flow of the process and drains its event and log
-        workers into it at exit (threading's exit hooks, which run before `atexit`'s).
-        False (and this one stopped) if Prefect has one already.
+        Prefect then uses it for every flow of the process, drains its event and log
+        workers into it at exit (threading's exit hooks, which run before `atexit`'s) and
+        stops it with its own `stop()`, which waits (up to 5 s) for the server to write the
+        last task-run states. False (and this one stopped) if Prefect has one already.
         """
         from prefect.server.api.server import SubprocessASGIServer
 
@@ -102,7 +89,7 @@ class TemporaryAPI:
             self.discard()
             return False
         server.port, server.server_process, server.running = self.port, self.process, True
-        atexit.register(_let_go, server)
+        atexit.register(server.stop)
         return True
 
     def discard(self) -> None:
