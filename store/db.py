@@ -67,9 +67,9 @@ def _normalize_url(url: str) -> str:
 
 
 # Statements of the per-URL check path, built once. Every URL of every pass runs them; built
-# per call, SQLAlchemy's expression building and cache-key generation cost more than
-# SQLite's work (measured: ~60% of an unchanged check's store time). A prebuilt statement
-# memoizes its cache key, so each call only binds the URL.
+# per call, SQLAlchemy's expression building, cache keys and cached-compile lookups took
+# about 40% of an unchanged check's store time (cProfile, bench/RESULTS.md). A prebuilt
+# statement memoizes its cache key, so each call only binds the URL.
 _DOC_BY_URL = select(t.documents).where(t.documents.c.url == bindparam("url"))
 _DOC_BY_ALIAS = select(t.documents).join(
     t.aliases, t.aliases.c.document_id == t.documents.c.id).where(t.aliases.c.url == bindparam("url"))
