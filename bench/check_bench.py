@@ -1,23 +1,35 @@
-"""Cost of a check: 1,000 unchanged and 1,000 changed local pages, against urlwatch.
+"""Cost of a check through the pipeline and the store: 1,000 local pages, against urlwatch.
 
 A loopback server (its own process) serves 1,000 statement pages built from real
 State Department releases inside a page template (navigation, share bar, related list,
-footer), with ETag and Last-Modified, answering 304 to a matching conditional request.
+footer). /s/<i> sends ETag and Last-Modified and answers 304 to a matching conditional
+request; /n/<i> serves the same page without validators (the server always sends the body).
 
-- onrecord unchanged: `sources.check.check` with the previous validators -> 304, no body,
-  no extraction. 10 threads (urlwatch's default is also a thread pool).
-- onrecord changed: the pages' text changes -> fetch + extract + normalize each page;
-  reported as wall ms a URL with 10 threads, and as one-page latency (1 thread).
-- urlwatch 2.29 checks the same 1,000 URLs (a first run fills its cache, the timed
-  second run sends If-None-Match / If-Modified-Since and gets 304s), in the same run.
+onrecord is measured on the path users run: `flows.pipeline.Pipeline.run_sources` (what a
+monitor host task and `onrecord run --plain` call) with a real SQLite `Store`, one source
+per URL, 10 worker threads:
 
-    /tmp/venv0/bin/python bench/check_bench.py [--n 1000]
+- first pass: fetch, extract, normalize, version every page (1,000 new documents);
+- unchanged, 304: conditional request -> 304, a capture row, `last_seen` moved;
+- unchanged, same bytes: no validators, the body's hash equals the last one -> no
+  extraction, a capture row;
+- changed: every page's text changes -> extract, diff, version, alert to the outbox;
+- `onrecord run --plain` over the 1,000 unchanged URLs as a process, like urlwatch's.
+
+urlwatch 2.29 checks the same 1,000 /s/ URLs in the same run (a first run fills its cache;
+the timed second run sends If-None-Match / If-Modified-Since and gets 304s). Install it
+in a venv of its own and pass its executable:
+
+    python3 -m venv /tmp/uw && /tmp/uw/bin/pip install urlwatch==2.29
+    .venv/bin/python bench/check_bench.py --urlwatch /tmp/uw/bin/urlwatch [--n 1000]
+    [--profile FILE]   # cProfile of the unchanged (304) pass, for snakeviz/pstats
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import os
 import resource
@@ -26,7 +38,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,11 +98,13 @@ def serve(n: int, port_file: str) -> None:
         v = state["version"]
         etag = f'"{i}-{v}"'
         lm = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(1_700_000_000 + v * 3600))
-        if req.headers.get("If-None-Match") == etag:
-            return Response(b"", 304, {"ETag": etag, "Last-Modified": lm})
         key = (i, v)
         if key not in cache:
             cache[key] = page(i, *bodies[i % len(bodies)], v)
+        if req.path.startswith("/n/"):  # no validators: the body every time
+            return Response(cache[key], 200, {"Content-Type": "text/html; charset=utf-8"})
+        if req.headers.get("If-None-Match") == etag:
+            return Response(b"", 304, {"ETag": etag, "Last-Modified": lm})
         return Response(cache[key], 200, {"Content-Type": "text/html; charset=utf-8",
                                           "ETag": etag, "Last-Modified": lm})
 
@@ -100,52 +113,85 @@ def serve(n: int, port_file: str) -> None:
         return Response("ok", 200, {"Content-Type": "text/plain"})
 
     for i in range(n):
-        srv.routes[f"/s/{i}"] = handler
+        srv.routes[f"/s/{i}"] = srv.routes[f"/n/{i}"] = handler
     srv.routes["/bump"] = bump
     srv.routes["/robots.txt"] = Response("User-agent: *\nAllow: /\n", 200, {"Content-Type": "text/plain"})
     Path(port_file).write_text(str(srv.port))
     threading.Event().wait()
 
 
-def run_onrecord(urls: list[str], previous: dict, workers: int) -> tuple[float, dict]:
-    from sources.check import Changed, Previous, check
-    from sources.fetch import Fetcher
-    from sources.politeness import HostLimiter, HostPolicy
+def sources_for(urls: list[str]) -> list:
+    from sources.config import Source
 
-    fetcher = Fetcher(limiter=HostLimiter(HostPolicy(min_delay=0, max_concurrent=workers)),
-                      allow_private=True, pool_size=workers)
-    fetcher.fetch(urls[0].rsplit("/", 2)[0] + "/robots.txt")  # warm the pool and robots cache
-    results: dict = {}
+    return [Source(f"s{i}", "statement", urls=(u,)) for i, u in enumerate(urls)]
 
-    def one(url: str) -> None:
-        res = check(fetcher, url, previous.get(url))
-        results[url] = res
-        if isinstance(res, Changed):
-            previous[url] = Previous(res.fetch.validators, res.fetch.body_hash, res.text_hash)
 
+class OnrecordRuntime:
+    """A Runtime as `onrecord run --plain` builds it, on a SQLite store in `workdir`."""
+
+    def __init__(self, db: Path) -> None:
+        from alerts.console import ConsoleSink
+        from flows.pipeline import Runtime, host_limiter
+        from flows.settings import Settings
+        from sources.fetch import Fetcher
+        from store import Store
+
+        # 127.0.0.1 is exempt from the politeness delay (host_limiter): no waiting here.
+        self.rt = Runtime(Store(f"sqlite:///{db}"),
+                          Fetcher(allow_private=True, limiter=host_limiter(Settings())),
+                          {"console": ConsoleSink(io.StringIO())})
+
+    def run(self, urls: list[str], workers: int, profile: str | None = None
+            ) -> tuple[float, dict[str, int]]:
+        """One `run_sources` pass; wall seconds and outcome counts."""
+        from flows.pipeline import Pipeline
+
+        sources = sources_for(urls)
+        profiler = None
+        if profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        t0 = time.perf_counter()
+        reports = Pipeline(self.rt).run_sources(sources, workers=workers)
+        dt = time.perf_counter() - t0
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        kinds: dict[str, int] = {}
+        for r in reports:
+            for o in r.outcomes:
+                kinds[o.status] = kinds.get(o.status, 0) + 1
+            if r.error:
+                kinds["source error"] = kinds.get("source error", 0) + 1
+        return dt, kinds
+
+    def close(self) -> None:
+        self.rt.close()
+
+
+def run_plain_process(urls: list[str], workdir: Path, db: Path) -> float:
+    """`onrecord run --plain` as a process over `urls` (its store filled beforehand)."""
+    config = workdir / "sources.toml"
+    config.write_text("".join(f'[[source]]\nname = "s{i}"\nkind = "statement"\nurls = ["{u}"]\n\n'
+                              for i, u in enumerate(urls)))
+    env = {**os.environ, "ONRECORD_DATABASE_URL": f"sqlite:///{db}",
+           "ONRECORD_ALLOW_PRIVATE_URLS": "1"}
     t0 = time.perf_counter()
-    if workers == 1:
-        for u in urls:
-            one(u)
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            list(pool.map(one, urls))
-    dt = time.perf_counter() - t0
-    fetcher.close()
-    kinds: dict[str, int] = {}
-    for r in results.values():
-        kinds[type(r).__name__] = kinds.get(type(r).__name__, 0) + 1
-    return dt, kinds
+    subprocess.run([sys.executable, "-m", "flows.cli", "run", "--plain", "--config", str(config)],
+                   check=True, capture_output=True, env=env, cwd=ROOT)
+    return time.perf_counter() - t0
 
 
-def run_urlwatch(urls: list[str], workdir: Path) -> float:
+def run_urlwatch(exe: str, urls: list[str], workdir: Path) -> float:
     import yaml
 
     urls_file = workdir / "urls.yaml"
     urls_file.write_text("\n---\n".join(yaml.safe_dump({"url": u}) for u in urls))
     cfg = workdir / "urlwatch.yaml"
     cfg.write_text(yaml.safe_dump({"report": {"stdout": {"enabled": False}, "text": {"details": False}}}))
-    cmd = [str(Path(sys.executable).parent / "urlwatch"), "--urls", str(urls_file), "--config",
+    cmd = [exe, "--urls", str(urls_file), "--config",
            str(cfg), "--cache", str(workdir / "cache.db"), "--hooks", str(workdir / "hooks.py")]
     (workdir / "hooks.py").write_text("")
     env = {**os.environ, "HOME": str(workdir)}
@@ -158,6 +204,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=10)
+    ap.add_argument("--urlwatch", default=str(Path(sys.executable).parent / "urlwatch"),
+                    help="urlwatch 2.29 executable (default: next to this Python)")
+    ap.add_argument("--profile", help="write a cProfile of the unchanged (304) pass here")
     args = ap.parse_args()
     n = args.n
     tmp = Path(tempfile.mkdtemp(prefix="onrecord-bench-"))
@@ -168,25 +217,36 @@ def main() -> None:
             time.sleep(0.05)
         base = f"http://127.0.0.1:{port_file.read_text()}"
         urls = [f"{base}/s/{i}" for i in range(n)]
+        bare = [f"{base}/n/{i}" for i in range(n)]
 
         # urlwatch: first run fills its cache; second run is the unchanged check.
-        uw_fill = run_urlwatch(urls, tmp)
-        uw_unchanged = run_urlwatch(urls, tmp)
+        uw_fill = run_urlwatch(args.urlwatch, urls, tmp)
+        uw_unchanged = run_urlwatch(args.urlwatch, urls, tmp)
         uw_start = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "urlwatch"), "--version"],
-                       check=True, capture_output=True)
+        subprocess.run([args.urlwatch, "--version"], check=True, capture_output=True)
         uw_startup = time.perf_counter() - uw_start
         uw_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
         import requests
 
-        previous: dict = {}
-        first, kinds0 = run_onrecord(urls, previous, args.workers)  # fill validators
-        unchanged, kinds1 = run_onrecord(urls, previous, args.workers)
-        requests.get(base + "/bump", timeout=5)
-        changed, kinds2 = run_onrecord(urls, previous, args.workers)
-        requests.get(base + "/bump", timeout=5)
-        changed1, kinds3 = run_onrecord(urls[:200], previous, 1)
+        db = tmp / "onrecord.sqlite"
+        rt = OnrecordRuntime(db)
+        try:
+            rt.rt.fetcher.fetch(f"{base}/robots.txt")  # warm the pool and the robots cache
+            first, kinds0 = rt.run(urls + bare, args.workers)  # 2n new documents
+            unchanged, kinds1 = rt.run(urls, args.workers, args.profile)
+            same_bytes, kinds2 = rt.run(bare, args.workers)
+            one, kinds3 = rt.run(urls[:200], 1)
+            n_one = min(200, n)
+        finally:
+            rt.close()
+        process = run_plain_process(urls, tmp, db)
+        rt = OnrecordRuntime(db)
+        try:
+            requests.get(base + "/bump", timeout=5)
+            changed, kinds4 = rt.run(urls, args.workers)
+        finally:
+            rt.close()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     finally:
         server.terminate()
@@ -196,16 +256,21 @@ def main() -> None:
     uw_ms = ms(uw_unchanged, n)
     uw_ms_net = ms(uw_unchanged - uw_startup, n)
     print(f"{n} local pages, {args.workers} threads; machine load {os.getloadavg()[0]:.1f}")
-    print(f"urlwatch 2.29   unchanged run  {uw_ms:7.2f} ms/URL (process incl. startup), "
-          f"{uw_ms_net:.2f} ms/URL without its {uw_startup * 1000:.0f} ms startup; first run {ms(uw_fill, n):.2f} ms/URL")
-    print(f"onrecord        first check    {ms(first, n):7.2f} ms/URL  {kinds0}")
-    print(f"onrecord        unchanged      {ms(unchanged, n):7.2f} ms/URL  {kinds1}")
-    print(f"onrecord        changed        {ms(changed, n):7.2f} ms/URL  {kinds2}  (wall, {args.workers} threads)")
-    print(f"onrecord        changed 1 page {ms(changed1, 200):7.2f} ms     {kinds3}  (latency, 1 thread, 200 pages)")
-    print(f"ratio unchanged onrecord/urlwatch: {unchanged / uw_unchanged:.2f} (vs urlwatch without startup "
-          f"{ms(unchanged, n) / uw_ms_net:.2f})")
-    print(f"ratio changed / unchanged (onrecord): {changed / unchanged:.1f}")
-    print(f"peak RSS: onrecord process {rss:.0f} MB (incl. trafilatura, 4,000 checks); urlwatch {uw_rss:.0f} MB")
+    print(f"urlwatch 2.29   unchanged run   {uw_ms:7.2f} ms/URL (process incl. startup), "
+          f"{uw_ms_net:.2f} ms/URL without its {uw_startup * 1000:.0f} ms startup; "
+          f"first run {ms(uw_fill, n):.2f} ms/URL")
+    print(f"onrecord run --plain unchanged {ms(process, n):7.2f} ms/URL (process incl. startup, "
+          f"config, store open, delivery)")
+    print("onrecord Pipeline.run_sources with a SQLite Store:")
+    print(f"  first check          {ms(first, 2 * n):7.2f} ms/URL  {kinds0}")
+    print(f"  unchanged, 304       {ms(unchanged, n):7.2f} ms/URL  {kinds1}")
+    print(f"  unchanged, same bytes{ms(same_bytes, n):7.2f} ms/URL  {kinds2}")
+    print(f"  unchanged 304, 1 thread {ms(one, n_one):5.2f} ms/URL  {kinds3}  (latency, {n_one} pages)")
+    print(f"  changed              {ms(changed, n):7.2f} ms/URL  {kinds4}  (wall, {args.workers} threads)")
+    print(f"ratio unchanged (304) onrecord/urlwatch: {unchanged / uw_unchanged:.2f} "
+          f"(vs urlwatch without startup {ms(unchanged, n) / uw_ms_net:.2f}); "
+          f"process against process {process / uw_unchanged:.2f}")
+    print(f"peak RSS: onrecord bench process {rss:.0f} MB; urlwatch {uw_rss:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Table, create_engine, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -54,6 +64,29 @@ def _normalize_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+# Statements of the per-URL check path, built once. Every URL of every pass runs them; built
+# per call, SQLAlchemy's expression building, cache keys and cached-compile lookups took
+# about 40% of an unchanged check's store time (cProfile, bench/RESULTS.md). A prebuilt
+# statement memoizes its cache key, so each call only binds the URL.
+_DOC_BY_URL = select(t.documents).where(t.documents.c.url == bindparam("url"))
+_DOC_BY_ALIAS = select(t.documents).join(
+    t.aliases, t.aliases.c.document_id == t.documents.c.id).where(t.aliases.c.url == bindparam("url"))
+_LAST_FETCH = (
+    select(t.captures.c.etag, t.captures.c.last_modified, t.captures.c.body_hash)
+    .where(t.captures.c.url == bindparam("url"), t.captures.c.error.is_(None),
+           t.captures.c.outcome != "not_modified")
+    .order_by(t.captures.c.id.desc()).limit(1))
+_INSERT_CAPTURE = insert(t.captures)
+# One statement for "move the latest version's last_seen": the latest seq is a subquery.
+_TOUCH_LATEST = (
+    update(t.versions)
+    .where(t.versions.c.document_id == bindparam("doc_id"),
+           t.versions.c.seq == select(func.max(t.versions.c.seq))
+           .where(t.versions.c.document_id == bindparam("doc_id")).scalar_subquery(),
+           t.versions.c.last_seen < bindparam("stamp"))
+    .values(last_seen=bindparam("stamp")))
 
 
 class Store:
@@ -115,13 +148,9 @@ class Store:
     # -- documents -------------------------------------------------------------------
 
     def _doc_row(self, conn: Connection, url: str) -> Row | None:
-        row = conn.execute(select(t.documents).where(t.documents.c.url == url)).first()
+        row = conn.execute(_DOC_BY_URL, {"url": url}).first()
         if row is None:
-            alias = conn.execute(select(t.aliases.c.document_id).where(t.aliases.c.url == url)).first()
-            if alias is not None:
-                row = conn.execute(
-                    select(t.documents).where(t.documents.c.id == alias.document_id)
-                ).first()
+            row = conn.execute(_DOC_BY_ALIAS, {"url": url}).first()
         return row
 
     def document(self, url: str) -> DocumentRecord | None:
@@ -158,12 +187,7 @@ class Store:
     def last_fetch(self, url: str) -> LastFetch | None:
         """Validators and body hash of the last successful fetch of `url`."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.captures.c.etag, t.captures.c.last_modified, t.captures.c.body_hash)
-                .where(t.captures.c.url == url, t.captures.c.error.is_(None),
-                       t.captures.c.outcome != "not_modified")
-                .order_by(t.captures.c.id.desc()).limit(1)
-            ).first()
+            row = conn.execute(_LAST_FETCH, {"url": url}).first()
         return LastFetch(row.etag, row.last_modified, row.body_hash) if row else None
 
     def record_check(self, url: str, *, outcome: str, status: int | None = None,
@@ -178,21 +202,17 @@ class Store:
         stamp = at or now()
         with self._tx() as conn:
             doc = self._doc_row(conn, url)
-            conn.execute(insert(t.captures).values(
-                document_id=doc.id if doc else None, url=url, fetched_at=stamp, status=status,
-                etag=etag, last_modified=last_modified, body_hash=body_hash, error=error,
-                outcome=outcome))
+            conn.execute(_INSERT_CAPTURE, {
+                "document_id": doc.id if doc else None, "url": url, "fetched_at": stamp,
+                "status": status, "etag": etag, "last_modified": last_modified,
+                "body_hash": body_hash, "error": error, "outcome": outcome})
             if doc is not None and outcome in ("unchanged", "not_modified"):
                 if doc.state == "removed":
                     # The page answers again with the text it had: it is back, as it is when
                     # the text is recorded through record_observation.
                     conn.execute(update(t.documents).where(t.documents.c.id == doc.id)
                                  .values(state="active", removed_at=None))
-                conn.execute(update(t.versions)
-                             .where(t.versions.c.document_id == doc.id,
-                                    t.versions.c.seq == _max_seq(conn, doc.id),
-                                    t.versions.c.last_seen < stamp)
-                             .values(last_seen=stamp))
+                conn.execute(_TOUCH_LATEST, {"doc_id": doc.id, "stamp": stamp})
 
     def mark_removed(self, url: str, status: int, alerts: Sequence[NewAlert] = (),
                      at: datetime | None = None) -> bool:
