@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from store import Store
-from store.records import ChangeRecord, Plan
-from tests.storefixtures import obs
+from tests.storefixtures import obs, record
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 URL = "http://gov.example/readout"
@@ -17,13 +16,9 @@ def at(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def edit(prev, earlier):  # noqa: ANN001, ANN202
-    return Plan(ChangeRecord("minor", "edited", {"changes": []})) if prev else Plan()
-
-
 def test_unchanged_check_moves_only_the_latest_version_forward(store: Store) -> None:
-    store.record_observation(obs(URL, "First text."), at=at(0))
-    store.record_observation(obs(URL, "Second text."), edit, at=at(1))
+    record(store, obs(URL, "First text."), at=at(0))
+    record(store, obs(URL, "Second text."), at=at(1))
     store.record_check(URL, outcome="not_modified", status=304, etag='"e2"', at=at(3))
     store.record_check(URL, outcome="unchanged", status=200, body_hash="h", at=at(2))  # older
     v1, v2 = store.versions(URL)
@@ -42,8 +37,8 @@ def test_last_fetch_skips_errors_and_304s(store: Store) -> None:
 
 
 def test_document_found_by_url_or_alias_and_checks_attached(store: Store) -> None:
-    store.record_observation(obs(URL, "Text."), at=at(0))
-    store.add_alias(URL, "http://gov.example/r?id=1")
+    # The alias is written with the version (a redirect's final URL or the canonical one).
+    record(store, obs(URL, "Text.", canonical_url="http://gov.example/r?id=1"), at=at(0))
     assert store.document("http://gov.example/r?id=1").url == URL
     assert store.document(URL).url == URL
     assert store.document("http://gov.example/unknown") is None
