@@ -737,27 +737,39 @@ def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     fixed = dict(fix)
     # Compared as dictionary forms: an inflection alone ("rising" -> "risen") reads the
     # same; number words are amounts, already judged by the numbers rule.
-    # Capitalised words keep their form: "Visas" -> "Visa" in a title stays a rewording.
-    lower = {w for w in surface_words(e.old_t) + surface_words(e.new_t) if w.islower()}
+    # The opening words of a paragraph or heading say what it is about: "Visas Restrictions"
+    # -> "Visa Restrictions", "On the Budget" -> "The Budget" stay a rewording there.
+    opening = e.o_at >= 0 and _paragraph(e.old_ctx, e.o_at).lstrip().startswith(e.old.strip() or "\0")
+    lower = {w for w in surface_words(e.old_t) + surface_words(e.new_t)
+             if w.islower() or not opening}
     ol = Counter(lemma(w) if w in lower else w for w in (fixed.get(x, x) for x in e.ow)
                  if w not in NUMBER_WORDS and w not in e.repeated)
     nl = Counter(lemma(w) if w in lower else w for w in e.nw if w not in NUMBER_WORDS)
     removed, added = ol - nl, nl - ol
+    if not opening:
+        # "American agenda" -> "America agenda": the same name, inflected.
+        for a in list(removed):
+            b = next((b for b in added if _name_inflection(a, b)), None)
+            if b is not None:
+                del removed[a]
+                del added[b]
     small = set(removed) | set(added)
 
     def letters(text: str) -> list[str]:
         return [w.lower() for w in surface_words(text) if w.lower() not in NUMBER_WORDS]
 
-    if letters(e.old_t) == letters(e.new_t) and not e.links[0]:
+    lo, ln = letters(e.old_t), letters(e.new_t)
+    if not e.links[0] and (lo == ln or (not small and not opening and len(lo) == len(ln))):
         # Only digits or number words differ, and the numbers rule found the same amounts:
-        # list numbering ("1." -> "2.") or a number's style ("5" -> "five").
+        # list numbering ("1." -> "2.") or a number's style ("5" -> "five"); or only the
+        # inflection of words ("rising" -> "risen"). A contraction ("do not" -> "don't")
+        # has other words and stays a rewording.
         return [Finding(COSMETIC, f"same words: {clip(e.old_t.strip())!r} -> "
                                   f"{clip(e.new_t.strip())!r}")]
     if small and small <= FUNCTION_WORDS and sum(removed.values()) + sum(added.values()) <= 2:
         if _inside_name(e.old_ctx, e.o_at, len(e.old)) or _inside_name(e.new_ctx, e.n_at, len(e.new)):
             return [Finding(SUBSTANTIVE, f"name changed: {clip(e.old_t.strip())!r} -> "
                                          f"{clip(e.new_t.strip())!r}")]
-        opening = e.o_at >= 0 and _paragraph(e.old_ctx, e.o_at).lstrip().startswith(e.old.strip() or "\0")
         if (not removed or not added) and not opening:
             # Not the first word of a heading ("On the Budget" -> "The Budget" changes what
             # it announces): "commitment the mission" -> "commitment to the mission": a function word
