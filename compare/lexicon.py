@@ -84,6 +84,10 @@ LIGHT_WORDS = frozenset({"find", "found", "see", "visit", "click", "read", "view
                          "info", "action", "please", "following", "below", "above", "web",
                          "online", "html", "www", "http", "https", "com", "gov", "org",
                          "contact", "email", "call", "further"})
+# End marks of press copy, in capitals at the start of a line: "END 5:57 P.M. EST" closes a
+# White House transcript, "MORE" says more pages follow (AP and government press-release
+# conventions). Matched case-sensitively: "the end of the war" is a word, not a mark.
+END_MARKS = frozenset({"END", "MORE"})
 # A person's title or office (honorifics and the offices named in government press
 # releases): changing it changes who is speaking or acting.
 TITLES = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame", "president", "minister",

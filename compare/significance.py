@@ -31,6 +31,7 @@ from wordfreq import zipf_frequency
 
 from compare.lexicon import (
     CONDITIONS,
+    END_MARKS,
     FUNCTION_WORDS,
     HEDGES,
     INTENSIFIERS,
@@ -232,6 +233,17 @@ def _name_inflection(a: str, b: str) -> bool:
     return len(short) >= 4 and long_.startswith(short) and long_[len(short):] in _NAME_ENDINGS
 
 
+def _drop_end_mark(text: str, raw: str, ctx: str, at: int) -> str:
+    """`text` without an end mark ("END 5:57 P.M. EST") that opens its paragraph."""
+    m = re.match(r"\s*([A-Z]+)\b", text)
+    if not m or m.group(1) not in END_MARKS or at < 0 or not raw.startswith(text[:m.end()].lstrip()):
+        return text
+    line_start = ctx.rfind("\n", 0, at) + 1
+    if ctx[line_start:at].strip():
+        return text
+    return text[m.end():]
+
+
 def _paragraph(ctx: str, at: int) -> str:
     """The paragraph of `ctx` around offset `at` (paragraphs end at a line break)."""
     if at < 0:
@@ -371,14 +383,15 @@ class Edit:
         """Findings about links, and the texts with links out (or standing for their text)."""
         return _judge_links(self.old, self.new)
 
-    @property
+    @cached_property
     def old_t(self) -> str:
-        """The old text without URLs (the digits and words inside a URL are not claims)."""
-        return self.links[1]
+        """The old text without URLs (the digits and words inside a URL are not claims)
+        and without a transcript's end mark."""
+        return _drop_end_mark(self.links[1], self.old, self.old_ctx, self.o_at)
 
-    @property
+    @cached_property
     def new_t(self) -> str:
-        return self.links[2]
+        return _drop_end_mark(self.links[2], self.new, self.new_ctx, self.n_at)
 
     @cached_property
     def ow(self) -> list[str]:
