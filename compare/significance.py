@@ -244,6 +244,20 @@ def _drop_end_mark(text: str, raw: str, ctx: str, at: int) -> str:
     return text[m.end():]
 
 
+# compare/diff.py gives this many characters of context on each side of an edit.
+_CTX_CHARS = 80
+
+
+def _whole_paragraph(ctx: str, at: int) -> bool:
+    """True when the context holds the edit's whole paragraph (a short line: a heading, a
+    title), so that its capitals can be judged; a long paragraph cut off is prose."""
+    if at < 0:
+        return True
+    starts = "\n" in ctx[:at] or at < _CTX_CHARS
+    ends = "\n" in ctx[at:] or len(ctx) - at < _CTX_CHARS + 1
+    return starts and ends
+
+
 def _paragraph(ctx: str, at: int) -> str:
     """The paragraph of `ctx` around offset `at` (paragraphs end at a line break)."""
     if at < 0:
@@ -267,7 +281,7 @@ def _is_name(word: str, ctx: str, at: int, text: str) -> bool:
     if not word[:1].isupper() or word.lower() in TITLES:
         return False
     para = _paragraph(ctx, at) if at >= 0 else text
-    if _heading(para):
+    if _whole_paragraph(ctx, at) and _heading(para):
         return False
     if word.isupper() and re.search(r"(?:\b[A-Z][A-Z'-]+\W+){2,}" + re.escape(word)
                                     + r"|" + re.escape(word) + r"(?:\W+[A-Z][A-Z'-]+\b){2,}", para):
@@ -417,7 +431,9 @@ class Edit:
     def repeated(self) -> frozenset[str]:
         """Words a deletion removes that the sentence still says ("Regeneron's therapy
         ... from Regeneron" -> without "from Regeneron"): an exact repetition dropped."""
-        if self.op != "delete" or self.o_at < 0 or len(self.ow) > 4:
+        # A phrase (not a lone word: "veterans' benefits claims" -> "veterans' claims" is a
+        # content word removed) of a few words.
+        if self.op != "delete" or self.o_at < 0 or not 2 <= len(self.ow) <= 4:
             return frozenset()
         ctx = self.old_ctx
         start = max(ctx.rfind(". ", 0, self.o_at), ctx.rfind("\n", 0, self.o_at)) + 1
