@@ -77,6 +77,13 @@ below between among through during before after since as than then also too both
 is are was were be been being am has have had having do does did done 's s
 up down out off per via within across along around toward towards against amid
 """.split())
+# English prepositions (a closed class, Quirk et al. 9.7), the function words that can be
+# part of a name ("Treaty on the Non-Proliferation", "Vice Chair for Supervision").
+PREPOSITIONS = frozenset("""
+of in on at to from by with into onto upon over under about above below between among
+through during before after since for per via within across along around toward towards
+against amid
+""".split())
 # Furniture words around links and headings ("find more information here"): changing them
 # does not change what is said.
 LIGHT_WORDS = frozenset({"find", "found", "see", "visit", "click", "read", "view", "page",

@@ -39,6 +39,7 @@ from compare.lexicon import (
     MODAL_STRENGTH,
     MODALS,
     NEGATIONS,
+    PREPOSITIONS,
     QUALIFIERS,
     TITLES,
 )
@@ -788,7 +789,10 @@ def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
         return [w.lower() for w in surface_words(text) if w.lower() not in NUMBER_WORDS]
 
     lo, ln = letters(e.old_t), letters(e.new_t)
-    if not e.links[0] and (lo == ln or (not small and not opening and len(lo) == len(ln))):
+    # Word by word, in the same order: another order can change what goes with what.
+    inflected = len(lo) == len(ln) and all(
+        lemma(a) == lemma(b) or _name_inflection(a, b) for a, b in zip(lo, ln, strict=True))
+    if not e.links[0] and (lo == ln or (not small and not opening and inflected)):
         # Only digits or number words differ, and the numbers rule found the same amounts:
         # list numbering ("1." -> "2.") or a number's style ("5" -> "five"); or only the
         # inflection of words ("rising" -> "risen"). A contraction ("do not" -> "don't")
@@ -796,7 +800,9 @@ def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
         return [Finding(COSMETIC, f"same words: {clip(e.old_t.strip())!r} -> "
                                   f"{clip(e.new_t.strip())!r}")]
     if small and small <= FUNCTION_WORDS and sum(removed.values()) + sum(added.values()) <= 2:
-        if _inside_name(e.old_ctx, e.o_at, len(e.old)) or _inside_name(e.new_ctx, e.n_at, len(e.new)):
+        # A preposition (not an article or a conjunction) between two capitalised words.
+        if small & PREPOSITIONS and (_inside_name(e.old_ctx, e.o_at, len(e.old))
+                                     or _inside_name(e.new_ctx, e.n_at, len(e.new))):
             return [Finding(SUBSTANTIVE, f"name changed: {clip(e.old_t.strip())!r} -> "
                                          f"{clip(e.new_t.strip())!r}")]
         if (not removed or not added) and not opening:
