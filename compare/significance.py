@@ -1,14 +1,20 @@
 """Why a change matters: cosmetic, minor or substantive, with reasons in words.
 
-The rules, most specific first:
-- substantive: a number, amount, percentage or date; a name, place, or a person's title;
-  a negation, modal verb or qualifier added, removed or swapped; a content word replaced
-  by a word of another stem ("defending" -> "defunding"); a whole sentence added or
-  removed (whole paragraphs are judged by compare/diff.py, which knows the layout);
+The rules, most specific first (issue 12 states what analysts want alerted):
+- substantive: a number, amount, percentage or date; a name, place, or a person's title,
+  its spelling corrected ("Dali" -> "Dalai") or its word order changed, a preposition
+  inside it ("Treaty of the" -> "Treaty on the"); a negation, modal verb or qualifier added,
+  removed or swapped; a content word replaced by another word ("defending" -> "defunding",
+  "counties" -> "countries"); a link's target added, removed or changed; a whole sentence
+  added or removed (whole paragraphs are judged by compare/diff.py, which knows the layout);
 - cosmetic: the letters and digits are unchanged (spacing, punctuation style "D.C." ->
   "DC", capitalisation, a missing space), British/American spelling, link text that
-  replaces a bare URL with the same meaning;
-- minor: everything else (function words "the" -> "a", intensifiers, inflections, links).
+  replaces a bare URL with the same meaning, a misspelt common word corrected ("beseeched"
+  -> "besieged", "the do" -> "they do": wordfreq says which words are common), an
+  inflection ("rising" -> "risen": simplemma's lemmas), a function word restored or
+  dropped, list numbering, a number written out ("5" -> "five"), a transcript's end mark;
+- minor: everything else (one function word for another "the" -> "a", intensifiers,
+  contractions, the opening words of a heading).
 
 Each rule is a small function registered with `@rule(name, detects)` (see RULES), with a
 worked example in its docstring that tests/test_significance_rules.py runs. The word lists
