@@ -21,6 +21,7 @@ import re
 import sys
 import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,8 @@ def fingerprint(text: str) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--show", type=int, default=0, help="list up to N disagreements")
+    ap.add_argument("--all", action="store_true",
+                    help="also grade all pairs (labelled or not) and print how many of each grade")
     args = ap.parse_args()
     pairs, labels = load()
     ours: dict[str, str] = {}
@@ -78,6 +81,13 @@ def main() -> None:
     fp = {i for i in labels if fingerprint(pairs[i]["old"]) != fingerprint(pairs[i]["new"])}
     figures("baseline: fingerprint", fp, fp)
     print(f"{len(labels)} labelled pairs graded in {elapsed:.1f} s")
+    if args.all:
+        t0 = time.perf_counter()
+        grades = Counter(str(diff_texts(canonical(p["old"]), canonical(p["new"])).significance)
+                         for p in pairs.values())
+        print(f"all {len(pairs)} pairs: " + ", ".join(f"{g} {grades[g]}" for g in
+                                                      ("none", "cosmetic", "minor", "substantive"))
+              + f" (graded in {time.perf_counter() - t0:.1f} s)")
     shown = 0
     for pid, row in labels.items():
         wrong = ((row["label"] == "substantive" and ours[pid] != "substantive")

@@ -273,7 +273,8 @@ def _change(old: str, new: str, old_t: str, new_t: str, os_: int, oe: int, ns: i
     os_, oe, ns, ne = os_ + lo, oe - ro, ns + ln, ne - rn
     old_c, new_c = old[os_:oe], new[ns:ne]
     op = "replace" if old_c and new_c else ("delete" if old_c else "insert")
-    level, reasons = classify(op, old_c, new_c, _ctx(old, os_, oe), _ctx(new, ns, ne))
+    level, reasons = classify(op, old_c, new_c, _ctx(old, os_, oe), _ctx(new, ns, ne),
+                              min(os_, CONTEXT_CHARS), min(ns, CONTEXT_CHARS))
     if op != "replace":
         # Structure is known here, not in classify(): a whole paragraph (or bullet,
         # heading) appearing or disappearing is always worth an alert.
@@ -310,10 +311,20 @@ def _detect_moves(changes: list[Change]) -> list[Change]:
             continue
         d = candidates.pop(0)
         gone = changes[d]
-        moved[d] = Change("move", gone.old, c.new, MINOR, (f"moved: {clip(c.new)!r}",),
+        # A whole paragraph moved unchanged says nothing new (cosmetic); words moved inside
+        # a paragraph can change what goes with what (minor).
+        whole = "\n" not in gone.old.strip() and c.new == gone.old and _whole_move(gone, c)
+        moved[d] = Change("move", gone.old, c.new, COSMETIC if whole else MINOR,
+                          (f"moved: {clip(c.new)!r}",),
                           gone.old_start, gone.old_end, c.new_start, c.new_end)
         drop.add(k)
     return [moved.get(k, c) for k, c in enumerate(changes) if k not in drop]
+
+
+def _whole_move(gone: Change, came: Change) -> bool:
+    """Both ends of a move are whole paragraphs (decided when the changes were made)."""
+    return any(r.startswith("paragraph removed") for r in gone.reasons) and \
+        any(r.startswith("paragraph added") for r in came.reasons)
 
 
 def is_revert(new_hash: str, earlier_hashes: Iterable[str]) -> bool:

@@ -77,6 +77,13 @@ below between among through during before after since as than then also too both
 is are was were be been being am has have had having do does did done 's s
 up down out off per via within across along around toward towards against amid
 """.split())
+# English prepositions (a closed class, Quirk et al. 9.7), the function words that can be
+# part of a name ("Treaty on the Non-Proliferation", "Vice Chair for Supervision").
+PREPOSITIONS = frozenset("""
+of in on at to from by with into onto upon over under about above below between among
+through during before after since for per via within across along around toward towards
+against amid
+""".split())
 # Furniture words around links and headings ("find more information here"): changing them
 # does not change what is said.
 LIGHT_WORDS = frozenset({"find", "found", "see", "visit", "click", "read", "view", "page",
@@ -84,6 +91,10 @@ LIGHT_WORDS = frozenset({"find", "found", "see", "visit", "click", "read", "view
                          "info", "action", "please", "following", "below", "above", "web",
                          "online", "html", "www", "http", "https", "com", "gov", "org",
                          "contact", "email", "call", "further"})
+# End marks of press copy, in capitals at the start of a line: "END 5:57 P.M. EST" closes a
+# White House transcript, "MORE" says more pages follow (AP and government press-release
+# conventions). Matched case-sensitively: "the end of the war" is a word, not a mark.
+END_MARKS = frozenset({"END", "MORE"})
 # A person's title or office (honorifics and the offices named in government press
 # releases): changing it changes who is speaking or acting.
 TITLES = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame", "president", "minister",

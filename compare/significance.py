@@ -1,14 +1,20 @@
 """Why a change matters: cosmetic, minor or substantive, with reasons in words.
 
-The rules, most specific first:
-- substantive: a number, amount, percentage or date; a name, place, or a person's title;
-  a negation, modal verb or qualifier added, removed or swapped; a content word replaced
-  by a word of another stem ("defending" -> "defunding"); a whole sentence added or
-  removed (whole paragraphs are judged by compare/diff.py, which knows the layout);
+The rules, most specific first (issue 12 states what analysts want alerted):
+- substantive: a number, amount, percentage or date; a name, place, or a person's title,
+  its spelling corrected ("Dali" -> "Dalai") or its word order changed, a preposition
+  inside it ("Treaty of the" -> "Treaty on the"); a negation, modal verb or qualifier added,
+  removed or swapped; a content word replaced by another word ("defending" -> "defunding",
+  "counties" -> "countries"); a link's target added, removed or changed; a whole sentence
+  added or removed (whole paragraphs are judged by compare/diff.py, which knows the layout);
 - cosmetic: the letters and digits are unchanged (spacing, punctuation style "D.C." ->
   "DC", capitalisation, a missing space), British/American spelling, link text that
-  replaces a bare URL with the same meaning;
-- minor: everything else (function words "the" -> "a", intensifiers, inflections, links).
+  replaces a bare URL with the same meaning, a misspelt common word corrected ("beseeched"
+  -> "besieged", "the do" -> "they do": wordfreq says which words are common), an
+  inflection ("rising" -> "risen": simplemma's lemmas), a function word restored or
+  dropped, list numbering, a number written out ("5" -> "five"), a transcript's end mark;
+- minor: everything else (one function word for another "the" -> "a", intensifiers,
+  contractions, the opening words of a heading).
 
 Each rule is a small function registered with `@rule(name, detects)` (see RULES), with a
 worked example in its docstring that tests/test_significance_rules.py runs. The word lists
@@ -23,10 +29,15 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from difflib import SequenceMatcher
+from functools import cached_property, lru_cache
+
+import simplemma
+from wordfreq import zipf_frequency
 
 from compare.lexicon import (
     CONDITIONS,
+    END_MARKS,
     FUNCTION_WORDS,
     HEDGES,
     INTENSIFIERS,
@@ -34,10 +45,11 @@ from compare.lexicon import (
     MODAL_STRENGTH,
     MODALS,
     NEGATIONS,
+    PREPOSITIONS,
     QUALIFIERS,
     TITLES,
 )
-from compare.textnorm import expand, surface_words, us_spelling, words
+from compare.textnorm import NUMBER_WORDS, expand, surface_words, us_spelling, words
 from compare.vocab import Significance
 
 __all__ = ["FUNCTION_WORDS", "INTENSIFIERS", "LIGHT_WORDS", "MODALS", "NEGATIONS", "RULES",
@@ -85,10 +97,43 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65_536)
+def lemma(word: str) -> str:
+    """The dictionary form of a lower-case English word ("risen" -> "rise", "counties" ->
+    "county"), from simplemma's English lexicon: irregular forms a suffix stripper misses."""
+    return simplemma.lemmatize(word, lang="en").lower()
+
+
+@lru_cache(maxsize=65_536)
+def zipf(word: str) -> float:
+    """How common a word is in English: wordfreq's Zipf scale (log10 of uses per billion
+    words; "the" 7.7, "minister" 5.0, "besieged" 3.4, a misspelling or a rare name < 3)."""
+    return zipf_frequency(word, "en")
+
+
+# A word at least this common (about once in 300,000 words) is an everyday word whose
+# misspelling is a typo, not a name being changed; below TYPO_RARE a word is rare enough
+# ("minster", "famers", "beseeched") to read as a misspelling of a common neighbour.
+COMMON_ZIPF = 3.3
+TYPO_RARE_ZIPF = 3.0
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """True when one letter is swapped, added or removed ("counties" / "countries")."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    return len(ops) == 1 and max(ops[0][2] - ops[0][1], ops[0][4] - ops[0][3]) == 1
+
+
 def _same_stem(a: str, b: str) -> bool:
     sa, sb = stem(a), stem(b)
-    if sa == sb:
+    if sa == sb or lemma(a) == lemma(b):
         return True
+    if _one_letter_apart(a, b):
+        # Two real words one letter apart are two words ("counties" -> "countries"); an
+        # inflection would have the same lemma (checked above).
+        return False
     # "imposition"/"impose", "announcement"/"announced": a long shared beginning.
     common = 0
     for x, y in zip(sa, sb, strict=False):
@@ -135,16 +180,31 @@ def _counterpart(a: str, b: str) -> bool:
         return True
     if a[:1].isupper() and b[:1].isupper():
         # Two capitalised words: only an inflection ("Visas" -> "Visa") is the same name.
-        return stem(a.lower()) == stem(b.lower())
+        return stem(a.lower()) == stem(b.lower()) or _name_inflection(a.lower(), b.lower())
     return _same_stem(a.lower(), b.lower())
 
 
-def _numbers(text: str) -> list[str]:
+def _numbers(text: str, ctx: str = "", at: int = -1) -> list[str]:
+    """The amounts in `text`, number words as digits ("five" -> "5"), list numbers left out.
+
+    A number that opens a paragraph and is followed by "." or ")" is the list's numbering
+    ("2. Lower costs"): renumbering or turning bullets into numbers says nothing new.
+    """
     out: list[str] = []
-    for n in _NUMBER.findall(text):
-        n = n.lower().replace(",", "")
+    for m in _NUMBER.finditer(text):
+        if at >= 0 and _list_marker(ctx, at + m.start(), at + m.end()):
+            continue
+        n = m.group(0).lower().replace(",", "")
+        n = NUMBER_WORDS.get(n, n)
         out.append("%" if n == "percent" else n)
     return out
+
+
+def _list_marker(ctx: str, start: int, end: int) -> bool:
+    if ctx[start:end] != ctx[start:end].strip() or not ctx[start:end].isdigit():
+        return False
+    before = ctx[:start].rstrip(" \t")
+    return (not before or before.endswith("\n")) and re.match(r"[.)](?:\s|$)", ctx[end:]) is not None
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -169,6 +229,98 @@ def _names(text: str, ctx: str) -> set[str]:
                                           (offset if offset >= 0 else 0) + m.start()):
             out.add(low)
     return out
+
+
+# What an inflection or a demonym adds to a name: "Visas", "America" -> "American".
+_NAME_ENDINGS = ("s", "es", "'s", "n", "an", "ns", "ans")
+
+
+def _name_inflection(a: str, b: str) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 4 and long_.startswith(short) and long_[len(short):] in _NAME_ENDINGS
+
+
+def _drop_end_mark(text: str, raw: str, ctx: str, at: int) -> str:
+    """`text` without an end mark ("END 5:57 P.M. EST") that opens its paragraph."""
+    m = re.match(r"\s*([A-Z]+)\b", text)
+    if not m or m.group(1) not in END_MARKS or at < 0 or not raw.startswith(text[:m.end()].lstrip()):
+        return text
+    line_start = ctx.rfind("\n", 0, at) + 1
+    if ctx[line_start:at].strip():
+        return text
+    return text[m.end():]
+
+
+# compare/diff.py gives this many characters of context on each side of an edit.
+_CTX_CHARS = 80
+
+
+def _whole_paragraph(ctx: str, at: int) -> bool:
+    """True when the context holds the edit's whole paragraph (a short line: a heading, a
+    title), so that its capitals can be judged; a long paragraph cut off is prose."""
+    if at < 0:
+        return True
+    starts = "\n" in ctx[:at] or at < _CTX_CHARS
+    ends = "\n" in ctx[at:] or len(ctx) - at < _CTX_CHARS + 1
+    return starts and ends
+
+
+def _paragraph(ctx: str, at: int) -> str:
+    """The paragraph of `ctx` around offset `at` (paragraphs end at a line break)."""
+    if at < 0:
+        return ctx
+    start = ctx.rfind("\n", 0, at) + 1
+    end = ctx.find("\n", at)
+    return ctx[start:end if end >= 0 else len(ctx)]
+
+
+def _heading(paragraph: str) -> bool:
+    """All capitals or title case: capitals there say nothing about names."""
+    ws = [w for w in re.findall(r"[^\W\d_][\w'-]*", paragraph) if w.lower() not in FUNCTION_WORDS]
+    if not ws:
+        return False
+    caps = sum(w[:1].isupper() for w in ws)
+    return caps >= 0.8 * len(ws) or paragraph.upper() == paragraph
+
+
+def _is_name(word: str, ctx: str, at: int, text: str) -> bool:
+    """A capitalised word that is not a title, not sentence-initial, not in a heading."""
+    if not word[:1].isupper() or word.lower() in TITLES:
+        return False
+    para = _paragraph(ctx, at) if at >= 0 else text
+    if _whole_paragraph(ctx, at) and _heading(para):
+        return False
+    if word.isupper() and re.search(r"(?:\b[A-Z][A-Z'-]+\W+){2,}" + re.escape(word)
+                                    + r"|" + re.escape(word) + r"(?:\W+[A-Z][A-Z'-]+\b){2,}", para):
+        # Inside a run of capitals ("DELIVERING FOR AMERICAN WORKERS, FARMERS"): a lead-in
+        # set in capitals, not an acronym.
+        return False
+    offset = text.find(word)
+    if at >= 0 and offset >= 0:
+        return not _sentence_start(ctx, at + offset)
+    return not _sentence_start(text, max(offset, 0))
+
+
+def _inside_name(ctx: str, at: int, length: int) -> bool:
+    """True when ctx[at:at+length] sits between two capitalised words of a sentence
+    ("Treaty of the Non-Proliferation"): a preposition that is part of a name."""
+    if at < 0 or not ctx or not re.fullmatch(r"[\w\s'-]*", ctx[at:at + length]):
+        return False
+    para = _paragraph(ctx, at)
+    if _heading(para):
+        return False
+    before = re.findall(r"[^\W\d_][\w'-]*", ctx[:at])
+    # The name goes on in the same line, with nothing but words and spaces between.
+    rest = re.match(r"[\w\s'-]*", ctx[at + length:].split("\n", 1)[0])
+    after = [w for w in re.findall(r"[^\W\d_][\w'-]*", rest.group(0) if rest else "")
+             if w.lower() not in FUNCTION_WORDS]
+    if not before or not after:
+        return False
+    prev = before[-1]
+    line_start = ctx.rfind("\n", 0, at) + 1
+    prev_at = ctx.rfind(prev, 0, at)
+    return (prev[:1].isupper() and prev.lower() not in FUNCTION_WORDS and after[0][:1].isupper()
+            and prev_at >= line_start and not _sentence_start(ctx, prev_at))
 
 
 def _modal_changes(old: str, new: str) -> list[str]:
@@ -234,20 +386,33 @@ class Edit:
     new: str
     old_ctx: str = ""
     new_ctx: str = ""
+    # Where `old`/`new` start in their contexts (-1: unknown, found by search).
+    old_at: int = -1
+    new_at: int = -1
+
+    @cached_property
+    def o_at(self) -> int:
+        """Offset of `old` in `old_ctx` (-1 when it is not there)."""
+        return self.old_at if self.old_at >= 0 else (self.old_ctx.find(self.old) if self.old else -1)
+
+    @cached_property
+    def n_at(self) -> int:
+        return self.new_at if self.new_at >= 0 else (self.new_ctx.find(self.new) if self.new else -1)
 
     @cached_property
     def links(self) -> tuple[list[Finding], str, str]:
         """Findings about links, and the texts with links out (or standing for their text)."""
         return _judge_links(self.old, self.new)
 
-    @property
+    @cached_property
     def old_t(self) -> str:
-        """The old text without URLs (the digits and words inside a URL are not claims)."""
-        return self.links[1]
+        """The old text without URLs (the digits and words inside a URL are not claims)
+        and without a transcript's end mark."""
+        return _drop_end_mark(self.links[1], self.old, self.old_ctx, self.o_at)
 
-    @property
+    @cached_property
     def new_t(self) -> str:
-        return self.links[2]
+        return _drop_end_mark(self.links[2], self.new, self.new_ctx, self.n_at)
 
     @cached_property
     def ow(self) -> list[str]:
@@ -268,6 +433,53 @@ class Edit:
         for b in added:
             by_us.setdefault(us_spelling(b), []).append(b)
         return [(a, b) for a in removed for b in by_us.get(us_spelling(a), ()) if a != b]
+
+    @cached_property
+    def repeated(self) -> frozenset[str]:
+        """Words a deletion removes that the sentence still says ("Regeneron's therapy
+        ... from Regeneron" -> without "from Regeneron"): an exact repetition dropped."""
+        # A phrase (not a lone word: "veterans' benefits claims" -> "veterans' claims" is a
+        # content word removed) of a few words.
+        if self.op != "delete" or self.o_at < 0 or not 2 <= len(self.ow) <= 4:
+            return frozenset()
+        ctx = self.old_ctx
+        start = max(ctx.rfind(". ", 0, self.o_at), ctx.rfind("\n", 0, self.o_at)) + 1
+        ends = [i for i in (ctx.find(". ", self.o_at + len(self.old)),
+                            ctx.find("\n", self.o_at + len(self.old))) if i >= 0]
+        before = re.findall(r"[^\W\d_][\w'-]*", ctx[start:self.o_at])
+        after = re.match(r"\s*([^\W\d_][\w'-]*)", ctx[self.o_at + len(self.old):])
+        if (after and after.group(1)[:1].isupper()) or (before and before[-1][:1].isupper()):
+            return frozenset()  # next to a capitalised word: part of a name ("Republic of")
+        rest = words(ctx[start:self.o_at] + " " + ctx[self.o_at + len(self.old):min(ends, default=len(ctx))])
+        rest_lemmas = {lemma(stem_free) for w in rest for stem_free in (w.removesuffix("'s"),)}
+        gone = {w for w in self.ow if w not in FUNCTION_WORDS}
+        if gone and all(lemma(w) in rest_lemmas for w in gone):
+            return frozenset(gone)
+        return frozenset()
+
+    @cached_property
+    def typos(self) -> list[tuple[str, str]]:
+        """(misspelt, corrected) word pairs: a rare word replaced by a close common one.
+
+        Only where the corrected word is not a name: written in lower case, a person's
+        title, or in a heading (all capitals or title case), where capitals mark no name.
+        A name's spelling fixed ("Dali" -> "Dalai", "UNCHR" -> "UNHCR") stays a name change.
+        """
+        if self.op != "replace":
+            return []
+        old_s = [w for w in surface_words(self.old_t) if w.lower() not in self.nw]
+        new_s = [w for w in surface_words(self.new_t) if w.lower() not in self.ow]
+        out: list[tuple[str, str]] = []
+        for a in old_s:
+            for b in new_s:
+                la, lb = a.lower(), b.lower()
+                if (la[:1] == lb[:1] and zipf(la) < TYPO_RARE_ZIPF and zipf(lb) >= COMMON_ZIPF
+                        and zipf(lb) - zipf(la) >= 1.0
+                        and SequenceMatcher(None, la, lb, autojunk=False).ratio() >= 0.7
+                        and not _is_name(b, self.new_ctx, self.n_at, self.new)):
+                    out.append((la, lb))
+                    break
+        return out
 
 
 RuleFn = Callable[[Edit, Sequence[Finding]], "Sequence[Finding] | None"]
@@ -318,11 +530,20 @@ def _judge_links(old: str, new: str) -> tuple[list[Finding], str, str]:
     if came and not gone and _link_text_for_url(" ".join(came), old_t):
         return ([Finding(COSMETIC, f"URL replaces the link text: {clip(old_t.strip())!r}")],
                 new_t, new_t)
+    # A link's target is where readers are sent (a form, a contact address): another
+    # target, or one added or taken away, is worth an alert (issue 12's analyst).
     if gone and came:
-        return [Finding(MINOR, f"link changed: {clip(gone[0])} -> {clip(came[0])}")], old_t, new_t
+        return [Finding(SUBSTANTIVE, f"link changed: {clip(gone[0])} -> {clip(came[0])}")], old_t, new_t
     if gone:
-        return [Finding(MINOR, f"link removed: {clip(gone[0])}")], old_t, new_t
-    return [Finding(MINOR, f"link added: {clip(came[0])}")], old_t, new_t
+        return [Finding(SUBSTANTIVE, f"link removed: {clip(gone[0])}")], old_t, new_t
+    return [Finding(SUBSTANTIVE, f"link added: {clip(came[0])}")], old_t, new_t
+
+
+def _respaced(e: Edit) -> bool:
+    """Same letters and digits, the digits in the same runs: a space restored
+    ("trillionin" -> "trillion in") makes no new number or date appear."""
+    return (_alnum(e.old_t) == _alnum(e.new_t)
+            and re.findall(r"\d+", e.old_t) == re.findall(r"\d+", e.new_t))
 
 
 def _substantive(found: Sequence[Finding]) -> list[str]:
@@ -334,7 +555,7 @@ def _links_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     """Links first: the digits and words inside a URL are not amounts or names.
 
     >>> classify("replace", "https://example.gov/a.html", "https://example.gov/b.html")
-    (<Significance.MINOR: 'minor'>, ['link changed: https://example.gov/a.html -> https://example.gov/b.html'])
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['link changed: https://example.gov/a.html -> https://example.gov/b.html'])
     """
     return e.links[0]
 
@@ -346,7 +567,9 @@ def _numbers_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     >>> classify("replace", "$80 million", "$58 million")
     (<Significance.SUBSTANTIVE: 'substantive'>, ['number changed: 80, million -> 58, million'])
     """
-    if Counter(_numbers(e.old_t)) == Counter(_numbers(e.new_t)):
+    old_n = _numbers(e.old_t, e.old_ctx, e.o_at if e.old_t == e.old else -1)
+    new_n = _numbers(e.new_t, e.new_ctx, e.n_at if e.new_t == e.new else -1)
+    if Counter(old_n) == Counter(new_n) or _respaced(e):
         return []
     o, n = _NUMBER.findall(e.old_t), _NUMBER.findall(e.new_t)
     if o and n:
@@ -366,7 +589,7 @@ def _dates_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     (<Significance.SUBSTANTIVE: 'substantive'>, ['date changed: Monday -> Tuesday', 'name or title changed: monday -> tuesday'])
     """
     old_dates, new_dates = _DATE_WORD.findall(e.old_t), _DATE_WORD.findall(e.new_t)
-    if Counter(d.lower() for d in old_dates) == Counter(d.lower() for d in new_dates):
+    if Counter(d.lower() for d in old_dates) == Counter(d.lower() for d in new_dates) or _respaced(e):
         return []
     return [Finding(SUBSTANTIVE, f"date changed: {' '.join(old_dates) or '-'} -> "
                                  f"{' '.join(new_dates) or '-'}")]
@@ -444,6 +667,17 @@ def _modal_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     return [Finding(SUBSTANTIVE, r) for r in _modal_changes(e.old_t, e.new_t)]
 
 
+@rule("typo", "a misspelt word corrected to a close, common word (not a name)")
+def _typo_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
+    """A rare string replaced by a common word that reads almost the same is a typo fix;
+    how common a word is comes from wordfreq (see `zipf`).
+
+    >>> classify("replace", "the beseeched civilians", "the besieged civilians")
+    (<Significance.COSMETIC: 'cosmetic'>, ["typo fixed: 'beseeched' -> 'besieged'"])
+    """
+    return [Finding(COSMETIC, f"typo fixed: {a!r} -> {b!r}") for a, b in e.typos]
+
+
 @rule("name", "a name, place, acronym or person's title changed")
 def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     """Capitalised words that are not merely sentence-initial, and titles.
@@ -452,10 +686,23 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     (<Significance.SUBSTANTIVE: 'substantive'>, ['name or title changed: foreign -> prime'])
     """
     old_names, new_names = _names(e.old_t, e.old_ctx), _names(e.new_t, e.new_ctx)
+    fixed_old, fixed_new = {a for a, _ in e.typos}, {b for _, b in e.typos}
     # A word that only changed case ("government" -> "Government") is not a new name.
-    gone = sorted(n for n in old_names - new_names if n not in e.nw)
-    came = sorted(n for n in new_names - old_names if n not in e.ow)
+    gone = sorted(n for n in old_names - new_names if n not in e.nw and n not in fixed_old
+                  and n not in e.repeated)
+    came = sorted(n for n in new_names - old_names if n not in e.ow and n not in fixed_new)
+    # "American agenda" -> "America agenda": one name, inflected.
+    pairs = [(a, b) for a in gone for b in came if _name_inflection(a, b)]
+    gone = [a for a in gone if all(a != x for x, _ in pairs)]
+    came = [b for b in came if all(b != y for _, y in pairs)]
     if not gone and not came:
+        order_old = [w.lower() for w in surface_words(e.old_t) if w.lower() in old_names]
+        order_new = [w.lower() for w in surface_words(e.new_t) if w.lower() in new_names]
+        if (e.op == "replace" and len(order_old) > 1 and order_old != order_new
+                and Counter(order_old) == Counter(order_new)):
+            # "Fumio Kishida" -> "Kishida Fumio": the same words, another name order.
+            return [Finding(SUBSTANTIVE, f"name order changed: {' '.join(order_old)} -> "
+                                         f"{' '.join(order_new)}")]
         return []
     return [Finding(SUBSTANTIVE,
                     f"name or title changed: {', '.join(gone) or '-'} -> {', '.join(came) or '-'}")]
@@ -488,8 +735,11 @@ def _content_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     spelled_old, spelled_new = {a for a, _ in e.spelled}, {b for _, b in e.spelled}
     lost = [w.lower() for w in oc if not any(_counterpart(w, x) for x in nc)]
     got = [w.lower() for w in nc if not any(_counterpart(w, x) for x in oc)]
-    lost = [w for w in lost if w not in spelled_old]
-    got = [w for w in got if w not in spelled_new]
+    fixed_old, fixed_new = {a for a, _ in e.typos}, {b for _, b in e.typos}
+    # Number words are amounts, judged by the numbers rule ("5" -> "five" is one number).
+    lost = [w for w in lost if w not in spelled_old and w not in fixed_old and w not in NUMBER_WORDS
+            and w not in e.repeated]
+    got = [w for w in got if w not in spelled_new and w not in fixed_new and w not in NUMBER_WORDS]
     already = " ".join(_substantive(found)).lower()
     if not [w for w in lost if w not in already] and not [w for w in got if w not in already]:
         return []
@@ -513,12 +763,64 @@ def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     (<Significance.MINOR: 'minor'>, ["words added: 'strongly'"])
     """
     cosmetic = any(f.level is COSMETIC for f in found)
+    fix = [*e.spelled, *e.typos]
     # Words left over beside a cosmetic finding are a rewording too, whatever else was found.
     if cosmetic:
-        if not _has_other_words(e.ow, e.nw, e.spelled):
+        if not _has_other_words(e.ow, e.nw, fix):
             return []
     elif _substantive(found):
         return []
+    fixed = dict(fix)
+    # Compared as dictionary forms: an inflection alone ("rising" -> "risen") reads the
+    # same; number words are amounts, already judged by the numbers rule.
+    # The opening words of a paragraph or heading say what it is about: "Visas Restrictions"
+    # -> "Visa Restrictions", "On the Budget" -> "The Budget" stay a rewording there.
+    opening = e.o_at >= 0 and _paragraph(e.old_ctx, e.o_at).lstrip().startswith(e.old.strip() or "\0")
+    lower = {w for w in surface_words(e.old_t) + surface_words(e.new_t)
+             if w.islower() or not opening}
+    ol = Counter(lemma(w) if w in lower else w for w in (fixed.get(x, x) for x in e.ow)
+                 if w not in NUMBER_WORDS and w not in e.repeated)
+    nl = Counter(lemma(w) if w in lower else w for w in e.nw if w not in NUMBER_WORDS)
+    removed, added = ol - nl, nl - ol
+    if not opening:
+        # "American agenda" -> "America agenda": the same name, inflected.
+        for a in list(removed):
+            b = next((b for b in added if _name_inflection(a, b)), None)
+            if b is not None:
+                del removed[a]
+                del added[b]
+    small = set(removed) | set(added)
+
+    def letters(text: str) -> list[str]:
+        return [w.lower() for w in surface_words(text) if w.lower() not in NUMBER_WORDS]
+
+    lo, ln = letters(e.old_t), letters(e.new_t)
+    # Word by word, in the same order: another order can change what goes with what.
+    inflected = len(lo) == len(ln) and all(
+        lemma(a) == lemma(b) or _name_inflection(a, b) for a, b in zip(lo, ln, strict=True))
+    if not e.links[0] and (lo == ln or (not small and not opening and inflected)):
+        # Only digits or number words differ, and the numbers rule found the same amounts:
+        # list numbering ("1." -> "2.") or a number's style ("5" -> "five"); or only the
+        # inflection of words ("rising" -> "risen"). A contraction ("do not" -> "don't")
+        # has other words and stays a rewording.
+        return [Finding(COSMETIC, f"same words: {clip(e.old_t.strip())!r} -> "
+                                  f"{clip(e.new_t.strip())!r}")]
+    if small and small <= FUNCTION_WORDS and sum(removed.values()) + sum(added.values()) <= 2:
+        # A preposition (not an article or a conjunction) between two capitalised words.
+        if small & PREPOSITIONS and (_inside_name(e.old_ctx, e.o_at, len(e.old))
+                                     or _inside_name(e.new_ctx, e.n_at, len(e.new))):
+            return [Finding(SUBSTANTIVE, f"name changed: {clip(e.old_t.strip())!r} -> "
+                                         f"{clip(e.new_t.strip())!r}")]
+        if (not removed or not added) and not opening:
+            # Not the first word of a heading ("On the Budget" -> "The Budget" changes what
+            # it announces): "commitment the mission" -> "commitment to the mission": a function word
+            # restored or dropped reads the same.
+            verb = "added" if added else "removed"
+            return [Finding(COSMETIC, f"function word {verb}: {', '.join(small)}")]
+        a, b = next(iter(removed), ""), next(iter(added), "")
+        if len(removed) == len(added) == 1 and len(b) == len(a) + 1 and b.startswith(a):
+            # "the do" -> "they do": a letter restored, the original read as nonsense.
+            return [Finding(COSMETIC, f"typo fixed: {a!r} -> {b!r}")]
     if e.op == "replace":
         return [Finding(MINOR, f"wording changed: {clip(e.old_t.strip())!r} -> "
                                f"{clip(e.new_t.strip())!r}")]
@@ -526,15 +828,16 @@ def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     return [Finding(MINOR, f"words {verb}: {clip((e.old_t or e.new_t).strip())!r}")]
 
 
-def classify(op: str, old: str, new: str, old_ctx: str = "", new_ctx: str = ""
-             ) -> tuple[Significance, list[str]]:
+def classify(op: str, old: str, new: str, old_ctx: str = "", new_ctx: str = "",
+             old_at: int = -1, new_at: int = -1) -> tuple[Significance, list[str]]:
     """Significance and reasons for one change (old -> new): every rule of RULES in turn.
 
     `old_ctx`/`new_ctx` are the surrounding texts (containing `old`/`new`), used to tell a
-    sentence-initial capital from a name and to see whether a modal's verb survived.
+    sentence-initial capital from a name and to see whether a modal's verb survived;
+    `old_at`/`new_at` say where `old`/`new` start in them (searched for when not given).
     Reasons come most serious first.
     """
-    edit = Edit(op, old, new, old_ctx, new_ctx)
+    edit = Edit(op, old, new, old_ctx, new_ctx, old_at, new_at)
     found: list[Finding] = []
     for r in RULES:
         out = r.fn(edit, found)

@@ -52,9 +52,9 @@ def test_cosmetic_style_rules() -> None:
     c = one("See https://example.gov/covid-19-vaccines.html for details.",
             "See COVID-19 vaccines for details.")
     assert c.significance == COSMETIC and "link text" in c.reasons[0]
-    # A different page is a different link, not a style change.
+    # A different page is a different link, not a style change (issue 12: substantive).
     c = one("See https://example.gov/a.html today.", "See https://example.gov/b.html today.")
-    assert c.significance == MINOR
+    assert c.significance == SUBSTANTIVE and "link changed" in c.reasons[0]
 
 
 def test_quotation_mark_is_not_cosmetic() -> None:
@@ -77,7 +77,8 @@ def test_moved_paragraph_is_one_move() -> None:
     diff = diff_texts(old, new)
     assert [c.op for c in diff.changes] == ["move"]
     c = diff.changes[0]
-    assert c.significance == MINOR
+    # Issue 12: an unchanged paragraph moved is cosmetic.
+    assert c.significance == COSMETIC
     assert old[c.old_start:c.old_end] == paras[0] == new[c.new_start:c.new_end]
 
 
