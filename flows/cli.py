@@ -21,6 +21,7 @@ from sources.config import ConfigError
 from sources.document import COVERAGE, KINDS, STATEMENT
 
 if TYPE_CHECKING:
+    from alerts.deliver import DeliveryReport
     from compare.quotecheck import QuoteCheck
     from flows.pipeline import Runtime, SourceReport
     from sources.config import Source
@@ -221,6 +222,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config_path = args.config or os.environ.get("ONRECORD_CONFIG") or "sources.toml"
     config = _use_config(config_path)  # validate before any Prefect start-up
+    delivery_status = EXIT_OK
     if args.plain:
         from alerts.deliver import deliver
         from flows.pipeline import Runtime
@@ -231,8 +233,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             delivery = deliver(rt.store, rt.sinks)
         finally:
             rt.close()
-        for e in delivery.errors:
-            print(f"alert delivery: {e}", file=sys.stderr)
+        delivery_status = _delivery_status(delivery)
     else:
         from flows.temporary_api import prefect_api
 
@@ -249,7 +250,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         failed += r.failed
     print(f"{len(reports)} sources, {sum(len(r.outcomes) for r in reports)} items, "
           f"{failed} source(s) with errors")
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if failed or delivery_status != EXIT_OK else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -317,15 +318,23 @@ def cmd_deliver(args: argparse.Namespace) -> int:
 
     rt = Runtime.from_settings(_settings())
     try:
-        report = deliver(rt.store, rt.sinks)
+        if args.retry_failed:
+            n = rt.store.requeue_failed()
+            print(f"requeued {n} failed alert(s)")
+        report = deliver(rt.store, rt.sinks, limit=args.limit, budget=args.budget)
     finally:
         rt.close()
-    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
-    for e in report.errors:
-        print(f"  {e}")
-    for channel in report.blocked:
-        print(f"  {channel}: stopped by an earlier permanent error; fix its settings to resume")
-    return EXIT_OK if not report.failed else EXIT_FAILED
+    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+          + (f", {report.left} left for the next run" if report.left else ""))
+    return _delivery_status(report)
+
+
+def _delivery_status(report: DeliveryReport) -> int:
+    """Every delivery problem on stderr, one line each, on every run until it is fixed:
+    exit status 1 while a channel is stopped or failed alerts wait."""
+    for line in report.problems:
+        print(f"alert delivery: {line}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -475,6 +484,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("deliver", help="send pending alerts from the outbox")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="put failed alerts back in the queue first (after fixing their cause)")
+    p.add_argument("--limit", type=_positive_int, default=500, metavar="N",
+                   help="alerts sent per channel in this run at most (default 500)")
+    p.add_argument("--budget", type=float, default=None, metavar="SEC",
+                   help="stop claiming new alerts after SEC seconds (default: no limit)")
     p.set_defaults(func=cmd_deliver)
 
     p = sub.add_parser("db", help="manage the store ($ONRECORD_DATABASE_URL)")
@@ -491,6 +506,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="FILE", help="export file (- for stdin; .gz accepted)")
     p.set_defaults(func=cmd_import)
     return parser
+
+
+def _positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
+    return n
 
 
 def _prefect_defaults() -> None:
