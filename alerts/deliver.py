@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from alerts.message import Alert
 from alerts.sink import Sink, alert_ref
@@ -94,6 +94,7 @@ class _Run:
         self.failed_total = self.left = 0
         self.errors: list[str] = []
         self.blocked: list[str] = []
+        self.paused: dict[str, datetime] = {}  # channel -> rate-limited until
 
     def report(self) -> DeliveryReport:
         return DeliveryReport(self.sent, self.retrying, self.failed,
@@ -163,10 +164,12 @@ def _deliver_batches(store: Store, channel: str, sink: Sink,
             # An outage, a rate limit or a stop: leave the rest for a later run without
             # hammering the channel now.
             rest = [item for later in batches[i + 1:] for item in later]
+            # Not attempted, so due again at once; a stop or the failed alert's own
+            # backoff is what paces the channel. A rate limit is the channel's, not one
+            # alert's: the rest wait out the same Retry-After.
+            due = run.paused.get(channel) or now()
             for item in rest:
-                # Not attempted, so due again at once; a stop or the failed alert's own
-                # backoff is what paces the channel.
-                store.mark_retry(item.id, "not attempted: channel unavailable this run", now())
+                store.mark_retry(item.id, "not attempted: channel unavailable this run", due)
             run.retrying += len(rest)
             return False
     return True
@@ -313,6 +316,8 @@ def _retry(store: Store, pending: Sequence[tuple[OutboxAlert, Alert, str]], erro
         delay = retry_after if retry_after is not None else min(
             MAX_DELAY, backoff * 2 ** min(item.attempts, 20))
         store.mark_retry(item.id, error, now() + timedelta(seconds=delay))
+    if retry_after is not None:
+        run.paused[channel] = now() + timedelta(seconds=retry_after)
     log.warning("alert delivery to %s: %s; %d alert(s) left for a later run", channel, error,
                 len(pending))
     run.errors.append(f"{channel}: {error}")
