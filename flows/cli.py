@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from alerts.escape import terminal, terminal_line
 from sources.config import ConfigError
 from sources.document import COVERAGE, KINDS, STATEMENT
 
@@ -79,12 +80,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(doc.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(doc.title)
+        print(terminal_line(doc.title))
         meta = [m for m in (doc.issuer, doc.published.isoformat() if doc.published else None) if m]
         if meta:
-            print(" · ".join(meta))
+            print(terminal_line(" · ".join(meta)))
         print()
-        print(doc.text)
+        print(terminal(doc.text))
     return EXIT_OK
 
 
@@ -119,11 +120,11 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         print("no direct quotes attributed to the statement")
     for c in checks:
         sev = f" ({c.severity})" if c.severity != "none" else ""
-        print(f"{c.verdict.upper()}{sev}: “{c.quote.text}”")
+        print(f"{c.verdict.upper()}{sev}: “{terminal_line(c.quote.text)}”")
         if c.matched and c.verdict not in ("exact",):
-            print(f"    official: “{c.matched}”")
+            print(f"    official: “{terminal_line(c.matched)}”")
         for r in c.reasons:
-            print(f"    - {r}")
+            print(f"    - {terminal_line(r)}")
     return EXIT_OK
 
 
@@ -180,14 +181,16 @@ def _settings():  # noqa: ANN202 - local import keeps `extract`/`diff` fast
 
 
 def _print_outcome(o) -> None:  # noqa: ANN001
-    line = f"{o.status:<12} {o.kind:<9} {o.url}"
+    # Scraped text (URLs, summaries, quotes) shown inert: no escape sequence or bidi
+    # override reaches the terminal, no newline fakes a line of our own.
+    line = f"{o.status:<12} {o.kind:<9} {terminal_line(o.url)}"
     if o.summary:
-        line += f"\n             {o.summary}"
+        line += f"\n             {terminal_line(o.summary)}"
     if o.error:
-        line += f"\n             {o.error}"
+        line += f"\n             {terminal_line(o.error)}"
     print(line)
     for q in o.quotes:
-        print(f"             quote {q.verdict} ({q.severity}): “{q.quote[:90]}”")
+        print(f"             quote {q.verdict} ({q.severity}): “{terminal_line(q.quote[:90])}”")
 
 
 # The monitor flow's politeness and parallelism (flows.prefect_flows), without importing Prefect.
@@ -244,7 +247,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     failed = 0
     for r in reports:
         if r.error:
-            print(f"source {r.source}: FAILED: {r.error}")
+            print(f"source {r.source}: FAILED: {terminal_line(str(r.error))}")
         for o in r.outcomes:
             _print_outcome(o)
         failed += r.failed
@@ -302,13 +305,13 @@ def cmd_history(args: argparse.Namespace) -> int:
              "summary": changes[v.id].summary if v.id in changes else "first seen",
              "revert_of": v.revert_of} for v in versions]}, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{doc.title}\n{doc.url}  ({doc.kind}, {doc.state})")
+    print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}  ({doc.kind}, {doc.state})")
     for v in versions:
         change = changes.get(v.id)
         summary = change.summary if change else "first seen"
         if v.revert_of:
             summary = f"revert to version {v.revert_of}; {summary}"
-        print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {summary}")
+        print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {terminal_line(summary)}")
     return EXIT_OK
 
 
@@ -333,7 +336,7 @@ def _delivery_status(report: DeliveryReport) -> int:
     """Every delivery problem on stderr, one line each, on every run until it is fixed:
     exit status 1 while a channel is stopped or failed alerts wait."""
     for line in report.problems:
-        print(f"alert delivery: {line}", file=sys.stderr)
+        print(f"alert delivery: {terminal_line(line)}", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -551,7 +554,7 @@ def _usage_errors() -> tuple[type[BaseException], ...]:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = terminal_line(" ".join(str(exc).split())) or type(exc).__name__
     return text[:500]
 
 
