@@ -49,11 +49,12 @@ def decode_body(body: bytes, http_charset: str | None = None) -> str:
         if m:
             candidates.append(_known(m.group(1).decode("ascii", "ignore")))
     text = None
-    if any(name in _SINGLE_BYTE_LATIN for name in candidates) and _is_utf8(body):
-        # Declared Latin-1/cp1252 but the bytes are valid UTF-8 with multibyte sequences (a
-        # CMS that writes UTF-8 under an old template's <meta charset>): read as declared,
-        # every é would be stored as "Ã©". Such byte pairs almost never occur in real
-        # Latin-1 text, so UTF-8 is the right reading.
+    if _is_utf8(body):
+        # Whatever the page declares, bytes that are valid UTF-8 with multibyte sequences
+        # are UTF-8 (a CMS writing UTF-8 under an old template's <meta charset>): read as a
+        # declared windows-1251, ISO-8859-2 or KOI8-R, "déclaré" would be stored as
+        # "dГ©clarГ©", which no repair undoes. Text in a legacy charset is practically
+        # never valid UTF-8 by chance (the premise of every charset detector).
         return repair(body.decode("utf-8"))
     for name in candidates:
         if not name:
@@ -69,10 +70,6 @@ def decode_body(body: bytes, http_charset: str | None = None) -> str:
         except UnicodeDecodeError:
             text = _declared_with_errors(body, [c for c in candidates if c]) or _detect(body)
     return repair(text)
-
-
-# codecs' names of the single-byte charsets UTF-8 is mislabelled as.
-_SINGLE_BYTE_LATIN = frozenset({"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"})
 
 
 def _is_utf8(body: bytes) -> bool:
