@@ -403,10 +403,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if args.input != "-" and not Path(args.input).is_file():
         raise UsageError(f"{args.input}: no such file")
+    from store.errors import StoreError
+
     store = Store(_settings().database_url)
     try:
         with _open_stream(args.input, "r") as lines:
             counts = import_jsonl(store, lines)
+    except StoreError as exc:
+        raise StoreError(f"{args.input}: {exc}") from None  # which file, on the one line
     finally:
         store.close()
     print(f"imported {sum(counts.values())} rows ({_counts_line(counts)}) into {store.location}")
