@@ -264,6 +264,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problem = syntax_error(args.url)
     if problem:
         raise UsageError(problem)
+    delivery_status = EXIT_OK
     if args.plain:
         from alerts.deliver import deliver
         from flows.pipeline import Pipeline, Runtime
@@ -271,7 +272,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         rt = Runtime.from_settings(_settings())
         try:
             outcome = Pipeline(rt).check_url(args.url, args.kind)
-            deliver(rt.store, rt.sinks)
+            delivery_status = _delivery_status(deliver(rt.store, rt.sinks))
         finally:
             rt.close()
     else:
@@ -282,7 +283,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
             outcome = (check_statement if args.kind == STATEMENT else check_coverage)(args.url)
     _print_outcome(outcome)
-    return EXIT_FAILED if outcome.status == "error" else EXIT_OK
+    return EXIT_FAILED if outcome.status == "error" or delivery_status != EXIT_OK else EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
