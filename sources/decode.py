@@ -130,6 +130,7 @@ def looks_binary(body: bytes) -> bool:
 
 # What decoding binary bytes leaves behind: replacement characters, C1 controls, private use.
 _GARBAGE = re.compile("[\ufffd\x80-\x9f\ue000-\uf8ff]")
+_TAG = re.compile(r"<[^<>]{0,500}>")
 # Scripts written without spaces, where a space share says nothing.
 _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf"
                        "\u4e00-\u9fff\uac00-\ud7af]")
@@ -138,7 +139,10 @@ _UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf"
 def looks_garbled(text: str) -> bool:
     """Decoded text that is not text: binary bytes without NULs come out of a codec as
     replacement characters and controls, or as a run of symbols without spaces."""
-    sample = text[:4096]
+    if len(_GARBAGE.findall(text[:4096])) > 0.05 * len(text[:4096]):
+        return True
+    # Markup has no spaces to speak of (<div><div>...): judge the text between the tags.
+    sample = _TAG.sub("", text[:20_000])[:4096]
     if len(sample) < 64:
         return False
     if len(_GARBAGE.findall(sample)) > 0.05 * len(sample):

@@ -269,7 +269,7 @@ def test_deliver_flow_reports_a_stopped_channel_on_every_run(
                 report = state.result()
                 assert not report.ok and any("invalid_auth" in p for p in report.problems)
 
-                async def artifacts() -> list:
+                async def artifacts(run_id: object) -> list:
                     from prefect.client.schemas.filters import (
                         ArtifactFilter,
                         ArtifactFilterFlowRunId,
@@ -277,10 +277,10 @@ def test_deliver_flow_reports_a_stopped_channel_on_every_run(
 
                     async with _client(prefect_api) as client:
                         return await client.read_artifacts(artifact_filter=ArtifactFilter(
-                            flow_run_id=ArtifactFilterFlowRunId(
-                                any_=[state.state_details.flow_run_id])))
+                            flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
 
-                found = [a for a in asyncio.run(artifacts()) if a.key == "onrecord-delivery"]
+                found = [a for a in asyncio.run(artifacts(state.state_details.flow_run_id))
+                         if a.key == "onrecord-delivery"]
                 assert found and "invalid\\_auth" in found[0].data
             assert len(fake.calls("chat.postMessage")) == 1  # the second run did not post
             APILogHandler().flush()
