@@ -24,7 +24,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from alerts.message import Alert
 from alerts.sink import Sink, alert_ref
@@ -38,14 +38,23 @@ LEASE = timedelta(minutes=5)
 # Slack's clock and ours may differ; look a little further back than our own record says.
 LOOKUP_SKEW = timedelta(minutes=5)
 MAX_DELAY = 900.0  # seconds between attempts across runs, at most
+# A Retry-After longer than this is not waited out (by us or by the Slack client): the alert
+# stays pending with next_attempt_at = now + Retry-After and the run goes on. Waiting a
+# 120 s Retry-After twice blocked `onrecord deliver` for 243 s; 3600 would block for hours.
 MAX_WAIT = 30.0
-CLAIM_BATCH = 50  # alerts claimed at a time: ~1 message a second fits well in a lease  # a Retry-After longer than this is left to a later run
+CLAIM_BATCH = 50  # alerts claimed at a time: ~1 message a second fits well in a lease
 
 
 @dataclass(frozen=True)
 class DeliveryReport:
     """What one delivery run did. `errors` are new problems; `blocked`, channels still
-    stopped by an earlier permanent error (already reported when it happened)."""
+    stopped by an earlier permanent error; `failed_total`, failed alerts waiting in the
+    outbox (this run's and earlier ones'); `left`, alerts due but not attempted because the
+    run's limit or time budget was spent.
+
+    Nothing stops silently: `problems` lists, for every run until fixed, each stopped
+    channel and failed alert count, and `ok` is False while there are any.
+    """
 
     sent: int = 0
     retrying: int = 0
@@ -53,6 +62,28 @@ class DeliveryReport:
     errors: tuple[str, ...] = ()
     blocked: tuple[str, ...] = ()
     recovered: int = 0  # found already delivered by an earlier, interrupted attempt
+    failed_total: int = 0
+    left: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """No channel stopped and no failed alert waiting: nothing needs a person."""
+        return not self.blocked and not self.failed_total and not any(
+            e.endswith(STOPPED) for e in self.errors)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One line each: what cannot be delivered, and what to do about it."""
+        lines = [*self.errors, *(f"{b}; fix its settings to resume" for b in self.blocked)]
+        if self.failed_total:
+            lines.append(f"{self.failed_total} failed alert(s) in the outbox: requeue them "
+                         "with `onrecord deliver --retry-failed`")
+        if self.left:
+            lines.append(f"{self.left} alert(s) left for the next run")
+        return tuple(lines)
+
+
+STOPPED = "(stopped until its settings change)"
 
 
 class _Run:
@@ -60,47 +91,68 @@ class _Run:
 
     def __init__(self) -> None:
         self.sent = self.retrying = self.failed = self.recovered = 0
+        self.failed_total = self.left = 0
         self.errors: list[str] = []
         self.blocked: list[str] = []
+        self.paused: dict[str, datetime] = {}  # channel -> rate-limited until
 
     def report(self) -> DeliveryReport:
         return DeliveryReport(self.sent, self.retrying, self.failed,
                               tuple(dict.fromkeys(self.errors)), tuple(self.blocked),
-                              self.recovered)
+                              self.recovered, self.failed_total, self.left)
 
 
 def deliver(store: Store, sinks: Mapping[str, Sink], limit: int = 500, *,
             lease: timedelta = LEASE, attempts_per_run: int = 3,
-            backoff: float = 1.0) -> DeliveryReport:
+            backoff: float = 1.0, budget: float | None = None) -> DeliveryReport:
     """Send due outbox alerts to the sink named by their channel.
 
+    `limit` caps the alerts a channel is sent per run; `budget`, if given, the seconds a run
+    keeps claiming new batches (a batch under way is finished). What is left is reported.
     `backoff` is the first wait, in seconds, between attempts (doubling each time), within
     this run and across runs.
     """
     run = _Run()
+    started = time.monotonic()
     for channel, sink in sinks.items():
-        if _channel_stopped(store, channel, sink, run):
-            continue
-        digest_min = sink.digest_min if sink.abilities.digests else 0
-        # Claim in small batches: every claimed alert must be sent well within its lease,
-        # or an overlapping run could claim it again while this one still holds it.
-        chunk = limit if digest_min else min(limit, CLAIM_BATCH)
-        remaining = limit
-        while remaining > 0:
-            items = store.claim_alerts(channel=channel, limit=min(chunk, remaining), lease=lease)
-            if not items:
-                break
-            remaining -= len(items)
-            if digest_min and len(items) >= max(2, digest_min):
-                batches = [items]
-            else:
-                batches = [[item] for item in items]
-            if not _deliver_batches(store, channel, sink, batches, run, attempts_per_run,
-                                    backoff):
-                break
-            if digest_min:
-                break  # one digest per run
+        _drain(store, channel, sink, run, limit, lease, attempts_per_run, backoff,
+               None if budget is None else started + budget)
+        due, failed = store.outbox_tally(channel)
+        run.failed_total += failed
+        if store.channel_block(channel) is None:  # a stopped channel's alerts wait instead
+            run.left += due
+    if run.left:
+        log.warning("%d alert(s) left for the next run", run.left)
+    if run.failed_total:
+        log.warning("%d failed alert(s) in the outbox; `onrecord deliver --retry-failed` "
+                    "requeues them", run.failed_total)
     return run.report()
+
+
+def _drain(store: Store, channel: str, sink: Sink, run: _Run, limit: int, lease: timedelta,
+           attempts_per_run: int, backoff: float, deadline: float | None) -> None:
+    """Deliver one channel's due alerts, up to `limit` and until `deadline` (monotonic)."""
+    if _channel_stopped(store, channel, sink, run):
+        return
+    digest_min = sink.digest_min if sink.abilities.digests else 0
+    # Claim in small batches: every claimed alert must be sent well within its lease,
+    # or an overlapping run could claim it again while this one still holds it.
+    chunk = limit if digest_min else min(limit, CLAIM_BATCH)
+    remaining = limit
+    while remaining > 0 and (deadline is None or time.monotonic() < deadline):
+        items = store.claim_alerts(channel=channel, limit=min(chunk, remaining), lease=lease)
+        if not items:
+            break
+        remaining -= len(items)
+        if digest_min and len(items) >= max(2, digest_min):
+            batches = [items]
+        else:
+            batches = [[item] for item in items]
+        if not _deliver_batches(store, channel, sink, batches, run, attempts_per_run,
+                                backoff):
+            break
+        if digest_min:
+            break  # one digest per run
 
 
 def _deliver_batches(store: Store, channel: str, sink: Sink,
@@ -112,10 +164,12 @@ def _deliver_batches(store: Store, channel: str, sink: Sink,
             # An outage, a rate limit or a stop: leave the rest for a later run without
             # hammering the channel now.
             rest = [item for later in batches[i + 1:] for item in later]
+            # Not attempted, so due again at once; a stop or the failed alert's own
+            # backoff is what paces the channel. A rate limit is the channel's, not one
+            # alert's: the rest wait out the same Retry-After.
+            due = run.paused.get(channel) or now()
             for item in rest:
-                # Not attempted, so due again at once; a stop or the failed alert's own
-                # backoff is what paces the channel.
-                store.mark_retry(item.id, "not attempted: channel unavailable this run", now())
+                store.mark_retry(item.id, "not attempted: channel unavailable this run", due)
             run.retrying += len(rest)
             return False
     return True
@@ -129,9 +183,13 @@ def _channel_stopped(store: Store, channel: str, sink: Sink, run: _Run) -> bool:
         return False
     stored_fp, error, since = block
     if fp is not None and stored_fp == fp:
-        # Reported when it happened; saying it again every run is noise.
-        log.debug("channel %s still stopped since %s: %s", channel, since, error)
-        run.blocked.append(f"{channel}: {error} (since {since:%Y-%m-%d %H:%M} UTC)")
+        # Said on every run (a warning; the error itself was logged once, when it
+        # happened): a stopped channel with alerts piling up must never look healthy.
+        waiting = store.pending_count(channel)
+        log.warning("alert delivery to %s stopped since %s UTC: %s; %d alert(s) wait",
+                    channel, f"{since:%Y-%m-%d %H:%M}", error, waiting)
+        run.blocked.append(f"{channel}: stopped since {since:%Y-%m-%d %H:%M} UTC by {error}, "
+                           f"{waiting} alert(s) waiting")
         return True
     store.unblock_channel(channel)
     log.info("settings of %s changed since its error (%s): delivering again", channel, error)
@@ -219,7 +277,7 @@ def _deliver_batch(store: Store, channel: str, sink: Sink, batch: Sequence[Outbo
             log.error("alert delivery to %s stopped: %s. %d alert(s) wait in the outbox and "
                       "go out once the token or channel settings change.", channel, error,
                       waiting)
-            run.errors.append(f"{channel}: {error} (stopped until its settings change)")
+            run.errors.append(f"{channel}: {error} {STOPPED}")
             run.retrying += len(pending)
             return False
         if result.rejected:
@@ -258,6 +316,8 @@ def _retry(store: Store, pending: Sequence[tuple[OutboxAlert, Alert, str]], erro
         delay = retry_after if retry_after is not None else min(
             MAX_DELAY, backoff * 2 ** min(item.attempts, 20))
         store.mark_retry(item.id, error, now() + timedelta(seconds=delay))
+    if retry_after is not None:
+        run.paused[channel] = now() + timedelta(seconds=retry_after)
     log.warning("alert delivery to %s: %s; %d alert(s) left for a later run", channel, error,
                 len(pending))
     run.errors.append(f"{channel}: {error}")

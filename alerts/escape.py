@@ -1,23 +1,58 @@
-"""Escaping scraped text for Slack mrkdwn: it must never mention, link or format."""
+"""One escaping policy for every output scraped text reaches.
+
+Scraped text is hostile: it may try to ping (`<!channel>`), format (`*bold*`, code fences),
+link (`[x](javascript:...)`, `<script>`), or reorder what a reader sees (U+202E and other
+bidi or control characters). Each output kind has one function here, and every renderer
+uses it:
+
+- Slack mrkdwn: `mrkdwn` (entities) inside `esc` / `mrkdwn_plain` (also no formatting);
+- HTML: `html_text`;
+- Markdown (Prefect artifacts): `markdown`, and `md_link` for a URL;
+- terminal: `terminal`; plain-text mail: `plain`, `one_line`.
+
+Control and bidi characters are shown as visible escapes (`\\u202e`) wherever a reader
+should see that the source contained them, and removed from plain-text mail.
+"""
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import urlsplit
 
+# C0 and C1 controls (ANSI escapes, CR, NUL...), bidi marks, embeddings, overrides and
+# isolates, line/paragraph separators and the BOM: each could move, hide or disguise text
+# in a terminal, a browser, Slack or a mail client. Tabs and newlines are kept.
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029"
+    r"\u2066-\u2069\ufeff]")
 _FORMAT = re.compile(r"([*_~`])")
 
 
+def _shown(match: re.Match[str]) -> str:
+    return match.group(0).encode("unicode_escape").decode("ascii")
+
+
+def visible(text: str) -> str:
+    r"""Control and bidi characters replaced by visible escapes.
+
+    >>> visible("abc\u202edef")
+    'abc\\u202edef'
+    """
+    return _CONTROLS.sub(_shown, text)
+
+
 def mrkdwn(text: str) -> str:
-    """Escape &, <, > (Slack's control characters) so text stays text.
+    """Escape &, <, > (Slack's control characters) so text stays text; show controls.
 
     `<!channel>`, `<@U123>` and `<https://x|label>` become visible text: no ping, no
     disguised link. `&` goes first so the entities added here are not escaped again.
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def mrkdwn_plain(text: str) -> str:
-    """Escape control characters and neutralise *bold*, _italic_, ~strike~ and `code` marks."""
+    """`mrkdwn`, and *bold*, _italic_, ~strike~, `code` and ``` fences neutralised."""
     # A zero-width space after each mark keeps it from pairing into formatting.
     return _FORMAT.sub("\\1\u200b", mrkdwn(text))
 
@@ -34,26 +69,22 @@ def clip(text: str, limit: int) -> str:
 
 
 def esc(text: str, limit: int) -> str:
-    """`text` escaped for mrkdwn and clipped so the *escaped* form fits in `limit`.
+    """`text` made inert for Slack mrkdwn (`mrkdwn_plain`) and clipped so the *escaped*
+    form fits in `limit`.
 
     Clipping before escaping keeps entities whole (never a dangling `&am`); escaping can
-    lengthen text up to five times, so shrink until it fits.
+    lengthen text up to six times, so shrink until it fits.
     """
     budget = limit
-    out = mrkdwn(clip(text, budget))
+    out = mrkdwn_plain(clip(text, budget))
     while len(out) > limit and budget > 0:
         budget = max(0, budget - max(1, len(out) - limit))
-        out = mrkdwn(clip(text, budget))
+        out = mrkdwn_plain(clip(text, budget))
     return out
 
 
-# C0 and C1 controls (ANSI escapes, CR/LF, NUL...) and bidi overrides, which could move or
-# disguise text in a terminal or a mail client; tabs and newlines are kept by `plain`.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def plain(text: str) -> str:
-    """Scraped text fit for a terminal or a plain-text mail: control characters removed."""
+    """Scraped text fit for a plain-text mail: control characters removed."""
     return _CONTROLS.sub("", text)
 
 
@@ -68,4 +99,40 @@ def terminal(text: str) -> str:
     >>> terminal("ok\x1b[2Jgone")
     'ok\\x1b[2Jgone'
     """
-    return _CONTROLS.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return visible(text)
+
+
+def terminal_line(text: str) -> str:
+    """`terminal`, on one line: a scraped newline cannot fake a line of our own output."""
+    return terminal(text.replace("\r", " ").replace("\n", " "))
+
+
+def html_text(text: str) -> str:
+    """Text for an HTML element or attribute: entities escaped (quotes too), controls shown."""
+    return html.escape(visible(text), quote=True)
+
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them
+# all leaves no emphasis, link, image, autolink (`\:`), raw HTML (`\<`), heading, list or
+# table syntax live, whatever the renderer's extensions.
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown(text: str) -> str:
+    """Text for Markdown that renders exactly as written: no link, image, HTML or format."""
+    return _MD_PUNCT.sub(r"\\\1", visible(text))
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is http(s) and free of spaces, controls and Markdown/HTML delimiters."""
+    if not url or len(url) > 3000 or urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    if _CONTROLS.search(url) or any(ch in url for ch in ' <>"\'`()[]\\\n\t'):
+        return None
+    return url
+
+
+def md_link(url: str | None) -> str:
+    """A Markdown autolink to an http(s) URL; anything else as escaped, inert text."""
+    ok = safe_url(url)
+    return f"<{ok}>" if ok else markdown(url or "")

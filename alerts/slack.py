@@ -47,6 +47,9 @@ MESSAGE_ERRORS = frozenset({
     "metadata_too_large", "too_many_attachments",
 })
 
+# Of MESSAGE_ERRORS, those about the blocks: the same alert as text only may go through.
+BLOCK_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long"})
+
 # Slack's limits (https://api.slack.com/reference/block-kit): 50 blocks, a section's text
 # 3,000 characters, a field 2,000, a header 150, a button's label 75 and URL 3,000; message
 # text is cut past 40,000 and long block sets fail near 12-13k characters, hence the budget.
@@ -112,6 +115,28 @@ def fallback_text(alert: Alert) -> str:
     """
     return esc(f"{_label(alert)}: {alert.title or alert.url} ({alert.significance}) "
                f"{alert.summary}", FALLBACK_LIMIT)
+
+
+def build_text(alert: Alert, limit: int = TEXT_BUDGET) -> str:
+    """The alert as escaped mrkdwn text only: what is posted when Slack rejects the blocks."""
+    lines = [fallback_text(alert)]
+    for line in alert.lines:
+        if line.old:
+            lines.append("Was: " + esc(line.old, 1200))
+        if line.new:
+            lines.append("Now: " + esc(line.new, 1200))
+    link = _safe_link(alert.url)
+    if link:
+        lines.append(mrkdwn(link))
+    return clip_lines("\n".join(lines), limit)
+
+
+def clip_lines(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters at a line break (entities stay whole)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit("\n", 1)[0] if "\n" in cut else cut.rsplit(" ", 1)[0]) + "…"
 
 
 def _section(text: str) -> Block:
@@ -248,6 +273,11 @@ def _metadata(refs: Sequence[str]) -> dict[str, Any]:
     return {"event_type": EVENT_TYPE, "event_payload": {"refs": ",".join(refs)}}
 
 
+def _blocks_rejected(result: Delivery) -> bool:
+    return result.rejected and any((result.error or "").endswith(": " + code)
+                                   for code in BLOCK_ERRORS)
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 def _retry_after(headers: object) -> float:
@@ -301,6 +331,25 @@ class _RefusedRetryHandler(RetryHandler):
                 and isinstance(error.reason, ConnectionRefusedError))
 
 
+# A Retry-After the client waits out itself; a longer one is returned to deliver(), which
+# leaves the alert pending until then and goes on (alerts.deliver.MAX_WAIT, the same 30 s).
+MAX_CLIENT_WAIT = 30.0
+
+
+class _CappedRateLimitHandler(RateLimitErrorRetryHandler):
+    """slack-sdk's 429 handler, but only for a Retry-After of at most `MAX_CLIENT_WAIT`.
+
+    The stock handler sleeps whatever Slack asks, twice: a Retry-After of 120 s kept
+    `onrecord deliver` busy for 243 s, and 3600 would have held it for two hours.
+    """
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        return _retry_after(response.headers) <= MAX_CLIENT_WAIT
+
+
 def _quiet_logger(name: str) -> logging.Logger:
     """slack-sdk's debug log prints request URLs: a webhook URL is a secret."""
     logger = logging.getLogger(name)
@@ -345,7 +394,7 @@ class SlackSink(Sink, kind="slack"):
                                     _RefusedRetryHandler(max_retry_count=2),
                                     # A 429 was certainly not posted: waiting Retry-After
                                     # and resending is safe.
-                                    RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+                                    _CappedRateLimitHandler(max_retry_count=rate_limit_retries),
                                 ])
         # urllib takes fractions; the constructor's hint is int
         self.client.timeout = timeout  # type: ignore[assignment]
@@ -367,7 +416,7 @@ class SlackSink(Sink, kind="slack"):
     def __repr__(self) -> str:  # never show the token
         return f"SlackSink(name={self.name!r}, channel={self.channel!r})"
 
-    def _post(self, text: str, blocks: list[Block], thread: str | None,
+    def _post(self, text: str, blocks: list[Block] | None, thread: str | None,
               refs: Sequence[str]) -> Delivery:
         try:
             resp = self.client.chat_postMessage(
@@ -378,13 +427,30 @@ class SlackSink(Sink, kind="slack"):
             return classify(exc)
         return Delivery(True, remote_id=resp.get("ts"))
 
+    def _post_or_text(self, text: str, blocks: list[Block], plain: str, thread: str | None,
+                      refs: Sequence[str]) -> Delivery:
+        """Post with blocks; if Slack rejects the blocks, once more as text only.
+
+        A rejection is a definite answer (nothing was posted), so the second post cannot
+        duplicate; an alert whose blocks Slack refuses still reaches the channel.
+        """
+        result = self._post(text, blocks, thread, refs)
+        if result.ok or not _blocks_rejected(result):
+            return result
+        log.warning("%s: Slack rejected the blocks (%s); sending as plain text", self.name,
+                    result.error)
+        again = self._post(plain, None, thread, refs)
+        return again if again.ok else result
+
     def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         text, blocks = build_blocks(alert, report_link(self.report_base, alert))
-        return self._post(text, blocks, thread, [ref] if ref else [])
+        return self._post_or_text(text, blocks, build_text(alert), thread,
+                                  [ref] if ref else [])
 
     def send_digest(self, alerts: Sequence[Alert], refs: Sequence[str]) -> Delivery:
         text, blocks = build_digest(alerts, self.report_base)
-        return self._post(text, blocks, None, refs)
+        plain = "\n".join([text, *(fallback_text(a) for a in alerts)])
+        return self._post_or_text(text, blocks, clip_lines(plain, TEXT_BUDGET), None, refs)
 
     def find_sent(self, refs: Sequence[str], since: datetime,
                   thread: str | None = None, max_pages: int = 20) -> Lookup:
@@ -452,7 +518,7 @@ class WebhookSink(Sink, kind="webhook"):
                                     logger=_quiet_logger("onrecord.slack_webhook"),
                                     retry_handlers=[
                                         _RefusedRetryHandler(max_retry_count=2),
-                                        RateLimitErrorRetryHandler(max_retry_count=2),
+                                        _CappedRateLimitHandler(max_retry_count=2),
                                     ])
         self.client.timeout = timeout  # type: ignore[assignment]
 
@@ -473,6 +539,16 @@ class WebhookSink(Sink, kind="webhook"):
 
     def send(self, alert: Alert, thread: str | None = None, ref: str | None = None) -> Delivery:
         text, blocks = build_blocks(alert, report_link(self.report_base, alert))
+        result = self._send(text, blocks)
+        if result.ok or not result.rejected:
+            return result
+        # A 400 (invalid_blocks and the like) posted nothing: try once as text only.
+        log.warning("%s: Slack rejected the blocks (%s); sending as plain text", self.name,
+                    result.error)
+        again = self._send(build_text(alert), None)
+        return again if again.ok else result
+
+    def _send(self, text: str, blocks: list[Block] | None) -> Delivery:
         try:
             resp = self.client.send(text=text, blocks=blocks, unfurl_links=False,
                                     unfurl_media=False)

@@ -9,11 +9,11 @@ inject markup, a Slack @-mention (<!channel>) or a link.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from alerts.escape import html_text, markdown, mrkdwn_plain, terminal, terminal_line
 from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff
 from compare.vocab import Significance
 
@@ -121,18 +121,23 @@ def render_terminal(diff: Diff, old: str, new: str, *, color: bool = True,
     def paint(kind: str, text: str) -> str:
         return f"{_ANSI[kind]}{text}{_ANSI['reset']}" if color and text else text
 
+    # Scraped text shows its control characters as escapes: an ANSI sequence or a bidi
+    # override cannot repaint the screen or reorder what the reader sees.
     def line(e: Excerpt) -> str:
         c = e.change
+        old, new = terminal_line(e.old), terminal_line(e.new)
         if c.op == "move":
-            body = paint("move", f"[moved] {e.new}")
+            body = paint("move", f"[moved] {new}")
         else:
-            body = " ".join(x for x in (paint("del", f"[-{e.old}-]") if e.old else "",
-                                        paint("ins", f"{{+{e.new}+}}") if e.new else "") if x)
-        ctx = " ".join(x for x in (paint("dim", e.before), body, paint("dim", e.after)) if x)
+            body = " ".join(x for x in (paint("del", f"[-{old}-]") if old else "",
+                                        paint("ins", f"{{+{new}+}}") if new else "") if x)
+        ctx = " ".join(x for x in (paint("dim", terminal_line(e.before)), body,
+                                   paint("dim", terminal_line(e.after))) if x)
         mark = _LEVEL_MARK.get(c.significance, "")
-        return f"{mark:>2} {c.significance:<11} {ctx}\n   {paint('dim', '; '.join(c.reasons))}"
+        reasons = terminal_line("; ".join(c.reasons))
+        return f"{mark:>2} {c.significance:<11} {ctx}\n   {paint('dim', reasons)}"
 
-    header = paint("bold", _header(diff))
+    header = paint("bold", terminal(_header(diff)))
     return _render_lines(diff, old, new, line, header, max_changes, 10**9, context_words,
                          lambda n: f"   {ELLIPSIS} and {n} more change{'s' if n != 1 else ''}")
 
@@ -140,9 +145,8 @@ def render_terminal(diff: Diff, old: str, new: str, *, color: bool = True,
 # --- Slack mrkdwn -----------------------------------------------------------------------
 
 def escape_mrkdwn(text: str) -> str:
-    """Slack's three control characters: with them escaped, text cannot become a mention,
-    a channel ping (<!channel>) or a link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """alerts.escape's Slack policy: no mention, ping, link, formatting or control character."""
+    return mrkdwn_plain(text)
 
 
 def _slack_wrap(mark: str, text: str, fallback: tuple[str, str]) -> str:
@@ -177,12 +181,9 @@ def render_mrkdwn(diff: Diff, old: str, new: str, *, max_chars: int = 2900,
 
 # --- Markdown (Prefect artifacts) ------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-
-
 def escape_markdown(text: str) -> str:
-    """Backslash-escape Markdown syntax so scraped text renders as written."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """alerts.escape's Markdown policy: scraped text renders as written, nothing live."""
+    return markdown(text)
 
 
 def render_markdown(diff: Diff, old: str, new: str, *, max_changes: int = 50,
@@ -236,12 +237,12 @@ def _marked(text: str, spans: list[tuple[int, int, str, str, str]]) -> str:
     for start, end, tag, cls, title in sorted(spans):
         if start < pos:
             continue  # never nest or overlap tags
-        out.append(html.escape(text[pos:start]))
-        attr = f' class="{cls}" title="{html.escape(title)}"'
-        body = html.escape(text[start:end]) if end > start else "&#8203;"
+        out.append(html_text(text[pos:start]))
+        attr = f' class="{cls}" title="{html_text(title)}"'
+        body = html_text(text[start:end]) if end > start else "&#8203;"
         out.append(f"<{tag}{attr}>{body}</{tag}>")
         pos = end
-    out.append(html.escape(text[pos:]))
+    out.append(html_text(text[pos:]))
     return "".join(out)
 
 
@@ -262,8 +263,8 @@ def render_html(diff: Diff, old: str, new: str, *, title: str = "onrecord diff",
         if c.new_end > c.new_start or c.op == "replace":
             right.append((c.new_start, c.new_end, "ins", c.significance, tip))
     items = "".join(
-        f'<li><span class="level-{html.escape(c.significance)}">{html.escape(c.significance)}'
-        f"</span> {html.escape(c.op)}: {html.escape('; '.join(c.reasons))}</li>"
+        f'<li><span class="level-{html_text(c.significance)}">{html_text(c.significance)}'
+        f"</span> {html_text(c.op)}: {html_text('; '.join(c.reasons))}</li>"
         for c in diff.changes)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -271,12 +272,12 @@ def render_html(diff: Diff, old: str, new: str, *, title: str = "onrecord diff",
         # No network access from the page, even if a renderer bug let markup through.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">"
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{html.escape(title)}</h1><div>{html.escape(_header(diff))}</div>"
+        f"<title>{html_text(title)}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{html_text(title)}</h1><div>{html_text(_header(diff))}</div>"
         f"<ol class=\"reasons\">{items}</ol></header>"
-        f"<div class=\"cols\"><div class=\"col old\"><h2>{html.escape(old_label)}</h2>"
+        f"<div class=\"cols\"><div class=\"col old\"><h2>{html_text(old_label)}</h2>"
         f"{_marked(old, left)}</div>"
-        f"<div class=\"col new\"><h2>{html.escape(new_label)}</h2>{_marked(new, right)}</div>"
+        f"<div class=\"col new\"><h2>{html_text(new_label)}</h2>{_marked(new, right)}</div>"
         "</div></body></html>\n"
     )
 

@@ -17,10 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from alerts.escape import terminal, terminal_line
 from sources.config import ConfigError
 from sources.document import COVERAGE, KINDS, STATEMENT
 
 if TYPE_CHECKING:
+    from alerts.deliver import DeliveryReport
     from compare.quotecheck import QuoteCheck
     from flows.pipeline import Runtime, SourceReport
     from sources.config import Source
@@ -78,12 +80,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(doc.to_json(), ensure_ascii=False, indent=2))
     else:
-        print(doc.title)
+        print(terminal_line(doc.title))
         meta = [m for m in (doc.issuer, doc.published.isoformat() if doc.published else None) if m]
         if meta:
-            print(" · ".join(meta))
+            print(terminal_line(" · ".join(meta)))
         print()
-        print(doc.text)
+        print(terminal(doc.text))
     return EXIT_OK
 
 
@@ -118,11 +120,11 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         print("no direct quotes attributed to the statement")
     for c in checks:
         sev = f" ({c.severity})" if c.severity != "none" else ""
-        print(f"{c.verdict.upper()}{sev}: “{c.quote.text}”")
+        print(f"{c.verdict.upper()}{sev}: “{terminal_line(c.quote.text)}”")
         if c.matched and c.verdict not in ("exact",):
-            print(f"    official: “{c.matched}”")
+            print(f"    official: “{terminal_line(c.matched)}”")
         for r in c.reasons:
-            print(f"    - {r}")
+            print(f"    - {terminal_line(r)}")
     return EXIT_OK
 
 
@@ -179,14 +181,16 @@ def _settings():  # noqa: ANN202 - local import keeps `extract`/`diff` fast
 
 
 def _print_outcome(o) -> None:  # noqa: ANN001
-    line = f"{o.status:<12} {o.kind:<9} {o.url}"
+    # Scraped text (URLs, summaries, quotes) shown inert: no escape sequence or bidi
+    # override reaches the terminal, no newline fakes a line of our own.
+    line = f"{o.status:<12} {o.kind:<9} {terminal_line(o.url)}"
     if o.summary:
-        line += f"\n             {o.summary}"
+        line += f"\n             {terminal_line(o.summary)}"
     if o.error:
-        line += f"\n             {o.error}"
+        line += f"\n             {terminal_line(o.error)}"
     print(line)
     for q in o.quotes:
-        print(f"             quote {q.verdict} ({q.severity}): “{q.quote[:90]}”")
+        print(f"             quote {q.verdict} ({q.severity}): “{terminal_line(q.quote[:90])}”")
 
 
 # The monitor flow's politeness and parallelism (flows.prefect_flows), without importing Prefect.
@@ -221,6 +225,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config_path = args.config or os.environ.get("ONRECORD_CONFIG") or "sources.toml"
     config = _use_config(config_path)  # validate before any Prefect start-up
+    delivery_status = EXIT_OK
     if args.plain:
         from alerts.deliver import deliver
         from flows.pipeline import Runtime
@@ -231,8 +236,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             delivery = deliver(rt.store, rt.sinks)
         finally:
             rt.close()
-        for e in delivery.errors:
-            print(f"alert delivery: {e}", file=sys.stderr)
+        delivery_status = _delivery_status(delivery)
     else:
         from flows.temporary_api import prefect_api
 
@@ -243,13 +247,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     failed = 0
     for r in reports:
         if r.error:
-            print(f"source {r.source}: FAILED: {r.error}")
+            print(f"source {r.source}: FAILED: {terminal_line(str(r.error))}")
         for o in r.outcomes:
             _print_outcome(o)
         failed += r.failed
     print(f"{len(reports)} sources, {sum(len(r.outcomes) for r in reports)} items, "
           f"{failed} source(s) with errors")
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_FAILED if failed or delivery_status != EXIT_OK else EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -260,6 +264,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problem = syntax_error(args.url)
     if problem:
         raise UsageError(problem)
+    delivery_status = EXIT_OK
     if args.plain:
         from alerts.deliver import deliver
         from flows.pipeline import Pipeline, Runtime
@@ -267,7 +272,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         rt = Runtime.from_settings(_settings())
         try:
             outcome = Pipeline(rt).check_url(args.url, args.kind)
-            deliver(rt.store, rt.sinks)
+            delivery_status = _delivery_status(deliver(rt.store, rt.sinks))
         finally:
             rt.close()
     else:
@@ -278,7 +283,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
             outcome = (check_statement if args.kind == STATEMENT else check_coverage)(args.url)
     _print_outcome(outcome)
-    return EXIT_FAILED if outcome.status == "error" else EXIT_OK
+    return EXIT_FAILED if outcome.status == "error" or delivery_status != EXIT_OK else EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -301,13 +306,13 @@ def cmd_history(args: argparse.Namespace) -> int:
              "summary": changes[v.id].summary if v.id in changes else "first seen",
              "revert_of": v.revert_of} for v in versions]}, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{doc.title}\n{doc.url}  ({doc.kind}, {doc.state})")
+    print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}  ({doc.kind}, {doc.state})")
     for v in versions:
         change = changes.get(v.id)
         summary = change.summary if change else "first seen"
         if v.revert_of:
             summary = f"revert to version {v.revert_of}; {summary}"
-        print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {summary}")
+        print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {terminal_line(summary)}")
     return EXIT_OK
 
 
@@ -317,15 +322,23 @@ def cmd_deliver(args: argparse.Namespace) -> int:
 
     rt = Runtime.from_settings(_settings())
     try:
-        report = deliver(rt.store, rt.sinks)
+        if args.retry_failed:
+            n = rt.store.requeue_failed()
+            print(f"requeued {n} failed alert(s)")
+        report = deliver(rt.store, rt.sinks, limit=args.limit, budget=args.budget)
     finally:
         rt.close()
-    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
-    for e in report.errors:
-        print(f"  {e}")
-    for channel in report.blocked:
-        print(f"  {channel}: stopped by an earlier permanent error; fix its settings to resume")
-    return EXIT_OK if not report.failed else EXIT_FAILED
+    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}"
+          + (f", {report.left} left for the next run" if report.left else ""))
+    return _delivery_status(report)
+
+
+def _delivery_status(report: DeliveryReport) -> int:
+    """Every delivery problem on stderr, one line each, on every run until it is fixed:
+    exit status 1 while a channel is stopped or failed alerts wait."""
+    for line in report.problems:
+        print(f"alert delivery: {terminal_line(line)}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -391,10 +404,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if args.input != "-" and not Path(args.input).is_file():
         raise UsageError(f"{args.input}: no such file")
+    from store.errors import StoreError
+
     store = Store(_settings().database_url)
     try:
         with _open_stream(args.input, "r") as lines:
             counts = import_jsonl(store, lines)
+    except StoreError as exc:
+        raise StoreError(f"{args.input}: {exc}") from None  # which file, on the one line
     finally:
         store.close()
     print(f"imported {sum(counts.values())} rows ({_counts_line(counts)}) into {store.location}")
@@ -475,6 +492,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("deliver", help="send pending alerts from the outbox")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="put failed alerts back in the queue first (after fixing their cause)")
+    p.add_argument("--limit", type=_positive_int, default=500, metavar="N",
+                   help="alerts sent per channel in this run at most (default 500)")
+    p.add_argument("--budget", type=float, default=None, metavar="SEC",
+                   help="stop claiming new alerts after SEC seconds (default: no limit)")
     p.set_defaults(func=cmd_deliver)
 
     p = sub.add_parser("db", help="manage the store ($ONRECORD_DATABASE_URL)")
@@ -491,6 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="FILE", help="export file (- for stdin; .gz accepted)")
     p.set_defaults(func=cmd_import)
     return parser
+
+
+def _positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
+    return n
 
 
 def _prefect_defaults() -> None:
@@ -529,7 +559,7 @@ def _usage_errors() -> tuple[type[BaseException], ...]:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = terminal_line(" ".join(str(exc).split())) or type(exc).__name__
     return text[:500]
 
 

@@ -33,6 +33,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task, exponential_backoff
 
 from alerts.deliver import DeliveryReport, deliver
+from alerts.escape import markdown, md_link, visible
 from compare.vocab import Verdict
 from flows.pipeline import (
     ERROR,
@@ -154,33 +155,56 @@ def deliver_task() -> DeliveryReport:
     """Send due alerts from the outbox (the outbox itself retries failed sends later)."""
     runtime = shared_runtime()
     report = deliver(runtime.store, runtime.sinks)
-    for error in report.errors:
-        get_run_logger().warning("alert delivery: %s", error)
+    report_delivery(report)
     return report
+
+
+def report_delivery(report: DeliveryReport) -> None:
+    """Every delivery problem, on every run until fixed: a log line each (an error while a
+    channel is stopped or failed alerts wait) and a Markdown artifact `onrecord-delivery`."""
+    logger = get_run_logger()
+    for line in report.problems:
+        (logger.warning if report.ok else logger.error)("alert delivery: %s", line)
+    if not report.problems:
+        return
+    try:
+        create_markdown_artifact(
+            key="onrecord-delivery",
+            description="Alert delivery problems: stopped channels, failed or waiting alerts",
+            markdown="\n".join([f"**sent {report.sent}, retrying {report.retrying}, "
+                                 f"failed {report.failed}**", ""]
+                                + [f"- {markdown(line)}" for line in report.problems]))
+    except Exception as exc:  # noqa: BLE001 - observability must not lose a pass
+        logger.warning("could not publish the delivery artifact: %s", exc)
 
 
 # -- artifacts --------------------------------------------------------------------------
 
 def _quote_md(text: str) -> str:
-    return "\n".join("> " + line for line in (text or "(nothing)").splitlines() or [""])
+    # Scraped text: every line escaped (alerts.escape.markdown), so no image, link, raw
+    # HTML or formatting in it is live in the Prefect UI.
+    return "\n".join("> " + markdown(line)
+                     for line in (text or "(nothing)").splitlines() or [""])
 
 
 def _change_markdown(outcome: CheckOutcome) -> str:
     """A Markdown diff of the latest change of a document, from the store."""
-    lines = [f"### Edited: {outcome.title or outcome.url}", "",
-             f"<{outcome.url}> — version {outcome.version}, **{outcome.significance}**", "",
-             outcome.summary or "", ""]
+    lines = [f"### Edited: {markdown(outcome.title or outcome.url)}", "",
+             f"{md_link(outcome.url)} — version {outcome.version}, "
+             f"**{markdown(str(outcome.significance))}**", "",
+             markdown(outcome.summary or ""), ""]
     changes = shared_runtime().store.changes(outcome.url)
     diff = changes[-1].diff if changes else {}
     for change in diff.get("changes", []):
         if change.get("significance") == "cosmetic":
             continue
-        lines += [f"**{change.get('op')}** ({change.get('significance')})", ""]
+        lines += [f"**{markdown(str(change.get('op')))}** "
+                  f"({markdown(str(change.get('significance')))})", ""]
         if change.get("old"):
             lines += ["before:", "", _quote_md(change["old"]), ""]
         if change.get("new"):
             lines += ["after:", "", _quote_md(change["new"]), ""]
-        lines += [f"- {r}" for r in change.get("reasons", [])] + [""]
+        lines += [f"- {markdown(str(r))}" for r in change.get("reasons", [])] + [""]
     return "\n".join(lines)
 
 
@@ -196,8 +220,8 @@ def _quote_section(q: QuoteResult) -> str:
     heading = _QUOTE_HEADING.get(verdict, verdict.value.capitalize())
     if verdict is Verdict.MISQUOTE:
         heading += f" ({q.severity})"
-    return (f"### {heading} in <{q.article_url}>\n\n{_quote_md(q.quote)}\n\n"
-            + "\n".join(f"- {r}" for r in q.reasons))
+    return (f"### {heading} in {md_link(q.article_url)}\n\n{_quote_md(q.quote)}\n\n"
+            + "\n".join(f"- {markdown(r)}" for r in q.reasons))
 
 
 ARTIFACT_SECTIONS = 100  # edits (or quotes) shown in full in one run's Markdown artifact
@@ -214,11 +238,13 @@ def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = 
     Artifact creation never fails a run.
     """
     outcomes = list(outcomes)
-    rows = [{"url": o.url, "kind": o.kind, "status": o.status, "version": o.version,
-             "significance": o.significance or "", "summary": o.summary or o.error or ""}
+    # Table cells are shown as text by the UI, not as Markdown: controls made visible.
+    rows = [{"url": visible(o.url), "kind": o.kind, "status": o.status, "version": o.version,
+             "significance": o.significance or "",
+             "summary": visible(o.summary or o.error or "")}
             for o in outcomes if o.status not in ("unchanged", "not_modified")]
     rows += [{"url": "", "kind": "source", "status": "error", "version": None,
-              "significance": "", "summary": f"{r.source}: {r.error}"}
+              "significance": "", "summary": visible(f"{r.source}: {r.error}")}
              for r in reports if r.error]
     edits = [o for o in outcomes if o.significance == "substantive"]
     quotes = [q for o in outcomes for q in o.quotes if Verdict(q.verdict).alerted]

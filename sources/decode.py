@@ -49,6 +49,13 @@ def decode_body(body: bytes, http_charset: str | None = None) -> str:
         if m:
             candidates.append(_known(m.group(1).decode("ascii", "ignore")))
     text = None
+    if _is_utf8(body):
+        # Whatever the page declares, bytes that are valid UTF-8 with multibyte sequences
+        # are UTF-8 (a CMS writing UTF-8 under an old template's <meta charset>): read as a
+        # declared windows-1251, ISO-8859-2 or KOI8-R, "déclaré" would be stored as
+        # "dГ©clarГ©", which no repair undoes. Text in a legacy charset is practically
+        # never valid UTF-8 by chance (the premise of every charset detector).
+        return repair(body.decode("utf-8"))
     for name in candidates:
         if not name:
             continue
@@ -63,6 +70,17 @@ def decode_body(body: bytes, http_charset: str | None = None) -> str:
         except UnicodeDecodeError:
             text = _declared_with_errors(body, [c for c in candidates if c]) or _detect(body)
     return repair(text)
+
+
+def _is_utf8(body: bytes) -> bool:
+    """Valid UTF-8 with at least one multibyte character."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _declared_with_errors(body: bytes, declared: list[str]) -> str | None:
@@ -95,13 +113,41 @@ def _detect(body: bytes) -> str:
         return detected if detected is not None else body.decode("utf-8", errors="replace")
 
 
-_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+# C0 controls text never has: not tab, LF, VT, FF, CR, nor ESC (ISO-2022-JP shifts with it).
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32)])
 
 
 def looks_binary(body: bytes) -> bool:
-    """True for bodies that are clearly not text (NUL bytes or mostly control characters)."""
-    sample = body[:2048]
+    """True for bodies that are clearly not text: NUL bytes, or control bytes that text in
+    any charset lacks. Random or compressed bytes have ~10% of them; a 2% share (and at
+    least 8) is far past stray characters in a real page."""
+    sample = body[:4096]
     if b"\x00" in sample:
         return True
     control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return bool(sample) and control / len(sample) > 0.1
+    return bool(sample) and control >= min(8, len(sample)) and control / len(sample) > 0.02
+
+
+# What decoding binary bytes leaves behind: replacement characters, C1 controls, private use.
+_GARBAGE = re.compile("[\ufffd\x80-\x9f\ue000-\uf8ff]")
+_TAG = re.compile(r"<[^<>]{0,500}>")
+# Scripts written without spaces, where a space share says nothing.
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf"
+                       "\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def looks_garbled(text: str) -> bool:
+    """Decoded text that is not text: binary bytes without NULs come out of a codec as
+    replacement characters and controls, or as a run of symbols without spaces."""
+    if len(_GARBAGE.findall(text[:4096])) > 0.05 * len(text[:4096]):
+        return True
+    # Markup has no spaces to speak of (<div><div>...): judge the text between the tags.
+    sample = _TAG.sub("", text[:20_000])[:4096]
+    if len(sample) < 64:
+        return False
+    if len(_GARBAGE.findall(sample)) > 0.05 * len(sample):
+        return True
+    if len(_UNSPACED.findall(sample)) > 0.2 * len(sample):
+        return False
+    spaces = sum(ch.isspace() for ch in sample)
+    return spaces < 0.02 * len(sample)

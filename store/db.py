@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from store import quoteindex
 from store import schema as t
@@ -94,6 +94,12 @@ class Store:
 
     def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
         self.url = _normalize_url(url or default_database_url())
+        scheme = self.url.split(":", 1)[0].split("+", 1)[0].lower()
+        if "://" not in self.url or scheme not in ("sqlite", "postgresql"):
+            # SQLAlchemy would name a dialect plugin it failed to load, with a traceback.
+            shown = self.url.split("://", 1)[0] if "://" in self.url else "no scheme"
+            raise StoreError(f"unsupported database URL ({shown}): use sqlite:///PATH or "
+                             "postgresql://USER@HOST/DB")
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             path = self.url.split("///", 1)[1] if "///" in self.url else ""
@@ -127,8 +133,11 @@ class Store:
 
         try:
             return upgrade(self.engine)
-        except OperationalError as exc:
-            raise StoreError(f"cannot open store {self.safe_url}: {exc.orig}") from None
+        except DBAPIError as exc:
+            # A missing server, a locked or corrupt file ("file is not a database"): the
+            # driver's message in one line, not a traceback through Alembic.
+            detail = " ".join(str(exc.orig).split())[:300]
+            raise StoreError(f"cannot open store {self.safe_url}: {detail}") from None
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at."""
@@ -521,6 +530,16 @@ class Store:
             conn.execute(update(t.outbox).where(t.outbox.c.id == alert_id)
                          .values(status=FAILED, last_error=error, claimed_until=None))
 
+    def requeue_failed(self, channel: str | None = None) -> int:
+        """Put failed alerts back to pending, due now (`onrecord deliver --retry-failed`,
+        after the message or the settings that failed them were fixed). Returns how many."""
+        with self._tx() as conn:
+            q = update(t.outbox).where(t.outbox.c.status == FAILED)
+            if channel:
+                q = q.where(t.outbox.c.channel == channel)
+            return conn.execute(q.values(status=PENDING, next_attempt_at=now(),
+                                         claimed_until=None)).rowcount
+
     def alerts(self, status: str | None = None) -> list[OutboxAlert]:
         q = select(t.outbox).order_by(t.outbox.c.id)
         if status:
@@ -590,6 +609,19 @@ class Store:
             return conn.execute(select(func.count()).select_from(t.outbox).where(
                 t.outbox.c.channel == channel,
                 t.outbox.c.status.in_([PENDING, SENDING]))).scalar_one()
+    def outbox_tally(self, channel: str) -> tuple[int, int]:
+        """(alerts due now but not claimed, alerts failed) of a channel: what a delivery run
+        reports as left for the next run and as needing `--retry-failed`."""
+        stamp = now()
+        with self.engine.connect() as conn:
+            due = conn.execute(select(func.count()).select_from(t.outbox).where(
+                t.outbox.c.channel == channel,
+                ((t.outbox.c.status == PENDING) & (t.outbox.c.next_attempt_at <= stamp))
+                | ((t.outbox.c.status == SENDING) & (t.outbox.c.claimed_until < stamp))))
+            due_n = due.scalar_one()
+            failed = conn.execute(select(func.count()).select_from(t.outbox).where(
+                t.outbox.c.channel == channel, t.outbox.c.status == FAILED)).scalar_one()
+        return due_n, failed
     # == end of alert delivery bookkeeping ================================================
 
 

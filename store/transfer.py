@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import Connection, LargeBinary, Table, func, insert, select, text
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from store import schema as t
 from store.db import Store
@@ -53,26 +54,103 @@ def _encode(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _kind(column: Any) -> type | tuple[type, ...] | None:
+    """The JSON type an exported value of `column` must have (None: any)."""
+    try:
+        py = column.type.python_type
+    except NotImplementedError:  # JSON and custom types
+        py = None
+    if isinstance(column.type, t.UTCDateTime | LargeBinary):
+        return str
+    if py is bool:
+        return bool
+    if py is int:
+        return int
+    if py is float:
+        return (int, float)
+    if py is str:
+        return str
+    return None
+
+
 def _decoder(table: Table):  # noqa: ANN202
-    """A function turning an exported row back into column values of `table`."""
+    """A function turning an exported row (line `number`) back into column values of
+    `table`, or a StoreError naming the line, the column and the problem."""
     times = {c.name for c in table.columns if isinstance(c.type, t.UTCDateTime)}
     blobs = {c.name for c in table.columns if isinstance(c.type, LargeBinary)}
     known = {c.name for c in table.columns}
+    kinds = {c.name: _kind(c) for c in table.columns}
+    required = {c.name for c in table.columns
+                if not c.nullable and c.default is None and c.server_default is None
+                and not (c.primary_key and c.autoincrement in (True, "auto"))}
 
-    def decode(row: dict[str, Any]) -> dict[str, Any]:
+    def decode(row: dict[str, Any], number: int) -> dict[str, Any]:
+        where = f"import: line {number} ({table.name})"
         unknown = set(row) - known
         if unknown:
-            raise StoreError(f"import: unknown column(s) {sorted(unknown)} in {table.name}")
+            raise StoreError(f"import: unknown column(s) {sorted(unknown)} in {table.name} "
+                             f"(line {number})")
+        missing = sorted(required - {k for k, v in row.items() if v is not None})
+        if missing:
+            raise StoreError(f"{where}: no value for {', '.join(missing)}")
+        for name, value in row.items():
+            kind = kinds[name]
+            # bool is an int to Python; a JSON true in an integer column is still wrong.
+            if value is not None and kind is not None and (
+                    not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+                raise StoreError(f"{where}: {name} is {type(value).__name__} "
+                                 f"{_show(value)}, not {_type_name(kind)}")
         out = dict(row)
         for name in times:
             if out.get(name) is not None:
-                out[name] = datetime.fromisoformat(out[name])
+                try:
+                    stamp = datetime.fromisoformat(out[name])
+                except ValueError:
+                    raise StoreError(f"{where}: {name} {_show(out[name])} is not an ISO 8601 "
+                                     "time") from None
+                if stamp.tzinfo is None:
+                    raise StoreError(f"{where}: {name} {_show(out[name])} has no UTC offset")
+                out[name] = stamp
         for name in blobs:
             if out.get(name) is not None:
-                out[name] = base64.b64decode(out[name])
+                try:
+                    out[name] = base64.b64decode(out[name], validate=True)
+                except ValueError:
+                    raise StoreError(f"{where}: {name} is not base64") from None
         return out
 
     return decode
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {int: "an integer", str: "a string", bool: "true or false", float: "a number"}
+    return names.get(kind[-1] if isinstance(kind, tuple) else kind, "valid")
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=True)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _References:
+    """Keys imported so far, to name a row that points at a row the file does not have
+    (parents come first in an export, so every reference is to an earlier line)."""
+
+    def __init__(self, tables: Iterable[Table]) -> None:
+        self.fks = {tb.name: [(fk.parent.name, fk.column.table.name, fk.column.name)
+                              for fk in tb.foreign_keys] for tb in tables}
+        wanted = {(parent, col) for fks in self.fks.values() for _, parent, col in fks}
+        self.seen: dict[tuple[str, str], set[Any]] = {key: set() for key in wanted}
+
+    def check(self, table: Table, row: dict[str, Any], number: int) -> None:
+        for column, parent, col in self.fks[table.name]:
+            value = row.get(column)
+            if value is not None and value not in self.seen[(parent, col)]:
+                raise StoreError(f"import: line {number} ({table.name}): {column} {value!r} "
+                                 f"refers to no {parent} row")
+        for (parent, col), keys in self.seen.items():
+            if parent == table.name and row.get(col) is not None:
+                keys.add(row[col])
 
 
 def _line(obj: dict[str, Any]) -> str:
@@ -128,6 +206,7 @@ def import_jsonl(store: Store, lines: Iterable[str]) -> dict[str, int]:
         if any(conn.execute(select(func.count()).select_from(tb)).scalar_one()
                for tb in by_name.values()):
             raise StoreError(f"import: the store at {store.location} is not empty")
+        refs = _References(by_name.values())
         pending: list[dict[str, Any]] = []
         pending_table: str | None = None
         end = None
@@ -145,7 +224,9 @@ def import_jsonl(store: Store, lines: Iterable[str]) -> dict[str, int]:
                 _flush(conn, by_name[pending_table], pending)  # type: ignore[index]
                 pending = []
             pending_table = name
-            pending.append(decoders[name](obj["row"]))
+            row = decoders[name](obj["row"], number)
+            refs.check(by_name[name], row, number)
+            pending.append(row)
             counts[name] += 1
             if len(pending) >= BATCH:
                 _flush(conn, by_name[name], pending)
@@ -176,7 +257,15 @@ def _parse(raw: str, number: int) -> dict[str, Any]:
 
 
 def _flush(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    conn.execute(insert(table), rows)
+    try:
+        conn.execute(insert(table), rows)
+    except (DBAPIError, StatementError) as exc:
+        # What the checks above cannot see (a duplicate key, a value too long for
+        # PostgreSQL): one line, without the SQL and every parameter of the batch.
+        orig = getattr(exc, "orig", None) or exc
+        detail = " ".join(str(orig).split())[:200]
+        raise StoreError(f"import: rows of {table.name} refused by the database: "
+                         f"{detail}; nothing imported") from None
 
 
 def _reset_sequences(conn: Connection) -> None:

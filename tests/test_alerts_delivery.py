@@ -271,7 +271,8 @@ def test_permanent_error_reported_once_and_stops_until_settings_change(
 def test_rejected_message_fails_alone(fake: FakeSlack, store: Store) -> None:
     enqueue(store, "bad", alert())
     enqueue(store, "good", alert(summary="other"))
-    fake.script.append(("error", "invalid_blocks"))
+    # Rejected with blocks, and again as the plain-text fallback: failed.
+    fake.script.extend([("error", "invalid_blocks"), ("error", "invalid_blocks")])
     report = deliver(store, {"slack": sink(fake)}, **FAST)
     assert report.failed == 1 and report.sent == 1
     assert statuses(store) == ["failed", "sent"]

@@ -230,3 +230,60 @@ def test_in_process_flow_publishes_edit_artifact(prefect_api: str, site: LocalSe
     finally:
         close_runtimes()
     assert Settings.from_env().database_url == db
+
+
+def test_deliver_flow_reports_a_stopped_channel_on_every_run(
+        prefect_api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After invalid_auth, each later deliver-alerts run says so: an error log line and an
+    `onrecord-delivery` artifact, not a quiet Completed run while alerts pile up."""
+    from prefect.logging.handlers import APILogHandler
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    from flows.prefect_flows import close_runtimes, deliver_alerts
+    from store.records import NewAlert
+    from tests.fake_slack import FakeSlack as FullFakeSlack
+
+    fake = FullFakeSlack().start()
+    fake.default = ("error", "invalid_auth")
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("ONRECORD_DATABASE_URL", db)
+    monkeypatch.setenv("ONRECORD_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-flow-test")
+    monkeypatch.setenv("SLACK_CHANNEL", "C0FLOW")
+    monkeypatch.setenv("SLACK_API_URL", fake.url)
+    monkeypatch.delenv("SLACK_WEBHOOK_URL", raising=False)
+    store = Store(db)
+    store.enqueue([NewAlert("edit", "slack", "slack|a", {
+        "kind": "edit", "title": "T", "url": "https://gov.example/s", "significance": "minor",
+        "summary": "s", "lines": []}, "minor")])
+    store.close()
+    try:
+        with temporary_settings({PREFECT_API_URL: prefect_api,
+                                 PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            for _ in range(2):
+                state = deliver_alerts(return_state=True)
+                report = state.result()
+                assert not report.ok and any("invalid_auth" in p for p in report.problems)
+
+                async def artifacts(run_id: object) -> list:
+                    from prefect.client.schemas.filters import (
+                        ArtifactFilter,
+                        ArtifactFilterFlowRunId,
+                    )
+
+                    async with _client(prefect_api) as client:
+                        return await client.read_artifacts(artifact_filter=ArtifactFilter(
+                            flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+
+                found = [a for a in asyncio.run(artifacts(state.state_details.flow_run_id))
+                         if a.key == "onrecord-delivery"]
+                assert found and "invalid\\_auth" in found[0].data
+            assert len(fake.calls("chat.postMessage")) == 1  # the second run did not post
+            APILogHandler().flush()
+    finally:
+        close_runtimes()
+        fake.stop()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sources.decode import decode_body, looks_binary
+from sources.decode import decode_body, looks_binary, looks_garbled
 from sources.document import STATEMENT, Document
 from sources.extract.common import MIN_WORDS, ExtractionError, require_text, words
 from sources.extract.generic import generic_paragraphs
@@ -57,6 +57,10 @@ def extract(
         if looks_binary(body):
             raise ExtractionError(f"{url}: binary body, not a text document")
         text = decode_body(body, charset)
+        if looks_garbled(text):
+            # Binary bytes without NULs (an image or an archive served as text/html)
+            # decode to symbols; stored, they would read as a statement's wording.
+            raise ExtractionError(f"{url}: binary body, not a text document")
     else:
         text = body
     if content_type == "text/plain" or not _HTML_TAG.search(text[:100_000]):

@@ -196,8 +196,21 @@ def blocks(container: lxml.html.HtmlElement) -> list[str]:
 def mostly_links(root: lxml.html.HtmlElement, paras: tuple[str, ...], word_count: int) -> bool:
     """A short result made mostly of the page's link texts is navigation, not a statement."""
     joined = " ".join(paras)
-    if word_count >= 100:
-        return False
     anchors = {" ".join(a.text_content().split()) for a in root.iter("a")}
+    if word_count >= 100:
+        # A long result: a menu, a site map or a footer of 100+ link words is still not a
+        # statement. Judged paragraph by paragraph (a link text found inside a sentence
+        # does not make it navigation): most of the text in paragraphs that are links.
+        linked = sum(len(p) for p in paras if _link_share(p, anchors) >= 0.8)
+        return linked > 0.7 * sum(len(p) for p in paras)
     covered = sum(len(t) for t in anchors if len(t) > 1 and t in joined)
     return covered > 0.5 * len(joined.replace(" ", ""))
+
+
+def _link_share(para: str, anchors: set[str]) -> float:
+    """How much of a paragraph is the text of links (1.0: nothing but links)."""
+    text = para.replace(" ", "")
+    if not text:
+        return 0.0
+    covered = sum(len(a.replace(" ", "")) for a in anchors if len(a) > 1 and a in para)
+    return min(1.0, covered / len(text))

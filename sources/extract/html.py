@@ -25,7 +25,15 @@ from sources.extract.parsing import is_fragment, parse_html
 from sources.normalize import clean_paragraphs
 from sources.profiles import Profile, profile_for
 
-_SOFT_404 = re.compile(r"\b(page|content) (was )?not found\b|\b404\b.*\bnot found\b", re.I)
+# Pages answered 200 that say they are missing, in the wordings sites use ("We could not
+# find the page", "The page you requested cannot be found", "This page no longer exists").
+_SOFT_404 = re.compile(
+    r"\b(page|content) (was )?not found\b|\b404\b.*\bnot found\b"
+    r"|\b(could not|couldn['’]t|cannot|can['’]t|can not|unable to|did not|didn['’]t) find "
+    r"(the|this|that|your|any) (page|content|document|article)"
+    r"|\b(page|content|document|article) (you|you're|you are) (were |are )?"
+    r"(looking for|requested|trying to reach)[^.]{0,40}\b(not|cannot|can't|no longer)\b"
+    r"|\b(page|document) (does not|doesn['’]t|no longer) exists?\b", re.I)
 
 
 def _declared_text(container: lxml.html.HtmlElement, drop: tuple[str, ...] = ()) -> tuple[str, ...]:
