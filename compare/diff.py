@@ -6,13 +6,18 @@ with diff-match-patch (each distinct word encoded as one character, then semanti
 cleanup). This keeps the cost close to linear in the length of the statement and keeps
 every change inside the paragraph it belongs to. Deleted and inserted blocks with the
 same words are then paired into moves.
+
+Texts (or aligned stretches) that share few three-word phrases are recognised first, in
+linear time, and reported as one rewrite with the share as its figure: an unrelated or
+fully rewritten statement is never word-diffed.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from diff_match_patch import diff_match_patch
@@ -32,6 +37,16 @@ _SENT_END = re.compile(r"""[.!?]["')\]]*[ ]+(?=["'(\[]?[A-Z0-9])""")
 # Above this many characters a changed stretch is split into sentences before the word
 # diff: dmp's bisection is quadratic in the number of differences inside one stretch.
 _SENTENCE_ALIGN_CHARS = 20_000
+# Rewrites: two texts (or two aligned stretches) of at least REWRITE_MIN_WORDS words each
+# that share less than REWRITE_MAX_SHARED of their three-word phrases are not edited, they
+# are rewritten. Phrases, not words: unrelated statements share a half to three quarters of
+# their words ("the", "of", "United States") and a third of their word pairs at 50,000
+# words, but an eighth of their phrases; a 30% word edit still keeps a third of them
+# (bench/diff_speed.py measured this on the State Department corpus). A word diff of such texts is all noise, and dmp's
+# bisection is quadratic in the number of differences, so they are recognised first, in
+# linear time, and reported as one replacement.
+REWRITE_MIN_WORDS = 60
+REWRITE_MAX_SHARED = 0.25
 MOVE_MIN_WORDS = 2
 MOVE_MIN_CHARS = 8
 CONTEXT_CHARS = 80
@@ -193,21 +208,83 @@ def _dmp_regions(a: list[str], b: list[str], ob: list[int], nb: list[int],
     return regions
 
 
-def _raw_groups(old: str, new: str, os_: int, oe: int, ns: int, ne: int
-                ) -> list[tuple[str, str, int, int, int, int]]:
-    """Word-level edit groups inside one differing region, in absolute offsets."""
-    groups: list[tuple[str, str, int, int, int, int]] = []
+_WORD = re.compile(r"\w+")
+
+
+def _shared(a: list[str], b: list[str]) -> float:
+    """Share of the multiset of items common to `a` and `b`, over the longer: O(n)."""
+    if not a or not b:
+        return 0.0
+    ca, cb = Counter(a), Counter(b)
+    common = sum(min(n, cb[k]) for k, n in ca.items() if k in cb)
+    return common / max(len(a), len(b))
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """How much two texts share, as multisets of words and of adjacent word pairs."""
+
+    old_words: int
+    new_words: int
+    words: float  # share of words
+    phrases: float  # share of three-word phrases (what decides)
+
+    @property
+    def rewritten(self) -> bool:
+        return (min(self.old_words, self.new_words) >= REWRITE_MIN_WORDS
+                and self.phrases < REWRITE_MAX_SHARED)
+
+    @property
+    def reason(self) -> str:
+        # Phrases decide, so they are the figure; words say whether the vocabulary stayed.
+        return f"rewritten: {self.phrases:.0%} of phrases shared ({self.words:.0%} of words)"
+
+
+def similarity(old: str, new: str) -> Similarity:
+    """Word and three-word-phrase overlap of two texts, in linear time.
+
+    >>> s = similarity("the cat sat on the mat", "the dog sat on the log")
+    >>> (round(s.words, 2), round(s.phrases, 2))
+    (0.67, 0.25)
+    """
+    a = _WORD.findall(old.lower())
+    b = _WORD.findall(new.lower())
+    return Similarity(len(a), len(b), _shared(a, b), _shared(_phrases(a), _phrases(b)))
+
+
+def _phrases(words: list[str]) -> list[tuple[str, str, str]]:
+    return list(zip(words, words[1:], words[2:], strict=False))
+
+
+def _region_changes(old: str, new: str, os_: int, oe: int, ns: int, ne: int) -> list[Change]:
+    """The changes inside one differing region (absolute offsets), classified."""
+    sim = similarity(old[os_:oe], new[ns:ne])
+    if sim.rewritten:
+        # A stretch rewritten as a whole (paragraphs replaced by others) is one replacement:
+        # no word diff of unrelated words (noise to read, quadratic for dmp) and no rule
+        # run over thousands of words.
+        o, n = old[os_:oe], new[ns:ne]
+        os_, oe = os_ + len(o) - len(o.lstrip()), oe - (len(o) - len(o.rstrip()))
+        ns, ne = ns + len(n) - len(n.lstrip()), ne - (len(n) - len(n.rstrip()))
+        return [Change("replace", old[os_:oe], new[ns:ne], SUBSTANTIVE, (sim.reason,),
+                       os_, oe, ns, ne)]
     if (oe - os_) + (ne - ns) > _SENTENCE_ALIGN_CHARS:
         ob, nb = _sentence_bounds(old, os_, oe), _sentence_bounds(new, ns, ne)
         # Only worth it when the sentences split the stretch into smaller pieces.
         if len(ob) > 3 or len(nb) > 3:
+            changes: list[Change] = []
             for r in _aligned_regions(old, new, ob, nb):
                 if (r[1] - r[0]) + (r[3] - r[2]) < (oe - os_) + (ne - ns):
-                    groups.extend(_raw_groups(old, new, *r))
+                    changes.extend(_region_changes(old, new, *r))
                 else:
-                    groups.extend(_word_groups(old, new, *r))
-            return groups
-    return _word_groups(old, new, os_, oe, ns, ne)
+                    changes.extend(_classified(old, new, _word_groups(old, new, *r)))
+            return changes
+    return _classified(old, new, _word_groups(old, new, os_, oe, ns, ne))
+
+
+def _classified(old: str, new: str, groups: list[tuple[str, str, int, int, int, int]]
+                ) -> list[Change]:
+    return [c for g in groups if (c := _change(old, new, *g)) is not None]
 
 
 def _word_groups(old: str, new: str, os_: int, oe: int, ns: int, ne: int
@@ -332,17 +409,48 @@ def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
     older than `old`; when `new` is one of them the diff is labelled a revert.
     """
     changes: list[Change] = []
-    if old != new:
+    sim = similarity(old, new) if old != new else None
+    if sim is not None and sim.rewritten:
+        # Nothing to align: one replacement, substantive, with the figure that says so.
+        changes = [Change("replace", old, new, SUBSTANTIVE, (sim.reason,), 0, len(old), 0, len(new))]
+    elif old != new:
         ob = _paragraph_bounds(old, 0, len(old))
         nb = _paragraph_bounds(new, 0, len(new))
         for region in _aligned_regions(old, new, ob, nb):
-            for old_t, new_t, os_, oe, ns, ne in _raw_groups(old, new, *region):
-                change = _change(old, new, old_t, new_t, os_, oe, ns, ne)
-                if change is not None:
-                    changes.append(change)
+            changes.extend(_region_changes(old, new, *region))
         changes = _detect_moves(changes)
     diff = Diff(tuple(changes), Significance.highest(c.significance for c in changes))
     return mark_revert(diff) if _matches_earlier(new, earlier) else diff
+
+
+def diff_titles(old: str, new: str) -> Change | None:
+    """The change of a (canonical) title, judged like a paragraph; None when unchanged.
+
+    Re-casing is cosmetic; any other edit takes the significance of its words. A title
+    missing on either side is an extraction gap, not an edit.
+
+    >>> diff_titles("Joint statement", "Joint Statement").reasons
+    ('title re-cased',)
+    """
+    if old == new or not old or not new:
+        return None
+    if old.lower() == new.lower():
+        level: Significance = COSMETIC
+        reasons: tuple[str, ...] = ("title re-cased",)
+    else:
+        inner = diff_texts(old, new)
+        level = inner.significance
+        reasons = (f"title changed: {clip(old)!r} -> {clip(new)!r}",
+                   *dict.fromkeys(r for c in inner.changes for r in c.reasons))
+    return Change("replace", old, new, level, reasons, 0, len(old), 0, len(new), part="title")
+
+
+def with_title(diff: Diff, title: Change | None) -> Diff:
+    """`diff` with the title change first (the significance of the whole rises with it)."""
+    if title is None:
+        return diff
+    changes = (title, *diff.changes)
+    return Diff(changes, Significance.highest(c.significance for c in changes), diff.revert)
 
 
 def mark_revert(diff: Diff) -> Diff:
