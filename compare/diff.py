@@ -15,8 +15,7 @@ fully rewritten statement is never word-diffed.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -182,6 +181,10 @@ def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
 def _dmp_regions(a: list[str], b: list[str], ob: list[int], nb: list[int],
                  i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, int, int]]:
     """Differing unit runs between two anchors (repeated units are aligned by dmp)."""
+    if set(a[i0:i1]).isdisjoint(b[j0:j1]):
+        # Nothing in common: one run, as dmp would find, without its bisection (quadratic
+        # in the number of units when nothing matches, as between unrelated texts).
+        return [(ob[i0], ob[i1], nb[j0], nb[j1])]
     table, vocab = _encoder()
     ea = _encode(a[i0:i1], table, vocab)
     eb = _encode(b[j0:j1], table, vocab)
@@ -211,13 +214,16 @@ def _dmp_regions(a: list[str], b: list[str], ob: list[int], nb: list[int],
 _WORD = re.compile(r"\w+")
 
 
-def _shared(a: list[str], b: list[str]) -> float:
-    """Share of the multiset of items common to `a` and `b`, over the longer: O(n)."""
-    if not a or not b:
+def _shared(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """Share of the distinct items common to `a` and `b`, over the larger set: O(n).
+
+    Sets, not multisets: the set operations run in C, and a repeated phrase says little
+    about whether one text is a rewrite of the other.
+    """
+    sa, sb = set(a), set(b)
+    if not sa or not sb:
         return 0.0
-    ca, cb = Counter(a), Counter(b)
-    common = sum(min(n, cb[k]) for k, n in ca.items() if k in cb)
-    return common / max(len(a), len(b))
+    return len(sa & sb) / max(len(sa), len(sb))
 
 
 @dataclass(frozen=True)
@@ -245,7 +251,7 @@ def similarity(old: str, new: str) -> Similarity:
 
     >>> s = similarity("the cat sat on the mat", "the dog sat on the log")
     >>> (round(s.words, 2), round(s.phrases, 2))
-    (0.67, 0.25)
+    (0.6, 0.25)
     """
     a = _WORD.findall(old.lower())
     b = _WORD.findall(new.lower())
@@ -256,10 +262,19 @@ def _phrases(words: list[str]) -> list[tuple[str, str, str]]:
     return list(zip(words, words[1:], words[2:], strict=False))
 
 
+def _rewrite(old: str, new: str) -> Similarity | None:
+    """The similarity of two texts when they are a rewrite of each other, else None."""
+    # Spaces count words from below, in C: most differing stretches are a short edit.
+    if min(old.count(" "), new.count(" ")) + 1 < REWRITE_MIN_WORDS:
+        return None
+    sim = similarity(old, new)
+    return sim if sim.rewritten else None
+
+
 def _region_changes(old: str, new: str, os_: int, oe: int, ns: int, ne: int) -> list[Change]:
     """The changes inside one differing region (absolute offsets), classified."""
-    sim = similarity(old[os_:oe], new[ns:ne])
-    if sim.rewritten:
+    sim = _rewrite(old[os_:oe], new[ns:ne])
+    if sim is not None:
         # A stretch rewritten as a whole (paragraphs replaced by others) is one replacement:
         # no word diff of unrelated words (noise to read, quadratic for dmp) and no rule
         # run over thousands of words.
@@ -409,10 +424,13 @@ def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
     older than `old`; when `new` is one of them the diff is labelled a revert.
     """
     changes: list[Change] = []
-    sim = similarity(old, new) if old != new else None
-    if sim is not None and sim.rewritten:
-        # Nothing to align: one replacement, substantive, with the figure that says so.
-        changes = [Change("replace", old, new, SUBSTANTIVE, (sim.reason,), 0, len(old), 0, len(new))]
+    # Most paragraphs gone: perhaps rewritten as a whole, which is one change whatever
+    # sign-off paragraph survived. Only then is the similarity of the whole texts worked
+    # out (it costs more than aligning a few edits); both checks are linear.
+    sim = _rewrite(old, new) if old != new and _few_paragraphs_kept(old, new) else None
+    if sim is not None:
+        changes = [Change("replace", old, new, SUBSTANTIVE, (sim.reason,),
+                          0, len(old), 0, len(new))]
     elif old != new:
         ob = _paragraph_bounds(old, 0, len(old))
         nb = _paragraph_bounds(new, 0, len(new))
@@ -451,6 +469,13 @@ def with_title(diff: Diff, title: Change | None) -> Diff:
         return diff
     changes = (title, *diff.changes)
     return Diff(changes, Significance.highest(c.significance for c in changes), diff.revert)
+
+
+def _few_paragraphs_kept(old: str, new: str) -> bool:
+    """True when fewer than half of the new text's paragraphs are in the old one as is."""
+    kept = set(_PARA_SEP.split(old))
+    paras = _PARA_SEP.split(new)
+    return 2 * sum(p in kept for p in paras) < len(paras)
 
 
 def mark_revert(diff: Diff) -> Diff:
