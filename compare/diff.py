@@ -211,10 +211,7 @@ def _dmp_regions(a: list[str], b: list[str], ob: list[int], nb: list[int],
     return regions
 
 
-_WORD = re.compile(r"\w+")
-
-
-def _shared(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+def _shared(a: Iterable[Hashable], b: Iterable[Hashable]) -> float:
     """Share of the distinct items common to `a` and `b`, over the larger set: O(n).
 
     Sets, not multisets: the set operations run in C, and a repeated phrase says little
@@ -253,13 +250,14 @@ def similarity(old: str, new: str) -> Similarity:
     >>> (round(s.words, 2), round(s.phrases, 2))
     (0.6, 0.25)
     """
-    a = _WORD.findall(old.lower())
-    b = _WORD.findall(new.lower())
+    # Words split at spaces, punctuation kept on them: in C, and the same on both sides.
+    a = old.lower().split()
+    b = new.lower().split()
     return Similarity(len(a), len(b), _shared(a, b), _shared(_phrases(a), _phrases(b)))
 
 
-def _phrases(words: list[str]) -> list[tuple[str, str, str]]:
-    return list(zip(words, words[1:], words[2:], strict=False))
+def _phrases(words: list[str]) -> Iterable[tuple[str, str, str]]:
+    return zip(words, words[1:], words[2:], strict=False)
 
 
 def _rewrite(old: str, new: str) -> Similarity | None:
@@ -267,8 +265,24 @@ def _rewrite(old: str, new: str) -> Similarity | None:
     # Spaces count words from below, in C: most differing stretches are a short edit.
     if min(old.count(" "), new.count(" ")) + 1 < REWRITE_MIN_WORDS:
         return None
+    # Half the shorter text kept as is at either end: an edit, not a rewrite. Cheaper
+    # than the phrases, and it is what a stretch around one edited word looks like.
+    if 2 * (_common_prefix(old, new) + _common_prefix(old[::-1], new[::-1])) >= min(len(old), len(new)):
+        return None
     sim = similarity(old, new)
     return sim if sim.rewritten else None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common beginning of a and b (binary search: slices compare in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def _region_changes(old: str, new: str, os_: int, oe: int, ns: int, ne: int) -> list[Change]:
