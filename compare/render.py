@@ -78,7 +78,8 @@ def excerpts(diff: Diff, old: str, new: str, *, context_words: int = 6,
     for c in diff.changes:
         if c.part == "title":
             # Spans in the titles, not the texts: shown whole, with no body context.
-            out.append(Excerpt(c, "", shorten(c.old, max_words), shorten(c.new, max_words), ""))
+            out.append(Excerpt(c, "title:", shorten(c.old, max_words), shorten(c.new, max_words),
+                               ""))
             continue
         if c.op == "delete":
             before = _whole_words_before(old, c.old_start, context_words)

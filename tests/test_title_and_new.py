@@ -101,6 +101,21 @@ def test_an_older_normalizer_is_an_upgrade_not_a_retitle() -> None:
     assert retitled.diff.changes[0].part == "title"
 
 
+def test_a_title_change_renders_as_a_title_line_not_at_a_body_offset() -> None:
+    from compare.render import render_html, render_markdown, render_terminal
+
+    body = (*PARAS, "A third paragraph was added <script>.")
+    d = decide(prior(1, "Water <b>Statement</b>"), {}, observed("Water Treaty <b>Statement</b>", body))
+    assert d.diff is not None
+    old, new = TEXT, canonical_text(body)
+    term = render_terminal(d.diff, old, new, color=False)
+    assert "title: [-Water <b>Statement</b>-] {+Water Treaty <b>Statement</b>+}" in term
+    md = render_markdown(d.diff, old, new)
+    assert "title:" in md and "paragraph added" in md
+    page_ = render_html(d.diff, old, new)
+    assert "title changed" in page_ and "<b>Statement" not in page_ and "<script>" not in page_
+
+
 # -- the "new" alert, composed ----------------------------------------------------------
 
 def test_new_alert_for_a_first_statement_version_only() -> None:
