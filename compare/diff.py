@@ -38,12 +38,12 @@ _SENT_END = re.compile(r"""[.!?]["')\]]*[ ]+(?=["'(\[]?[A-Z0-9])""")
 _SENTENCE_ALIGN_CHARS = 20_000
 # Rewrites: two texts (or two aligned stretches) of at least REWRITE_MIN_WORDS words each
 # that share less than REWRITE_MAX_SHARED of their three-word phrases are not edited, they
-# are rewritten. Phrases, not words: unrelated statements share a half to three quarters of
-# their words ("the", "of", "United States") and a third of their word pairs at 50,000
-# words, but an eighth of their phrases; a 30% word edit still keeps a third of them
-# (bench/diff_speed.py measured this on the State Department corpus). A word diff of such texts is all noise, and dmp's
-# bisection is quadratic in the number of differences, so they are recognised first, in
-# linear time, and reported as one replacement.
+# are rewritten. Phrases, not words: unrelated statements of 50,000 words share half their
+# distinct words ("the", "of", "United States") but under a tenth of their phrases, while a
+# 30% word edit still keeps about a third of them (measured on the State Department corpus,
+# bench/diff_speed.py). A word diff of such texts is all noise, and dmp's bisection is
+# quadratic in the number of differences, so they are recognised first, in linear time,
+# and reported as one replacement.
 REWRITE_MIN_WORDS = 60
 REWRITE_MAX_SHARED = 0.25
 MOVE_MIN_WORDS = 2
