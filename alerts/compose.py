@@ -42,6 +42,38 @@ def edit_alert(doc: Document, decision: Decision, when: datetime) -> Alert | Non
                  revert=decision.revert_of is not None)
 
 
+def wants_new_alert(kind: str, alert_new: bool | None) -> bool:
+    """Whether a first version is alerted: the source's `alert_new`, else by kind.
+
+    On by default for statements (a new statement is news), off for coverage (articles
+    arrive by the dozen; their quotes are what is checked).
+    """
+    return alert_new if alert_new is not None else kind != COVERAGE
+
+
+def new_alert(doc: Document, decision: Decision, when: datetime,
+              alert_new: bool | None = None) -> Alert | None:
+    """The alert for the first version of a document; None for anything else or when off.
+
+    Title, issuer, URL and the first paragraph: enough to tell whether to read it.
+    """
+    if decision.outcome is not Outcome.NEW or not wants_new_alert(doc.kind, alert_new):
+        return None
+    first = next((p for p in doc.paragraphs if p.strip()), "")
+    lines = (ChangeLine("insert", "", first, Significance.MINOR, ()),) if first else ()
+    what = "statement" if doc.kind != COVERAGE else "article"
+    by = f" from {doc.issuer}" if doc.issuer else ""
+    return Alert(kind=AlertKind.NEW, title=doc.title or doc.url, url=doc.url,
+                 significance=Significance.MINOR, summary=f"new {what}{by}",
+                 issuer=doc.issuer, when=when.isoformat(timespec="seconds"),
+                 version=decision.seq, lines=lines)
+
+
+def new_key(url: str) -> str:
+    """The outbox dedupe key of a new-document alert: one per document, ever."""
+    return f"new|{url}"
+
+
 def edit_key(url: str, decision: Decision, text_hash: str) -> str:
     """The outbox dedupe key of an edit: one alert per version of a document and text."""
     return f"edit|{url}|{decision.seq}|{text_hash}"

@@ -27,6 +27,8 @@ class Change:
     # True when the whole new version equals an earlier one (the edit was undone).
     # Not part of the JSON contract; the store records reverts separately.
     revert: bool = False
+    # "text", or "title" for a change of the title: its spans are in the titles, not the texts.
+    part: str = "text"
 
     def to_json(self) -> dict[str, object]:
         """One entry of the public `changes` list: op, old, new, significance, reasons."""

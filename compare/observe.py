@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from compare.diff import diff_texts, mark_revert
+from compare.diff import diff_texts, diff_titles, mark_revert, with_title
 from compare.model import NONE, Diff
 from compare.vocab import Significance
-from sources.normalize import canonical_text
+from sources.normalize import canonical_text, canonical_title
 
 
 class Outcome(Enum):
@@ -42,18 +42,20 @@ class Prior:
     seq: int
     text: str  # canonical text, as normalised by `normalizer_version`
     paragraphs: tuple[str, ...]
-    text_hash: str
+    text_hash: str  # sources.normalize.version_hash: text and title
     normalizer_version: int
+    title: str = ""  # as stored; canonicalised when compared
 
 
 @dataclass(frozen=True)
 class Observed:
-    """The canonical text of the page just fetched."""
+    """The canonical text (and the title) of the page just fetched."""
 
     text: str
     paragraphs: tuple[str, ...]
     text_hash: str
     normalizer_version: int
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,16 @@ def decide(prior: Prior | None, earlier: Mapping[str, int], new: Observed) -> De
     if prior.text_hash == new.text_hash:
         return Decision(Outcome.UNCHANGED, prior.seq)
     prior_text = prior.text
+    # The title is compared like a paragraph of its own (a retitle is a new version).
+    title = diff_titles(canonical_title(prior.title), canonical_title(new.title))
     if prior.normalizer_version != new.normalizer_version:
         prior_text = canonical_text(prior.paragraphs)
-        if prior_text == new.text:
+        if prior_text == new.text and title is None:
             return Decision(Outcome.NORMALIZER_UPGRADE, prior.seq)
     # A B A: the third text is a revert to the first. The prior itself cannot match (its
     # hash differs), so whatever matches is older.
     revert_of = earlier.get(new.text_hash)
-    diff = diff_texts(prior_text, new.text)
+    diff = with_title(diff_texts(prior_text, new.text), title)
     if revert_of is not None:
         diff = mark_revert(diff)
     return Decision(Outcome.CHANGED, prior.seq, diff, revert_of)

@@ -76,6 +76,11 @@ def excerpts(diff: Diff, old: str, new: str, *, context_words: int = 6,
     """Every change with `context_words` of context each side, most significant first."""
     out = []
     for c in diff.changes:
+        if c.part == "title":
+            # Spans in the titles, not the texts: shown whole, with no body context.
+            out.append(Excerpt(c, "title:", shorten(c.old, max_words), shorten(c.new, max_words),
+                               ""))
+            continue
         if c.op == "delete":
             before = _whole_words_before(old, c.old_start, context_words)
             after = _whole_words_after(old, c.old_end, context_words)
@@ -254,6 +259,8 @@ def render_html(diff: Diff, old: str, new: str, *, title: str = "onrecord diff",
     right: list[tuple[int, int, str, str, str]] = []
     for k, c in enumerate(diff.changes, 1):
         tip = f"#{k} {c.significance}: " + "; ".join(c.reasons)
+        if c.part == "title":
+            continue  # listed with the reasons; its spans are not in these texts
         if c.op == "move":
             left.append((c.old_start, c.old_end, "mark", f"move {c.significance}", tip))
             right.append((c.new_start, c.new_end, "mark", f"move {c.significance}", tip))

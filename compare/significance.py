@@ -184,6 +184,37 @@ def _counterpart(a: str, b: str) -> bool:
     return _same_stem(a.lower(), b.lower())
 
 
+def _unmatched(words_: Sequence[str], others: Sequence[str], *, cased: bool = True
+               ) -> list[str]:
+    """The words of `words_` with no counterpart in `others` (`_counterpart`, or
+    `_same_stem` when not `cased`), in order.
+
+    Near linear: a rewritten stretch of thousands of words must not compare every word with
+    every word. Two words can only be counterparts when they are equal, share a stem, or
+    share the first five letters of their stems, so only those candidates are compared.
+    """
+    same = _counterpart if cased else _same_stem
+    exact = {x.lower() for x in others}
+    buckets: dict[str, list[str]] = {}
+    for x in dict.fromkeys(others):
+        sx = stem(x.lower())
+        buckets.setdefault(sx, []).append(x)
+        if len(sx) >= 5:
+            buckets.setdefault("\0" + sx[:5], []).append(x)
+    memo: dict[str, bool] = {}
+    out: list[str] = []
+    for w in words_:
+        hit = memo.get(w)
+        if hit is None:
+            sw = stem(w.lower())
+            candidates = [*buckets.get(sw, ()), *buckets.get("\0" + sw[:5], ())] \
+                if len(sw) >= 5 else buckets.get(sw, [])
+            hit = memo[w] = w.lower() in exact or any(same(w, x) for x in candidates)
+        if not hit:
+            out.append(w)
+    return out
+
+
 def _numbers(text: str, ctx: str = "", at: int = -1) -> list[str]:
     """The amounts in `text`, number words as digits ("five" -> "5"), list numbers left out.
 
@@ -208,8 +239,12 @@ def _list_marker(ctx: str, start: int, end: int) -> bool:
 
 
 def _sentence_start(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \"'(")
-    return not before or before[-1] in ".!?:\n"
+    # Scanned back in place: slicing text[:start] for every capitalised word of a long
+    # stretch would be quadratic.
+    i = start
+    while i > 0 and text[i - 1] in " \"'(":
+        i -= 1
+    return i == 0 or text[i - 1] in ".!?:\n"
 
 
 def _names(text: str, ctx: str) -> set[str]:
@@ -343,8 +378,7 @@ def _modal_changes(old: str, new: str) -> list[str]:
     oc = [w for w in ow if w not in FUNCTION_WORDS and w not in others]
     nc = [w for w in nw if w not in FUNCTION_WORDS and w not in others]
     # The verb (and anything else) that went with the modal must still be there.
-    kept = (all(any(_same_stem(w, x) for x in nc) for w in oc)
-            and all(any(_same_stem(w, x) for x in oc) for w in nc))
+    kept = not _unmatched(oc, nc, cased=False) and not _unmatched(nc, oc, cased=False)
     if not kept:
         return []
     return [f"modal verb {'removed' if om else 'added'}: {', '.join(om or nm)}"]
@@ -733,8 +767,8 @@ def _content_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     oc = [w for w in _cased_content(e.old_t) if w.lower() not in MODALS]
     nc = [w for w in _cased_content(e.new_t) if w.lower() not in MODALS]
     spelled_old, spelled_new = {a for a, _ in e.spelled}, {b for _, b in e.spelled}
-    lost = [w.lower() for w in oc if not any(_counterpart(w, x) for x in nc)]
-    got = [w.lower() for w in nc if not any(_counterpart(w, x) for x in oc)]
+    lost = [w.lower() for w in _unmatched(oc, nc)]
+    got = [w.lower() for w in _unmatched(nc, oc)]
     fixed_old, fixed_new = {a for a, _ in e.typos}, {b for _, b in e.typos}
     # Number words are amounts, judged by the numbers rule ("5" -> "five" is one number).
     lost = [w for w in lost if w not in spelled_old and w not in fixed_old and w not in NUMBER_WORDS

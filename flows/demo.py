@@ -93,8 +93,12 @@ def run_demo(*, plain: bool = False) -> int:
         print(f"  edit detected: {c.summary}")
     print(f"  misquotes found: {len(misquotes)}; quotes made stale by the edit: {len(stale)}")
     sent = sum(1 for a in alerts if a.status == "sent")
+    # The statement's first version is announced; the coverage (alert_new off) is not.
+    new_alerts = {a.payload.get("url") for a in alerts if a.kind == "new"}
+    print(f"  new-statement alerts: {len(new_alerts)}")
     print(f"  alerts: {len(alerts)} queued, {sent} delivered")
     print(f"  data: {location}")
     print(f"  see the versions: onrecord history {statement_url}")
-    ok = len(versions) == 2 and changes and misquotes and not failed
+    ok = (len(versions) == 2 and changes and misquotes and not failed
+          and new_alerts == {statement_url})
     return 0 if ok else 1

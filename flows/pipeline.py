@@ -15,7 +15,15 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from alerts.compose import edit_alert, edit_key, misquote_alert, outbox_entries, removed_alert
+from alerts.compose import (
+    edit_alert,
+    edit_key,
+    misquote_alert,
+    new_alert,
+    new_key,
+    outbox_entries,
+    removed_alert,
+)
 from alerts.config import build_sinks as sinks_from_tables
 from alerts.message import Alert
 from alerts.sink import Sink
@@ -38,7 +46,7 @@ from sources.discover import (
 from sources.document import COVERAGE, STATEMENT, Document
 from sources.extract import ExtractionError
 from sources.fetch import Fetcher, FetchError, Validators
-from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
+from sources.normalize import NORMALIZER_VERSION, canonical_text, version_hash
 from sources.politeness import HostLimiter, HostPolicy
 from sources.urls import UnsafeURLError
 from store import Store
@@ -168,7 +176,7 @@ def as_prior(version: Version | None) -> Prior | None:
     if version is None:
         return None
     return Prior(version.seq, version.canonical_text, version.paragraphs, version.text_hash,
-                 version.normalizer_version)
+                 version.normalizer_version, version.title)
 
 
 def change_record(decision: Decision) -> ChangeRecord | None:
@@ -228,7 +236,8 @@ class Pipeline:
                 log.warning("source %s: discovery failed: %s", source.name, exc)
                 return SourceReport(source.name, error=str(exc))
             outcomes = tuple(
-                self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer)
+                self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer,
+                               alert_new=source.alert_new)
                 for url in urls
             )
         return SourceReport(source.name, outcomes)
@@ -268,7 +277,7 @@ class Pipeline:
             try:
                 with self.rt.fetcher.limits(allow_private=source.allow_private or None):
                     return self.check_url(url, source.kind, selector=source.selector,
-                                          issuer=source.issuer)
+                                          issuer=source.issuer, alert_new=source.alert_new)
             except (SQLAlchemyError, StoreError):
                 raise  # the store is down: fail the task so the orchestrator retries it
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the batch
@@ -300,7 +309,7 @@ class Pipeline:
                         latest.normalizer_version)
 
     def check_url(self, url: str, kind: str = STATEMENT, *, selector: str | None = None,
-                  issuer: str | None = None) -> CheckOutcome:
+                  issuer: str | None = None, alert_new: bool | None = None) -> CheckOutcome:
         """Fetch one URL and record what it says now; never raises for a bad page."""
         store = self.store
         known = store.document(url)
@@ -341,10 +350,11 @@ class Pipeline:
         return self.record_document(doc, result_meta={
             "status": result.status, "etag": result.etag, "last_modified": result.last_modified,
             "body": result.body, "body_hash": result.body_hash,
-            "content_type": result.content_type, "final_url": result.final_url})
+            "content_type": result.content_type, "final_url": result.final_url},
+            alert_new=alert_new)
 
-    def record_document(self, doc: Document, result_meta: Mapping[str, object] | None = None
-                        ) -> CheckOutcome:
+    def record_document(self, doc: Document, result_meta: Mapping[str, object] | None = None,
+                        *, alert_new: bool | None = None) -> CheckOutcome:
         """Version an extracted document, diff it, check quotes, queue alerts.
 
         Read the prior version, decide (compare/), compose alerts (alerts/), write (store/);
@@ -354,16 +364,22 @@ class Pipeline:
         canonical = canonical_text(doc.paragraphs)
         obs = Observation(
             url=doc.url, kind=doc.kind, title=doc.title, paragraphs=doc.paragraphs,
-            canonical_text=canonical, text_hash=text_hash(canonical),
+            canonical_text=canonical, text_hash=version_hash(canonical, doc.title),
             normalizer_version=NORMALIZER_VERSION, issuer=doc.issuer, published=doc.published,
             canonical_url=doc.canonical_url, **(result_meta or {}))  # type: ignore[arg-type]
-        observed = Observed(canonical, obs.paragraphs, obs.text_hash, obs.normalizer_version)
+        observed = Observed(canonical, obs.paragraphs, obs.text_hash, obs.normalizer_version,
+                            doc.title)
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             latest, hashes = self.store.prior(doc.url)
             decision = decide(as_prior(latest), hashes, observed)
-            alert = edit_alert(doc, decision, datetime.now().astimezone())
+            when = datetime.now().astimezone()
+            alert = edit_alert(doc, decision, when)
             alerts = (self._alerts_for(alert, edit_key(doc.url, decision, obs.text_hash))
                       if alert else ())
+            # A first version: the "new statement" alert (the source's alert_new, by kind).
+            first = new_alert(doc, decision, when, alert_new)
+            if first is not None:
+                alerts += self._alerts_for(first, new_key(doc.url))
             try:
                 saved = self.store.record_observation(
                     obs, expected_latest=decision.prior_seq, change=change_record(decision),

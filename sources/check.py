@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sources.document import STATEMENT, Document
 from sources.extract import extract
 from sources.fetch import Fetcher, FetchResult, Validators
-from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
+from sources.normalize import NORMALIZER_VERSION, canonical_text, version_hash
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def decide(
         charset=result.charset, kind=kind, selector=selector,
     )
     canonical = canonical_text(doc.paragraphs)
-    digest = text_hash(canonical)
+    digest = version_hash(canonical, doc.title)  # text and title, as the store hashes them
     if (
         previous is not None
         and previous.text_hash == digest

@@ -36,6 +36,9 @@ class Source:
     # Fetch this source's URLs even on private addresses (an intranet press server);
     # the global ONRECORD_ALLOW_PRIVATE_URLS=1 allows it for every source.
     allow_private: bool = False
+    # Alert the first version of each item (AlertKind.NEW); None: by kind, on for
+    # statements and off for coverage (alerts.compose.wants_new_alert).
+    alert_new: bool | None = None
 
     @property
     def host_key(self) -> str:
@@ -79,7 +82,7 @@ def parse_config(data: dict, origin: str = "<config>") -> Config:
         if entry.get("listing") and not entry.get("link_selector"):
             raise ConfigError(f"{origin}: source {name!r}: listing needs link_selector")
         known = {"name", "kind", "feed", "listing", "link_selector", "sitemap", "urls",
-                 "selector", "keywords", "max_items", "issuer", "allow_private"}
+                 "selector", "keywords", "max_items", "issuer", "allow_private", "alert_new"}
         unknown = set(entry) - known
         if unknown:
             raise ConfigError(f"{origin}: source {name!r}: unknown keys {', '.join(sorted(unknown))}")
@@ -98,6 +101,7 @@ def parse_config(data: dict, origin: str = "<config>") -> Config:
                 max_items=int(entry.get("max_items", 20)),
                 issuer=entry.get("issuer"),
                 allow_private=entry.get("allow_private", False),
+                alert_new=entry.get("alert_new"),
             )
         )
     sinks = data.get("sink", [])
@@ -138,9 +142,10 @@ def _check_types(entry: dict, where: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"{where}: max_items must be a positive integer, not "
                               f"{_toml_type(value)}")
-    if "allow_private" in entry and not isinstance(entry["allow_private"], bool):
-        raise ConfigError(f"{where}: allow_private must be true or false, not "
-                          f"{_toml_type(entry['allow_private'])}")
+    for key in ("allow_private", "alert_new"):
+        if key in entry and not isinstance(entry[key], bool):
+            raise ConfigError(f"{where}: {key} must be true or false, not "
+                              f"{_toml_type(entry[key])}")
 
 
 def _toml_type(value: object) -> str:

@@ -11,7 +11,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-NORMALIZER_VERSION = 1
+# 2: the version hash covers the title too (version_hash), so a retitle is a new version.
+# Hashes made by 1 are of the text alone: compare.observe.decide re-normalises such a prior
+# (text and title) and a match is a normalizer upgrade, never a new wording.
+NORMALIZER_VERSION = 2
 
 _QUOTE_DOUBLE = dict.fromkeys(map(ord, "“”„‟″＂«»"), '"')
 _QUOTE_SINGLE = dict.fromkeys(map(ord, "‘’‚‛′"), "'")
@@ -77,3 +80,18 @@ def canonical_text(paragraphs: Iterable[str]) -> str:
 def text_hash(canonical: str) -> str:
     """Stable content hash of canonical text."""
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def canonical_title(title: str) -> str:
+    """A title as hashed and compared: cleaned and folded like a paragraph."""
+    return " ".join(canonical_paragraphs([title or ""]))
+
+
+def version_hash(canonical: str, title: str = "") -> str:
+    """The hash that says whether a document has a new version: canonical text and title.
+
+    Without a title it is `text_hash(canonical)`; a title is put before the text with a
+    separator canonical text cannot contain (it never has three newlines in a row).
+    """
+    head = canonical_title(title)
+    return text_hash(f"{head}\n\n\n{canonical}" if head else canonical)

@@ -28,6 +28,8 @@ def test_demo_through_prefect_then_history(tmp_path: Path) -> None:
     assert "[MISQUOTE]" in out and "negation removed: not" in out
     assert "[EDITED]" in out and "number changed: 80 -> 58" in out
     assert "statement versions stored: 2" in out
+    # The first version of the statement is announced, once; the coverage is not.
+    assert out.count("[NEW]") == 1 and "new-statement alerts: 1" in out
     assert str(tmp_path / "demo.sqlite") in out
     url = re.search(r"onrecord history (\S+)", out).group(1)
 

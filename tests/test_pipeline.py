@@ -63,11 +63,13 @@ def test_new_unchanged_and_edited_statement(server: LocalServer, runtime: Runtim
     assert "sentence removed" in (third.summary or "") or "negation removed" in (third.summary or "")
 
     alerts = runtime.store.alerts()
-    assert [a.kind for a in alerts] == ["edit"]
+    # The first version was announced (a "new statement" alert), the edit alerted.
+    assert [a.kind for a in alerts] == ["new", "edit"]
     report = deliver(runtime.store, runtime.sinks)
-    assert report.sent == 1
+    assert report.sent == 2
     printed = runtime.console_output.getvalue()  # type: ignore[attr-defined]
     assert "EDITED" in printed and "80" in printed and "58" in printed
+    assert "[NEW] Assistance for the region" in printed
     # Delivering again sends nothing: the alert is marked sent.
     assert deliver(runtime.store, runtime.sinks).sent == 0
 
@@ -81,7 +83,7 @@ def test_cosmetic_change_is_stored_but_not_alerted(server: LocalServer, runtime:
     outcome = pipe.check_url(url)
     assert outcome.status == "changed"
     assert outcome.significance == "cosmetic"
-    assert runtime.store.alerts() == []
+    assert [a.kind for a in runtime.store.alerts()] == ["new"]  # the first version only
 
 
 def test_errors_create_no_version_and_removal_is_a_state(server: LocalServer, runtime: Runtime) -> None:
@@ -97,7 +99,7 @@ def test_errors_create_no_version_and_removal_is_a_state(server: LocalServer, ru
     assert removed.status == "removed"
     assert runtime.store.document(url).state == "removed"
     assert len(runtime.store.versions(url)) == 1
-    assert [a.kind for a in runtime.store.alerts()] == ["removed"]
+    assert [a.kind for a in runtime.store.alerts()] == ["new", "removed"]
 
 
 def test_one_failing_source_does_not_stop_the_others(server: LocalServer, runtime: Runtime) -> None:
@@ -138,7 +140,9 @@ def test_demo_site_misquote_edit_and_stale_quote(runtime: Runtime) -> None:
         versions = runtime.store.versions(site.url(STATEMENT))
         assert [v.seq for v in versions] == [1, 2]
         kinds = sorted(a.kind for a in runtime.store.alerts())
-        assert kinds == ["edit", "misquote", "stale"]  # the stale quote is its own kind
+        # The stale quote is its own kind; the statement's first version is "new" (the
+        # coverage, alert_new off by default, is not announced).
+        assert kinds == ["edit", "misquote", "new", "stale"]
     finally:
         site.stop()
 
