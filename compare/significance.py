@@ -190,8 +190,9 @@ def _unmatched(words_: Sequence[str], others: Sequence[str], *, cased: bool = Tr
     `_same_stem` when not `cased`), in order.
 
     Near linear: a rewritten stretch of thousands of words must not compare every word with
-    every word. Two words can only be counterparts when they are equal, share a stem, or
-    share the first five letters of their stems, so only those candidates are compared.
+    every word. Two words can only be counterparts when they are equal, share a stem or a
+    lemma ("rising"/"risen"), or share the first five letters of their stems, so only those
+    candidates are compared.
     """
     same = _counterpart if cased else _same_stem
     exact = {x.lower() for x in others}
@@ -199,6 +200,7 @@ def _unmatched(words_: Sequence[str], others: Sequence[str], *, cased: bool = Tr
     for x in dict.fromkeys(others):
         sx = stem(x.lower())
         buckets.setdefault(sx, []).append(x)
+        buckets.setdefault("\1" + lemma(x.lower()), []).append(x)
         if len(sx) >= 5:
             buckets.setdefault("\0" + sx[:5], []).append(x)
     memo: dict[str, bool] = {}
@@ -207,8 +209,9 @@ def _unmatched(words_: Sequence[str], others: Sequence[str], *, cased: bool = Tr
         hit = memo.get(w)
         if hit is None:
             sw = stem(w.lower())
-            candidates = [*buckets.get(sw, ()), *buckets.get("\0" + sw[:5], ())] \
-                if len(sw) >= 5 else buckets.get(sw, [])
+            candidates = [*buckets.get(sw, ()), *buckets.get("\1" + lemma(w.lower()), ())]
+            if len(sw) >= 5:
+                candidates += buckets.get("\0" + sw[:5], [])
             hit = memo[w] = w.lower() in exact or any(same(w, x) for x in candidates)
         if not hit:
             out.append(w)
