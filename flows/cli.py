@@ -527,6 +527,10 @@ def _prefect_defaults() -> None:
     # Offline machines: no telemetry; a loaded machine may need longer than Prefect's 20 s
     # to start the temporary API server.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Prefect's SDK telemetry: without this, the first event starts a thread that asks the
+    # API for its analytics setting (one more request against a running server) before
+    # deciding to send nothing.
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 

@@ -7,6 +7,14 @@ first, with nothing but the standard library, lets its start (importing the Pref
 and opening its database: ~6 s on an idle machine) overlap the command's own imports
 (~2-3 s). One server serves every flow of the command (`demo` runs two passes).
 
+Prefect is then pointed at it as at any running server (PREFECT_API_URL), not handed it as
+its own `SubprocessASGIServer`: that class lives in `prefect.server.api.server`, whose
+import pulls the whole Prefect server (models, API routes, database layer) into the
+command's process, measured at 10 s of the command's main thread at load 13 (py-spy), the
+largest part of what was "unexplained" before the flow run started. The client side needs
+none of it. The server is stopped at exit the way Prefect stops its own, after Prefect has
+drained its event and log workers into it.
+
 With a temporary API nobody watches for crashed runs, so the flow-run heartbeat, which
 delays the end of each run by up to a second (its thread sleeps in 1 s steps before the
 engine joins it), is turned off; a real server keeps it.
@@ -27,6 +35,17 @@ from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
+# The temporary API this process adopted, if any: later commands in the process reuse it.
+_ADOPTED: TemporaryAPI | None = None
+
+
+def adopted() -> TemporaryAPI | None:
+    """The temporary API this process runs on, if it is still up."""
+    if _ADOPTED is not None and _ADOPTED.process.poll() is None \
+            and os.environ.get("PREFECT_API_URL") == _ADOPTED.url:
+        return _ADOPTED
+    return None
+
 
 class TemporaryAPIError(RuntimeError):
     """The temporary API did not start."""
@@ -39,7 +58,7 @@ def _free_port() -> int:
 
 
 class TemporaryAPI:
-    """Prefect's temporary API server, launched early; Prefect adopts it on first use."""
+    """Prefect's temporary API server, launched early, then adopted as the process's API."""
 
     def __init__(self) -> None:
         spec = find_spec("prefect")  # locates the package without importing it
@@ -74,23 +93,29 @@ class TemporaryAPI:
             time.sleep(0.1)
         raise TemporaryAPIError(f"the temporary Prefect API did not start in {timeout:.0f} s")
 
-    def hand_over(self) -> bool:
-        """Make this server the one Prefect would start (its `SubprocessASGIServer()`).
+    def adopt(self) -> None:
+        """Make this server the process's Prefect API, as PREFECT_API_URL would.
 
-        Prefect then uses it for every flow of the process, drains its event and log
-        workers into it at exit (threading's exit hooks, which run before `atexit`'s) and
-        stops it with its own `stop()`, which waits (up to 5 s) for the server to write the
-        last task-run states. False (and this one stopped) if Prefect has one already.
+        Set in the environment and in Prefect's process-wide settings (not a settings
+        context of this thread): Prefect's event and log workers and the flow-run threads
+        read the API URL in threads of their own and at exit, and one that found none would
+        start a second temporary server (importing the Prefect server) to send to. The
+        server lives until the process exits: threading's exit hooks, which run before
+        `atexit`'s, drain Prefect's event and log workers into it; then `stop`.
         """
-        from prefect.server.api.server import SubprocessASGIServer
+        from prefect.context import refresh_global_settings_context
 
-        server = SubprocessASGIServer()
-        if server.running:
-            self.discard()
-            return False
-        server.port, server.server_process, server.running = self.port, self.process, True
-        atexit.register(server.stop)
-        return True
+        global _ADOPTED
+        os.environ["PREFECT_API_URL"] = self.url
+        refresh_global_settings_context()
+        _ADOPTED = self
+        atexit.register(self.stop)
+
+    def stop(self) -> None:
+        """Stop as Prefect's `SubprocessASGIServer.stop()` does: SIGTERM, then up to 5 s for
+        uvicorn's graceful shutdown, in which the server writes the last task-run states
+        it was sent (a kill loses them; the command has exited by then)."""
+        self.discard()
 
     def discard(self) -> None:
         if self.process.poll() is None:
@@ -109,7 +134,7 @@ def prefect_api(*imports: str) -> Iterator[None]:
     `imports` (module names) are imported while the temporary API starts. An API URL set
     in a Prefect profile or prefect.toml is only known once Prefect is imported: the early
     server is then stopped unused. Inside the body, with a temporary API, flow runs send
-    no heartbeats.
+    no heartbeats. A second call in the same process reuses the temporary API.
     """
     early = None
     if not os.environ.get("PREFECT_API_URL"):
@@ -122,7 +147,6 @@ def prefect_api(*imports: str) -> Iterator[None]:
             importlib.import_module(module)
         from prefect.settings import (
             PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
-            PREFECT_SERVER_EPHEMERAL_ENABLED,
             get_current_settings,
             temporary_settings,
         )
@@ -134,7 +158,7 @@ def prefect_api(*imports: str) -> Iterator[None]:
         if early is not None:
             try:
                 early.wait(settings.server.ephemeral.startup_timeout_seconds)
-                early.hand_over()
+                early.adopt()
             except TemporaryAPIError:
                 # E.g. its port was taken meanwhile: Prefect starts its own on first use.
                 early.discard()
@@ -143,8 +167,10 @@ def prefect_api(*imports: str) -> Iterator[None]:
         if early is not None:
             early.discard()
         raise
-    if get_current_settings().api.url or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        yield
+    settings = get_current_settings()
+    if (settings.api.url and adopted() is None) or \
+            (not settings.api.url and not settings.server.ephemeral.enabled):
+        yield  # a real server: heartbeats on (it may watch for crashed runs)
         return
     with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
