@@ -129,7 +129,9 @@ def test_check_then_run_then_history(server: LocalServer, tmp_path: Path) -> Non
     url = server.url("/readout")
     first = onrecord("check", url, "--plain", env=env)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("new")
+    # The outcome line says "new", after the console's new-statement alert.
+    assert first.stdout.splitlines()[0] == "!  [NEW] Readout"
+    assert any(line.startswith("new ") for line in first.stdout.splitlines())
 
     server.routes["/readout"] = Response(STATEMENT_PAGE.format(n="14"))
     config = tmp_path / "sources.toml"
