@@ -30,6 +30,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+import numpy as np
+
 from compare.align import Prepared
 from compare.quoteblocks import query_shingles
 from compare.quotecheck import (
@@ -91,6 +93,11 @@ class StatementIndex(Protocol):
 
     def postings(self, shingles: Sequence[int]) -> list[tuple[int, int]]:
         """(shingle, block id) for every block holding one of `shingles`."""
+        ...
+
+    def postings_under(self, shingles: Sequence[int], cap: int) -> tuple[dict[int, int], list[tuple[int, int]]]:
+        """Shingle -> blocks holding it (absent shingles left out), and (shingle, block id)
+        for every block holding one of `shingles` that at most `cap` blocks hold."""
         ...
 
     def versions_with(self, blocks: Sequence[int], fanout: int) -> list[tuple[int, int, str]]:
@@ -159,33 +166,49 @@ class _Article:
         A shared shingle weighs log(1 + blocks / blocks holding it): with winnowing a short
         quote shares only two or three fingerprints with its source, and "thanks to you for"
         must not tie with "a wonderful introduction" among a hundred transcripts. One round
-        trip for all the article's quotes.
+        trip for all the article's quotes; the sums are numpy's (tens of thousands of
+        postings per article), added in shingle order like a plain loop would.
         """
         per_quote = [query_shingles(_pieces(pq)) for pq in parsed]
         every = sorted({h for hs in per_quote for h in hs})
         if not every:
             return [{} for _ in parsed]
-        df = self.index.shingle_counts(every)
+        df, rows = self.index.postings_under(every, STOP_POSTINGS)
         n_blocks = max(1, self.index.block_count())
-        wanted = [h for h in every if 0 < df.get(h, 0) <= STOP_POSTINGS]
-        postings: dict[int, list[int]] = {}
-        for h, b in self.index.postings(wanted) if wanted else ():
-            postings.setdefault(h, []).append(b)
+        pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        if len(pairs):
+            pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+        held = np.array(sorted(df), dtype=np.int64)  # shingles present in the index
+        weight = np.log1p(n_blocks / np.maximum(np.array([df[int(h)] for h in held], dtype=np.float64), 1.0))
+        row_shingle = np.searchsorted(held, pairs[:, 0])
         out = []
         for hs in per_quote:
             usable = [h for h in hs if 0 < df.get(h, 0) <= STOP_POSTINGS]
             if hs and all(df.get(h, 0) > STOP_POSTINGS for h in hs):
                 # Only boilerplate matched: better a guess than nothing.
-                for h, b in self.index.postings(hs):
-                    postings.setdefault(h, []).append(b)
-                usable = list(hs)
-            votes: dict[int, float] = {}
-            for h in usable:
-                w = math.log1p(n_blocks / max(df[h], 1))
-                for b in postings.get(h, ())[:STOP_POSTINGS]:
-                    votes[b] = votes.get(b, 0.0) + w
-            out.append(votes)
+                out.append(self._common_votes(hs, df, n_blocks))
+                continue
+            mine = np.zeros(len(held), dtype=bool)
+            mine[np.searchsorted(held, np.array(usable, dtype=np.int64))] = True
+            sel = mine[row_shingle] if len(pairs) else np.zeros(0, dtype=bool)
+            blocks, inverse = np.unique(pairs[sel, 1], return_inverse=True)
+            sums = np.bincount(inverse, weights=weight[row_shingle[sel]], minlength=len(blocks))
+            out.append(dict(zip(blocks.tolist(), sums.tolist(), strict=True)))
         return out
+
+    def _common_votes(self, hs: Sequence[int], df: dict[int, int], n_blocks: int) -> dict[int, float]:
+        """Votes of a quote whose every shingle is common (STOP_POSTINGS blocks each at most)."""
+        postings: dict[int, list[int]] = {}
+        for h, b in self.index.postings(hs):
+            postings.setdefault(h, []).append(b)
+        votes: dict[int, float] = {}
+        for h in hs:
+            if h not in df:
+                continue
+            w = math.log1p(n_blocks / max(df[h], 1))
+            for b in sorted(postings.get(h, ()))[:STOP_POSTINGS]:
+                votes[b] = votes.get(b, 0.0) + w
+        return votes
 
     def _url_scores(self, votes: Sequence[dict[int, float]]) -> list[dict[str, float]]:
         """Per quote, statement -> shingles its best version shares with it via the top blocks.
