@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from compare.align import Prepared
 from compare.quoteblocks import query_shingles
@@ -53,6 +54,12 @@ TOP_BLOCKS = 12  # best-voted blocks whose statements become candidates
 TIED_BLOCKS = 256  # blocks as good as the TOP_BLOCKS-th that are still followed
 FANOUT = 256  # versions followed from one block (boilerplate paragraphs are in thousands)
 STOP_POSTINGS = 4096  # a shingle in more blocks than this says little about where a quote is from
+# At scale the cut-off is lower: a shingle in more than 1/STOP_SHARE of all blocks is a
+# stop-shingle (winnowing's term), however many that is, but never under STOP_FLOOR blocks.
+# At 263,000 blocks this drops the ~10 shingles per article ("the united states") that
+# brought 3/4 of the postings rows and decided nothing the rare ones did not.
+STOP_SHARE = 512
+STOP_FLOOR = 256
 WINDOW_GAP = 4  # voted blocks this close belong to one passage (multi-paragraph quotes, splices)
 WINDOW_MAX = 9  # blocks in one window at most: long transcripts must not become one window
 WINDOWS = 2  # windows aligned per version (a quote spliced from two places)
@@ -140,8 +147,9 @@ class _Article:
         if not chosen:
             return []
         parsed = [parse_quote(q.text) for q in chosen]
-        votes = self._votes(parsed)
-        scores = self._url_scores(votes)
+        voted = self._votes(parsed)
+        votes = [v for v, _ in voted]
+        scores = self._url_scores([top for _, top in voted])
         prior: dict[str, float] = {}
         for sc in scores:
             for u, n in sc.items():
@@ -160,7 +168,7 @@ class _Article:
 
     # -- finding candidates -----------------------------------------------------------
 
-    def _votes(self, parsed: Sequence[ParsedQuote]) -> list[dict[int, float]]:
+    def _votes(self, parsed: Sequence[ParsedQuote]) -> list[tuple[dict[int, float], list[tuple[int, float]]]]:
         """Per quote, block -> weighted shingles it shares with the quote.
 
         A shared shingle weighs log(1 + blocks / blocks holding it): with winnowing a short
@@ -172,9 +180,10 @@ class _Article:
         per_quote = [query_shingles(_pieces(pq)) for pq in parsed]
         every = sorted({h for hs in per_quote for h in hs})
         if not every:
-            return [{} for _ in parsed]
-        df, rows = self.index.postings_under(every, STOP_POSTINGS)
+            return [({}, []) for _ in parsed]
         n_blocks = max(1, self.index.block_count())
+        cap = stop_cap(n_blocks)
+        df, rows = self.index.postings_under(every, cap)
         pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
         if len(pairs):
             pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
@@ -183,17 +192,19 @@ class _Article:
         row_shingle = np.searchsorted(held, pairs[:, 0])
         out = []
         for hs in per_quote:
-            usable = [h for h in hs if 0 < df.get(h, 0) <= STOP_POSTINGS]
-            if hs and all(df.get(h, 0) > STOP_POSTINGS for h in hs):
+            usable = [h for h in hs if 0 < df.get(h, 0) <= cap]
+            if hs and all(df.get(h, 0) > cap for h in hs):
                 # Only boilerplate matched: better a guess than nothing.
-                out.append(self._common_votes(hs, df, n_blocks))
+                common = self._common_votes(hs, df, n_blocks)
+                out.append((common, _top(np.array(list(common), dtype=np.int64),
+                                         np.array(list(common.values()), dtype=np.float64))))
                 continue
             mine = np.zeros(len(held), dtype=bool)
             mine[np.searchsorted(held, np.array(usable, dtype=np.int64))] = True
             sel = mine[row_shingle] if len(pairs) else np.zeros(0, dtype=bool)
             blocks, inverse = np.unique(pairs[sel, 1], return_inverse=True)
-            sums = np.bincount(inverse, weights=weight[row_shingle[sel]], minlength=len(blocks))
-            out.append(dict(zip(blocks.tolist(), sums.tolist(), strict=True)))
+            sums = np.bincount(inverse, weights=weight[row_shingle[sel]], minlength=len(blocks)).astype(np.float64)
+            out.append((dict(zip(blocks.tolist(), sums.tolist(), strict=True)), _top(blocks, sums)))
         return out
 
     def _common_votes(self, hs: Sequence[int], df: dict[int, int], n_blocks: int) -> dict[int, float]:
@@ -210,19 +221,12 @@ class _Article:
                 votes[b] = votes.get(b, 0.0) + w
         return votes
 
-    def _url_scores(self, votes: Sequence[dict[int, float]]) -> list[dict[str, float]]:
+    def _url_scores(self, tops: Sequence[list[tuple[int, float]]]) -> list[dict[str, float]]:
         """Per quote, statement -> shingles its best version shares with it via the top blocks.
 
         Per version, not summed over versions: a statement edited 50 times holds 50 variants
         of the quoted paragraph, which must not outvote a statement with one version.
         """
-        tops: list[list[tuple[int, float]]] = []
-        for v in votes:
-            ranked = sorted(v.items(), key=lambda kv: -kv[1])
-            # Near-copies of a paragraph (other statements, other versions) tie on votes: keep
-            # every block close to the best rather than an arbitrary TOP_BLOCKS of the tied ones.
-            floor = ranked[min(len(ranked), TOP_BLOCKS) - 1][1] if ranked else 0
-            tops.append([(b, n) for b, n in ranked[:TIED_BLOCKS] if n >= floor])
         blocks = sorted({b for top in tops for b, _ in top})
         holders: dict[int, list[tuple[int, str]]] = {}
         for b, vid, url in self.index.versions_with(blocks, FANOUT) if blocks else ():
@@ -371,6 +375,30 @@ class _Article:
             return None if best is None else replace(best, source=src)
 
         return judge_in_order(quote, pq, order, self._sources, self.published_at, evaluate)
+
+
+def stop_cap(n_blocks: int) -> int:
+    """Most blocks a shingle may be in and still vote, in an index of `n_blocks` blocks.
+
+    >>> stop_cap(1_000), stop_cap(263_000), stop_cap(10_000_000)
+    (256, 513, 4096)
+    """
+    return min(STOP_POSTINGS, max(STOP_FLOOR, n_blocks // STOP_SHARE))
+
+
+def _top(blocks: npt.NDArray[np.int64], sums: npt.NDArray[np.float64]) -> list[tuple[int, float]]:
+    """The best-voted blocks, best first (ties by block id): the TOP_BLOCKS best and every
+    block tied with the last of them, TIED_BLOCKS at most.
+
+    Near-copies of a paragraph (other statements, other versions) tie on votes: keep every
+    block close to the best rather than an arbitrary TOP_BLOCKS of the tied ones.
+    """
+    if not len(blocks):
+        return []
+    ranked = np.lexsort((blocks, -sums))[:TIED_BLOCKS]
+    floor = sums[ranked[min(len(ranked), TOP_BLOCKS) - 1]]
+    ranked = ranked[sums[ranked] >= floor]
+    return list(zip(blocks[ranked].tolist(), sums[ranked].tolist(), strict=True))
 
 
 def _pieces(pq: ParsedQuote) -> list[list[str]]:
