@@ -10,7 +10,7 @@ any process checks an article without building anything in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -98,7 +98,7 @@ def _chunks(items: Sequence[T], n: int) -> Iterator[Sequence[T]]:
 def _int_list(ids: Iterable[int]) -> str:
     """Integers as an SQL list literal: int() makes injection impossible, and a literal list
     spares the driver thousands of bound parameters (and SQLite its variable limit)."""
-    return ",".join(str(int(i)) for i in ids)
+    return ",".join(map(str, map(int, ids)))
 
 
 def _raw(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
@@ -135,8 +135,6 @@ _VERSIONS_WITH = (select(_held.c.block_id, _held.c.version_id, _d.c.url)
                   .where(_held.c.rn <= bindparam("fanout")))
 _HEADS = (select(_d.c.url, _v.c.id, _v.c.seq, _v.c.first_seen).join(_d, _d.c.id == _v.c.document_id)
           .where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT).order_by(_d.c.url, _v.c.seq))
-_MEMBERS = (select(_m.c.version_id, _m.c.block_id, _m.c.sep).where(_m.c.version_id.in_(_ids()))
-            .order_by(_m.c.version_id, _m.c.pos))
 _TEXTS = select(_b.c.id, _b.c.text).where(_b.c.id.in_(_ids()))
 _KNOWN = select(_d.c.url).where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT)
 # A document is created in the transaction of its first version: every statement has one.
@@ -209,12 +207,20 @@ class StoreQuoteIndex:
                 out.extend(conn.execute(_VERSIONS_WITH, {"ids": list(chunk), "fanout": fanout}).all())
         return out
 
-    def versions(self, urls: Sequence[str]) -> dict[str, list[IndexedVersion]]:
+    def versions(self, urls: Sequence[str], holding: Collection[int] | None = None
+                 ) -> dict[str, list[IndexedVersion]]:
         with self.store.engine.connect() as conn:
             heads = conn.execute(_HEADS, {"ids": list(urls)}).all()
             parts: dict[int, tuple[list[int], list[str]]] = {row[1]: ([], []) for row in heads}
-            for chunk in _chunks(list(parts), CHUNK):
-                for vid, bid, sep in conn.execute(_MEMBERS, {"ids": list(chunk)}):
+            for chunk in _chunks(list(parts) if holding is None or holding else [], CHUNK):
+                vids = _int_list(chunk)
+                # The database picks the versions holding a voted block: their members are
+                # the only rows that travel (a boilerplate-free statement's 50 versions hold
+                # the quoted paragraph in one or two).
+                among = (f"SELECT version_id FROM quote_members WHERE version_id IN ({vids}) "
+                         f"AND +block_id IN ({_int_list(holding)})" if holding is not None else vids)
+                for vid, bid, sep in _raw(conn, f"SELECT version_id, block_id, sep FROM quote_members "
+                                                f"WHERE version_id IN ({among}) ORDER BY version_id, pos"):
                     parts[vid][0].append(bid)
                     parts[vid][1].append(sep)
         out: dict[str, list[IndexedVersion]] = {}
