@@ -185,19 +185,17 @@ class StoreQuoteIndex:
         rows: list[tuple[int, int]] = []
         with self.store.engine.connect() as conn:
             for chunk in _chunks(shingles, 4 * CHUNK):
-                ids = _int_list(chunk)
-                # One round trip: every shingle's count (from the primary key index alone), and
-                # the postings of the shingles at most `cap` blocks hold (a NULL block for the
-                # others). Rows ordered by shingle: the engine sums weights in that order.
-                for h, n, b in _raw(conn, f"""
-                        WITH c AS (SELECT shingle, count(*) AS n FROM quote_postings
-                                   WHERE shingle IN ({ids}) GROUP BY shingle)
-                        SELECT c.shingle, c.n, p.block_id FROM c
-                        LEFT JOIN quote_postings p ON p.shingle = c.shingle AND c.n <= {int(cap)}
-                        ORDER BY c.shingle, p.block_id"""):
-                    counts[h] = n
-                    if b is not None:
-                        rows.append((h, b))
+                # Counts from the primary key index alone, then the postings of the shingles
+                # at most `cap` blocks hold; ordered by shingle: the engine sums in that order.
+                # (Two plain queries: PostgreSQL planned a join of the two as a scan of every
+                # posting.)
+                got = _raw(conn, f"SELECT shingle, count(*) FROM quote_postings "
+                                 f"WHERE shingle IN ({_int_list(chunk)}) GROUP BY shingle")
+                counts.update(got)
+                wanted = [h for h, n in got if n <= cap]
+                if wanted:
+                    rows.extend(_raw(conn, f"SELECT shingle, block_id FROM quote_postings WHERE shingle IN "
+                                           f"({_int_list(wanted)}) ORDER BY shingle, block_id"))
         return counts, rows
 
     def versions_with(self, blocks: Sequence[int], fanout: int) -> list[tuple[int, int, str]]:
