@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -111,10 +111,8 @@ class StatementIndex(Protocol):
         """(block id, version id, statement url), at most `fanout` versions per block."""
         ...
 
-    def versions(self, urls: Sequence[str], holding: Collection[int] | None = None
-                 ) -> dict[str, list[IndexedVersion]]:
-        """Each statement's versions, oldest first. With `holding`, only the versions that hold
-        one of those blocks come with their blocks and separators (the others with none)."""
+    def versions(self, urls: Sequence[str]) -> dict[str, list[IndexedVersion]]:
+        """Each statement's versions, oldest first."""
         ...
 
     def block_texts(self, blocks: Iterable[int]) -> dict[int, str]:
@@ -158,12 +156,7 @@ class _Article:
                 prior[u] = prior.get(u, 0) + n
         linked = self.index.statements_among(list(dict.fromkeys(links)))
         orders = [self._candidates(sc, linked, prior) for sc in scores]
-        # A version without a voted block gives no window to align, so only the versions that
-        # hold one need their block lists (a statement edited 50 times has 50); whole versions
-        # are aligned only for the article's links and small indexes.
-        some = {b for v in votes for b in v}
-        self._load_versions(linked if self.few is None else [u for order in orders for u in order])
-        self._load_versions([u for order in orders for u in order], some)
+        self._load_versions([u for order in orders for u in order])
         self._prefetch(votes, orders)
         out = []
         for q, pq, v, order in zip(chosen, parsed, votes, orders, strict=True):
@@ -264,10 +257,10 @@ class _Article:
         ranked = sorted((u for u in score if u not in linked), key=lambda u: (-score[u], -prior.get(u, 0)))
         return list(linked) + ranked[:CANDIDATES]
 
-    def _load_versions(self, urls: Iterable[str], holding: Collection[int] | None = None) -> None:
+    def _load_versions(self, urls: Iterable[str]) -> None:
         missing = [u for u in dict.fromkeys(urls) if u not in self._versions]
         if missing:
-            got = self.index.versions(missing, holding)
+            got = self.index.versions(missing)
             for u in missing:
                 self._versions[u] = got.get(u, [])
 

@@ -10,7 +10,7 @@ any process checks an article without building anything in memory.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -205,20 +205,13 @@ class StoreQuoteIndex:
                 out.extend(conn.execute(_VERSIONS_WITH, {"ids": list(chunk), "fanout": fanout}).all())
         return out
 
-    def versions(self, urls: Sequence[str], holding: Collection[int] | None = None
-                 ) -> dict[str, list[IndexedVersion]]:
+    def versions(self, urls: Sequence[str]) -> dict[str, list[IndexedVersion]]:
         with self.store.engine.connect() as conn:
             heads = conn.execute(_HEADS, {"ids": list(urls)}).all()
             parts: dict[int, tuple[list[int], list[str]]] = {row[1]: ([], []) for row in heads}
-            for chunk in _chunks(list(parts) if holding is None or holding else [], CHUNK):
-                vids = _int_list(chunk)
-                # The database picks the versions holding a voted block: their members are
-                # the only rows that travel (a boilerplate-free statement's 50 versions hold
-                # the quoted paragraph in one or two).
-                among = (f"SELECT version_id FROM quote_members WHERE version_id IN ({vids}) "
-                         f"AND +block_id IN ({_int_list(holding)})" if holding is not None else vids)
+            for chunk in _chunks(list(parts), CHUNK):
                 for vid, bid, sep in _raw(conn, f"SELECT version_id, block_id, sep FROM quote_members "
-                                                f"WHERE version_id IN ({among}) ORDER BY version_id, pos"):
+                                                f"WHERE version_id IN ({_int_list(chunk)}) ORDER BY version_id, pos"):
                     parts[vid][0].append(bid)
                     parts[vid][1].append(sep)
         out: dict[str, list[IndexedVersion]] = {}
