@@ -94,10 +94,6 @@ class StatementIndex(Protocol):
         """About how many distinct blocks the index holds (for rarity weights)."""
         ...
 
-    def shingle_counts(self, shingles: Sequence[int]) -> dict[int, int]:
-        """Shingle -> number of blocks holding it (absent shingles left out)."""
-        ...
-
     def postings(self, shingles: Sequence[int]) -> list[tuple[int, int]]:
         """(shingle, block id) for every block holding one of `shingles`."""
         ...
@@ -208,7 +204,8 @@ class _Article:
         return out
 
     def _common_votes(self, hs: Sequence[int], df: dict[int, int], n_blocks: int) -> dict[int, float]:
-        """Votes of a quote whose every shingle is common (STOP_POSTINGS blocks each at most)."""
+        """Votes of a quote whose every shingle is over the cut-off (STOP_POSTINGS postings each
+        at most, lowest block ids first)."""
         postings: dict[int, list[int]] = {}
         for h, b in self.index.postings(hs):
             postings.setdefault(h, []).append(b)

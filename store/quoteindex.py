@@ -122,8 +122,6 @@ def _ids() -> BindParameter[list[object]]:
 # Built once: an IN (...) list is one expanding parameter, so each query is compiled once per
 # process and a call costs the database round trip, not the construction of a statement.
 _p, _m, _v, _d, _b = t.quote_postings, t.quote_members, t.versions, t.documents, t.quote_blocks
-_SHINGLE_COUNTS = (select(_p.c.shingle, func.count()).where(_p.c.shingle.in_(_ids()))
-                   .group_by(_p.c.shingle))
 _POSTINGS = select(_p.c.shingle, _p.c.block_id).where(_p.c.shingle.in_(_ids()))
 _held = (select(_m.c.block_id, _m.c.version_id,
                 func.row_number().over(partition_by=_m.c.block_id, order_by=_m.c.version_id).label("rn"))
@@ -165,13 +163,6 @@ class StoreQuoteIndex:
         # the order of magnitude.
         with self.store.engine.connect() as conn:
             return int(conn.execute(_BLOCK_COUNT).scalar() or 0)
-
-    def shingle_counts(self, shingles: Sequence[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        with self.store.engine.connect() as conn:
-            for chunk in _chunks(shingles, CHUNK):
-                out.update(conn.execute(_SHINGLE_COUNTS, {"ids": list(chunk)}).all())
-        return out
 
     def postings(self, shingles: Sequence[int]) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
