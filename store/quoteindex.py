@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import BindParameter, Connection, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -95,6 +95,26 @@ def _chunks(items: Sequence[T], n: int) -> Iterator[Sequence[T]]:
         yield items[i:i + n]
 
 
+def _int_list(ids: Iterable[int]) -> str:
+    """Integers as an SQL list literal: int() makes injection impossible, and a literal list
+    spares the driver thousands of bound parameters (and SQLite its variable limit)."""
+    return ",".join(map(str, map(int, ids)))
+
+
+def _raw(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of `sql` (no parameters) from the driver's cursor as plain tuples.
+
+    The hot queries return tens of thousands of integer pairs per article: building
+    SQLAlchemy rows for them cost more CPU than the database's work.
+    """
+    cur = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cur.execute(sql)
+        return list(cur.fetchall())  # tuples on both drivers
+    finally:
+        cur.close()
+
+
 def _ids() -> BindParameter[list[object]]:
     return bindparam("ids", expanding=True)
 
@@ -102,8 +122,6 @@ def _ids() -> BindParameter[list[object]]:
 # Built once: an IN (...) list is one expanding parameter, so each query is compiled once per
 # process and a call costs the database round trip, not the construction of a statement.
 _p, _m, _v, _d, _b = t.quote_postings, t.quote_members, t.versions, t.documents, t.quote_blocks
-_SHINGLE_COUNTS = (select(_p.c.shingle, func.count()).where(_p.c.shingle.in_(_ids()))
-                   .group_by(_p.c.shingle))
 _POSTINGS = select(_p.c.shingle, _p.c.block_id).where(_p.c.shingle.in_(_ids()))
 _held = (select(_m.c.block_id, _m.c.version_id,
                 func.row_number().over(partition_by=_m.c.block_id, order_by=_m.c.version_id).label("rn"))
@@ -115,8 +133,6 @@ _VERSIONS_WITH = (select(_held.c.block_id, _held.c.version_id, _d.c.url)
                   .where(_held.c.rn <= bindparam("fanout")))
 _HEADS = (select(_d.c.url, _v.c.id, _v.c.seq, _v.c.first_seen).join(_d, _d.c.id == _v.c.document_id)
           .where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT).order_by(_d.c.url, _v.c.seq))
-_MEMBERS = (select(_m.c.version_id, _m.c.block_id, _m.c.sep).where(_m.c.version_id.in_(_ids()))
-            .order_by(_m.c.version_id, _m.c.pos))
 _TEXTS = select(_b.c.id, _b.c.text).where(_b.c.id.in_(_ids()))
 _KNOWN = select(_d.c.url).where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT)
 # A document is created in the transaction of its first version: every statement has one.
@@ -148,19 +164,30 @@ class StoreQuoteIndex:
         with self.store.engine.connect() as conn:
             return int(conn.execute(_BLOCK_COUNT).scalar() or 0)
 
-    def shingle_counts(self, shingles: Sequence[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        with self.store.engine.connect() as conn:
-            for chunk in _chunks(shingles, CHUNK):
-                out.update(conn.execute(_SHINGLE_COUNTS, {"ids": list(chunk)}).all())
-        return out
-
     def postings(self, shingles: Sequence[int]) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         with self.store.engine.connect() as conn:
             for chunk in _chunks(shingles, CHUNK):
                 out.extend(conn.execute(_POSTINGS, {"ids": list(chunk)}).all())
         return out
+
+    def postings_under(self, shingles: Sequence[int], cap: int) -> tuple[dict[int, int], list[tuple[int, int]]]:
+        counts: dict[int, int] = {}
+        rows: list[tuple[int, int]] = []
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(shingles, 4 * CHUNK):
+                # Counts from the primary key index alone, then the postings of the shingles
+                # at most `cap` blocks hold; ordered by shingle: the engine sums in that order.
+                # (Two plain queries: PostgreSQL planned a join of the two as a scan of every
+                # posting.)
+                got = _raw(conn, f"SELECT shingle, count(*) FROM quote_postings "
+                                 f"WHERE shingle IN ({_int_list(chunk)}) GROUP BY shingle")
+                counts.update(got)
+                wanted = [h for h, n in got if n <= cap]
+                if wanted:
+                    rows.extend(_raw(conn, f"SELECT shingle, block_id FROM quote_postings WHERE shingle IN "
+                                           f"({_int_list(wanted)}) ORDER BY shingle, block_id"))
+        return counts, rows
 
     def versions_with(self, blocks: Sequence[int], fanout: int) -> list[tuple[int, int, str]]:
         out: list[tuple[int, int, str]] = []
@@ -174,7 +201,8 @@ class StoreQuoteIndex:
             heads = conn.execute(_HEADS, {"ids": list(urls)}).all()
             parts: dict[int, tuple[list[int], list[str]]] = {row[1]: ([], []) for row in heads}
             for chunk in _chunks(list(parts), CHUNK):
-                for vid, bid, sep in conn.execute(_MEMBERS, {"ids": list(chunk)}):
+                for vid, bid, sep in _raw(conn, f"SELECT version_id, block_id, sep FROM quote_members "
+                                                f"WHERE version_id IN ({_int_list(chunk)}) ORDER BY version_id, pos"):
                     parts[vid][0].append(bid)
                     parts[vid][1].append(sep)
         out: dict[str, list[IndexedVersion]] = {}
