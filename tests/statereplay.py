@@ -4,7 +4,8 @@
 published them (a git scraper's 15-minute snapshots). `StateReplay` serves, on a loopback
 `LocalServer`, what state.gov served at the replay's `now`:
 
-- /rss-feed/press-releases/feed/: the newest `feed_size` releases (RSS 2.0, guid per item);
+- /rss-feed/press-releases/feed/: the newest `feed_size` releases (RSS 2.0, guid per item;
+  10 is WordPress's default);
 - each release's page at the path of its current link (title, canonical link, body), with
   ETag / If-None-Match -> 304;
 - a link a release had before its slug changed: 301 to the current link;
@@ -24,7 +25,7 @@ import html
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -125,7 +126,7 @@ class Traffic:
 class StateReplay:
     """Serve the feed history as it stood at `self.now` (set it, then poll)."""
 
-    def __init__(self, server: LocalServer, releases: list[Release], *, feed_size: int = 20,
+    def __init__(self, server: LocalServer, releases: list[Release], *, feed_size: int = 10,
                  validators: bool = True) -> None:
         self.server, self.releases = server, releases
         self.feed_size, self.validators = feed_size, validators
@@ -157,9 +158,16 @@ class StateReplay:
     def in_feed(self) -> list[tuple[Release, RVersion]]:
         return self.published()[: self.feed_size]
 
-    def steps(self, start: datetime, end: datetime) -> list[datetime]:
-        """Every moment in [start, end] at which the feed or a page changed."""
+    def steps(self, start: datetime, end: datetime, every: timedelta | None = None) -> list[datetime]:
+        """Every moment in [start, end] at which the feed or a page changed, and, with
+        `every`, the polls of a fixed schedule in between (most of which find nothing new,
+        which is what validators are for)."""
         times = {v.at for r in self.releases for v in r.versions if start <= v.at <= end}
+        if every is not None:
+            tick = start
+            while tick <= end:
+                times.add(tick)
+                tick += every
         return sorted(times)
 
     # -- HTTP ---------------------------------------------------------------------------
@@ -183,13 +191,15 @@ class StateReplay:
 
     def _feed(self, req: Request) -> Response:
         items = []
-        for r, v in self.in_feed():
+        shown = self.in_feed()
+        for r, v in shown:
             items.append(
                 f"<item><title>{html.escape(v.title)}</title>"
                 f"<link>{self.server.url(v.link)}</link>"
                 f'<guid isPermaLink="false">{html.escape(r.guid)}</guid>'
                 f"<pubDate>{v.pub_date}</pubDate></item>")
-        stamp = format_datetime(self.now)
+        # WordPress stamps the feed with its newest item's change, not the time of the request.
+        stamp = format_datetime(max((v.at for _, v in shown), default=self.now))
         body = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
                 f"<title>Press Releases</title><link>{self.server.base}/</link>"
                 f"<lastBuildDate>{stamp}</lastBuildDate>{''.join(items)}</channel></rss>")

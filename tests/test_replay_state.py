@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -68,7 +68,7 @@ def test_state_gov_replay_alerts_each_change_once(server: LocalServer, tmp_path:
     pipe = Pipeline(rt)
     source = Source(name="state", kind="statement", feed=server.url(FEED_PATH), allow_private=True)
     by_guid = {r.guid: r for r in releases}
-    steps = [by_guid[g].first_seen for g in PRELOAD] + replay.steps(START, END)
+    steps = [by_guid[g].first_seen for g in PRELOAD] + replay.steps(START, END, timedelta(hours=6))
     assert len(steps) > 10
 
     seen: set[str] = set()
