@@ -23,14 +23,20 @@ import gzip
 import hashlib
 import html
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tests.httpfixture import LocalServer, Request, Response
+
+if TYPE_CHECKING:
+    from flows.pipeline import Pipeline
+    from sources.config import Source
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "state-gov-press-releases"
 FEED_PATH = "/rss-feed/press-releases/feed/"
@@ -264,3 +270,97 @@ def events(replay: StateReplay, since: datetime, until: datetime,
 
 def iter_paths(items: Iterable[tuple[Release, RVersion]]) -> list[str]:
     return [v.link for _, v in items]
+
+
+@dataclass
+class ReplayResult:
+    """What a replay found: per-event tallies, alerts by kind, and every disagreement with
+    the data and the labels (empty when the pipeline said exactly what happened)."""
+
+    passes: int = 0
+    events: Counter[str] = field(default_factory=Counter)
+    alerts: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+    # (guid, commit) -> alerted as an edit? for every edit event, labelled or not
+    edits: dict[tuple[str, str], bool] = field(default_factory=dict)
+    new_alerts_present: bool = False
+    seconds: float = 0.0
+
+
+def preload_steps(replay: StateReplay, start: datetime, end: datetime) -> list[datetime]:
+    """Polls before `start` on the days the releases whose URL a release of [start, end]
+    takes over came out, so the store knows them (a replay starts with an empty store)."""
+    out = set()
+    for r in replay.releases:
+        if not start <= r.first_seen <= end:
+            continue
+        for other in replay._by_path.get(r.versions[0].link, []):
+            if other is not r and other.first_seen < start:
+                out.add(other.first_seen)
+    return sorted(out)
+
+
+def run_replay(pipe: Pipeline, replay: StateReplay, source: Source, steps: list[datetime],
+               labels: dict[tuple[str, str], str]) -> ReplayResult:
+    """Poll after each step and check the alerts of the step against the data's events:
+    every new release recorded once (alerted once when `new` alerts exist), every URL
+    takeover a `new` alert saying so and never an edit, every slug change one "moved"
+    alert, every edit labelled substantive alerted, no edit labelled cosmetic alerted."""
+    import time
+
+    store = pipe.store
+    res = ReplayResult()
+    seen: set[str] = set()
+    sent = len(store.alerts())
+    since = steps[0]
+    started = time.monotonic()
+    for step in steps:
+        replay.now = step
+        docs_before = len(store.documents())
+        expected = list(events(replay, since, step, seen))
+        [report] = pipe.run_sources([source], workers=2)
+        res.passes += 1
+        if report.failed:
+            res.problems.append(f"{step}: pass failed: {report.error or [o.error for o in report.outcomes if o.error]}")
+        alerts = store.alerts()
+        fresh = alerts[sent:]
+        sent = len(alerts)
+        since = step
+        res.alerts.update(a.kind for a in fresh)
+        res.events.update(e.kind for e in expected)
+        takeovers = [a for a in fresh if a.kind == "new" and "took over" in a.payload["summary"]]
+        plain_new = [a for a in fresh if a.kind == "new" and a not in takeovers]
+        res.new_alerts_present = res.new_alerts_present or bool(plain_new)
+        moves = [a for a in fresh if a.kind == "edit" and "moved to URL" in a.payload["summary"]]
+        edits = [a for a in fresh if a.kind == "edit" and a not in moves]
+        n_new = sum(e.kind == "new" for e in expected)
+        n_takeover = sum(e.kind == "takeover" for e in expected)
+        created = len(store.documents()) - docs_before
+        if created != n_new + n_takeover:
+            res.problems.append(f"{step}: {created} documents created, expected {n_new + n_takeover}")
+        if plain_new and len(plain_new) != n_new:
+            res.problems.append(f"{step}: {len(plain_new)} new alerts, expected {n_new}")
+        if len(takeovers) != n_takeover:
+            res.problems.append(f"{step}: {len(takeovers)} takeover alerts, expected {n_takeover}")
+        if len(moves) != sum(e.kind == "move" for e in expected):
+            res.problems.append(f"{step}: {len(moves)} move alerts, expected "
+                                f"{[e.guid for e in expected if e.kind == 'move']}")
+        ids: dict[int, Event] = {}
+        for e in expected:
+            if e.kind == "edit":
+                doc = store.document_by_guid(e.guid)
+                assert doc is not None
+                ids[doc.id] = e
+                res.edits[(e.guid, e.after.commit[:8])] = any(a.document_id == doc.id for a in edits)
+        for a in edits:
+            e = ids.get(a.document_id)
+            lab = labels.get((e.guid, e.after.commit[:8])) if e else "no edit"
+            if lab in ("cosmetic", "no edit"):
+                res.problems.append(f"{step}: edit alert ({lab}) for doc {a.document_id}: "
+                                    f"{a.payload['summary']}")
+        for e in ids.values():
+            key = (e.guid, e.after.commit[:8])
+            if labels.get(key) == "substantive" and not res.edits[key]:
+                res.problems.append(f"{step}: substantive edit {key} not alerted")
+    res.seconds = time.monotonic() - started
+    return res

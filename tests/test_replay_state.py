@@ -11,7 +11,6 @@ the days they came out, so the store knows them when their URL is taken over.
 from __future__ import annotations
 
 import io
-from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,9 +22,8 @@ from flows.settings import Settings
 from sources.config import Source
 from sources.fetch import Fetcher
 from store import Store
-from store.records import OutboxAlert
 from tests.httpfixture import LocalServer
-from tests.statereplay import DATA, FEED_PATH, Event, StateReplay, events, load_releases
+from tests.statereplay import DATA, FEED_PATH, StateReplay, load_releases, run_replay
 
 pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared state.gov data set not present")
 
@@ -53,10 +51,6 @@ START = datetime.fromisoformat("2022-06-22T00:00:00+00:00")
 END = datetime.fromisoformat("2022-06-26T12:00:00+00:00")
 
 
-def label(event: Event) -> str:
-    return LABELS[(event.guid, event.after.commit[:8])]
-
-
 def test_state_gov_replay_alerts_each_change_once(server: LocalServer, tmp_path: Path) -> None:
     releases = load_releases()
     replay = StateReplay(server, releases)
@@ -71,54 +65,12 @@ def test_state_gov_replay_alerts_each_change_once(server: LocalServer, tmp_path:
     steps = [by_guid[g].first_seen for g in PRELOAD] + replay.steps(START, END, timedelta(hours=6))
     assert len(steps) > 10
 
-    seen: set[str] = set()
-    sent = 0
-    since = steps[0]
-    new_alerts_present = False
-    problems: list[str] = []
-    tally: Counter[str] = Counter()
     try:
-        for step in steps:
-            replay.now = step
-            docs_before = len(store.documents())
-            expected = list(events(replay, since, step, seen))
-            [report] = pipe.run_sources([source], workers=2)
-            assert report.error is None, report.error
-            assert not report.failed, [o.error for o in report.outcomes if o.error]
-            alerts = store.alerts()
-            fresh: list[OutboxAlert] = alerts[sent:]
-            sent = len(alerts)
-            since = step
-            takeovers = [a for a in fresh if a.kind == "new" and "took over" in a.payload["summary"]]
-            plain_new = [a for a in fresh if a.kind == "new" and a not in takeovers]
-            new_alerts_present = new_alerts_present or bool(plain_new)
-            edits = [a for a in fresh if a.kind == "edit" and "moved to URL" not in a.payload["summary"]]
-            moves = [a for a in fresh if a.kind == "edit" and "moved to URL" in a.payload["summary"]]
-            n_new = sum(e.kind == "new" for e in expected)
-            n_takeover = sum(e.kind == "takeover" for e in expected)
-            tally.update(e.kind for e in expected)
-            # Every new release is recorded once (and alerted once when `new` alerts exist).
-            created = len(store.documents()) - docs_before
-            if created != n_new + n_takeover:
-                problems.append(f"{step}: {created} documents created, expected {n_new + n_takeover}")
-            if plain_new and len(plain_new) != n_new:
-                problems.append(f"{step}: {len(plain_new)} new alerts, expected {n_new}")
-            if len(takeovers) != n_takeover:
-                problems.append(f"{step}: {len(takeovers)} takeover alerts, expected {n_takeover}")
-            if len(moves) != sum(e.kind == "move" for e in expected):
-                problems.append(f"{step}: {len(moves)} move alerts for {expected}")
-            edited = {store.document_by_guid(e.guid).id: label(e)  # type: ignore[union-attr]
-                      for e in expected if e.kind == "edit"}
-            for a in edits:
-                if edited.get(a.document_id) != "substantive":
-                    problems.append(f"{step}: edit alert for doc {a.document_id} "
-                                    f"labelled {edited.get(a.document_id)}: {a.payload['summary']}")
-            for doc_id, lab in edited.items():
-                if lab == "substantive" and not any(a.document_id == doc_id for a in edits):
-                    problems.append(f"{step}: substantive edit of doc {doc_id} not alerted")
+        result = run_replay(pipe, replay, source, steps, LABELS)
     finally:
         rt.close()
-    assert problems == []
+    assert result.problems == []
+    tally = result.events
     # The window holds what it was chosen for.
     assert tally["takeover"] == 3 and tally["move"] == 1 and tally["edit"] == 6
     # One history per release: the moved release kept its document, the 2021 releases theirs.
@@ -134,4 +86,4 @@ def test_state_gov_replay_alerts_each_change_once(server: LocalServer, tmp_path:
     assert traffic.share_304 > 0.5
     print(f"\nreplay: {len(steps)} passes, {traffic.total_requests} requests, "
           f"{traffic.total_bytes:,} bytes, {traffic.share_304:.0%} answered 304; "
-          f"new alerts composed: {new_alerts_present}")
+          f"new alerts composed: {result.new_alerts_present}")
