@@ -24,7 +24,7 @@ import hashlib
 import html
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import format_datetime
@@ -203,10 +203,14 @@ class StateReplay:
                 f"<item><title>{html.escape(v.title)}</title>"
                 f"<link>{self.server.url(v.link)}</link>"
                 f'<guid isPermaLink="false">{html.escape(r.guid)}</guid>'
-                f"<pubDate>{v.pub_date}</pubDate></item>")
+                f"<pubDate>{v.pub_date}</pubDate>"
+                # state.gov's feed carries each release's full body, as the data set does.
+                f"<content:encoded><![CDATA[{v.content_html.replace(']]>', ']]]]><![CDATA[>')}]]>"
+                "</content:encoded></item>")
         # WordPress stamps the feed with its newest item's change, not the time of the request.
         stamp = format_datetime(max((v.at for _, v in shown), default=self.now))
-        body = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        body = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+                'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
                 f"<title>Press Releases</title><link>{self.server.base}/</link>"
                 f"<lastBuildDate>{stamp}</lastBuildDate>{''.join(items)}</channel></rss>")
         return self._send("feed", req, body, "application/rss+xml; charset=UTF-8")
@@ -301,7 +305,8 @@ def preload_steps(replay: StateReplay, start: datetime, end: datetime) -> list[d
 
 
 def run_replay(pipe: Pipeline, replay: StateReplay, source: Source, steps: list[datetime],
-               labels: dict[tuple[str, str], str]) -> ReplayResult:
+               labels: dict[tuple[str, str], str],
+               before_pass: Callable[[], None] | None = None) -> ReplayResult:
     """Poll after each step and check the alerts of the step against the data's events:
     every new release recorded once (alerted once when `new` alerts exist), every URL
     takeover a `new` alert saying so and never an edit, every slug change one "moved"
@@ -318,6 +323,8 @@ def run_replay(pipe: Pipeline, replay: StateReplay, source: Source, steps: list[
         replay.now = step
         docs_before = len(store.documents())
         expected = list(events(replay, since, step, seen))
+        if before_pass is not None:
+            before_pass()
         [report] = pipe.run_sources([source], workers=2)
         res.passes += 1
         if report.failed:
