@@ -19,6 +19,7 @@ from sources.fetch import Fetcher
 from sources.politeness import RobotsCache, RobotsFile
 from store import Store
 from tests.httpfixture import LocalServer, Request, Response
+from tests.storefixtures import truncate_all
 
 TEXT = ("The Secretary announced $80 million in new humanitarian assistance for the region today. "
         "The assistance will provide food, shelter and medical care to displaced families.")
@@ -102,9 +103,14 @@ def feed(server: LocalServer, *items: tuple[str, str, str]) -> Response:
     return Response(body, headers={"Content-Type": "application/rss+xml", "ETag": f'"{hash(body)}"'})
 
 
-@pytest.fixture
-def pipe(tmp_path: Path):
-    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pipe(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_url")  # skipped without a test server
+        truncate_all(url)
+    else:
+        url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    store = Store(url)
     rt = Runtime(store, Fetcher(allow_private=True, backoff=0.01, limiter=host_limiter(Settings())),
                  {"console": ConsoleSink(io.StringIO())})
     yield Pipeline(rt)
