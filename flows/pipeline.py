@@ -426,7 +426,9 @@ class Pipeline:
         observed = Observed(canonical, obs.paragraphs, obs.text_hash, obs.normalizer_version)
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             identity = self.identify(doc, guid, canonical)
-            latest, hashes = self.store.prior_of(identity.document_id)
+            # The document at this URL (the common case) is read by URL, as before identity.
+            latest, hashes = (self.store.prior(doc.url) if identity.action is IdentityAction.SAME
+                              else self.store.prior_of(identity.document_id))
             decision = decide(as_prior(latest), hashes, observed)
             when = datetime.now().astimezone()
             alert = edit_alert(doc, decision, when)
