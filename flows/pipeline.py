@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,8 +25,10 @@ from alerts.compose import (
     removed_alert,
 )
 from alerts.config import build_sinks as sinks_from_tables
+from alerts.identity import identity_alert, identity_key
 from alerts.message import Alert
 from alerts.sink import Sink
+from compare.identity import Candidate, Identity, IdentityAction, decide_identity
 from compare.observe import Decision, Observed, Outcome, Prior, decide
 from compare.quote_engine import check_article
 from compare.quotecheck import MISQUOTE as V_MISQUOTE
@@ -38,14 +40,16 @@ from sources.check import NotModified, Previous, Unchanged
 from sources.check import decide as decide_fetch
 from sources.config import Source
 from sources.discover import (
+    Item,
     filter_by_keywords,
     follow_sitemap,
     items_from_feed,
     items_from_listing,
+    normalize_url,
 )
 from sources.document import COVERAGE, STATEMENT, Document
 from sources.extract import ExtractionError
-from sources.fetch import Fetcher, FetchError, Validators
+from sources.fetch import Fetcher, FetchError, FetchResult, Validators
 from sources.normalize import NORMALIZER_VERSION, canonical_text, version_hash
 from sources.politeness import HostLimiter, HostPolicy
 from sources.urls import UnsafeURLError
@@ -55,6 +59,7 @@ from store.errors import Conflict
 from store.quoteindex import StoreQuoteIndex
 from store.records import (
     ChangeRecord,
+    DocumentRecord,
     NewAlert,
     Observation,
     QuoteCheckRecord,
@@ -120,6 +125,9 @@ class Runtime:
         store = Store(settings.database_url)
         fetcher = Fetcher(contact=settings.contact, allow_private=settings.allow_private,
                           limiter=host_limiter(settings))
+        if fetcher.robots is not None:
+            # robots.txt kept in the store with its expiry: one fetch a day, not one a pass.
+            fetcher.robots.persist = store
         return cls(store, fetcher, build_sinks(settings, console=console),
                    settings.min_significance)
 
@@ -204,41 +212,68 @@ class Pipeline:
 
     def discover(self, source: Source) -> list[str]:
         """Item URLs of a source, newest first, at most `max_items`."""
-        urls: list[str] = list(source.urls)
+        return [i.url for i in self.discover_items(source)]
+
+    def _fetch_listed(self, url: str) -> FetchResult:
+        """A feed, listing page or sitemap fetched conditionally with the validators the store
+        kept; on 304 the body is the one stored with them (so discovery reads the same items
+        without the host sending them again)."""
+        last = self.store.last_fetch(url)
+        validators = Validators(last.etag, last.last_modified) if last and last.body_hash else None
+        result = self.rt.fetcher.fetch(url, validators)
+        if result.status == 304 and last is not None and last.body_hash:
+            kept = self.store.body(last.body_hash)
+            self.store.record_listing(url, status=304, etag=result.etag,
+                                      last_modified=result.last_modified, body=None, body_hash=None)
+            if kept is not None:
+                return replace(result, status=200, body=kept)
+            result = self.rt.fetcher.fetch(url)  # the stored copy is gone: ask again in full
+        self.store.record_listing(url, status=result.status, etag=result.etag,
+                                  last_modified=result.last_modified, body=result.body,
+                                  body_hash=result.body_hash, content_type=result.content_type)
+        return result
+
+    def discover_items(self, source: Source) -> list[Item]:
+        """Items of a source (its fixed URLs first), newest first, at most `max_items`;
+        one item a URL, the first listed."""
+        found: list[Item] = [Item(u) for u in source.urls]
         for kind, url in (("feed", source.feed), ("listing", source.listing),
                           ("sitemap", source.sitemap)):
             if not url:
                 continue
-            result = self.rt.fetcher.fetch(url)
+            result = self._fetch_listed(url)
             if kind == "feed":
                 items = items_from_feed(result.body, result.final_url)
             elif kind == "listing":
                 items = items_from_listing(result.body, result.final_url, source.link_selector or "a",
                                            result.charset)
             else:
-                found = follow_sitemap(result.body, result.final_url,
-                                       lambda u: self.rt.fetcher.fetch(u).body)
-                for child, error in found.failed:
+                sitemap = follow_sitemap(result.body, result.final_url,
+                                         lambda u: self._fetch_listed(u).body)
+                for child, error in sitemap.failed:
                     log.warning("source %s: sitemap %s failed: %s", source.name, child, error)
-                items = list(found.items)
+                items = list(sitemap.items)
             if source.keywords:
                 items = filter_by_keywords(items, source.keywords)
-            urls.extend(i.url for i in items)
-        return list(dict.fromkeys(urls))[: source.max_items]
+            found.extend(items)
+        by_url: dict[str, Item] = {}
+        for item in found:
+            by_url.setdefault(item.url, item)
+        return list(by_url.values())[: source.max_items]
 
     def run_source(self, source: Source) -> SourceReport:
         """Discover and check every item of one source; errors stay inside this source."""
         # The source's own allow_private (None: the global setting decides).
         with self.rt.fetcher.limits(allow_private=source.allow_private or None):
             try:
-                urls = self.discover(source)
+                items = self.discover_items(source)
             except (FetchError, UnsafeURLError, ValueError) as exc:
                 log.warning("source %s: discovery failed: %s", source.name, exc)
                 return SourceReport(source.name, error=str(exc))
             outcomes = tuple(
-                self.check_url(url, source.kind, selector=source.selector, issuer=source.issuer,
-                               alert_new=source.alert_new)
-                for url in urls
+                self.check_url(item.url, source.kind, selector=source.selector,
+                               issuer=source.issuer, guid=item.guid, alert_new=source.alert_new)
+                for item in items
             )
         return SourceReport(source.name, outcomes)
 
@@ -258,13 +293,19 @@ class Pipeline:
         def expired() -> bool:
             return deadline is not None and time.monotonic() > deadline
 
+        guids: dict[str, str] = {}
+
         def discover(source: Source) -> list[str] | str:
             if expired():
                 return "not started: the time budget ran out"
             try:
                 # The source's own allow_private (None: the global setting decides).
                 with self.rt.fetcher.limits(allow_private=source.allow_private or None):
-                    return self.discover(source)
+                    items = self.discover_items(source)
+                for item in items:
+                    if item.guid:
+                        guids.setdefault(item.url, item.guid)
+                return [i.url for i in items]
             except (FetchError, UnsafeURLError, ValueError) as exc:
                 log.warning("source %s: discovery failed: %s", source.name, exc)
                 return str(exc)
@@ -277,7 +318,8 @@ class Pipeline:
             try:
                 with self.rt.fetcher.limits(allow_private=source.allow_private or None):
                     return self.check_url(url, source.kind, selector=source.selector,
-                                          issuer=source.issuer, alert_new=source.alert_new)
+                                          issuer=source.issuer, guid=guids.get(url),
+                                          alert_new=source.alert_new)
             except (SQLAlchemyError, StoreError):
                 raise  # the store is down: fail the task so the orchestrator retries it
             except Exception as exc:  # noqa: BLE001 - one bad page must not sink the batch
@@ -309,8 +351,12 @@ class Pipeline:
                         latest.normalizer_version)
 
     def check_url(self, url: str, kind: str = STATEMENT, *, selector: str | None = None,
-                  issuer: str | None = None, alert_new: bool | None = None) -> CheckOutcome:
-        """Fetch one URL and record what it says now; never raises for a bad page."""
+                  issuer: str | None = None, guid: str | None = None,
+                  alert_new: bool | None = None) -> CheckOutcome:
+        """Fetch one URL and record what it says now; never raises for a bad page.
+
+        `guid` is the feed's id of the item, when a feed listed it: the document's identity
+        when its URL changes or is reused (compare.identity)."""
         store = self.store
         known = store.document(url)
         previous = self._previous(url) if known else None
@@ -350,11 +396,31 @@ class Pipeline:
         return self.record_document(doc, result_meta={
             "status": result.status, "etag": result.etag, "last_modified": result.last_modified,
             "body": result.body, "body_hash": result.body_hash,
-            "content_type": result.content_type, "final_url": result.final_url},
+            "content_type": result.content_type, "final_url": result.final_url}, guid=guid,
             alert_new=alert_new)
 
+    def _candidate(self, record: DocumentRecord | None) -> Candidate | None:
+        """A stored document as compare.identity weighs it (None for none)."""
+        if record is None:
+            return None
+        latest, _ = self.store.prior_of(record.id)
+        return Candidate(record.id, record.url, record.guid,
+                         latest.title if latest else record.title,
+                         latest.canonical_text if latest else "")
+
+    def identify(self, doc: Document, guid: str | None, canonical: str) -> Identity:
+        """Which stored document `doc` continues: read the candidates, decide (compare/)."""
+        at_url = self.store.document(doc.url)
+        by_guid = self.store.document_by_guid(guid) if guid else None
+        by_canonical = None
+        if doc.canonical_url and normalize_url(doc.canonical_url) != normalize_url(doc.url):
+            by_canonical = self.store.document(doc.canonical_url)
+        return decide_identity(doc.url, guid, doc.title, canonical,
+                               at_url=self._candidate(at_url), by_guid=self._candidate(by_guid),
+                               by_canonical=self._candidate(by_canonical))
+
     def record_document(self, doc: Document, result_meta: Mapping[str, object] | None = None,
-                        *, alert_new: bool | None = None) -> CheckOutcome:
+                        *, guid: str | None = None, alert_new: bool | None = None) -> CheckOutcome:
         """Version an extracted document, diff it, check quotes, queue alerts.
 
         Read the prior version, decide (compare/), compose alerts (alerts/), write (store/);
@@ -366,24 +432,35 @@ class Pipeline:
             url=doc.url, kind=doc.kind, title=doc.title, paragraphs=doc.paragraphs,
             canonical_text=canonical, text_hash=version_hash(canonical, doc.title),
             normalizer_version=NORMALIZER_VERSION, issuer=doc.issuer, published=doc.published,
-            canonical_url=doc.canonical_url, **(result_meta or {}))  # type: ignore[arg-type]
+            canonical_url=doc.canonical_url, guid=guid,
+            **(result_meta or {}))  # type: ignore[arg-type]
         observed = Observed(canonical, obs.paragraphs, obs.text_hash, obs.normalizer_version,
                             doc.title)
         for attempt in range(1, WRITE_ATTEMPTS + 1):
-            latest, hashes = self.store.prior(doc.url)
+            identity = self.identify(doc, guid, canonical)
+            # The document at this URL (the common case) is read by URL, as before identity.
+            latest, hashes = (self.store.prior(doc.url) if identity.action is IdentityAction.SAME
+                              else self.store.prior_of(identity.document_id))
             decision = decide(as_prior(latest), hashes, observed)
             when = datetime.now().astimezone()
             alert = edit_alert(doc, decision, when)
             alerts = (self._alerts_for(alert, edit_key(doc.url, decision, obs.text_hash))
                       if alert else ())
-            # A first version: the "new statement" alert (the source's alert_new, by kind).
-            first = new_alert(doc, decision, when, alert_new)
-            if first is not None:
-                alerts += self._alerts_for(first, new_key(doc.url))
+            moved = identity_alert(doc, identity, when)
+            if moved is not None:
+                alerts += self._alerts_for(moved, identity_key(doc.url, identity))
+            else:
+                # A first version: the "new statement" alert (the source's alert_new, by kind).
+                # A takeover already says so in its own alert (one alert, not two).
+                first = new_alert(doc, decision, when, alert_new)
+                if first is not None:
+                    alerts += self._alerts_for(first, new_key(doc.url))
             try:
                 saved = self.store.record_observation(
                     obs, expected_latest=decision.prior_seq, change=change_record(decision),
-                    alerts=alerts, revert_of=decision.revert_of)
+                    alerts=alerts, revert_of=decision.revert_of,
+                    move=identity.document_id if identity.action is IdentityAction.MOVED else None,
+                    replace=identity.replaced.document_id if identity.replaced else None)
                 break
             except Conflict as exc:
                 if attempt == WRITE_ATTEMPTS:

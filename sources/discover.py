@@ -48,13 +48,16 @@ class Item:
     """A discovered link to a statement or article.
 
     `published` is the feed's publication (or update) time; `updated` is a sitemap's
-    <lastmod>; `summary` is the feed entry's description as plain text."""
+    <lastmod>; `summary` is the feed entry's description as plain text; `guid` is the
+    feed's stable id of the entry (RSS <guid>, Atom <id>), which outlives a change of URL
+    and tells two statements published at one URL apart."""
 
     url: str
     title: str = ""
     published: datetime | None = None
     summary: str = ""
     updated: datetime | None = None
+    guid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,10 @@ def items_from_feed(body: bytes, base_url: str) -> list[Item]:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         if stamp:
             published = datetime(*stamp[:6], tzinfo=UTC)
-        out.append(Item(url, _plain(entry.get("title", "")), published, _plain(entry.get("summary", ""))))
+        # feedparser puts <guid> and Atom <id> in "id"; a feed without one has no guid.
+        guid = (entry.get("id") or "").strip() or None
+        out.append(Item(url, _plain(entry.get("title", "")), published, _plain(entry.get("summary", "")),
+                        guid=guid))
     if not out:
         error = parsed.get("bozo_exception")
         if error is not None and not isinstance(error, (feedparser.NonXMLContentType,

@@ -8,6 +8,7 @@ import urllib.robotparser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -79,6 +80,18 @@ class RobotsFile:
     max_age: float | None = None
 
 
+class RobotsStore(Protocol):
+    """Where robots.txt files outlive the process (the store implements it; the pipeline wires
+    it, so sources/ needs no store). Expiry is a POSIX time: a monotonic clock does not
+    survive a restart."""
+
+    def load_robots(self, base: str) -> tuple[int, str, float] | None:
+        """(status, text, expiry) kept for `base` ("https://host"), or None."""
+
+    def save_robots(self, base: str, status: int, text: str, expires: float) -> None:
+        """Keep `base`'s robots.txt until `expires`."""
+
+
 class RobotsCache:
     """robots.txt per scheme+host, fetched once and kept until it expires.
 
@@ -90,6 +103,10 @@ class RobotsCache:
     When robots.txt could not be fetched at all (status 0), the page request goes ahead
     uncached: it fails on its own with the real reason (connection refused, DNS), which
     is the more useful error.
+
+    With `persist` (a RobotsStore) a kept rule set is also written there with its expiry and
+    read back by the next process, so a pass every few minutes does not ask the host for its
+    robots.txt each time.
     """
 
     def __init__(
@@ -99,8 +116,11 @@ class RobotsCache:
         ttl: float = 24 * 3600,
         error_ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
+        persist: RobotsStore | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self._get, self._clock, self.ttl, self.error_ttl = get, clock, ttl, error_ttl
+        self.persist, self._wall = persist, wall
         self.agent = user_agent.split("/")[0]
         self._lock = threading.Lock()
         # base -> (expiry on `clock`, parser)
@@ -111,24 +131,29 @@ class RobotsCache:
             hit = self._cache.get(base)
         if hit and self._clock() < hit[0]:
             return hit[1]
+        if self.persist is not None:
+            kept = self.persist.load_robots(base)
+            left = kept[2] - self._wall() if kept else 0.0
+            if kept and left > 0:
+                parser = _parse(kept[0], kept[1])
+                with self._lock:
+                    self._cache[base] = (self._clock() + left, parser)
+                return parser
         got = self._get(base + "/robots.txt")
-        parser = urllib.robotparser.RobotFileParser()
         if got.status == 0:
-            parser.allow_all = True
-            return parser
+            return _parse(0, "")
+        parser = _parse(got.status, got.text)
         keep = self.ttl
         if 200 <= got.status < 300:
-            parser.parse(got.text.splitlines())
             if got.max_age is not None:
                 keep = min(keep, got.max_age)
-        elif 400 <= got.status < 500:
-            parser.allow_all = True
-        else:
-            parser.disallow_all = True
+        elif not 400 <= got.status < 500:
             keep = min(keep, self.error_ttl)
         if keep > 0:
             with self._lock:
                 self._cache[base] = (self._clock() + keep, parser)
+            if self.persist is not None:
+                self.persist.save_robots(base, got.status, got.text, self._wall() + keep)
         return parser
 
     def allowed(self, url: str) -> bool:
@@ -137,3 +162,16 @@ class RobotsCache:
             return True
         base = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "", "", ""))
         return self._parser(base).can_fetch(self.agent, url)
+
+
+def _parse(status: int, text: str) -> urllib.robotparser.RobotFileParser:
+    """The rules of a robots.txt answer, as RFC 9309 reads a status: 2xx its rules, 4xx
+    none, 5xx everything disallowed; 0 (never reached) allows, see RobotsCache."""
+    parser = urllib.robotparser.RobotFileParser()
+    if 200 <= status < 300:
+        parser.parse(text.splitlines())
+    elif status == 0 or 400 <= status < 500:
+        parser.allow_all = True
+    else:
+        parser.disallow_all = True
+    return parser

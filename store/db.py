@@ -168,6 +168,18 @@ class Store:
             row = self._doc_row(conn, url)
         return _doc(row) if row else None
 
+    def document_by_guid(self, guid: str) -> DocumentRecord | None:
+        """The document stored with the feed guid `guid` (the newest, should there be two)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.documents).where(t.documents.c.guid == guid)
+                               .order_by(t.documents.c.id.desc()).limit(1)).first()
+        return _doc(row) if row else None
+
+    def document_by_id(self, document_id: int) -> DocumentRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.documents).where(t.documents.c.id == document_id)).first()
+        return _doc(row) if row else None
+
     def documents(self, kind: str | None = None) -> list[DocumentRecord]:
         q = select(t.documents).order_by(t.documents.c.id)
         if kind:
@@ -181,9 +193,13 @@ class Store:
             # Another run may create it at the same moment: the unique URL settles it.
             conn.execute(_insert_ignore(conn, t.documents, "url").values(
                 url=obs.url, kind=obs.kind, title=obs.title, issuer=obs.issuer,
-                state="active", created_at=now()))
+                state="active", created_at=now(), guid=obs.guid))
             row = self._doc_row(conn, obs.url)
         assert row is not None
+        if obs.guid and row.guid is None:
+            # A document stored before its feed's guid was known (or before 0005) gets it.
+            conn.execute(update(t.documents).where(t.documents.c.id == row.id)
+                         .values(guid=obs.guid))
         for alias in {obs.canonical_url, obs.final_url} - {None, obs.url}:
             taken = conn.execute(select(t.documents.c.id).where(t.documents.c.url == alias)).first()
             if not taken:
@@ -223,6 +239,41 @@ class Store:
                                  .values(state="active", removed_at=None))
                 conn.execute(_TOUCH_LATEST, {"doc_id": doc.id, "stamp": stamp})
 
+    def record_listing(self, url: str, *, status: int, etag: str | None,
+                       last_modified: str | None, body: bytes | None, body_hash: str | None,
+                       content_type: str | None = None, at: datetime | None = None) -> None:
+        """A fetch of a feed, listing page or sitemap: its validators for the next conditional
+        request, and (on 200) its body, so a 304 next time can be read from the store."""
+        stamp = at or now()
+        with self._tx() as conn:
+            if body is not None and body_hash and not conn.execute(
+                    select(t.bodies.c.hash).where(t.bodies.c.hash == body_hash)).first():
+                conn.execute(_insert_ignore(conn, t.bodies, "hash"), {
+                    "hash": body_hash, "content_type": content_type, "size": len(body),
+                    "data": zlib.compress(body, 6)})
+            conn.execute(_INSERT_CAPTURE, {
+                "document_id": None, "url": url, "fetched_at": stamp, "status": status,
+                "etag": etag, "last_modified": last_modified,
+                "body_hash": body_hash if status != 304 else None, "error": None,
+                "outcome": "not_modified" if status == 304 else "listed"})
+
+    # -- robots.txt (sources.politeness.RobotsStore) -----------------------------------
+
+    def load_robots(self, base: str) -> tuple[int, str, float] | None:
+        """(status, text, expiry as a POSIX time) of the robots.txt kept for `base`."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.robots_files).where(t.robots_files.c.base == base)).first()
+        return (row.status, row.text, row.expires_at.timestamp()) if row else None
+
+    def save_robots(self, base: str, status: int, text: str, expires: float) -> None:
+        values = {"status": status, "text": text,
+                  "expires_at": datetime.fromtimestamp(expires, UTC)}
+        with self._tx() as conn:
+            done = conn.execute(update(t.robots_files).where(t.robots_files.c.base == base)
+                                .values(**values)).rowcount
+            if not done:
+                conn.execute(_insert_ignore(conn, t.robots_files, "base").values(base=base, **values))
+
     def mark_removed(self, url: str, status: int, alerts: Sequence[NewAlert] = (),
                      at: datetime | None = None) -> bool:
         """A seen document answered 404/410: removed state; True if it was active before.
@@ -247,6 +298,17 @@ class Store:
 
     # -- versions --------------------------------------------------------------------
 
+    def prior_of(self, document_id: int | None) -> tuple[Version | None, dict[str, int]]:
+        """`prior` of a document given by id (None: a document yet to be created)."""
+        if document_id is None:
+            return None, {}
+        with self.engine.connect() as conn:
+            latest = self._latest(conn, document_id)
+            rows = conn.execute(select(t.versions.c.text_hash, t.versions.c.seq)
+                                .where(t.versions.c.document_id == document_id)
+                                .order_by(t.versions.c.seq))
+            return latest, {r.text_hash: r.seq for r in rows}
+
     def prior(self, url: str) -> tuple[Version | None, dict[str, int]]:
         """The latest version of the document at `url`, and every version's text hash -> seq.
 
@@ -267,6 +329,7 @@ class Store:
         self, obs: Observation, *, expected_latest: int | None = None,
         change: ChangeRecord | None = None, alerts: Sequence[NewAlert] = (),
         revert_of: int | None = None, at: datetime | None = None,
+        move: int | None = None, replace: int | None = None,
     ) -> SaveResult:
         """Record an observation as decided; the new version, change and alerts commit together.
 
@@ -278,11 +341,17 @@ class Store:
         `revert_of` and `alerts` as given. Nothing is computed here. `at` is when the page
         was fetched (default: now); it never goes back before the latest version's last
         sighting, so versions stay in time order for `text_at`.
+
+        Identity, as decided by compare.identity: `replace` is a document that held
+        `obs.url` and gives it up (its history stays under its id, state "replaced");
+        `move` is a document that moves to `obs.url`, its old URL kept as an alias.
+        `alerts` are queued whether or not the text is new (a move with the same text has one).
         """
         obs = quoteindex.prepare(obs)  # blocks and hashes outside the write lock
         for attempt in range(5):
             try:
-                return self._record(obs, expected_latest, change, tuple(alerts), revert_of, at)
+                return self._record(obs, expected_latest, change, tuple(alerts), revert_of, at,
+                                    move, replace)
             except IntegrityError:
                 # A concurrent writer got there first (same new document, same seq): run
                 # again, now seeing its commit, which the expected-latest check turns into a
@@ -298,12 +367,17 @@ class Store:
 
     def _record(self, obs: Observation, expected_latest: int | None,
                 given_change: ChangeRecord | None, alerts: tuple[NewAlert, ...],
-                revert_of: int | None, at: datetime | None) -> SaveResult:
+                revert_of: int | None, at: datetime | None, move: int | None = None,
+                replace: int | None = None) -> SaveResult:
         # One short transaction: reads and writes only; the decision was made before it.
         with self._tx() as conn:
             if not self.is_sqlite:
                 # Serialise writers of one document; SQLite's BEGIN IMMEDIATE already does.
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (obs.url,))
+            if replace is not None:
+                _release_url(conn, replace, obs.url)
+            if move is not None:
+                _move_document(conn, move, obs.url)
             doc = self._ensure_document(conn, obs)
             latest = self._latest(conn, doc.id)
             actual = latest.seq if latest else None
@@ -332,6 +406,8 @@ class Store:
             if latest is not None and outcome == "unchanged":
                 conn.execute(update(t.versions).where(t.versions.c.id == latest.id)
                              .values(last_seen=stamp))
+                # Only an identity alert comes with the same text (a move): queued with it.
+                self._enqueue(conn, alerts, doc.id)
                 return SaveResult(document, latest, latest, created=False)
             seq = (latest.seq + 1) if latest else 1
             values = {
@@ -625,6 +701,27 @@ class Store:
     # == end of alert delivery bookkeeping ================================================
 
 
+def _release_url(conn: Connection, document_id: int, url: str) -> None:
+    """The document gives `url` up to another statement; it keeps its id and history under a
+    URL no page has (fragments are stripped from fetched URLs) and state "replaced"."""
+    conn.execute(t.aliases.delete().where(t.aliases.c.url == url,
+                                          t.aliases.c.document_id == document_id))
+    conn.execute(update(t.documents)
+                 .where(t.documents.c.id == document_id, t.documents.c.url == url)
+                 .values(url=f"{url}#replaced-{document_id}", state="replaced"))
+
+
+def _move_document(conn: Connection, document_id: int, url: str) -> None:
+    """The document now lives at `url`; its old URL becomes an alias. Idempotent (a retry
+    after a concurrent run moved it finds it there)."""
+    row = conn.execute(select(t.documents.c.url).where(t.documents.c.id == document_id)).first()
+    if row is None or row.url == url:
+        return
+    conn.execute(t.aliases.delete().where(t.aliases.c.url == url))
+    conn.execute(update(t.documents).where(t.documents.c.id == document_id).values(url=url))
+    conn.execute(_insert_ignore(conn, t.aliases, "url").values(url=row.url, document_id=document_id))
+
+
 def _max_seq(conn: Connection, document_id: int) -> int:
     return conn.execute(select(func.max(t.versions.c.seq))
                         .where(t.versions.c.document_id == document_id)).scalar() or 0
@@ -666,7 +763,8 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 def _doc(row: Row) -> DocumentRecord:
-    return DocumentRecord(row.id, row.url, row.kind, row.title, row.issuer, row.state, row.group_id)
+    return DocumentRecord(row.id, row.url, row.kind, row.title, row.issuer, row.state, row.group_id,
+                          row.guid)
 
 
 def _version(row: Row) -> Version:

@@ -21,8 +21,9 @@ class DocumentRecord:
     kind: str
     title: str
     issuer: str | None
-    state: str  # active | removed
+    state: str  # active | removed | replaced (its URL now holds another statement)
     group_id: int | None = None
+    guid: str | None = None  # the feed's stable id of the item, when a feed listed it
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Observation:
     body_hash: str | None = None
     content_type: str | None = None
     final_url: str | None = None
+    guid: str | None = None  # the feed's id of the item (sources.discover.Item.guid)
     # A statement's quote index (compare.quoteblocks), computed before the write transaction
     # (store.quoteindex.prepare fills it when the caller did not).
     quote_index: IndexedText | None = field(default=None, repr=False)

@@ -61,6 +61,9 @@ documents = Table(
     Column("group_id", Integer),
     Column("created_at", UTCDateTime, nullable=False),
     Column("removed_at", UTCDateTime),
+    # The feed's stable id of the item (RSS <guid>, Atom <id>): the document's identity when
+    # its URL changes (a slug fixed with a 301) or is reused for another item (0005).
+    Column("guid", String(2048), index=True),
 )
 
 aliases = Table(
@@ -216,4 +219,16 @@ quote_postings = Table(
     "quote_postings", metadata,
     Column("shingle", Integer, primary_key=True, autoincrement=False),  # signed 32-bit winnowed shingle hash
     Column("block_id", BigId, ForeignKey("quote_blocks.id"), primary_key=True),
+)
+
+# -- polite polling (0005) ---------------------------------------------------------------------
+
+# robots.txt per scheme+host with its expiry, so every process (each pass of `onrecord run`)
+# does not fetch it again (sources/politeness.py RobotsCache, wired by flows/pipeline.py).
+robots_files = Table(
+    "robots_files", metadata,
+    Column("base", String(512), primary_key=True),
+    Column("status", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
 )

@@ -55,6 +55,8 @@ def populate(store: Store) -> None:
     store.begin_send(failed.id, T0 + timedelta(hours=5))
     store.mark_failed(failed.id, "channel_not_found")
     store.block_channel("slack:C1", "f" * 64, "channel_not_found")
+    store.save_robots("https://gov.example", 200, "User-agent: *\nDisallow: /x\n",
+                      (T0 + timedelta(days=1)).timestamp())
 
 
 def dump(store: Store) -> str:
