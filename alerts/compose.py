@@ -47,6 +47,23 @@ def edit_key(url: str, decision: Decision, text_hash: str) -> str:
     return f"edit|{url}|{decision.seq}|{text_hash}"
 
 
+def quote_alert_due(check: QuoteCheck) -> bool:
+    """Whether a quote's verdict is worth an alert: a misquote or stale quote presented as the
+    statement's words (role `statement`).
+
+    Every quote is aligned, whatever its role, so its verdict is stored and shown; but words
+    the article gives to another speaker, a scare quote or a title are not the statement's
+    words even where they resemble them (a senator echoing the statement with a twist is not
+    a misquote of it), so they raise no alert. Those that match nothing come out unverified.
+
+        >>> from compare.quotecheck import unverified
+        >>> from compare.quotes import Quote, QuoteRole
+        >>> quote_alert_due(unverified(Quote("a farce", 0, 7, QuoteRole.SCARE), "not found"))
+        False
+    """
+    return check.verdict in (Verdict.MISQUOTE, Verdict.STALE) and check.quote.attributed
+
+
 def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
     """The alert for a misquote (or a stale quote) in coverage."""
     severity = Significance.SUBSTANTIVE if check.severity == "major" else Significance.MINOR
