@@ -91,10 +91,13 @@ _ABBREV = re.compile(
 _TITLE_WORD = r"(?:Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Mr|Mrs|Ms|Dr|Prof|Rev|Amb)\.?"
 _CAP = r"(?:[A-Z][\w'’.\-]*|[A-Z]\.)"
 # A name: capitalized words, with titles, initials and lowercase particles inside.
-NAME = (rf"(?:{_TITLE_WORD}\s+)?{_CAP}(?:\s+(?:(?:of|de|da|van|von|al|bin|la|le|del|der|the)\s+)?{_CAP})*")
-PRONOUN = r"(?:he|she|they|it|we|I)"
+_NOT_NAME = (r"(?!(?:The|A|An|In|On|At|With|That|This|These|Those|There|It|He|She|We|They|I|But|And|"
+             r"If|When|As|For|So|What|Why|How|Who|Its|His|Her|Their|Our|My|Your|Not|No|Yes|Some|"
+             r"After|Before|While|During|Since|Although|Though)\b)")
+NAME = (rf"{_NOT_NAME}(?:{_TITLE_WORD}\s+)?{_CAP}(?:\s+(?:(?:of|de|da|van|von|al|bin|la|le|del|der|the)\s+)?{_CAP})*")
+PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)"
 # A described speaker: "the statement", "a State Department spokesman", "one senior official".
-COMMON = r"(?:the|a|an|one|another|its|his|her|their|two|three|several|many|some)\s+(?:[\w'’\-.]+\s+){0,4}?[\w'’\-]+"
+COMMON = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]any|[Ss]ome)\s+(?:[\w'’\-.]+\s+){0,4}?[\w'’\-]+"
 SPEAKER_NP = rf"(?:{NAME}|{PRONOUN}|{COMMON})"
 _ADVERB = r"(?:\w+ly\s+|also\s+|later\s+|then\s+|had\s+|has\s+|have\s+|would\s+|will\s+)*"
 _VERB = REPORTING.pattern
@@ -112,7 +115,8 @@ _LOOSE = (r"(?:say|says|said|saying|tell|tells|told|telling|add|adds|added|addin
           r"outlin(?:e|es|ed|ing)|thank(?:s|ed|ing)?|criticiz(?:e|es|ed|ing)|blast(?:s|ed|ing)?|"
           r"slam(?:s|med|ming)?|demand(?:s|ed|ing)?|wonder(?:s|ed|ing)?|declin(?:e|es|ed|ing)|"
           r"agree(?:s|d|ing)?|testif(?:y|ies|ied|ying)|vow(?:s|ed)?|joke[sd]?|quipp?(?:s|ed)?)")
-LOOSE_VERB = re.compile(rf"\b{_LOOSE}\b(?! (?:for|on|upon|off)\b)", re.I)
+# "called for", "called on" ask for something; they do not introduce words.
+LOOSE_VERB = re.compile(rf"\b(?!call(?:s|ed|ing)? (?:for|on|upon|off)\b){_LOOSE}\b", re.I)
 NAMING_VERB = re.compile(
     r"(?:describ(?:e|es|ed|ing)|call(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|label(?:s|ed|led|ing|ling)?|"
     r"brand(?:s|ed|ing)?|dub(?:s|bed|bing)?|accus(?:e|es|ed|ing))", re.I)
@@ -270,6 +274,9 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     ends = _sentence_ends(text, para_a, start)
     left = ends[-1] if ends else para_a
     right = para_b
+    if text[end - 1:end] == "." and re.match(r"[”\"’»]?\s+[A-Z“\"‘«„]", text[end:para_b]):
+        # “… in history.” She says …: a quote that ends its sentence ends the sentence.
+        return left, end
     for m in re.finditer(r"[.!?](?=\s+[A-Z“\"‘«„]|\s*$)", text[end:para_b]):
         at = end + m.start()
         if text[at] == "." and _ABBREV.search(text[max(end, at - 12):at]):
@@ -333,14 +340,18 @@ def _said_near(text: str, start: int, end: int, s_a: int, s_b: int) -> tuple[_Sa
         return _span_of(text, s_a, m), before[:m.start("sp")], False
     verbs = list(LOOSE_VERB.finditer(before))
     if not verbs:
-        return None, "", False
+        # "Sen. Claire McCaskill scolded him: “…”": a colon introduces the subject's words.
+        m = _subject(before) if before.rstrip().endswith(":") else None
+        return (_span_of(text, s_a, m) if m else None), before, False
+    # The nearest verb with its speaker written before it ("Sanders said, going on to say
+    # that “…”": "say" has none, "said" has Sanders); else the sentence's subject.
+    for v in reversed(verbs):
+        said = _np_ending_at(text, s_a, s_a + v.start(), participle=v.group(0).lower().endswith("ing"))
+        if said is not None:
+            return said, before, NAMING_VERB.fullmatch(v.group(0)) is not None
     v = verbs[-1]
-    naming = NAMING_VERB.fullmatch(v.group(0)) is not None
-    said = _np_ending_at(text, s_a, s_a + v.start(), participle=v.group(0).lower().endswith("ing"))
-    if said is None:
-        m = _subject(before[:v.start()])
-        said = _span_of(text, s_a, m) if m else None
-    return said, before, naming
+    m = _subject(before[:v.start()])
+    return (_span_of(text, s_a, m) if m else None), before, NAMING_VERB.fullmatch(v.group(0)) is not None
 
 
 def _np_ending_at(text: str, lo: int, at: int, participle: bool) -> _Said | None:
@@ -351,9 +362,10 @@ def _np_ending_at(text: str, lo: int, at: int, participle: bool) -> _Said | None
     words = list(re.finditer(r"\S+", head))
     if not words:
         return None
-    if re.fullmatch(PRONOUN, words[-1].group(0)):
+    pron = re.fullmatch(rf"({PRONOUN})(?:['’](?:s|d|ll|re|ve))?", words[-1].group(0))
+    if pron:  # "He’s claiming that …"
         w = words[-1]
-        return _Said(w.group(0), lo + w.start(), lo + w.end())
+        return _Said(pron.group(1), lo + w.start(), lo + w.start() + len(pron.group(1)))
     best = None
     for w in words[-8:]:
         piece = head[w.start():]
