@@ -53,7 +53,8 @@ ISSUER_CUES = re.compile(
     r"\b(statement|statements|communiqu[eé]|readout|(?:press )?release|declaration|"
     r"secretary|spokes(?:man|woman|person)|(?:state )?department|white house|"
     r"administration|embassy|joint|washington|the united states|the u\.s\.|"
-    r"officials?|the text|the document|it)\b", re.I)
+    r"officials?|the text|the document|it|(?:full |whole |same )?(?:sentence|passage|line|provision|"
+    r"wording|paragraph))\b", re.I)
 # Reporting verbs come from the shared lexicon, plus verbs of speech that introduce a
 # speaker in news but are not evidence of quoting a written statement.
 _SPEECH = sorted(set(REPORTING_VERBS) | {
@@ -110,13 +111,13 @@ _LOOSE = (r"(?:say|says|said|saying|tell|tells|told|telling|add|adds|added|addin
           r"complain(?:s|ed|ing)?|predict(?:s|ed|ing)?|suggest(?:s|ed|ing)?|report(?:s|ed|ing)?|"
           r"read|reads|quot(?:e|es|ed|ing)|sing(?:s|ing)?|sang|chant(?:s|ed|ing)?|mock(?:s|ed|ing)?|"
           r"prais(?:e|es|ed|ing)|laud(?:s|ed|ing)?|cit(?:e|es|ed|ing)|continu(?:e|es|ed|ing)|"
-          r"conclud(?:e|es|ed|ing)|describ(?:e|es|ed|ing)|call(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
+          r"conclud(?:e|es|ed|ing)|describ(?:e|es|ed|ing)|call(?:s|ed|ing)? for|call(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
           r"accus(?:e|es|ed|ing)|label(?:s|ed|led|ing|ling)?|brand(?:s|ed|ing)?|dub(?:s|bed|bing)?|"
           r"outlin(?:e|es|ed|ing)|thank(?:s|ed|ing)?|criticiz(?:e|es|ed|ing)|blast(?:s|ed|ing)?|"
           r"slam(?:s|med|ming)?|demand(?:s|ed|ing)?|wonder(?:s|ed|ing)?|declin(?:e|es|ed|ing)|"
           r"agree(?:s|d|ing)?|testif(?:y|ies|ied|ying)|vow(?:s|ed)?|joke[sd]?|quipp?(?:s|ed)?)")
 # "called for", "called on" ask for something; they do not introduce words.
-LOOSE_VERB = re.compile(rf"\b(?!call(?:s|ed|ing)? (?:for|on|upon|off)\b){_LOOSE}\b", re.I)
+LOOSE_VERB = re.compile(rf"\b(?!call(?:s|ed|ing)? (?:on|upon|off)\b){_LOOSE}\b", re.I)
 NAMING_VERB = re.compile(
     r"(?:describ(?:e|es|ed|ing)|call(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|label(?:s|ed|led|ing|ling)?|"
     r"brand(?:s|ed|ing)?|dub(?:s|bed|bing)?|accus(?:e|es|ed|ing))", re.I)
@@ -128,7 +129,8 @@ SUBJECT_BEFORE = re.compile(rf"(?P<sp>{_NP})(?:,[^,“”\"]{{1,80}},)?\s+{_ADVE
 _PHRASE = r"[^“”\"\n]{1,90}?"
 AFTER_VERB_FIRST = re.compile(
     rf"^[\s,;:—–-]*{_ADVERB}{_VERB}\s+(?P<sp>{NAME}(?:\s+\([^()]{{1,20}}\))?|{COMMON}|{PRONOUN}|[^,.;:!?“”\"]{{1,60}})")
-AFTER_SPEAKER_FIRST = re.compile(rf"^[\s,;:—–-]*(?P<sp>{_PHRASE})\s+{_ADVERB}{_VERB}\b")
+AFTER_SPEAKER_FIRST = re.compile(
+    rf"^[\s,;:—–-]*(?!\s*(?:and|but|or|then|as|while|which|who|that|if|when)\b)(?P<sp>{_PHRASE})\s+{_ADVERB}{_VERB}\b")
 AFTER_DASH = re.compile(rf"^[\s,.]*[―—–]\s*(?P<sp>{NAME})")  # a vox pop: “…” ― Name
 AFTER_LATER = re.compile(rf"[,;—–]\s*(?P<sp>{PRONOUN}|{NAME})\s+{_ADVERB}{_VERB}\b")
 ACCORDING = re.compile(rf"\baccording to (?P<sp>{SPEAKER_NP})\s*,?\s*$", re.I)
@@ -139,8 +141,8 @@ ISSUER_TITLES = re.compile(
     rf"(?:State Department |Department |White House )?(?:spokes(?:man|woman|person)|Press Secretary))\s+"
     rf"(?P<name>{NAME})")
 ISSUER_APPOSITIVE = re.compile(
-    rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+)?(?:State Department|department|White House|U\.S\.)?\s*"
-    rf"(?:spokes(?:man|woman|person)|secretary|ambassador)\b(?! for (?!the (?:State )?Department|the White House))")
+    rf"(?P<name>{NAME}),\s+(?:[Tt]he\s+|[Aa]\s+)?(?:State Department|[Dd]epartment|White House|U\.S\.)?\s*"
+    rf"(?:[Ss]pokes(?:man|woman|person)|[Ss]ecretary|[Aa]mbassador)\b(?! for (?!the (?:State )?Department|the White House))")
 
 
 @dataclass(frozen=True)
@@ -310,8 +312,18 @@ def _span_of(text: str, base: int, m: re.Match[str]) -> _Said:
 
 
 def _subject(sentence: str) -> re.Match[str] | None:
-    """The sentence's subject: its first name, pronoun or described person (after an opener)."""
-    return SUBJECT.match(sentence)
+    """The sentence's subject: its words up to the first verb (after an opener), when they
+    start with a name, a pronoun or a determiner ("The Kenya statement names …")."""
+    m = SUBJECT.match(sentence)
+    if m is None:
+        return None
+    stop = re.compile(rf"\s+(?:{_LOOSE}|has|had|have|is|was|were|are|will|would|also|then|\w+ly)\b|"
+                      rf"\s+\w+s\s+[“\"«‘]|,|[“\"«‘]|$", re.I)
+    end = stop.search(sentence, m.start("sp"))
+    if end is None or len(sentence[m.start("sp"):end.start()].split()) > 8:
+        return m
+    a, b = m.start("sp"), end.start()
+    return re.match(rf"[\s\S]{{{a}}}(?P<sp>[\s\S]{{{b - a}}})", sentence)
 
 
 def _said_near(text: str, start: int, end: int, s_a: int, s_b: int) -> tuple[_Said | None, str, bool]:
@@ -357,11 +369,11 @@ def _said_near(text: str, start: int, end: int, s_a: int, s_b: int) -> tuple[_Sa
 def _np_ending_at(text: str, lo: int, at: int, participle: bool) -> _Said | None:
     """The speaker written right before a verb ending at `at`: a pronoun, else the longest
     name or description of up to eight words ("The New York businessman says")."""
-    head = text[lo:at].rstrip()
-    head = re.sub(rf"\s*{_ADVERB}$", "", head) if re.search(rf"\s{_ADVERB}$", " " + head) else head
+    head = re.sub(r"(?:\s+(?:\w+ly|also|later|then|had|has|have|would|will|is|was|were|are|been|not|"
+                  r"never|once|again|repeatedly))+$", "", " " + text[lo:at].rstrip())[1:]
     words = list(re.finditer(r"\S+", head))
-    if not words:
-        return None
+    if not words or words[-1].group(0).lower() in ("and", "but", "or", "to", "then"):
+        return None  # "… and said “…”": the speaker is the sentence's subject
     pron = re.fullmatch(rf"({PRONOUN})(?:['’](?:s|d|ll|re|ve))?", words[-1].group(0))
     if pron:  # "He’s claiming that …"
         w = words[-1]
@@ -376,15 +388,21 @@ def _np_ending_at(text: str, lo: int, at: int, participle: bool) -> _Said | None
     return best
 
 
-def _is_issuer_np(np: str, described: str, issuers: Sequence[str], officials: set[str]) -> bool:
-    last = np.split()[-1].strip("’'s") if np.split() else ""
-    if OTHER_CUES.search(np) or OTHER_CUES.search(described[:120]):
-        return False
-    if any(n and n.lower() in np.lower() for n in issuers) or last in officials:
+def _is_issuer_np(np: str, appositive: str, issuers: Sequence[str], officials: set[str]) -> bool:
+    """Whether the speaker is the statement's side: a known official or issuer by name, else
+    a cue in the speaker's words or their appositive ("Kyaw Zin Htet, a spokesman for the
+    National Unity Government" is someone else's spokesman)."""
+    words = [w.strip("’'s,.") for w in np.split()]
+    if any(n and n.lower() in np.lower() for n in issuers) or (words and words[-1] in officials):
         return True
+    if OTHER_CUES.search(np) or OTHER_CUES.search(appositive):
+        return False
     if re.search(r"\b(?:foreign ministry|ministry|kremlin|regime|junta|government of)\b", np, re.I):
         return False
-    return ISSUER_CUES.search(np) is not None
+    return ISSUER_CUES.search(np) is not None or re.match(
+        r"[\s,]*(?:the |a |an )?(?:(?:state )?department |white house |u\.s\. )?"
+        r"(?:secretary|spokes(?:man|woman|person)|official|statement)\b|"
+        r"[^.“”\"]{0,40}\b(?:in|via) (?:a|the|its|their) (?:joint |written )?statement", appositive, re.I) is not None
 
 
 def _looks_like_title(body: str) -> bool:
@@ -441,11 +459,12 @@ def _classify(article: _Article, start: int, end: int, body: str) -> tuple[Quote
     words = len(body.split())
     if SCARE_CUES.search(before):
         return QuoteRole.SCARE, "", (0, 0), context
-    said, described, naming = _said_near(text, start, end, s_a, s_b)
+    said, _, naming = _said_near(text, start, end, s_a, s_b)
     if said is not None:
         speaker = _resolve(article, said)
-        described_full = described + " " + text[said.end:s_b]
-        issuer = _is_issuer_np(speaker, described_full, article.issuers, article.officials)
+        # The words right after the speaker: an appositive or "said in a joint statement".
+        appositive = re.split(r"[“”\"«»‘]", text[said.end:min(s_b, said.end + 110)])[0]
+        issuer = _is_issuer_np(speaker, appositive, article.issuers, article.officials)
         if naming:
             # "X called the trials “a farce”": X's term, held at arm's length, unless X is the
             # statement's side ("The statement called the executions “reprehensible”").
