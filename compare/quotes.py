@@ -53,7 +53,7 @@ ISSUER_CUES = re.compile(
     r"\b(statement|statements|communiqu[eé]|readout|(?:press )?release|declaration|"
     r"secretary|spokes(?:man|woman|person)|(?:state )?department|white house|"
     r"administration|embassy|joint|washington|the united states|the u\.s\.|"
-    r"officials?|the text|the document|it|(?:full |whole |same )?(?:sentence|passage|line|provision|"
+    r"officials?|text|the document|it|(?:full |whole |same )?(?:sentence|passage|line|provision|"
     r"wording|paragraph))\b", re.I)
 # Reporting verbs come from the shared lexicon, plus verbs of speech that introduce a
 # speaker in news but are not evidence of quoting a written statement.
@@ -434,19 +434,34 @@ class _Article:
     last_named: str = ""
 
 
+_PERSON = re.compile(rf"{_NOT_NAME}(?:{_TITLE_WORD}\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'’\-]+)+")
+
+
 def _resolve(article: _Article, said: _Said) -> str:
-    """A pronoun as the nearest named speaker before it; a name as written."""
+    """A pronoun as the nearest named speaker before it; a name as written.
+
+    The nearest of: the last named speaker of a quote, and the last full name (two or more
+    capitalized words) in the text before the pronoun ("Elena Portas of the Peacebuilding
+    Alliance said …. “…,” she said").
+    """
     if said.name.lower() not in _PRONOUNS:
         return said.name
-    if said.name.lower() == "it" and article.last is not None and article.last.attributed:
-        return article.last.speaker or "the statement"
+    if said.name.lower() == "it":
+        if article.last is not None and article.last.attributed:
+            return article.last.speaker or "the statement"
+        return said.name
+    lo = max(0, said.start - 500)
+    window = article.text[lo:said.start]
+    best, best_at = "", -1
     if article.last_named:
-        return article.last_named
-    # No quote named anyone yet: the last name before the pronoun in its paragraph or the one before.
-    window = article.text[max(0, said.start - 600):said.start]
-    names = [m.group(0) for m in re.finditer(NAME, window)
-             if not re.fullmatch(r"(?:The|A|An|In|On|At|But|And|He|She|It|They|We|I|This|That)", m.group(0))]
-    return names[-1] if names else said.name
+        surname = article.last_named.split()[-1]
+        at = window.rfind(surname)
+        if at >= 0:
+            best, best_at = article.last_named, at
+    for m in _PERSON.finditer(window):
+        if m.start() > best_at and not ISSUER_CUES.fullmatch(m.group(0)):
+            best, best_at = m.group(0), m.start()
+    return best or article.last_named or said.name
 
 
 def _classify(article: _Article, start: int, end: int, body: str) -> tuple[QuoteRole, str, tuple[int, int], str]:
@@ -497,7 +512,9 @@ def _classify(article: _Article, start: int, end: int, body: str) -> tuple[Quote
         return QuoteRole.TITLE, "", (0, 0), context
     if words < MIN_WORDS:
         return QuoteRole.SCARE, "", (0, 0), context
-    if before.endswith(":") or words >= LONG_UNATTRIBUTED or ISSUER_CUES.search(before):
+    # A whole sentence in quotation marks, standing alone: news style for the source's words.
+    whole = not before and re.search(r"[.!?]$", body.rstrip(" ”\"’»")) is not None
+    if before.endswith(":") or whole or words >= LONG_UNATTRIBUTED or ISSUER_CUES.search(before):
         if OTHER_CUES.search(before):
             return QuoteRole.OTHER_SPEAKER, "", (0, 0), context
         return QuoteRole.STATEMENT, "", (0, 0), context
