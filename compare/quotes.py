@@ -111,13 +111,13 @@ _LOOSE = (r"(?:say|says|said|saying|tell|tells|told|telling|add|adds|added|addin
           r"complain(?:s|ed|ing)?|predict(?:s|ed|ing)?|suggest(?:s|ed|ing)?|report(?:s|ed|ing)?|"
           r"read|reads|quot(?:e|es|ed|ing)|sing(?:s|ing)?|sang|chant(?:s|ed|ing)?|mock(?:s|ed|ing)?|"
           r"prais(?:e|es|ed|ing)|laud(?:s|ed|ing)?|cit(?:e|es|ed|ing)|continu(?:e|es|ed|ing)|"
-          r"conclud(?:e|es|ed|ing)|describ(?:e|es|ed|ing)|call(?:s|ed|ing)? for|call(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
+          r"conclud(?:e|es|ed|ing)|describ(?:e|es|ed|ing)|call(?:s|ed|ing)? (?:for|on|upon)|call(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|"
           r"accus(?:e|es|ed|ing)|label(?:s|ed|led|ing|ling)?|brand(?:s|ed|ing)?|dub(?:s|bed|bing)?|"
           r"outlin(?:e|es|ed|ing)|thank(?:s|ed|ing)?|criticiz(?:e|es|ed|ing)|blast(?:s|ed|ing)?|"
           r"slam(?:s|med|ming)?|demand(?:s|ed|ing)?|wonder(?:s|ed|ing)?|declin(?:e|es|ed|ing)|"
           r"agree(?:s|d|ing)?|testif(?:y|ies|ied|ying)|vow(?:s|ed)?|joke[sd]?|quipp?(?:s|ed)?)")
-# "called for", "called on" ask for something; they do not introduce words.
-LOOSE_VERB = re.compile(rf"\b(?!call(?:s|ed|ing)? (?:on|upon|off)\b){_LOOSE}\b", re.I)
+# "called for", "called on" are matched whole: they report a demand, not a term.
+LOOSE_VERB = re.compile(rf"\b{_LOOSE}\b", re.I)
 NAMING_VERB = re.compile(
     r"(?:describ(?:e|es|ed|ing)|call(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|label(?:s|ed|led|ing|ling)?|"
     r"brand(?:s|ed|ing)?|dub(?:s|bed|bing)?|accus(?:e|es|ed|ing))", re.I)
@@ -133,6 +133,7 @@ AFTER_SPEAKER_FIRST = re.compile(
     rf"^[\s,;:—–-]*(?!\s*(?:and|but|or|then|as|while|which|who|that|if|when)\b)(?P<sp>{_PHRASE})\s+{_ADVERB}{_VERB}\b")
 AFTER_DASH = re.compile(rf"^[\s,.]*[―—–]\s*(?P<sp>{NAME})")  # a vox pop: “…” ― Name
 AFTER_LATER = re.compile(rf"[,;—–]\s*(?P<sp>{PRONOUN}|{NAME})\s+{_ADVERB}{_VERB}\b")
+INVERTED = re.compile(rf"\b[Ss]aid (?P<sp>{NAME})\s*[:,]\s*$")  # "Said Ellis: “…”"
 ACCORDING = re.compile(rf"\baccording to (?P<sp>{SPEAKER_NP})\s*,?\s*$", re.I)
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 # Titles before a name that make the person one of the issuer's officials.
@@ -347,7 +348,7 @@ def _said_near(text: str, start: int, end: int, s_a: int, s_b: int) -> tuple[_Sa
             ends = _sentence_ends(text, p_a, prev_end)
             s_a = ends[-1] if ends else p_a
             before = text[s_a:prev_end]
-    m = ACCORDING.search(before)
+    m = ACCORDING.search(before) or INVERTED.search(before)
     if m:
         return _span_of(text, s_a, m), before[:m.start("sp")], False
     verbs = list(LOOSE_VERB.finditer(before))
@@ -505,9 +506,21 @@ def _classify(article: _Article, start: int, end: int, body: str) -> tuple[Quote
     if last is not None and last.speaker:
         para_a = text.rfind("\n", 0, start) + 1
         same_para = last.end > para_a
-        next_para = not text[para_a:open_at].strip() and not text[last.end:para_a].strip(" \n”\"’'»,.")
+        # The previous paragraph ends with the quote or its attribution (“…,” he said.).
+        next_para = not text[para_a:open_at].strip() and len(text[last.end:para_a].split()) <= 8
         if same_para or next_para or re.fullmatch(r"[\s\S]{0,4}", text[last.end:start]):
             return last.role, last.speaker, last.speaker_span, context
+    if not before:
+        # “…” right after "Schiff said." in the same paragraph: the sentence before names the speaker.
+        para_a = text.rfind("\n", 0, start) + 1
+        prev = re.search(rf"(?P<sp>{NAME}|{PRONOUN})\s+{_ADVERB}(?:said|says|added|adds|wrote|writes|explained)"
+                         rf"(?:\s+\w+){{0,3}}[.:]\s*$", text[para_a:open_at])
+        if prev:
+            said = _Said(prev.group("sp"), para_a + prev.start("sp"), para_a + prev.end("sp"))
+            speaker = _resolve(article, said)
+            issuer = _is_issuer_np(speaker, "", article.issuers, article.officials)
+            return (QuoteRole.STATEMENT if issuer else QuoteRole.OTHER_SPEAKER), speaker, \
+                (said.start, said.end), context
     if _looks_like_title(body) and (TITLE_CUES.search(before) or not before):
         return QuoteRole.TITLE, "", (0, 0), context
     if words < MIN_WORDS:
