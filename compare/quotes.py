@@ -115,7 +115,9 @@ _LOOSE = (r"(?:say|says|said|saying|tell|tells|told|telling|add|adds|added|addin
           r"accus(?:e|es|ed|ing)|label(?:s|ed|led|ing|ling)?|brand(?:s|ed|ing)?|dub(?:s|bed|bing)?|"
           r"outlin(?:e|es|ed|ing)|thank(?:s|ed|ing)?|criticiz(?:e|es|ed|ing)|blast(?:s|ed|ing)?|"
           r"slam(?:s|med|ming)?|demand(?:s|ed|ing)?|wonder(?:s|ed|ing)?|declin(?:e|es|ed|ing)|"
-          r"agree(?:s|d|ing)?|testif(?:y|ies|ied|ying)|vow(?:s|ed)?|joke[sd]?|quipp?(?:s|ed)?)")
+          r"agree(?:s|d|ing)?|testif(?:y|ies|ied|ying)|vow(?:s|ed)?|joke[sd]?|quipp?(?:s|ed)?|"
+          r"highlight(?:s|ed|ing)?|emphasi[sz](?:e|es|ed|ing)|underlin(?:e|es|ed|ing)|express(?:es|ed|ing)?|"
+          r"reiterat(?:e|es|ed|ing)|reaffirm(?:s|ed|ing)?)")
 # "called for", "called on" are matched whole: they report a demand, not a term.
 LOOSE_VERB = re.compile(rf"\b{_LOOSE}\b", re.I)
 NAMING_VERB = re.compile(
@@ -530,6 +532,18 @@ def _classify(article: _Article, start: int, end: int, body: str) -> tuple[Quote
     if before.endswith(":") or whole or words >= LONG_UNATTRIBUTED or ISSUER_CUES.search(before):
         if OTHER_CUES.search(before):
             return QuoteRole.OTHER_SPEAKER, "", (0, 0), context
+        if whole:
+            # Its speaker is the previous sentence's subject when that is the statement ("On
+            # Taiwan, the joint statement highlighted …. “…”"), else the statement last quoted.
+            para_a = text.rfind("\n", 0, start) + 1
+            ends = _sentence_ends(text, para_a, open_at + 1)
+            prev_a = ends[-2] if len(ends) > 1 else para_a
+            subj = _subject(text[prev_a:open_at]) if ends else None
+            if subj and ISSUER_CUES.search(subj.group("sp")) and not OTHER_CUES.search(subj.group("sp")):
+                a = prev_a + subj.start("sp")
+                return QuoteRole.STATEMENT, _clean_np(subj.group("sp")), (a, prev_a + subj.end("sp")), context
+            if last is not None and last.role is QuoteRole.STATEMENT and last.speaker:
+                return QuoteRole.STATEMENT, last.speaker, last.speaker_span, context
         return QuoteRole.STATEMENT, "", (0, 0), context
     return QuoteRole.SCARE, "", (0, 0), context
 
