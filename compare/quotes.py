@@ -408,6 +408,17 @@ def _is_issuer_np(np: str, appositive: str, issuers: Sequence[str], officials: s
         r"[^.“”\"]{0,40}\b(?:in|via) (?:a|the|its|their) (?:joint |written )?statement", appositive, re.I) is not None
 
 
+def _unmarked(speaker: str, appositive: str) -> bool:
+    """A person named with nothing that makes them someone else ("Ned Price briefed the press.
+    “…,” he told reporters"): taken as the issuer's, so a misquote of them still alerts. A
+    described speaker ("the envoys", "one Honduran newspaper") is someone else."""
+    if not speaker[:1].isupper() or re.match(r"(?:The|A|An|One|Another|Some|Several)\b", speaker):
+        return False
+    return not OTHER_CUES.search(speaker) and not OTHER_CUES.search(appositive) and not re.search(
+        r"\b(?:foreign|minister|ministry|kremlin|regime|junta|president|prime minister|chancellor|"
+        r"envoy|general|spokes(?:man|woman|person) for)\b", speaker + " " + appositive, re.I)
+
+
 def _looks_like_title(body: str) -> bool:
     words = [w for w in re.findall(r"[\w'’-]+", body) if len(w) > 3]
     if not words or len(body.split()) > 14:
@@ -490,7 +501,7 @@ def _classify(article: _Article, start: int, end: int, body: str) -> tuple[Quote
         elif said.name.lower() in _PRONOUNS and article.last is not None and article.last.speaker == speaker \
                 and article.last.role in (QuoteRole.STATEMENT, QuoteRole.OTHER_SPEAKER):
             role = article.last.role
-        elif issuer or said.name.lower() == "it":
+        elif issuer or said.name.lower() == "it" or _unmarked(speaker, appositive):
             role = QuoteRole.STATEMENT
         else:
             role = QuoteRole.OTHER_SPEAKER
