@@ -72,6 +72,7 @@ OTHER_CUES = re.compile(
     r"diplomats?|observers?|editors?|columnists?|commentators?|campaigners?|economists?|a source|"
     r"sources|think[- ]tank|fellow at|director (?:at|of)|teaches|member of|opponents?|rivals?|"
     r"republican|democrat(?:ic)?|labour|parliament|mp|lawyer|attorney|candidate|governor|mayor|"
+    r"alliance|institute|foundation|university|coalition|association|league|watch|"
     r"spokes(?:man|woman|person) for (?!the (?:state )?department|the white house))\b", re.I)
 SCARE_CUES = re.compile(r"\b(so-called|dubbed|nicknamed|known as|branded|termed|labell?ed)\s*$", re.I)
 # "X called the trials “a farce”", "described it as ‘…’", "spoke of « … »": the quote is a
@@ -301,7 +302,7 @@ class _Said:
 
 
 def _clean_np(np: str) -> str:
-    np = np.strip(" ,;:")
+    np = re.sub(r"(?<=[a-z]{2})\.$", "", np.strip(" ,;:"))  # "Rep. Jane Doe." ends a sentence
     # "Kyaw Zin Htet, a spokesman": the appositive is not part of the name.
     return re.sub(r"\s+", " ", np)
 
@@ -448,10 +449,13 @@ class _Article:
     last_named: str = ""
 
 
+_ORG = re.compile(r"\b(?:Alliance|Department|Council|Committee|Party|Network|Group|Institute|University|"
+                  r"Ministry|Office|Association|Union|Agency|Foundation|Center|Centre|Times|Post|News|"
+                  r"House|States|Nations|Court|Congress|Senate|Bank|Fund|Board|Commission)\b")
 _PERSON = re.compile(rf"{_NOT_NAME}(?:{_TITLE_WORD}\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'’\-]+)+")
 
 
-def _resolve(article: _Article, said: _Said) -> str:
+def _resolve(article: _Article, said: _Said, upto: int | None = None) -> str:
     """A pronoun as the nearest named speaker before it; a name as written.
 
     The nearest of: the last named speaker of a quote, and the last full name (two or more
@@ -464,8 +468,10 @@ def _resolve(article: _Article, said: _Said) -> str:
         if article.last is not None and article.last.attributed:
             return article.last.speaker or "the statement"
         return said.name
-    lo = max(0, said.start - 500)
-    window = article.text[lo:said.start]
+    # Names inside the quote itself are not candidates: look before it.
+    hi = said.start if upto is None else min(said.start, upto)
+    lo = max(0, hi - 500)
+    window = article.text[lo:hi]
     best, best_at = "", -1
     if article.last_named:
         surname = article.last_named.split()[-1]
@@ -473,9 +479,19 @@ def _resolve(article: _Article, said: _Said) -> str:
         if at >= 0:
             best, best_at = article.last_named, at
     for m in _PERSON.finditer(window):
-        if m.start() > best_at and not ISSUER_CUES.fullmatch(m.group(0)):
+        if m.start() > best_at and not ISSUER_CUES.fullmatch(m.group(0)) and not _ORG.search(m.group(0)):
             best, best_at = m.group(0), m.start()
     return best or article.last_named or said.name
+
+
+def _described(article: _Article, name: str, before: int) -> str:
+    """What follows the last mention of `name` before `before` ("Elena Portas of the
+    Peacebuilding Alliance"): a pronoun's speaker is described where they were named."""
+    at = article.text.rfind(name, max(0, before - 600), before)
+    if at < 0:
+        return ""
+    tail = article.text[at + len(name):min(before, at + len(name) + 110)]
+    return re.split(r"[“”\"«»‘.]", tail)[0]
 
 
 def _classify(article: _Article, start: int, end: int, body: str) -> tuple[QuoteRole, str, tuple[int, int], str]:
@@ -488,11 +504,16 @@ def _classify(article: _Article, start: int, end: int, body: str) -> tuple[Quote
     words = len(body.split())
     if SCARE_CUES.search(before):
         return QuoteRole.SCARE, "", (0, 0), context
+    if _looks_like_title(body) and re.search(r"\b(?:titled|entitled|headlined|report|book|film|plan|"
+                                             r"strategy|formally(?: the)?|known as)\s*[,:]?$", before):
+        return QuoteRole.TITLE, "", (0, 0), context
     said, _, naming = _said_near(text, start, end, s_a, s_b)
     if said is not None:
-        speaker = _resolve(article, said)
+        speaker = _resolve(article, said, open_at)
         # The words right after the speaker: an appositive or "said in a joint statement".
         appositive = re.split(r"[“”\"«»‘]", text[said.end:min(s_b, said.end + 110)])[0]
+        if said.name.lower() in _PRONOUNS and speaker != said.name:
+            appositive += " " + _described(article, speaker, said.start)
         issuer = _is_issuer_np(speaker, appositive, article.issuers, article.officials)
         if naming:
             # "X called the trials “a farce”": X's term, held at arm's length, unless X is the
