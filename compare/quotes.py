@@ -362,9 +362,9 @@ def _said_near(text: str, start: int, end: int, s_a: int, s_b: int) -> tuple[_Sa
     # The nearest verb with its speaker written before it ("Sanders said, going on to say
     # that “…”": "say" has none, "said" has Sanders); else the sentence's subject.
     for v in reversed(verbs):
-        said = _np_ending_at(text, s_a, s_a + v.start(), participle=v.group(0).lower().endswith("ing"))
-        if said is not None:
-            return said, before, NAMING_VERB.fullmatch(v.group(0)) is not None
+        found = _np_ending_at(text, s_a, s_a + v.start(), participle=v.group(0).lower().endswith("ing"))
+        if found is not None:
+            return found, before, NAMING_VERB.fullmatch(v.group(0)) is not None
     v = verbs[-1]
     m = _subject(before[:v.start()])
     return (_span_of(text, s_a, m) if m else None), before, NAMING_VERB.fullmatch(v.group(0)) is not None
@@ -527,9 +527,9 @@ def _classify(article: _Article, start: int, end: int, body: str) -> tuple[Quote
         else:
             role = QuoteRole.OTHER_SPEAKER
         return role, speaker, (said.start, said.end), context
-    naming = NAMING.search(before)
-    if naming:
-        subject = before[:naming.start()]
+    term = NAMING.search(before)
+    if term:
+        subject = before[:term.start()]
         subj_tail = subject[-80:]
         if _is_issuer_np(subj_tail, "", article.issuers, article.officials) and not OTHER_CUES.search(subj_tail):
             return QuoteRole.STATEMENT, "", (0, 0), context

@@ -15,7 +15,14 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from alerts.compose import edit_alert, edit_key, misquote_alert, outbox_entries, quote_alert_due, removed_alert
+from alerts.compose import (
+    edit_alert,
+    edit_key,
+    misquote_alert,
+    outbox_entries,
+    quote_alert_due,
+    removed_alert,
+)
 from alerts.config import build_sinks as sinks_from_tables
 from alerts.message import Alert
 from alerts.sink import Sink

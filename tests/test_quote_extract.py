@@ -62,8 +62,8 @@ def test_plain_text_with_single_newlines_is_read_as_paragraphs() -> None:
     q, = extract_quotes(doc.text)
     assert (q.text, q.speaker, q.role) == ("We stand united with Ukraine,", "the statement", QuoteRole.STATEMENT)
     # A hard-wrapped paragraph (lines ending mid-sentence) stays one paragraph.
-    wrapped = ("Title\n\nThe ministers met on Monday in Brussels to discuss\nthe war and agreed on a "
-               "new package of\nsanctions against the regime and its allies.\n").encode()
+    wrapped = (b"Title\n\nThe ministers met on Monday in Brussels to discuss\nthe war and agreed on a "
+               b"new package of\nsanctions against the regime and its allies.\n")
     assert len(extract(wrapped, "file:///b.txt", content_type="text/plain").paragraphs) == 1
 
 
