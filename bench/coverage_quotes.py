@@ -12,7 +12,7 @@ scores its JSON against quotes.jsonl:
 - unverified handled: labelled unverified quotes NOT called exact/variant/edited/misquote;
 - role accuracy: ignore-labelled scare/title/other_speaker quotes listed with that role; the
   statement's labelled quotes listed with role statement; misquotes that would raise an alert
-  (verdict misquote and role statement) and ignore-labelled quotes that would.
+  (verdict misquote, role statement or other_speaker) and ignore-labelled quotes that would.
 
 A quote never listed counts as missed (extraction) and, if labelled misquote, as not caught.
 """
@@ -108,14 +108,15 @@ def main() -> None:
     print("role accuracy (ignore kinds, listed quotes):")
     for kind in ("scare", "title", "other_speaker"):
         rows = [r for r in labels if r["expected"] == "ignore" and r["kind"] == kind]
-        right = sum(1 for r in rows if found[r["id"]] and found[r["id"]]["role"] == kind)
+        right = sum(1 for r in rows if found[r["id"]] and found[r["id"]].get("role") == kind)
         print(f"  {kind:<14} {right}/{len(rows)}")
-    stmt = sum(1 for r in ext if found[r["id"]] and found[r["id"]]["role"] == "statement")
+    stmt = sum(1 for r in ext if found[r["id"]] and found[r["id"]].get("role") == "statement")
     print(f"role statement on the statement's quotes {stmt / len(ext):.3f} ({stmt}/{len(ext)})")
-    alerted = [r for r in caught if found[r["id"]]["role"] == "statement"]
-    print(f"misquotes that raise an alert (role statement) {len(alerted) / len(mis):.3f} ({len(alerted)}/{len(mis)})")
+    alerting = {"statement", "other_speaker", None}  # alerts/compose.py quote_alert_due (None: no role key)
+    alerted = [r for r in caught if found[r["id"]].get("role") in alerting]
+    print(f"misquotes that raise an alert {len(alerted) / len(mis):.3f} ({len(alerted)}/{len(mis)})")
     ign = [r for r in labels if r["expected"] == "ignore" and found[r["id"]]]
-    loud = [r for r in ign if found[r["id"]]["role"] == "statement" and found[r["id"]]["verdict"] == "misquote"]
+    loud = [r for r in ign if found[r["id"]].get("role") in alerting and found[r["id"]]["verdict"] == "misquote"]
     print(f"ignore-labelled quotes that would raise an alert {len(loud)}/{len(ign)}")
     wrong = [r for r in mis if r not in caught] + flagged + [r for r in unv if r not in unv_ok]
     for r in wrong[: args.show]:

@@ -116,12 +116,16 @@ def test_quotes_of_every_role_are_aligned_against_the_statements() -> None:
     assert checks[0].to_json()["speaker"] == "Sen. Dale Whitcombe"
 
 
-def test_only_the_statements_words_raise_a_misquote_alert() -> None:
-    said, other, scare = extract_quotes(
+def test_scare_quotes_and_titles_raise_no_misquote_alert() -> None:
+    said, other, scare, title = extract_quotes(
         "“We condemn the executions in strong terms,” the statement said. “It is a disgrace and must "
-        "end now,” said Sen. Dale Whitcombe, a Republican. Critics called it “a farce.”")
+        "end now,” said Sen. Dale Whitcombe, a Republican. Critics called it “a farce.” Its report "
+        "‘Silenced Twice’ was cited.")
     assert (said.role, other.role, scare.role) == (QuoteRole.STATEMENT, QuoteRole.OTHER_SPEAKER, QuoteRole.SCARE)
-    for q, due in ((said, True), (other, False), (scare, False)):
+    # Another speaker's words that align with a statement closely enough to be judged a
+    # misquote are the statement's words passed on; a scare quote never alerts.
+    assert title.role is QuoteRole.TITLE
+    for q, due in ((said, True), (other, True), (scare, False), (title, False)):
         for verdict in (Verdict.MISQUOTE, Verdict.STALE):
             assert quote_alert_due(replace(unverified(q, "x"), verdict=verdict)) is due
         assert quote_alert_due(unverified(q, "not found")) is False
