@@ -413,6 +413,9 @@ def _unmarked(speaker: str, appositive: str) -> bool:
     """A person named with nothing that makes them someone else ("Ned Price briefed the press.
     “…,” he told reporters"): taken as the issuer's, so a misquote of them still alerts. A
     described speaker ("the envoys", "one Honduran newspaper") is someone else."""
+    if speaker.lower() in _PRONOUNS - {"it"}:
+        # "she said", no one named: nothing makes her someone else.
+        return not OTHER_CUES.search(appositive)
     if not speaker[:1].isupper() or re.match(r"(?:The|A|An|One|Another|Some|Several)\b", speaker):
         return False
     return not OTHER_CUES.search(speaker) and not OTHER_CUES.search(appositive) and not re.search(
@@ -451,7 +454,7 @@ class _Article:
 
 _ORG = re.compile(r"\b(?:Alliance|Department|Council|Committee|Party|Network|Group|Institute|University|"
                   r"Ministry|Office|Association|Union|Agency|Foundation|Center|Centre|Times|Post|News|"
-                  r"House|States|Nations|Court|Congress|Senate|Bank|Fund|Board|Commission)\b")
+                  r"House|States|Nations|Court|Congress|Senate|Bank|Fund|Board|Commission|Act|Order|Law)\b")
 _PERSON = re.compile(rf"{_NOT_NAME}(?:{_TITLE_WORD}\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'’\-]+)+")
 
 
@@ -468,6 +471,10 @@ def _resolve(article: _Article, said: _Said, upto: int | None = None) -> str:
         if article.last is not None and article.last.attributed:
             return article.last.speaker or "the statement"
         return said.name
+    last = article.last
+    if last is not None and last.speaker_span != (0, 0) and said.start - last.speaker_span[1] < 300 \
+            and article.text[last.speaker_span[0]:last.speaker_span[1]] == said.name:
+        return last.speaker  # the same pronoun again: the same person
     # Names inside the quote itself are not candidates: look before it.
     hi = said.start if upto is None else min(said.start, upto)
     lo = max(0, hi - 500)
