@@ -18,6 +18,7 @@ from alerts.message import Alert, ChangeLine
 from alerts.routing import Routed, channels_for
 from compare.observe import Decision, Outcome
 from compare.quotecheck import QuoteCheck
+from compare.quotes import QuoteRole
 from compare.vocab import AlertKind, Significance, Verdict
 from sources.document import COVERAGE, Document
 from store.records import NewAlert
@@ -77,6 +78,28 @@ def new_key(url: str) -> str:
 def edit_key(url: str, decision: Decision, text_hash: str) -> str:
     """The outbox dedupe key of an edit: one alert per version of a document and text."""
     return f"edit|{url}|{decision.seq}|{text_hash}"
+
+
+def quote_alert_due(check: QuoteCheck) -> bool:
+    """Whether a quote's verdict is worth an alert: a misquote or stale quote whose role is
+    `statement` or `other_speaker`; never a scare quote or a title.
+
+    Every quote is aligned whatever its role, so every verdict is stored and shown. A verdict
+    of misquote already means the quote matched a statement passage closely (most of its
+    words, in order): words the article routes through someone else ("the four said in a
+    joint statement", "some reports quoted the group as saying") are then the statement's
+    words misquoted, and on the development set no quote labelled as another speaker's
+    reaches that verdict, while six labelled misquotes are attributed so. Another speaker's
+    words that do not match come out unverified and raise nothing. A scare quote or a title
+    names a term, not a sentence someone said: it raises no alert even when it differs.
+
+        >>> from compare.quotecheck import unverified
+        >>> from compare.quotes import Quote, QuoteRole
+        >>> quote_alert_due(unverified(Quote("a farce", 0, 7, QuoteRole.SCARE), "not found"))
+        False
+    """
+    return (check.verdict in (Verdict.MISQUOTE, Verdict.STALE)
+            and check.quote.role in (QuoteRole.STATEMENT, QuoteRole.OTHER_SPEAKER))
 
 
 def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:

@@ -117,13 +117,17 @@ class StatementIndex(Protocol):
 
 
 def check_article(index: StatementIndex, quotes: Sequence[Quote], published_at: datetime | None = None,
-                  links: Sequence[str] = (), include_unattributed: bool = False) -> list[QuoteCheck]:
-    """One QuoteCheck per quote attributed to the statements' issuers, in order.
+                  links: Sequence[str] = ()) -> list[QuoteCheck]:
+    """One QuoteCheck per quote, in order, whatever its role.
+
+    Text that matches a statement is checked whatever cue words surround it (a quote the
+    extractor took for another speaker's may be the statement's words); whether a verdict
+    raises an alert depends on the quote's role (alerts/compose.py quote_alert_due).
 
     `check.source` is the statement url, `check.version` the version seq the verdict refers to
     (for "stale", the older version the quote matches) and `check.version_id` its store id.
     """
-    return _Article(index, published_at).check(quotes, links, include_unattributed)
+    return _Article(index, published_at).check(quotes, links)
 
 
 class _Article:
@@ -138,8 +142,8 @@ class _Article:
         self._tokens: dict[int, tuple[list[tuple[str, int, int, int]], int]] = {}
         self._prepared: OrderedDict[tuple[tuple[int, ...], tuple[str, ...]], Prepared] = OrderedDict()
 
-    def check(self, quotes: Sequence[Quote], links: Sequence[str], include_unattributed: bool) -> list[QuoteCheck]:
-        chosen = [q for q in quotes if q.attributed or include_unattributed]
+    def check(self, quotes: Sequence[Quote], links: Sequence[str]) -> list[QuoteCheck]:
+        chosen = list(quotes)
         if not chosen:
             return []
         parsed = [parse_quote(q.text) for q in chosen]

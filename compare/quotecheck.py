@@ -73,6 +73,8 @@ class QuoteCheck:
             "source": self.source,
             "matched": self.matched,
             "reasons": list(self.reasons),
+            "speaker": self.quote.speaker,
+            "role": self.quote.role.value,
         }
         if detail:
             out["diff"] = [list(d) for d in self.diff]

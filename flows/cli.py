@@ -110,6 +110,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
+
     article = load_document(args.article, kind=COVERAGE)
     statements = [load_document(s) for s in args.statement]
     checks = check_against(article, statements)
@@ -117,10 +118,12 @@ def cmd_quotes(args: argparse.Namespace) -> int:
         print(json.dumps({"quotes": [c.to_json() for c in checks]}, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not checks:
-        print("no direct quotes attributed to the statement")
+        print("no direct quotes")
     for c in checks:
         sev = f" ({c.severity})" if c.severity != "none" else ""
-        print(f"{c.verdict.upper()}{sev}: “{terminal_line(c.quote.text)}”")
+        # Scraped text reaches a terminal: control characters and escapes are neutralised.
+        who = f" — {terminal_line(c.quote.speaker)}" if c.quote.speaker else ""
+        print(f"{c.verdict.upper()}{sev} [{c.quote.role.value}{who}]: “{terminal_line(c.quote.text)}”")
         if c.matched and c.verdict not in ("exact",):
             print(f"    official: “{terminal_line(c.matched)}”")
         for r in c.reasons:

@@ -22,6 +22,7 @@ from alerts.compose import (
     new_alert,
     new_key,
     outbox_entries,
+    quote_alert_due,
     removed_alert,
 )
 from alerts.config import build_sinks as sinks_from_tables
@@ -31,8 +32,6 @@ from alerts.sink import Sink
 from compare.identity import Candidate, Identity, IdentityAction, decide_identity
 from compare.observe import Decision, Observed, Outcome, Prior, decide
 from compare.quote_engine import check_article
-from compare.quotecheck import MISQUOTE as V_MISQUOTE
-from compare.quotecheck import STALE
 from compare.quotes import extract_quotes
 from compare.vocab import Severity, Significance, Verdict
 from flows.settings import Settings
@@ -501,7 +500,8 @@ class Pipeline:
             records.append(QuoteCheckRecord(version.id, check.version_id if check.source else None,
                                             check.quote.text, check.quote.start, check.quote.end,
                                             check.verdict, check.severity, check.to_json()))
-            if check.verdict in (V_MISQUOTE, STALE):
+            # Every quote is stored with its verdict; only the statement's words raise an alert.
+            if quote_alert_due(check):
                 if check.source and check.source not in titles:
                     statement = self.store.document(check.source)
                     titles[check.source] = statement.title if statement else ""

@@ -37,7 +37,8 @@ def run_case(case: dict, data: dict[str, list[dict]], keys: list[str]) -> tuple[
     quotes = extract_quotes(case["article"])
     pub = datetime.fromisoformat(case["published_at"]) if case.get("published_at") else None
     checks = check(sources_for(case, data, keys), quotes, pub)
-    got = [[c.verdict, c.severity] for c in checks]
+    # Every quote is checked; the labels are for the ones presented as the statement's words.
+    got = [[c.verdict, c.severity] for c in checks if c.quote.attributed]
     return got, sum(1 for q in quotes if not q.attributed)
 
 

@@ -64,11 +64,11 @@ def store_of(sources: Iterable[SourceText], url: str | None = None) -> Store:
 
 
 def check(sources: Sequence[SourceText], quotes: Sequence[Quote], published_at: datetime | None = None,
-          links: Sequence[str] = (), include_unattributed: bool = False) -> list[QuoteCheck]:
+          links: Sequence[str] = ()) -> list[QuoteCheck]:
     """check_article of the engine against a temporary store of `sources`."""
     store = store_of(sources)
     try:
-        return check_article(StoreQuoteIndex(store), quotes, published_at, links, include_unattributed)
+        return check_article(StoreQuoteIndex(store), quotes, published_at, links)
     finally:
         store.close()
         Path(store.location).unlink(missing_ok=True)

@@ -41,7 +41,7 @@ def _check(text: str) -> Alert:
     versions = [SourceText(STATEMENT, V1, 1, False, datetime(2025, 1, 1, tzinfo=UTC)),
                 SourceText(STATEMENT, V2, 2, True, datetime(2025, 1, 2, tzinfo=UTC))]
     # The one engine, over a temporary store holding both versions.
-    check = quote_store.check(versions, [Quote(text, 0, len(text))], include_unattributed=True)[0]
+    check = quote_store.check(versions, [Quote(text, 0, len(text))])[0]
     article = Document(url=ARTICLE, title="Aid <!channel> story", paragraphs=(text,),
                        kind=COVERAGE)
     return misquote_alert(article, check, "Joint Statement on Water")

@@ -104,8 +104,10 @@ def test_quotes_on_the_seed_pair(shared_dir: Path) -> None:
     quotes = json.loads(result.stdout)["quotes"]
     assert len(quotes) == 3
     for q in quotes:
-        assert set(q) == {"text", "start", "end", "verdict", "severity", "source", "matched", "reasons"}
+        assert set(q) == {"text", "start", "end", "verdict", "severity", "source", "matched", "reasons",
+                          "speaker", "role"}
         assert q["verdict"] in ("exact", "variant")
+        assert q["role"] == "statement" and "statement" in q["speaker"]
     from sources.extract import extract
 
     body = (shared_dir / "seeds/joint-statement-press-coverage.txt").read_bytes()

@@ -20,5 +20,11 @@ def test_seed_article_quotes_are_accurate(shared_dir) -> None:
     assert [c.verdict for c in checks] == ["variant", "exact", "exact"]
     for c in checks:
         j = c.to_json()
-        assert set(j) == {"text", "start", "end", "verdict", "severity", "source", "matched", "reasons"}
+        assert set(j) == {"text", "start", "end", "verdict", "severity", "source", "matched", "reasons",
+                          "speaker", "role"}
         assert j["source"] == "https://example.org/joint" and j["severity"] == "none"
+        assert j["role"] == "statement"
+    # The first is attributed in its sentence; the other two stand alone after a sentence whose
+    # subject is the joint statement.
+    assert [c.to_json()["speaker"] for c in checks] == ["the statement", "the joint statement",
+                                                         "the joint statement"]
