@@ -12,11 +12,14 @@ The judging lives here; finding the statements and passages to judge is the engi
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from compare.align import Alignment, Prepared, align
+from compare.align import Alignment, Prepared, align, prepare
+from compare.pressstyle import canonical
 from compare.quote_severity import judge
 from compare.quotes import Quote
 from compare.textnorm import Token, fold, tokenize
@@ -88,6 +91,10 @@ class ParsedQuote:
     tokens: tuple[Token, ...]
     ellipses: frozenset[int]
     brackets: frozenset[int]
+    # An ellipsis before the first word or after the last: the quote owns up to cutting the
+    # sentence there, and what it cut is judged (a leading "If ..." or a trailing "unless ...").
+    lead_ellipsis: bool = False
+    tail_ellipsis: bool = False
 
     @property
     def keys(self) -> list[str]:
@@ -98,15 +105,21 @@ class ParsedQuote:
         return bool(self.ellipses or self.brackets)
 
 
-def parse_quote(text: str) -> ParsedQuote:
-    """Tokens of the quote with [sic] dropped, ellipses as gaps and bracketed words flagged."""
+def parse_quote(text: str, press: bool = False) -> ParsedQuote:
+    """Tokens of the quote with [sic] dropped, ellipses as gaps and bracketed words flagged.
+
+    With `press`, the tokens are in canonical press style (compare.pressstyle), each stretch
+    between marks on its own so that no canonical word spans an ellipsis or a bracket.
+    """
     toks: list[Token] = []
     ellipses: set[int] = set()
     brackets: set[int] = set()
     pos = 0
+    lead = False
 
     def plain(a: int, b: int) -> None:
-        for t in tokenize(text[a:b]):
+        seg = text[a:b]
+        for t in (canonical(tokenize(seg), seg) if press else tokenize(seg)):
             toks.append(Token(t.key, t.start + a, t.end + a, 0))
 
     for m in _MARKS.finditer(text):
@@ -114,14 +127,52 @@ def parse_quote(text: str) -> ParsedQuote:
         if m.group("ell") is not None:
             if toks:
                 ellipses.add(len(toks))
+            else:
+                lead = True
         elif m.group("br") is not None:
             before = len(toks)
             plain(m.start("br"), m.end("br"))
             brackets.update(range(before, len(toks)))
         pos = m.end()
     plain(pos, len(text))
+    tail = len(toks) in ellipses
     ellipses.discard(len(toks))  # a trailing ellipsis skips nothing inside the quote
-    return ParsedQuote(text, tuple(toks), frozenset(ellipses), frozenset(brackets))
+    return ParsedQuote(text, tuple(toks), frozenset(ellipses), frozenset(brackets), lead, tail)
+
+
+@lru_cache(maxsize=4096)
+def _press_quote(text: str) -> ParsedQuote:
+    return parse_quote(text, press=True)
+
+
+# Canonical press-style forms of the source texts aligned to, by identity: the engine keeps
+# each Prepared window in its own cache, so a few hundred entries cover an article's quotes.
+_PRESS_PREPARED: OrderedDict[int, tuple[Prepared, Prepared]] = OrderedDict()
+_PRESS_CACHE = 512
+
+
+def press_prepared(prep: Prepared) -> Prepared:
+    """`prep` with its tokens in canonical press style (compare.pressstyle)."""
+    got = _PRESS_PREPARED.get(id(prep))
+    if got is not None and got[0] is prep:
+        _PRESS_PREPARED.move_to_end(id(prep))
+        return got[1]
+    toks = tuple(canonical(prep.tokens, prep.text))
+    pos: dict[str, list[int]] = {}
+    for i, t in enumerate(toks):
+        pos.setdefault(t.key, []).append(i)
+    out = Prepared(prep.text, toks, {k: tuple(v) for k, v in pos.items()})
+    _PRESS_PREPARED[id(prep)] = (prep, out)
+    if len(_PRESS_PREPARED) > _PRESS_CACHE:
+        _PRESS_PREPARED.popitem(last=False)
+    return out
+
+
+def _statement_words(whole: Prepared) -> frozenset[str]:
+    """The canonical words of a whole statement version (title included): what a bracket's
+    names must come from: canonical ("cc:UKR") and plain ("ukraine") alike, so that a
+    demonym or an inflection can be traced to the name ("[Ukrainians]")."""
+    return frozenset(t.key for t in press_prepared(whole).tokens) | frozenset(whole.positions)
 
 
 @dataclass(frozen=True)
@@ -132,6 +183,7 @@ class _Hit:
     severity: Severity
     reasons: tuple[str, ...]
     prep: Prepared  # the text aligned to: the whole version, or a window of it (compare.quote_engine)
+    pq: ParsedQuote  # the quote as aligned (canonical press style): the alignment's indices are its
 
     @property
     def rank(self) -> tuple[float, float]:
@@ -139,9 +191,24 @@ class _Hit:
         return (a.score / max(1, a.qlen), a.coverage)
 
 
-def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared) -> _Hit | None:
-    """Align the quote to `prep` (all or part of `src`) and judge it; None when it is not the source."""
-    al = align(pq.keys, prep, pq.ellipses, pq.brackets)
+def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared,
+                      whole: Callable[[], Prepared] | None = None) -> _Hit | None:
+    """Align the quote to `prep` (all or part of `src`) and judge it; None when it is not the source.
+
+    Both sides are first put in canonical press style (dates, numbers, currencies,
+    abbreviations, country names, diacritics, spellings: compare.pressstyle), so a form a
+    newspaper may use is the same word and a different value stays a different word.
+    `whole` gives the whole version when `prep` is a window of it (a bracket's names are
+    looked for in the whole statement, title included).
+    """
+    pq = _press_quote(pq.raw)
+    window = prep
+    prep = press_prepared(prep)
+    # Bracketed words are the reporter's, not the source's: they stand in for source words
+    # and must not be matched elsewhere ("[The United States] and 13 other countries" is not
+    # the earlier "The United States is not alone").
+    keys = ["\x00" + k if i in pq.brackets else k for i, k in enumerate(pq.keys)]
+    al = align(keys, prep, pq.ellipses, pq.brackets)
     if al is None:
         return None
     counted = max(1, al.qlen - len(pq.brackets))
@@ -150,8 +217,12 @@ def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared) -> _Hit 
         return None
     if al.qlen < SHORT and al.matched < al.qlen:
         return None
-    severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets)
-    return _Hit(src, al, severity is Severity.NONE, severity, tuple(reasons), prep)
+    severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets,
+                              lead_ellipsis=pq.lead_ellipsis, tail_ellipsis=pq.tail_ellipsis,
+                              statement=_statement_words(whole() if whole else
+                                                         prepare(src.text) if src.text else window)
+                              if pq.brackets else None)
+    return _Hit(src, al, severity is Severity.NONE, severity, tuple(reasons), prep, pq)
 
 
 def _passage(hit: _Hit) -> str:
@@ -160,7 +231,8 @@ def _passage(hit: _Hit) -> str:
     return hit.prep.text[toks[a.src_start].start:toks[a.src_end - 1].end]
 
 
-def _word_diff(hit: _Hit, pq: ParsedQuote) -> tuple[tuple[str, str, str], ...]:
+def _word_diff(hit: _Hit) -> tuple[tuple[str, str, str], ...]:
+    pq = hit.pq
     text = hit.prep.text
     toks = hit.prep.tokens
     out = []
@@ -267,7 +339,7 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
 
 def _verdict(quote: Quote, pq: ParsedQuote, hit: _Hit) -> QuoteCheck:
     matched = _passage(hit)
-    diff = _word_diff(hit, pq)
+    diff = _word_diff(hit)
     if hit.clean:
         verdict, reasons = _clean_verdict(quote, pq, hit, matched)
         return QuoteCheck(quote, verdict, Severity.NONE, hit.source.url, matched, reasons, diff,
