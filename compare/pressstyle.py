@@ -144,7 +144,12 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
         for span in range(min(_NAME_SPAN, n - i), 0, -1):
             keys = tuple(word_key(toks[k].key) for k in range(i, i + span))
             if keys in countries and (span > 1 or _is_acronym(raw(i)) or raw(i)[:1].isupper()):
-                out.append(Token("cc:" + countries[keys], t.start, toks[i + span - 1].end, t.sentence))
+                start = t.start
+                if out and out[-1].key == "the":
+                    # "the ROK" / "South Korea", "the PRC's" / "China's": the article goes
+                    # with the name's form, not with what is said.
+                    start = out.pop().start
+                out.append(Token("cc:" + countries[keys], start, toks[i + span - 1].end, t.sentence))
                 hit = span
                 break
         if hit:

@@ -35,6 +35,7 @@ _MARKS = re.compile(
 _SIC = re.compile(r"\s*[\[(]sic[\])]", re.I)
 MIN_COVERAGE = 0.5  # share of quote words found in order; below it the passage is not the source
 MIN_MATCHED = 3
+LOOSE_COVERAGE = 2 / 3  # below it, a passage rewritten in several places is not the source
 SHORT = 4  # quotes shorter than this are checked for an exact match only
 
 
@@ -65,6 +66,9 @@ class QuoteCheck:
     diff: tuple[tuple[str, str, str], ...] = field(default=())
     version: int | None = None
     version_id: int | None = None  # the store's id of that version (not in the JSON)
+    # A stale quote's passage in the CURRENT version (None when the passage is gone): the
+    # wording now, shown beside the wording then (`matched`).
+    current: str | None = None
 
     def to_json(self, detail: bool = False) -> dict[str, object]:
         out: dict[str, object] = {
@@ -217,6 +221,12 @@ def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared,
         return None
     if al.qlen < SHORT and al.matched < al.qlen:
         return None
+    rewritten = sum(1 for o in al.ops if o.kind != "=" and not o.marked and (o.s1 - o.s0) + (o.q1 - o.q0) >= 4)
+    if matched / counted < LOOSE_COVERAGE and rewritten >= 2:
+        # Barely a third of the words line up and the rest are several rewritten stretches:
+        # a different sentence on the same subject (another statement's, or an invented
+        # one), not a misquote of this one. A misquote changes one thing in a passage.
+        return None
     severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets,
                               lead_ellipsis=pq.lead_ellipsis, tail_ellipsis=pq.tail_ellipsis,
                               statement=_statement_words(whole() if whole else
@@ -241,6 +251,35 @@ def _word_diff(hit: _Hit) -> tuple[tuple[str, str, str], ...]:
         new = pq.raw[pq.tokens[o.q0].start:pq.tokens[o.q1 - 1].end] if o.q1 > o.q0 else ""
         out.append(("." + o.kind if o.marked else o.kind, old, new))
     return tuple(out)
+
+
+_UNIT = frozenset({"$", "percent", "thousand", "million", "billion", "trillion"})
+
+
+def _then_now(cur: _Hit) -> list[str]:
+    """What changed between the quoted wording (then) and the current version (now), in time
+    order: "then '$80 million', now '$58 million'". A changed figure is shown with its
+    currency and scale words so that it reads as an amount."""
+    toks, qt = cur.prep.tokens, cur.pq.tokens
+    out = []
+    for o in cur.alignment.ops:
+        if o.kind == "=" or o.marked:
+            continue
+        s0, s1, q0, q1 = o.s0, o.s1, o.q0, o.q1
+        while s0 > 0 and q0 > 0 and toks[s0 - 1].key in _UNIT and toks[s0 - 1].key == qt[q0 - 1].key:
+            s0, q0 = s0 - 1, q0 - 1
+        while (s1 < len(toks) and q1 < len(qt) and toks[s1].key in _UNIT
+               and toks[s1].key == qt[q1].key):
+            s1, q1 = s1 + 1, q1 + 1
+        now = cur.prep.text[toks[s0].start:toks[s1 - 1].end] if s1 > s0 else ""
+        then = cur.pq.raw[qt[q0].start:qt[q1 - 1].end] if q1 > q0 else ""
+        if then and now:
+            out.append(f"then {then!r}, now {now!r}")
+        elif then:
+            out.append(f"then {then!r}, now left out")
+        else:
+            out.append(f"now added: {now!r}")
+    return out
 
 
 def _strip_ends(s: str) -> str:
@@ -324,12 +363,13 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
         old = max(older, key=lambda h: (h.source.version or 0))
         reasons = [f"matches version {old.source.version} of the statement, edited since"]
         if cur_hit is not None:
-            reasons += [f"now: {r}" for r in cur_hit.reasons[:3]]
+            reasons += _then_now(cur_hit)[:3]
         else:
             reasons.append("the quoted passage is no longer in the statement")
         check = _verdict(quote, pq, old)
         return QuoteCheck(quote, STALE, Severity.NONE, old.source.url, check.matched, tuple(reasons),
-                          check.diff, old.source.version, old.source.id)
+                          check.diff, old.source.version, old.source.id,
+                          _passage(cur_hit) if cur_hit is not None else None)
     if published_at is not None and ref_hit is None:
         return unverified(quote, f"the passage is not in version {ref.version} of the statement, "
                                   "the one on record when the article was published")
