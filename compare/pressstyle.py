@@ -136,7 +136,12 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
             if gap(j - 1) != ".":
                 break
         if len(letters) >= 2:
-            out.append(Token("acr:" + "".join(letters).lower(), t.start, toks[j - 1].end, t.sentence))
+            short = "".join(letters).lower()
+            code = countries.get((short,))  # "U.S." is "US" is "United States"
+            start = t.start
+            if code and out and out[-1].key == "the":
+                start = out.pop().start
+            out.append(Token("cc:" + code if code else "acr:" + short, start, toks[j - 1].end, t.sentence))
             i = j
             continue
         # Country names, longest first ("Republic of Korea", "South Korea", "ROK", "Burma").
@@ -282,6 +287,8 @@ def transliteration(a: str, b: str) -> bool:
     return sx == sy and len(sx) >= 3
 
 
-def same_words(old: Sequence[str], new: Sequence[str]) -> bool:
-    """Compound written closed, open or hyphenated: "reopen" / "re-open", "firsthand" / "first-hand"."""
-    return bool(old) and bool(new) and "".join(old) == "".join(new)
+def same_words(old: str, new: str) -> bool:
+    """The same letters, spaced or hyphenated otherwise: a compound written closed, open or
+    hyphenated ("reopen" / "re-open", "firsthand" / "first-hand")."""
+    a = re.sub(r"[\W_]+", "", _strip_marks(old.lower()))
+    return bool(a) and a == re.sub(r"[\W_]+", "", _strip_marks(new.lower()))

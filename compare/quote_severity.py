@@ -83,18 +83,14 @@ def _hidden(removed: Sequence[Token], src: Prepared, what: str, bounded: bool) -
         return None
     keys = [t.key for t in removed]
     raw = _clip(src.text[removed[0].start:removed[-1].end])
-    neg = [k for k in keys if k in NEGATIONS]
-    if neg:
-        return f"{what} hides a negation ({', '.join(dict.fromkeys(neg))}): {raw!r}"
-    cond = [k for k in keys if k in CONDITIONS - NEGATIONS]
-    if cond:
-        return f"{what} hides a condition ({', '.join(dict.fromkeys(cond))}): {raw!r}"
-    alt = [k for k in keys if k in ALTERNATIVES]
-    if alt:
-        return f"{what} hides an alternative ({', '.join(dict.fromkeys(alt))}): {raw!r}"
-    qual = [k for k in keys if k in QUALIFIERS]
-    if qual:
-        return f"{what} hides a qualifier ({', '.join(dict.fromkeys(qual))}): {raw!r}"
+    found = []
+    for label, vocab in (("a negation", NEGATIONS), ("a condition", CONDITIONS - NEGATIONS),
+                         ("an alternative", ALTERNATIVES), ("a qualifier", QUALIFIERS)):
+        hit = [k for k in keys if k in vocab]
+        if hit:
+            found.append(f"{label} ({', '.join(dict.fromkeys(hit))})")
+    if found:
+        return f"{what} hides {' and '.join(found)}: {raw!r}"
     if not bounded and keys[0] not in FUNCTION_WORDS:
         # A modifier taken out of a phrase ("officials ... involved in corruption",
         # "long-term, locally-led plans"); a dropped conjunct or prepositional aside
@@ -236,7 +232,7 @@ def judge(ops: Sequence[Op], qtoks: Sequence[Token], qraw: str, src: Prepared,
                     if not bracket_supported(named, statement):
                         major.append(f"a bracket names what the statement does not: [{new_raw}] for {old_raw!r}")
             continue
-        if op.kind == "~" and (same_words(old_k, new_k) or (
+        if op.kind == "~" and (same_words(old_raw, new_raw) or (
                 len(old_t) == len(new_t) == 1 and transliteration(old_raw, new_raw))):
             continue  # a compound closed or hyphenated, a name transliterated: press style
         changed_q += max(len(new_k), 0 if op.kind != "-" else 0)
@@ -256,8 +252,14 @@ def judge(ops: Sequence[Op], qtoks: Sequence[Token], qraw: str, src: Prepared,
         src_first = {i for i, t in enumerate(old_t) if op.s0 + i == 0 or s[op.s0 + i - 1].sentence != t.sentence}
         q_first = {i for i, _ in enumerate(new_t) if op.q0 + i == 0}
         names_old, names_new = _names(src.text, old_t, src_first), _names(qraw, new_t, q_first)
-        if op.kind == "~" and (names_old - set(new_k) or names_new - set(old_k)):
+        countries_old = {k for k in old_k if k.startswith("cc:")}
+        countries_new = {k for k in new_k if k.startswith("cc:")}
+        if op.kind == "~" and (names_old - set(new_k) or names_new - set(old_k)
+                               or countries_old != countries_new):
             reasons.append(f"name changed: {old_raw!r} -> {new_raw!r}")
+        elif op.kind == "+" and countries_new:
+            # A country named where the source names none, wherever it stands in the quote.
+            reasons.append(f"name added: {new_raw!r}")
         if op.kind == "-" and op.s0 and op.s1 < len(s):
             span = s[op.s1].sentence - s[op.s0 - 1].sentence
             if span >= 2:

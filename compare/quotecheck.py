@@ -36,6 +36,7 @@ _SIC = re.compile(r"\s*[\[(]sic[\])]", re.I)
 MIN_COVERAGE = 0.5  # share of quote words found in order; below it the passage is not the source
 MIN_MATCHED = 3
 LOOSE_COVERAGE = 2 / 3  # below it, a passage rewritten in several places is not the source
+LONG_SKIP = 8  # source words passed over without a mark that make the quote's words scattered
 SHORT = 4  # quotes shorter than this are checked for an exact match only
 
 
@@ -222,10 +223,14 @@ def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared,
     if al.qlen < SHORT and al.matched < al.qlen:
         return None
     rewritten = sum(1 for o in al.ops if o.kind != "=" and not o.marked and (o.s1 - o.s0) + (o.q1 - o.q0) >= 4)
-    if matched / counted < LOOSE_COVERAGE and rewritten >= 2:
-        # Barely a third of the words line up and the rest are several rewritten stretches:
-        # a different sentence on the same subject (another statement's, or an invented
-        # one), not a misquote of this one. A misquote changes one thing in a passage.
+    # Long unmarked skips in the source: the quote's words are picked from far apart.
+    scattered = sum(1 for o in al.ops if o.kind == "-" and not o.marked and o.s1 - o.s0 >= LONG_SKIP)
+    if (matched / counted < LOOSE_COVERAGE and rewritten >= 2) or scattered >= 2:
+        # A third of the words or more do not line up and the rest are several rewritten
+        # stretches, or the words that do are gathered from all over the statement: a
+        # different sentence on the same subject (another statement's, or an invented one),
+        # not a misquote of this one. A misquote changes one thing in a passage; a splice
+        # joins two passages.
         return None
     severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets,
                               lead_ellipsis=pq.lead_ellipsis, tail_ellipsis=pq.tail_ellipsis,
