@@ -223,8 +223,11 @@ def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared,
     if al.qlen < SHORT and al.matched < al.qlen:
         return None
     rewritten = sum(1 for o in al.ops if o.kind != "=" and not o.marked and (o.s1 - o.s0) + (o.q1 - o.q0) >= 4)
-    # Long unmarked skips in the source: the quote's words are picked from far apart.
-    scattered = sum(1 for o in al.ops if o.kind == "-" and not o.marked and o.s1 - o.s0 >= LONG_SKIP)
+    # Long unmarked skips over sentence ends: the quote's words are picked from far apart
+    # (within a sentence, a long skip is a reorder or a cut, judged as a misquote).
+    toks = prep.tokens
+    scattered = sum(1 for o in al.ops if o.kind == "-" and not o.marked and o.s1 - o.s0 >= LONG_SKIP
+                    and toks[o.s0].sentence != toks[o.s1 - 1].sentence)
     if (matched / counted < LOOSE_COVERAGE and rewritten >= 2) or scattered >= 2:
         # A third of the words or more do not line up and the rest are several rewritten
         # stretches, or the words that do are gathered from all over the statement: a
