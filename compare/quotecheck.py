@@ -308,10 +308,10 @@ def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str
         return EXACT, ()
     why = []
     if _strip_ends(fold(said)) != _strip_ends(fold(matched)):
-        why.append("spelling, number format or case")
+        why.append("spelling, number, date or name format, or case")
     else:
         why.append("quotation marks, apostrophes or dashes")
-    return VARIANT, (f"differs only in typography: {why[0]}",)
+    return VARIANT, (f"differs only in press style or typography: {why[0]}",)
 
 
 def _current_at(versions: Sequence[SourceText], published_at: datetime | None) -> SourceText:
