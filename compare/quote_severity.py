@@ -17,6 +17,7 @@ from compare.lexicon import (
     CAPITALS,
     FUNCTION_WORDS,
     HEDGES,
+    INTENSIFIERS,
     MODALS,
     NEGATIONS,
     QUALIFIERS,
@@ -86,15 +87,21 @@ def _hidden(removed: Sequence[Token], src: Prepared, what: str, bounded: bool) -
     found = []
     for label, vocab in (("a negation", NEGATIONS), ("a condition", CONDITIONS - NEGATIONS),
                          ("an alternative", ALTERNATIVES), ("a qualifier", QUALIFIERS)):
+        if label in ("an alternative", "a qualifier") and len(keys) > LONG_CUT:
+            # In a long cut (a clause, a list) an "all" or a "but" qualifies what was cut,
+            # not the quoted words; a negation or a condition still hangs over them.
+            continue
         hit = [k for k in keys if k in vocab]
         if hit:
             found.append(f"{label} ({', '.join(dict.fromkeys(hit))})")
     if found:
         return f"{what} hides {' and '.join(found)}: {raw!r}"
-    if not bounded and keys[0] not in FUNCTION_WORDS:
+    if not bounded and keys[0] not in FUNCTION_WORDS and not all(
+            k in INTENSIFIERS or k in FUNCTION_WORDS for k in keys):
         # A modifier taken out of a phrase ("officials ... involved in corruption",
         # "long-term, locally-led plans"); a dropped conjunct or prepositional aside
-        # ("conflict ... throughout", "and suffering") starts with a function word.
+        # ("conflict ... throughout", "and suffering") starts with a function word, and a
+        # dropped "strongly" is emphasis, not restriction.
         return f"{what} hides words that restrict the quoted ones: {raw!r}"
     return None
 

@@ -175,3 +175,10 @@ def test_other_or_invented_sentences_are_unverified(quote: str) -> None:
 def test_a_misquote_of_the_other_statement_is_judged_against_it() -> None:
     got = _check("The Department will host a conference on fisheries enforcement next summer.")
     assert got.verdict is Verdict.MISQUOTE and got.source == "https://gov.example/other"
+
+
+def test_an_ellipsis_over_emphasis_is_fair() -> None:
+    sources = [SourceText(URL, "We strongly condemn the executions of the four activists.")]
+    q = "We ... condemn the executions of the four activists."
+    got = quote_store.check(sources, [Quote(q, 0, len(q))], include_unattributed=True)[0]
+    assert got.verdict is Verdict.EDITED, got.reasons
