@@ -182,3 +182,12 @@ def test_an_ellipsis_over_emphasis_is_fair() -> None:
     q = "We ... condemn the executions of the four activists."
     got = quote_store.check(sources, [Quote(q, 0, len(q))], include_unattributed=True)[0]
     assert got.verdict is Verdict.EDITED, got.reasons
+
+
+def test_module_examples_hold() -> None:
+    import doctest
+
+    import compare.pressstyle
+
+    result = doctest.testmod(compare.pressstyle)
+    assert result.attempted >= 2 and result.failed == 0
