@@ -170,7 +170,6 @@ COUNTRY_ALIASES: Mapping[str, str] = MappingProxyType({
     "Britain": "GBR", "Great Britain": "GBR", "Laos": "LAO", "Syria": "SYR",
     "Czech Republic": "CZE", "Turkey": "TUR", "Swaziland": "SWZ", "Cape Verde": "CPV",
     "East Timor": "TLS", "Macedonia": "MKD", "Holland": "NLD", "Vatican": "VAT",
-    "US": "USA", "USA": "USA", "UK": "GBR",
 })
 
 # Words that open a defining (restrictive) relative clause: cut after a trailing ellipsis

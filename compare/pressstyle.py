@@ -136,12 +136,8 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
             if gap(j - 1) != ".":
                 break
         if len(letters) >= 2:
-            short = "".join(letters).lower()
-            code = countries.get((short,))  # "U.S." is "US" is "United States"
-            start = t.start
-            if code and out and out[-1].key == "the":
-                start = out.pop().start
-            out.append(Token("cc:" + code if code else "acr:" + short, start, toks[j - 1].end, t.sentence))
+            # "U.S." is "US"; not "United States", which a statement's edit may change it to.
+            out.append(Token("acr:" + "".join(letters).lower(), t.start, toks[j - 1].end, t.sentence))
             i = j
             continue
         # Country names, longest first ("Republic of Korea", "South Korea", "ROK", "Burma").

@@ -44,7 +44,8 @@ _DIGIT = re.compile(r"\d")
 # former first lady]", "[Secretary Blinken]" (the name is what must be the statement's).
 _COMMON_CAPS = FUNCTION_WORDS | TITLES
 LARGE_REWRITE = 0.4  # share of quote words changed beyond which the quote is rewritten
-LONG_CUT = 8  # source words dropped without an ellipsis that make a cut, not a trim
+LONG_CUT = 8
+SHORT_CUT = 4  # an unpunctuated cut this short sits inside a phrase: a modifier, not a clause  # source words dropped without an ellipsis that make a cut, not a trim
 
 
 def _numbers(keys: Sequence[str]) -> Counter[str]:
@@ -96,7 +97,7 @@ def _hidden(removed: Sequence[Token], src: Prepared, what: str, bounded: bool) -
             found.append(f"{label} ({', '.join(dict.fromkeys(hit))})")
     if found:
         return f"{what} hides {' and '.join(found)}: {raw!r}"
-    if not bounded and keys[0] not in FUNCTION_WORDS and not all(
+    if not bounded and len(keys) <= SHORT_CUT and keys[0] not in FUNCTION_WORDS and not all(
             k in INTENSIFIERS or k in FUNCTION_WORDS for k in keys):
         # A modifier taken out of a phrase ("officials ... involved in corruption",
         # "long-term, locally-led plans"); a dropped conjunct or prepositional aside
@@ -152,6 +153,8 @@ def bracket_supported(words: Sequence[str], statement: frozenset[str]) -> bool:
     for w in words:
         if w in statement or any(_same_stem(w, x) for x in statement):
             continue
+        if w == "cc:USA" and "acr:us" in statement:
+            continue  # "[The United States]" in a statement that says "U.S."
         country = CAPITALS.get(w)
         if country is not None and ("cc:" + country in statement
                                     or (country == "USA" and "acr:us" in statement)):
@@ -239,6 +242,9 @@ def judge(ops: Sequence[Op], qtoks: Sequence[Token], qraw: str, src: Prepared,
                     if not bracket_supported(named, statement):
                         major.append(f"a bracket names what the statement does not: [{new_raw}] for {old_raw!r}")
             continue
+        if op.kind == "~" and ((op.q0 == 0 and old_raw.endswith(new_raw))
+                               or (op.q1 == len(qtoks) and old_raw.startswith(new_raw))):
+            continue  # a quote that starts or ends inside a name: "States is" of "United States is"
         if op.kind == "~" and (same_words(old_raw, new_raw) or (
                 len(old_t) == len(new_t) == 1 and transliteration(old_raw, new_raw))):
             continue  # a compound closed or hyphenated, a name transliterated: press style

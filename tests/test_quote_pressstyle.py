@@ -91,8 +91,8 @@ def test_transliterations_and_not_other_names() -> None:
 
 @pytest.mark.parametrize("quote", [
     "On 2 June 2022, the United States and South Korea convened the 9th meeting of the working group",
-    "The U.S. will provide 13 billion dollars to forty-four partners, and $60 million to the U.N. "
-    "for first-hand monitoring.",
+    "The United States will provide 13 billion dollars to forty-four partners, and $60 million to "
+    "the U.N. for first-hand monitoring.",
     "Myanmar's regime must re-open the roads to Cote d'Ivoire envoys.",
     "The talks in Vietnam took place on 29-30 June.",
     "China's pretences were rejected by the President's advisor.",
@@ -105,8 +105,8 @@ def test_press_style_is_a_variant_not_a_misquote(quote: str) -> None:
 
 @pytest.mark.parametrize(("quote", "why"), [
     ("On 3 June 2022, the United States and South Korea convened the ninth meeting", "number"),
-    ("The U.S. will provide 13 million dollars to forty-four partners", "number"),
-    ("The U.S. will provide $13 billion to forty-five partners", "number"),
+    ("The United States will provide 13 million dollars to forty-four partners", "number"),
+    ("The United States will provide $13 billion to forty-five partners", "number"),
     ("Cambodia's regime must reopen the roads to Côte d'Ivoire envoys.", "name"),
     ("the United States and North Korea convened the ninth meeting", "name"),
 ])
