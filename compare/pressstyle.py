@@ -280,7 +280,12 @@ def transliteration(a: str, b: str) -> bool:
     if x[0] != y[0]:
         return False
     sx, sy = _skeleton(x), _skeleton(y)
-    return sx == sy and len(sx) >= 3
+    if sx != sy or len(sx) < 3:
+        return False
+    # Only the last letter differs in a short name: another name ("Natalie"/"Natalia"),
+    # not another transliteration (long surnames do vary there: "Lukashenka").
+    interior = x[:-1] != y[:-1] if len(x) == len(y) else True
+    return interior or min(len(x), len(y)) >= 9
 
 
 def same_words(old: str, new: str) -> bool:

@@ -45,7 +45,7 @@ _DIGIT = re.compile(r"\d")
 _COMMON_CAPS = FUNCTION_WORDS | TITLES
 LARGE_REWRITE = 0.4  # share of quote words changed beyond which the quote is rewritten
 LONG_CUT = 8
-SHORT_CUT = 4  # an unpunctuated cut this short sits inside a phrase: a modifier, not a clause  # source words dropped without an ellipsis that make a cut, not a trim
+SHORT_CUT = 2  # an unpunctuated cut this short sits inside a phrase: a modifier, not a clause  # source words dropped without an ellipsis that make a cut, not a trim
 
 
 def _numbers(keys: Sequence[str]) -> Counter[str]:
@@ -88,7 +88,8 @@ def _hidden(removed: Sequence[Token], src: Prepared, what: str, bounded: bool) -
     found = []
     for label, vocab in (("a negation", NEGATIONS), ("a condition", CONDITIONS - NEGATIONS),
                          ("an alternative", ALTERNATIVES), ("a qualifier", QUALIFIERS)):
-        if label in ("an alternative", "a qualifier") and len(keys) > LONG_CUT:
+        if (label == "an alternative" and len(keys) > LONG_CUT) or (
+                label == "a qualifier" and len(keys) > SHORT_CUT + 1):
             # In a long cut (a clause, a list) an "all" or a "but" qualifies what was cut,
             # not the quoted words; a negation or a condition still hangs over them.
             continue
@@ -97,7 +98,10 @@ def _hidden(removed: Sequence[Token], src: Prepared, what: str, bounded: bool) -
             found.append(f"{label} ({', '.join(dict.fromkeys(hit))})")
     if found:
         return f"{what} hides {' and '.join(found)}: {raw!r}"
-    if not bounded and len(keys) <= SHORT_CUT and keys[0] not in FUNCTION_WORDS and not all(
+    # A reduced relative clause ("officials ... involved in corruption") opens with a
+    # participle right after the noun it restricts.
+    participle = keys[0].endswith(("ed", "ing")) and len(keys) <= LONG_CUT
+    if not bounded and (len(keys) <= SHORT_CUT or participle) and keys[0] not in FUNCTION_WORDS and not all(
             k in INTENSIFIERS or k in FUNCTION_WORDS for k in keys):
         # A modifier taken out of a phrase ("officials ... involved in corruption",
         # "long-term, locally-led plans"); a dropped conjunct or prepositional aside
@@ -153,11 +157,11 @@ def bracket_supported(words: Sequence[str], statement: frozenset[str]) -> bool:
     for w in words:
         if w in statement or any(_same_stem(w, x) for x in statement):
             continue
-        if w == "cc:USA" and "acr:us" in statement:
-            continue  # "[The United States]" in a statement that says "U.S."
+        if w == "cc:USA" and statement & {"acr:us", "department", "washington"}:
+            continue  # "[The United States]" for the "We" of a U.S. department's statement
         country = CAPITALS.get(w)
-        if country is not None and ("cc:" + country in statement
-                                    or (country == "USA" and "acr:us" in statement)):
+        if country is not None and ("cc:" + country in statement or (
+                country == "USA" and statement & {"acr:us", "department", "cc:USA"})):
             continue
         return False
     return True
@@ -239,7 +243,9 @@ def judge(ops: Sequence[Op], qtoks: Sequence[Token], qraw: str, src: Prepared,
                 elif statement is not None:
                     named = [k for k, t in zip(new_k, new_t, strict=True)
                              if qraw[t.start:t.start + 1].isupper() and k not in _COMMON_CAPS]
-                    if not bracket_supported(named, statement):
+                    # A department's "we" is its government: "[The United States]" for "We".
+                    us = frozenset({"cc:USA"}) if {"we", "our", "us"} & set(old_k) else frozenset()
+                    if not bracket_supported(named, statement | us):
                         major.append(f"a bracket names what the statement does not: [{new_raw}] for {old_raw!r}")
             continue
         if op.kind == "~" and ((op.q0 == 0 and old_raw.endswith(new_raw))

@@ -304,7 +304,9 @@ def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str
             marks.append("brackets")
         return EDITED, (f"departures marked by {' and '.join(marks)}",)
     said = _SIC.sub("", quote.text)  # [sic] is the reporter owning up to the source's own words
-    if _strip_ends(said) == _strip_ends(matched):
+    if _strip_ends(said) == _strip_ends(matched) or (
+            _strip_ends(said) and _strip_ends(said) in matched):
+        # Character for character (a quote may start or end inside a name: "States is").
         return EXACT, ()
     why = []
     if _strip_ends(fold(said)) != _strip_ends(fold(matched)):
@@ -357,9 +359,24 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
     if not hits:
         return None
     cur_hit = hits.get(id(current))
-    if cur_hit is not None and cur_hit.clean:
-        return _verdict(quote, pq, cur_hit)
     ref_hit = hits.get(id(ref))
+    if cur_hit is not None and cur_hit.clean:
+        now = _verdict(quote, pq, cur_hit)
+        if now.verdict is not VARIANT:
+            return now
+        # The current wording matches only in another press style; an older version the
+        # quote matches character for character is the one it quoted (an edit of style).
+        was = [h for v in versions if v is not current and (h := hits.get(id(v))) is not None
+               and h.clean and (published_at is None or v is ref)
+               and _verdict(quote, pq, h).verdict is EXACT]
+        if not was:
+            return now
+        old = max(was, key=lambda h: (h.source.version or 0))
+        check = _verdict(quote, pq, old)
+        return QuoteCheck(quote, STALE, Severity.NONE, old.source.url, check.matched,
+                          (f"matches version {old.source.version} of the statement, edited since",
+                           *_then_now(cur_hit)[:3]), check.diff, old.source.version, old.source.id,
+                          _passage(cur_hit))
     # Stale: the wording the article quotes was on record then and has been edited since.
     # With a publication time only the version then current counts; without one, any older
     # version the quote matches cleanly is the likelier story than a misquote.

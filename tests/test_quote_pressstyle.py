@@ -87,6 +87,7 @@ def test_transliterations_and_not_other_names() -> None:
     assert not transliteration("Iran", "Iraq")
     assert not transliteration("Austria", "Australia")
     assert not transliteration("Mali", "Male")
+    assert not transliteration("Natalie", "Natalia")
 
 
 @pytest.mark.parametrize("quote", [
