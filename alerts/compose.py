@@ -103,7 +103,12 @@ def quote_alert_due(check: QuoteCheck) -> bool:
 
 
 def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -> Alert:
-    """The alert for a misquote (or a stale quote) in coverage."""
+    """The alert for a misquote (or a stale quote) in coverage.
+
+    A stale quote's line carries the wording it quoted (`old`, then) and the statement's
+    wording now (`current`), and its summary says what changed in time order ("then
+    '$80 million', now '$58 million'").
+    """
     severity = Significance.SUBSTANTIVE if check.severity == "major" else Significance.MINOR
     where = f"“{article.title or article.url}”"
     if check.verdict == Verdict.MISQUOTE:
@@ -118,7 +123,8 @@ def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -
                  significance=severity if check.verdict == Verdict.MISQUOTE else Significance.MINOR,
                  summary=summary, issuer=article.issuer, statement_url=check.source,
                  lines=(ChangeLine("replace", check.matched or "", check.quote.text,
-                                   check.severity, check.reasons),))
+                                   check.severity, check.reasons,
+                                   (check.current or "") if check.verdict == Verdict.STALE else ""),))
 
 
 def removed_alert(title: str, url: str, issuer: str | None, status: int) -> Alert:

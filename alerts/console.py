@@ -49,6 +49,8 @@ class ConsoleSink(Sink, kind="console"):
             if alert.kind.about_quote:
                 print(f"   - press:    {terminal(line.new)}", file=out)
                 print(f"     {_OFFICIAL[alert.kind]}{terminal(line.old)}", file=out)
+                if line.current:
+                    print(f"     now:      {terminal(line.current)}", file=out)
             elif line.op == "insert":
                 print(f"   + {terminal(line.new)}", file=out)
             elif line.op == "delete":

@@ -19,7 +19,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import urlencode, urlsplit
 
 from alerts.escape import clip, one_line, plain
-from alerts.message import MISQUOTE, Alert, ChangeLine
+from alerts.message import MISQUOTE, STALE, Alert, ChangeLine
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Options, Sink, fingerprint
 
@@ -32,7 +32,7 @@ MAX_LINES = 50  # changes shown in one message; the rest are counted
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 _LABEL = {"edit": "Statement edited", "misquote": "Misquote", "removed": "Statement removed",
-          "new": "New statement"}
+          "new": "New statement", "stale": "Quote made stale"}
 _WHY = {"substantive": "Substantive: the meaning changed (numbers, negations, commitments).",
         "minor": "Minor: wording changed, the meaning likely not.",
         "cosmetic": "Cosmetic: punctuation, case or spacing only."}
@@ -86,6 +86,10 @@ def _change(alert: Alert, line: ChangeLine) -> tuple[list[str], str]:
     """One change as plain-text lines and as HTML."""
     if alert.kind == MISQUOTE:
         pairs = [("Press wrote", line.new), ("Official wording", line.old)]
+    elif alert.kind == STALE:
+        pairs = [("Press wrote", line.new), ("Official wording then", line.old)]
+        if line.current:
+            pairs.append(("Official wording now", line.current))
     elif line.op == "insert":
         pairs = [("Added", line.new)]
     elif line.op == "delete":

@@ -24,6 +24,9 @@ class ChangeLine:
     new: str
     significance: Significance | Severity
     reasons: tuple[str, ...] = ()
+    # A stale quote's CURRENT official wording (`old` is then the wording it quoted, since
+    # edited): shown beside the quote so the reader sees then and now. Empty otherwise.
+    current: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Alert:
         object.__setattr__(self, "significance", Significance(self.significance))
         object.__setattr__(self, "lines", tuple(
             ChangeLine(line.op, line.old, line.new, _line_level(kind, line.significance),
-                       tuple(line.reasons))
+                       tuple(line.reasons), line.current)
             for line in self.lines))
 
     def to_payload(self) -> dict[str, Any]:

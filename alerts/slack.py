@@ -148,11 +148,16 @@ def _line_block(alert: Alert, line: ChangeLine) -> Block:
     reasons = ("\n_" + esc("; ".join(line.reasons), 400) + "_") if line.reasons else ""
     if alert.kind.about_quote:
         press, official = _QUOTE_FIELDS[alert.kind]
-        return {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": press + "\n“" + esc(line.new, 1400) + "”"},
-            {"type": "mrkdwn", "text": official + "\n“" + esc(line.old, 1400) + "”"
-             + reasons[:500]},
-        ]}
+        shown = [
+            {"type": "mrkdwn", "text": press + "\n“" + esc(line.new, 900) + "”"},
+            {"type": "mrkdwn", "text": official + "\n“" + esc(line.old, 900) + "”"
+             + ("" if line.current else reasons[:500])},
+        ]
+        if line.current:
+            # A stale quote: the wording now, after the wording then, with what changed.
+            shown.append({"type": "mrkdwn", "text": "*Official wording now*\n“"
+                          + esc(line.current, 900) + "”" + reasons[:500]})
+        return {"type": "section", "fields": shown}
     if line.op == "insert":
         body = "*Added:* " + esc(line.new, 2400)
     elif line.op == "delete":

@@ -96,7 +96,9 @@ def _runs(q: Sequence[str], src: Prepared, breaks: frozenset[int] = frozenset())
             while (i + n < len(q) and p + n < len(s) and s[p + n].key == q[i + n]
                    and i + n not in breaks):
                 n += 1
-            if n >= 2 or w not in STOPWORDS:
+            # A lone stopword next to an ellipsis is kept: it is all that anchors that side
+            # ("We ... condemn" for "We strongly condemn").
+            if n >= 2 or w not in STOPWORDS or i in breaks or i + n in breaks:
                 runs.append(_Run(i, p, n))
     if len(runs) > MAX_RUNS:
         runs = sorted(runs, key=lambda r: -r.n)[:MAX_RUNS]

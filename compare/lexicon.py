@@ -159,3 +159,47 @@ ISE_BOTH = frozenset({"rise", "rises", "arise", "arises", "wise", "otherwise", "
                       "mise", "reprise", "circumcise", "sunrise", "uprising", "uprisings",
                       "kise", "visa", "chemise", "guise", "elise", "louise",
                       "denise", "blaise", "anglaise", "marseille"})
+
+# -- press style (compare/pressstyle.py) ---------------------------------------------------
+
+# Press spellings that the comparison keys above leave apart, keyed by the diacritic-free,
+# possessive-free word: the -ence/-ense nouns in the plural are handled by the singular here,
+# "adviser"/"advisor" are both US forms (AP prefers "adviser"), "combatting" is the UK doubling.
+PRESS_SPELLING: Mapping[str, str] = MappingProxyType({
+    "pretence": "pretense", "defence": "defense", "offence": "offense", "licence": "license",
+    "adviser": "advisor", "combatting": "combating", "combatted": "combated",
+    "fulfil": "fulfill", "fulfils": "fulfills", "focussed": "focused", "focussing": "focusing",
+    "judgement": "judgment", "acknowledgement": "acknowledgment",
+})
+
+# Country names the press uses that ISO 3166 (pycountry: name, official and common names)
+# does not list: older names, the short forms of official names, and the initialisms of the
+# State Department's style ("ROK", "PRC", "DPRK"). Each maps to the ISO alpha-3 code.
+COUNTRY_ALIASES: Mapping[str, str] = MappingProxyType({
+    "Burma": "MMR", "ROK": "KOR", "Republic of Korea": "KOR", "PRC": "CHN",
+    "DPRK": "PRK", "Russia": "RUS", "Ivory Coast": "CIV", "Cote d'Ivoire": "CIV",
+    "Britain": "GBR", "Great Britain": "GBR", "Laos": "LAO", "Syria": "SYR",
+    "Czech Republic": "CZE", "Turkey": "TUR", "Swaziland": "SWZ", "Cape Verde": "CPV",
+    "East Timor": "TLS", "Macedonia": "MKD", "Holland": "NLD", "Vatican": "VAT",
+})
+
+# Words that open a defining (restrictive) relative clause: cut after a trailing ellipsis
+# with no comma before it, the clause narrowed the quoted words ("governments that have
+# taken action"). Quirk et al. 17.3-17.16.
+RELATIVES = frozenset({"that", "who", "whom", "whose", "which", "where"})
+
+# Alternatives and exceptions: an ellipsis that cuts "rather than ..." or "instead of ..."
+# drops what the statement set the quoted words against.
+ALTERNATIVES = frozenset({"rather", "instead", "except", "excluding", "but", "unlike"})
+
+# Capitals standing for their governments in press style ("[Washington] works to counter
+# sanctions evasion"), keyed by the canonical word (compare/pressstyle.py), valued by the
+# ISO alpha-3 code of the country the statement must name for the bracket to hold.
+CAPITALS: Mapping[str, str] = MappingProxyType({
+    "washington": "USA", "moscow": "RUS", "beijing": "CHN", "london": "GBR", "paris": "FRA",
+    "berlin": "DEU", "tehran": "IRN", "kyiv": "UKR", "kiev": "UKR", "seoul": "KOR",
+    "pyongyang": "PRK", "tokyo": "JPN", "delhi": "IND", "madrid": "ESP", "ottawa": "CAN",
+    "canberra": "AUS", "brussels": "BEL", "damascus": "SYR", "ankara": "TUR", "minsk": "BLR",
+    "caracas": "VEN", "havana": "CUB", "khartoum": "SDN", "naypyidaw": "MMR", "hanoi": "VNM",
+    "bangkok": "THA", "manila": "PHL", "jakarta": "IDN", "riyadh": "SAU", "cairo": "EGY",
+})

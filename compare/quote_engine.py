@@ -362,7 +362,8 @@ class _Article:
             def at(lo: int, hi: int) -> _Hit | None:
                 key = (v.blocks[lo:hi], v.seps[lo:hi - 1])
                 if key not in memo:  # versions sharing this passage share its alignment
-                    memo[key] = evaluate_prepared(pq, src, self._prepare(v, lo, hi))
+                    memo[key] = evaluate_prepared(pq, src, self._prepare(v, lo, hi),
+                                                  lambda: self._prepare(v, 0, len(v.blocks)))
                 return memo[key]
 
             for lo, hi in self._windows(v, votes, whole=small or src.url in linked):

@@ -12,11 +12,14 @@ The judging lives here; finding the statements and passages to judge is the engi
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from compare.align import Alignment, Prepared, align
+from compare.align import Alignment, Prepared, align, prepare
+from compare.pressstyle import canonical
 from compare.quote_severity import judge
 from compare.quotes import Quote
 from compare.textnorm import Token, fold, tokenize
@@ -32,6 +35,8 @@ _MARKS = re.compile(
 _SIC = re.compile(r"\s*[\[(]sic[\])]", re.I)
 MIN_COVERAGE = 0.5  # share of quote words found in order; below it the passage is not the source
 MIN_MATCHED = 3
+LOOSE_COVERAGE = 2 / 3  # below it, a passage rewritten in several places is not the source
+LONG_SKIP = 8  # source words passed over without a mark that make the quote's words scattered
 SHORT = 4  # quotes shorter than this are checked for an exact match only
 
 
@@ -62,6 +67,9 @@ class QuoteCheck:
     diff: tuple[tuple[str, str, str], ...] = field(default=())
     version: int | None = None
     version_id: int | None = None  # the store's id of that version (not in the JSON)
+    # A stale quote's passage in the CURRENT version (None when the passage is gone): the
+    # wording now, shown beside the wording then (`matched`).
+    current: str | None = None
 
     def to_json(self, detail: bool = False) -> dict[str, object]:
         out: dict[str, object] = {
@@ -90,6 +98,10 @@ class ParsedQuote:
     tokens: tuple[Token, ...]
     ellipses: frozenset[int]
     brackets: frozenset[int]
+    # An ellipsis before the first word or after the last: the quote owns up to cutting the
+    # sentence there, and what it cut is judged (a leading "If ..." or a trailing "unless ...").
+    lead_ellipsis: bool = False
+    tail_ellipsis: bool = False
 
     @property
     def keys(self) -> list[str]:
@@ -100,15 +112,21 @@ class ParsedQuote:
         return bool(self.ellipses or self.brackets)
 
 
-def parse_quote(text: str) -> ParsedQuote:
-    """Tokens of the quote with [sic] dropped, ellipses as gaps and bracketed words flagged."""
+def parse_quote(text: str, press: bool = False) -> ParsedQuote:
+    """Tokens of the quote with [sic] dropped, ellipses as gaps and bracketed words flagged.
+
+    With `press`, the tokens are in canonical press style (compare.pressstyle), each stretch
+    between marks on its own so that no canonical word spans an ellipsis or a bracket.
+    """
     toks: list[Token] = []
     ellipses: set[int] = set()
     brackets: set[int] = set()
     pos = 0
+    lead = False
 
     def plain(a: int, b: int) -> None:
-        for t in tokenize(text[a:b]):
+        seg = text[a:b]
+        for t in (canonical(tokenize(seg), seg) if press else tokenize(seg)):
             toks.append(Token(t.key, t.start + a, t.end + a, 0))
 
     for m in _MARKS.finditer(text):
@@ -116,14 +134,52 @@ def parse_quote(text: str) -> ParsedQuote:
         if m.group("ell") is not None:
             if toks:
                 ellipses.add(len(toks))
+            else:
+                lead = True
         elif m.group("br") is not None:
             before = len(toks)
             plain(m.start("br"), m.end("br"))
             brackets.update(range(before, len(toks)))
         pos = m.end()
     plain(pos, len(text))
+    tail = len(toks) in ellipses
     ellipses.discard(len(toks))  # a trailing ellipsis skips nothing inside the quote
-    return ParsedQuote(text, tuple(toks), frozenset(ellipses), frozenset(brackets))
+    return ParsedQuote(text, tuple(toks), frozenset(ellipses), frozenset(brackets), lead, tail)
+
+
+@lru_cache(maxsize=4096)
+def _press_quote(text: str) -> ParsedQuote:
+    return parse_quote(text, press=True)
+
+
+# Canonical press-style forms of the source texts aligned to, by identity: the engine keeps
+# each Prepared window in its own cache, so a few hundred entries cover an article's quotes.
+_PRESS_PREPARED: OrderedDict[int, tuple[Prepared, Prepared]] = OrderedDict()
+_PRESS_CACHE = 512
+
+
+def press_prepared(prep: Prepared) -> Prepared:
+    """`prep` with its tokens in canonical press style (compare.pressstyle)."""
+    got = _PRESS_PREPARED.get(id(prep))
+    if got is not None and got[0] is prep:
+        _PRESS_PREPARED.move_to_end(id(prep))
+        return got[1]
+    toks = tuple(canonical(prep.tokens, prep.text))
+    pos: dict[str, list[int]] = {}
+    for i, t in enumerate(toks):
+        pos.setdefault(t.key, []).append(i)
+    out = Prepared(prep.text, toks, {k: tuple(v) for k, v in pos.items()})
+    _PRESS_PREPARED[id(prep)] = (prep, out)
+    if len(_PRESS_PREPARED) > _PRESS_CACHE:
+        _PRESS_PREPARED.popitem(last=False)
+    return out
+
+
+def _statement_words(whole: Prepared) -> frozenset[str]:
+    """The canonical words of a whole statement version (title included): what a bracket's
+    names must come from: canonical ("cc:UKR") and plain ("ukraine") alike, so that a
+    demonym or an inflection can be traced to the name ("[Ukrainians]")."""
+    return frozenset(t.key for t in press_prepared(whole).tokens) | frozenset(whole.positions)
 
 
 @dataclass(frozen=True)
@@ -134,6 +190,7 @@ class _Hit:
     severity: Severity
     reasons: tuple[str, ...]
     prep: Prepared  # the text aligned to: the whole version, or a window of it (compare.quote_engine)
+    pq: ParsedQuote  # the quote as aligned (canonical press style): the alignment's indices are its
 
     @property
     def rank(self) -> tuple[float, float]:
@@ -141,9 +198,24 @@ class _Hit:
         return (a.score / max(1, a.qlen), a.coverage)
 
 
-def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared) -> _Hit | None:
-    """Align the quote to `prep` (all or part of `src`) and judge it; None when it is not the source."""
-    al = align(pq.keys, prep, pq.ellipses, pq.brackets)
+def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared,
+                      whole: Callable[[], Prepared] | None = None) -> _Hit | None:
+    """Align the quote to `prep` (all or part of `src`) and judge it; None when it is not the source.
+
+    Both sides are first put in canonical press style (dates, numbers, currencies,
+    abbreviations, country names, diacritics, spellings: compare.pressstyle), so a form a
+    newspaper may use is the same word and a different value stays a different word.
+    `whole` gives the whole version when `prep` is a window of it (a bracket's names are
+    looked for in the whole statement, title included).
+    """
+    pq = _press_quote(pq.raw)
+    window = prep
+    prep = press_prepared(prep)
+    # Bracketed words are the reporter's, not the source's: they stand in for source words
+    # and must not be matched elsewhere ("[The United States] and 13 other countries" is not
+    # the earlier "The United States is not alone").
+    keys = ["\x00" + k if i in pq.brackets else k for i, k in enumerate(pq.keys)]
+    al = align(keys, prep, pq.ellipses, pq.brackets)
     if al is None:
         return None
     counted = max(1, al.qlen - len(pq.brackets))
@@ -152,8 +224,25 @@ def evaluate_prepared(pq: ParsedQuote, src: SourceText, prep: Prepared) -> _Hit 
         return None
     if al.qlen < SHORT and al.matched < al.qlen:
         return None
-    severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets)
-    return _Hit(src, al, severity is Severity.NONE, severity, tuple(reasons), prep)
+    rewritten = sum(1 for o in al.ops if o.kind != "=" and not o.marked and (o.s1 - o.s0) + (o.q1 - o.q0) >= 4)
+    # Long unmarked skips over sentence ends: the quote's words are picked from far apart
+    # (within a sentence, a long skip is a reorder or a cut, judged as a misquote).
+    toks = prep.tokens
+    scattered = sum(1 for o in al.ops if o.kind == "-" and not o.marked and o.s1 - o.s0 >= LONG_SKIP
+                    and toks[o.s0].sentence != toks[o.s1 - 1].sentence)
+    if (matched / counted < LOOSE_COVERAGE and rewritten >= 2) or scattered >= 2:
+        # A third of the words or more do not line up and the rest are several rewritten
+        # stretches, or the words that do are gathered from all over the statement: a
+        # different sentence on the same subject (another statement's, or an invented one),
+        # not a misquote of this one. A misquote changes one thing in a passage; a splice
+        # joins two passages.
+        return None
+    severity, reasons = judge(al.ops, pq.tokens, pq.raw, prep, pq.brackets,
+                              lead_ellipsis=pq.lead_ellipsis, tail_ellipsis=pq.tail_ellipsis,
+                              statement=_statement_words(whole() if whole else
+                                                         prepare(src.text) if src.text else window)
+                              if pq.brackets else None)
+    return _Hit(src, al, severity is Severity.NONE, severity, tuple(reasons), prep, pq)
 
 
 def _passage(hit: _Hit) -> str:
@@ -162,7 +251,8 @@ def _passage(hit: _Hit) -> str:
     return hit.prep.text[toks[a.src_start].start:toks[a.src_end - 1].end]
 
 
-def _word_diff(hit: _Hit, pq: ParsedQuote) -> tuple[tuple[str, str, str], ...]:
+def _word_diff(hit: _Hit) -> tuple[tuple[str, str, str], ...]:
+    pq = hit.pq
     text = hit.prep.text
     toks = hit.prep.tokens
     out = []
@@ -171,6 +261,35 @@ def _word_diff(hit: _Hit, pq: ParsedQuote) -> tuple[tuple[str, str, str], ...]:
         new = pq.raw[pq.tokens[o.q0].start:pq.tokens[o.q1 - 1].end] if o.q1 > o.q0 else ""
         out.append(("." + o.kind if o.marked else o.kind, old, new))
     return tuple(out)
+
+
+_UNIT = frozenset({"$", "percent", "thousand", "million", "billion", "trillion"})
+
+
+def _then_now(cur: _Hit) -> list[str]:
+    """What changed between the quoted wording (then) and the current version (now), in time
+    order: "then '$80 million', now '$58 million'". A changed figure is shown with its
+    currency and scale words so that it reads as an amount."""
+    toks, qt = cur.prep.tokens, cur.pq.tokens
+    out = []
+    for o in cur.alignment.ops:
+        if o.kind == "=" or o.marked:
+            continue
+        s0, s1, q0, q1 = o.s0, o.s1, o.q0, o.q1
+        while s0 > 0 and q0 > 0 and toks[s0 - 1].key in _UNIT and toks[s0 - 1].key == qt[q0 - 1].key:
+            s0, q0 = s0 - 1, q0 - 1
+        while (s1 < len(toks) and q1 < len(qt) and toks[s1].key in _UNIT
+               and toks[s1].key == qt[q1].key):
+            s1, q1 = s1 + 1, q1 + 1
+        now = cur.prep.text[toks[s0].start:toks[s1 - 1].end] if s1 > s0 else ""
+        then = cur.pq.raw[qt[q0].start:qt[q1 - 1].end] if q1 > q0 else ""
+        if then and now:
+            out.append(f"then {then!r}, now {now!r}")
+        elif then:
+            out.append(f"then {then!r}, now left out")
+        else:
+            out.append(f"now added: {now!r}")
+    return out
 
 
 def _strip_ends(s: str) -> str:
@@ -187,14 +306,16 @@ def _clean_verdict(quote: Quote, pq: ParsedQuote, hit: _Hit, matched: str
             marks.append("brackets")
         return EDITED, (f"departures marked by {' and '.join(marks)}",)
     said = _SIC.sub("", quote.text)  # [sic] is the reporter owning up to the source's own words
-    if _strip_ends(said) == _strip_ends(matched):
+    if _strip_ends(said) == _strip_ends(matched) or (
+            _strip_ends(said) and _strip_ends(said) in matched):
+        # Character for character (a quote may start or end inside a name: "States is").
         return EXACT, ()
     why = []
     if _strip_ends(fold(said)) != _strip_ends(fold(matched)):
-        why.append("spelling, number format or case")
+        why.append("spelling, number, date or name format, or case")
     else:
         why.append("quotation marks, apostrophes or dashes")
-    return VARIANT, (f"differs only in typography: {why[0]}",)
+    return VARIANT, (f"differs only in press style or typography: {why[0]}",)
 
 
 def _current_at(versions: Sequence[SourceText], published_at: datetime | None) -> SourceText:
@@ -240,9 +361,24 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
     if not hits:
         return None
     cur_hit = hits.get(id(current))
-    if cur_hit is not None and cur_hit.clean:
-        return _verdict(quote, pq, cur_hit)
     ref_hit = hits.get(id(ref))
+    if cur_hit is not None and cur_hit.clean:
+        now = _verdict(quote, pq, cur_hit)
+        if now.verdict is not VARIANT:
+            return now
+        # The current wording matches only in another press style; an older version the
+        # quote matches character for character is the one it quoted (an edit of style).
+        was = [h for v in versions if v is not current and (h := hits.get(id(v))) is not None
+               and h.clean and (published_at is None or v is ref)
+               and _verdict(quote, pq, h).verdict is EXACT]
+        if not was:
+            return now
+        old = max(was, key=lambda h: (h.source.version or 0))
+        check = _verdict(quote, pq, old)
+        return QuoteCheck(quote, STALE, Severity.NONE, old.source.url, check.matched,
+                          (f"matches version {old.source.version} of the statement, edited since",
+                           *_then_now(cur_hit)[:3]), check.diff, old.source.version, old.source.id,
+                          _passage(cur_hit))
     # Stale: the wording the article quotes was on record then and has been edited since.
     # With a publication time only the version then current counts; without one, any older
     # version the quote matches cleanly is the likelier story than a misquote.
@@ -254,12 +390,13 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
         old = max(older, key=lambda h: (h.source.version or 0))
         reasons = [f"matches version {old.source.version} of the statement, edited since"]
         if cur_hit is not None:
-            reasons += [f"now: {r}" for r in cur_hit.reasons[:3]]
+            reasons += _then_now(cur_hit)[:3]
         else:
             reasons.append("the quoted passage is no longer in the statement")
         check = _verdict(quote, pq, old)
         return QuoteCheck(quote, STALE, Severity.NONE, old.source.url, check.matched, tuple(reasons),
-                          check.diff, old.source.version, old.source.id)
+                          check.diff, old.source.version, old.source.id,
+                          _passage(cur_hit) if cur_hit is not None else None)
     if published_at is not None and ref_hit is None:
         return unverified(quote, f"the passage is not in version {ref.version} of the statement, "
                                   "the one on record when the article was published")
@@ -269,7 +406,7 @@ def _check_statement(quote: Quote, pq: ParsedQuote, versions: Sequence[SourceTex
 
 def _verdict(quote: Quote, pq: ParsedQuote, hit: _Hit) -> QuoteCheck:
     matched = _passage(hit)
-    diff = _word_diff(hit, pq)
+    diff = _word_diff(hit)
     if hit.clean:
         verdict, reasons = _clean_verdict(quote, pq, hit, matched)
         return QuoteCheck(quote, verdict, Severity.NONE, hit.source.url, matched, reasons, diff,

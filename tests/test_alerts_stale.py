@@ -13,6 +13,7 @@ import pytest
 
 from alerts.console import ConsoleSink
 from alerts.deliver import deliver
+from alerts.email import build_email
 from alerts.message import Alert, ChangeLine
 from alerts.routing import Route, Routes, channels_for, parse_routes
 from alerts.slack import SlackSink, build_blocks, build_digest, fallback_text
@@ -184,3 +185,34 @@ def test_prefect_artifact_names_stale_quotes() -> None:
     assert md.startswith(f"### Stale quote in <{ARTICLE}>")
     assert "(none)" not in md and "- matches version 1" in md
     assert _quote_section(mis).startswith(f"### Misquote (major) in <{ARTICLE}>")
+
+
+def test_stale_alert_reads_then_and_now_in_time_order(stale: Alert) -> None:
+    """The quote had "$80 million" (then); the statement now says "$58 million" (now)."""
+    assert "then '$80 million', now '$58 million'" in stale.summary
+    assert "now: number" not in stale.summary
+    line = stale.lines[0]
+    assert "$80 million" in line.old  # the wording quoted, on record then
+    assert "$58 million" in line.current and "$80 million" not in line.current
+    back = Alert.from_payload(json.loads(json.dumps(stale.to_payload())))
+    assert back.lines[0].current == line.current
+
+
+def test_every_channel_shows_the_wording_then_and_now(stale: Alert) -> None:
+    out = io.StringIO()
+    ConsoleSink(out).send(stale)
+    text = out.getvalue()
+    assert text.index("was then: The partners committed $80 million") < text.index(
+        "now:      The partners committed $58 million")
+    _, blocks = build_blocks(stale)
+    fields = next(b["fields"] for b in blocks if "fields" in b)
+    assert fields[1]["text"].startswith("*Official wording then (edited since)*")
+    assert fields[2]["text"].startswith("*Official wording now*") and "$58 million" in fields[2]["text"]
+    msg = build_email(stale, sender="onrecord@example.org", to=["desk@example.org"])
+    body = msg.get_body(("plain",)).get_content()
+    assert "Official wording then: The partners committed $80 million" in body
+    assert "Official wording now: The partners committed $58 million" in body
+
+
+def test_a_misquote_line_carries_no_current_wording(misquote: Alert) -> None:
+    assert misquote.lines[0].current == ""
