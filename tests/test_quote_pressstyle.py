@@ -35,8 +35,7 @@ def _check(text: str, other: bool = True) -> QuoteCheck:
     sources = [SourceText(URL, STATEMENT)]
     if other:
         sources.append(SourceText("https://gov.example/other", OTHER))
-    return quote_store.check(sources, [Quote(text, 0, len(text))], links=[URL],
-                             include_unattributed=True)[0]
+    return quote_store.check(sources, [Quote(text, 0, len(text))], links=[URL])[0]
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -181,7 +180,7 @@ def test_a_misquote_of_the_other_statement_is_judged_against_it() -> None:
 def test_an_ellipsis_over_emphasis_is_fair() -> None:
     sources = [SourceText(URL, "We strongly condemn the executions of the four activists.")]
     q = "We ... condemn the executions of the four activists."
-    got = quote_store.check(sources, [Quote(q, 0, len(q))], include_unattributed=True)[0]
+    got = quote_store.check(sources, [Quote(q, 0, len(q))])[0]
     assert got.verdict is Verdict.EDITED, got.reasons
 
 
