@@ -148,7 +148,9 @@ def test_check_statement_by_hand_versions_and_alerts(world: dict, site: LocalSer
     finally:
         store.close()
     sent = [t for t in slack.texts() if url in t]
-    assert len(sent) == 1 and "58" in sent[0] and "80" in sent[0]
+    # The first run announced the new statement, the second its edit.
+    assert len(sent) == 2 and "New statement" in sent[0]
+    assert "58" in sent[1] and "80" in sent[1]
     assert slack.tokens[-1] == "Bearer xoxb-test-token"
 
 

@@ -35,7 +35,9 @@ def test_run_through_a_temporary_api_is_recorded_in_its_database(
     result = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--config", str(config)],
                             capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.startswith("new")
+    # The outcome line says "new", after the console's new-statement alert.
+    assert result.stdout.startswith("!  [NEW]")
+    assert any(line.startswith("new ") for line in result.stdout.splitlines())
     assert "1 sources, 1 items, 0 source(s) with errors" in result.stdout
 
     # The server was handed to Prefect: the run and its tasks are in its database (the
