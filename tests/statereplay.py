@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import html
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -244,10 +245,16 @@ class StateReplay:
 class Event:
     """What happened to one release between two passes, as the replay's data says."""
 
-    kind: str  # new | edit | move | takeover
+    kind: str  # new | edit | move | takeover | repost
     guid: str
     before: RVersion | None
     after: RVersion
+
+
+def _reads(v: RVersion) -> tuple[str, str]:
+    """What a reader sees of a version: title and text, markup and spacing aside."""
+    text = re.sub(r"<[^>]+>", " ", html.unescape(v.content_html))
+    return " ".join(v.title.split()).casefold(), " ".join(text.split())
 
 
 def events(replay: StateReplay, since: datetime, until: datetime,
@@ -261,7 +268,12 @@ def events(replay: StateReplay, since: datetime, until: datetime,
             earlier = [o for o in replay._by_path.get(v.link, []) if o is not r
                        and o.first_seen < r.first_seen and o.guid in seen]
             seen.add(r.guid)
-            yield Event("takeover" if earlier else "new", r.guid, None, v)
+            # A re-post: the path's earlier release, word for word and title for title, under
+            # a second guid (state.gov posted the 2022-05-17 briefing twice, 25 minutes apart).
+            # Nothing new to read: the monitor records it as unchanged and alerts nothing.
+            same = [o for o in earlier if (held := o.at(until)) is not None
+                    and _reads(held) == _reads(v)]
+            yield Event("repost" if same else "takeover" if earlier else "new", r.guid, None, v)
             continue
         before = r.at(since)
         if before is None or before == v:
