@@ -16,10 +16,9 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid, parseaddr
-from urllib.parse import urlencode, urlsplit
 
 from alerts.escape import clip, one_line, plain
-from alerts.message import MISQUOTE, STALE, Alert, ChangeLine
+from alerts.message import MISQUOTE, STALE, Alert, ChangeLine, report_link, safe_link
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Options, Sink, fingerprint
 
@@ -42,28 +41,7 @@ _RANK = {"substantive": 0, "major": 0, "minor": 1, "cosmetic": 2}
 # -- pure message building -----------------------------------------------------------------
 
 def _label(alert: Alert) -> str:
-    if alert.kind == MISQUOTE and alert.summary.startswith("stale"):
-        return "Quote made stale"
     return _LABEL.get(alert.kind, one_line(alert.kind, 40).capitalize())
-
-
-def _link(url: str | None) -> str | None:
-    """An http(s) URL fit for an href (scraped URLs are untrusted), else None."""
-    if not url or len(url) > 3000 or any(c in url for c in "\r\n\t "):
-        return None
-    return url if urlsplit(url).scheme in ("http", "https") else None
-
-
-def report_link(base: str | None, alert: Alert) -> str | None:
-    """The full diff page of `alert` under the configured report base, if there is one."""
-    if not base:
-        return None
-    params = {"url": alert.subject_url}
-    if alert.version is not None:
-        params["version"] = str(alert.version)
-    if alert.kind == MISQUOTE:
-        params["article"] = alert.url
-    return _link(f"{base}{'&' if '?' in base else '?'}{urlencode(params)}")
 
 
 def _h(text: str, limit: int = LINE_LIMIT) -> str:
@@ -118,10 +96,10 @@ def _bodies(alert: Alert, report_url: str | None) -> tuple[str, str]:
         facts.append(f"Version: {int(alert.version)}"
                      + (" (reverts to an earlier version)" if alert.revert else ""))
     why = _WHY.get(alert.significance, "")
-    links = [("Open article" if alert.kind == MISQUOTE else "Open statement", _link(alert.url))]
-    if alert.kind == MISQUOTE:
-        links.append(("Open statement", _link(alert.statement_url)))
-    links.append(("Full diff", _link(report_url)))
+    links = [("Open article" if alert.kind.about_quote else "Open statement", safe_link(alert.url))]
+    if alert.kind.about_quote:
+        links.append(("Open statement", safe_link(alert.statement_url)))
+    links.append(("Full diff", safe_link(report_url)))
     shown = [(name, url) for name, url in links if url]
 
     text = [f"{label}: {_t(title, 300)}", "", *facts, "", _t(alert.summary)]
@@ -197,7 +175,7 @@ def build_digest_email(alerts: Sequence[Alert], refs: Sequence[str], *, sender: 
     subject = one_line(f"[onrecord] {n} alert{'s' if n != 1 else ''} ({tally})", SUBJECT_LIMIT)
     text, page = [subject, ""], [f"<h2>{_h(subject)}</h2>"]
     for alert in ordered:
-        link = report_link(report_base, alert) or _link(alert.url)
+        link = report_link(report_base, alert) or safe_link(alert.url)
         head = f"{_label(alert)} ({alert.significance}): {alert.title or alert.url}"
         text += [_t(head, 400), f"  {_t(alert.summary, 600)}"]
         text += [f"  {link}", ""] if link else [""]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from compare.vocab import AlertKind, Severity, Significance
 
@@ -93,3 +94,25 @@ def _line_level(kind: AlertKind, value: str) -> Significance | Severity:
         except ValueError:
             continue
     raise ValueError(f"{value!r} is neither a significance nor a severity")
+
+
+def safe_link(url: str | None) -> str | None:
+    """An http(s) URL fit for a link or button (scraped URLs are untrusted), else None:
+    no other scheme (`javascript:`), no whitespace, within Slack's 3,000-character limit."""
+    if not url or len(url) > 3000 or any(c in url for c in "\r\n\t "):
+        return None
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def report_link(base: str | None, alert: Alert) -> str | None:
+    """The full diff page of `alert` under the configured report base, if there is one;
+    a quote alert (misquote or stale) also names its article. Shared by every sink."""
+    if not base:
+        return None
+    params = {"url": alert.subject_url}
+    if alert.version is not None:
+        params["version"] = str(alert.version)
+    if alert.kind.about_quote:
+        params["article"] = alert.url
+    sep = "&" if "?" in base else "?"
+    return safe_link(f"{base}{sep}{urlencode(params)}")

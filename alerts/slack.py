@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.error import URLError
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -24,7 +24,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 from alerts.escape import clip, esc, mrkdwn
-from alerts.message import Alert, ChangeLine
+from alerts.message import Alert, ChangeLine, report_link, safe_link
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Lookup, Options, Sink, fingerprint
 from compare.vocab import AlertKind, Significance
@@ -80,26 +80,6 @@ Block = dict[str, Any]  # a Block Kit block, as JSON
 
 # -- pure message building -----------------------------------------------------------------
 
-def _safe_link(url: str | None) -> str | None:
-    """A URL fit for a button: http(s) only, within Slack's length (scraped URLs are untrusted)."""
-    if not url or len(url) > 3000:
-        return None
-    return url if urlsplit(url).scheme in ("http", "https") else None
-
-
-def report_link(base: str | None, alert: Alert) -> str | None:
-    """The full diff page of `alert` under the configured report base, if there is one."""
-    if not base:
-        return None
-    params = {"url": alert.subject_url}
-    if alert.version is not None:
-        params["version"] = str(alert.version)
-    if alert.kind.about_quote:
-        params["article"] = alert.url
-    sep = "&" if "?" in base else "?"
-    return _safe_link(f"{base}{sep}{urlencode(params)}")
-
-
 def _label(alert: Alert) -> str:
     return _LABEL[alert.kind]
 
@@ -125,7 +105,7 @@ def build_text(alert: Alert, limit: int = TEXT_BUDGET) -> str:
             lines.append("Was: " + esc(line.old, 1200))
         if line.new:
             lines.append("Now: " + esc(line.new, 1200))
-    link = _safe_link(alert.url)
+    link = safe_link(alert.url)
     if link:
         lines.append(mrkdwn(link))
     return clip_lines("\n".join(lines), limit)
@@ -207,13 +187,13 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
     blocks.append(_section(f"*{summary}*" + (f"\n{why}" if why else "")))
 
     buttons = []
-    subject = _safe_link(alert.url)
+    subject = safe_link(alert.url)
     if subject:
         buttons.append(("Open article" if alert.kind.about_quote else "Open statement", subject))
-    statement = _safe_link(alert.statement_url)
+    statement = safe_link(alert.statement_url)
     if statement and alert.kind.about_quote:
         buttons.append(("Open statement", statement))
-    if report_url and _safe_link(report_url):
+    if report_url and safe_link(report_url):
         buttons.append(("Full diff", report_url))
     if buttons:
         blocks.append({"type": "actions", "elements": [
@@ -256,7 +236,7 @@ def build_digest(alerts: Sequence[Alert], report_base: str | None = None
     for alert in ordered:
         line = (f"{_emoji(alert)} *{_label(alert)}* · "
                 f"{esc(alert.title or alert.url, 300)}\n{esc(alert.summary, 600)}")
-        link = _safe_link(report_link(report_base, alert)) or _safe_link(alert.url)
+        link = safe_link(report_link(report_base, alert)) or safe_link(alert.url)
         block = _section(line)
         if link:
             block["accessory"] = {"type": "button", "text": {"type": "plain_text", "text": "Open"},

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -236,34 +236,28 @@ def _current_scope() -> _Scope | None:
     return getattr(_local, "scope", None)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
-    """Registers itself with the fetch that uses it, so its deadline can cut it."""
+class _Watched:
+    """Registers a connection with the fetch that uses it, so its deadline can cut it."""
 
     def connect(self) -> None:
         scope = _current_scope()
         if scope is not None:
-            scope.add(self)
-        super().connect()
+            scope.add(cast(HTTPConnection, self))  # mixed into a connection class below
+        super().connect()  # type: ignore[misc]
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         scope = _current_scope()
         if scope is not None:
-            scope.add(self)
-        super().request(*args, **kwargs)
+            scope.add(cast(HTTPConnection, self))
+        super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        scope = _current_scope()
-        if scope is not None:
-            scope.add(self)
-        super().connect()
+class _WatchedHTTPConnection(_Watched, HTTPConnection):  # type: ignore[misc]
+    pass
 
-    def request(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        scope = _current_scope()
-        if scope is not None:
-            scope.add(self)
-        super().request(*args, **kwargs)
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):  # type: ignore[misc]
+    pass
 
 
 class _WatchedHTTPPool(HTTPConnectionPool):

@@ -216,3 +216,18 @@ def test_every_channel_shows_the_wording_then_and_now(stale: Alert) -> None:
 
 def test_a_misquote_line_carries_no_current_wording(misquote: Alert) -> None:
     assert misquote.lines[0].current == ""
+
+
+def test_every_sink_links_a_stale_quote_to_its_article(stale: Alert) -> None:
+    """One report-link rule for Slack and email (alerts.message): a stale quote, like a
+    misquote, names its article; the email's buttons lead to the article and the statement."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from alerts.email import _bodies
+    from alerts.message import report_link
+
+    link = report_link("https://reports.example/diff?x=1", stale)
+    assert link is not None and link.startswith("https://reports.example/diff?x=1&")
+    assert parse_qs(urlsplit(link).query)["article"] == [stale.url]
+    text, page = _bodies(stale, link)
+    assert "Open article" in page and "Open statement" in page and "Quote made stale" in text
