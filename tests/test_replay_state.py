@@ -14,8 +14,6 @@ import io
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from alerts.console import ConsoleSink
 from flows.pipeline import Pipeline, Runtime, host_limiter
 from flows.settings import Settings
@@ -23,9 +21,7 @@ from sources.config import Source
 from sources.fetch import Fetcher
 from store import Store
 from tests.httpfixture import LocalServer
-from tests.statereplay import DATA, FEED_PATH, StateReplay, load_releases, run_replay
-
-pytestmark = pytest.mark.skipif(not DATA.exists(), reason="shared state.gov data set not present")
+from tests.statereplay import FEED_PATH, StateReplay, load_releases, run_replay
 
 # Hand labels by the rules of ../shared/data/whitehouse-edits/README.md ("Label rules"),
 # keyed by (guid, scraper commit of the new version).
