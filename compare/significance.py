@@ -609,13 +609,20 @@ def _numbers_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     if Counter(old_n) == Counter(new_n) or _respaced(e):
         return []
     o, n = _NUMBER.findall(e.old_t), _NUMBER.findall(e.new_t)
-    if o and n:
-        reason = f"number changed: {', '.join(o)} -> {', '.join(n)}"
-    elif n:
-        reason = f"number added: {', '.join(n)}"
-    else:
-        reason = f"number removed: {', '.join(o)}"
-    return [Finding(SUBSTANTIVE, reason)]
+    return [Finding(SUBSTANTIVE, _delta("number", o, n))]
+
+
+def _delta(what: str, old: Sequence[str], new: Sequence[str]) -> str:
+    """The reason for `what` changed, added or removed, old items before new.
+
+    >>> _delta("number", ["80"], ["58"]), _delta("word", [], ["not"])
+    ('number changed: 80 -> 58', 'word added: not')
+    """
+    if old and new:
+        return f"{what} changed: {', '.join(old)} -> {', '.join(new)}"
+    if new:
+        return f"{what} added: {', '.join(new)}"
+    return f"{what} removed: {', '.join(old)}"
 
 
 @rule("dates", "a month, weekday or relative day (today, tomorrow) changed")
@@ -783,12 +790,8 @@ def _content_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     if e.op in ("insert", "delete") and _SENTENCE.search(e.old_t if e.op == "delete" else e.new_t):
         verb = "added" if e.op == "insert" else "removed"
         reason = f"sentence {verb}: {clip(e.new_t if e.op == 'insert' else e.old_t)!r}"
-    elif lost and got:
-        reason = f"word changed: {', '.join(lost)} -> {', '.join(got)}"
-    elif got:
-        reason = f"word added: {', '.join(got)}"
     else:
-        reason = f"word removed: {', '.join(lost)}"
+        reason = _delta("word", lost, got)
     return [Finding(SUBSTANTIVE, reason)]
 
 

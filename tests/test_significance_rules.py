@@ -108,3 +108,15 @@ def test_one_tokenizer_reads_contractions_and_spelling_alike() -> None:
                                                [f"spelling variant: {uk!r} -> {us!r}"]), uk
     # A blanket suffix rule would have called these spelling variants.
     assert classify("replace", "four", "for")[0] != Significance.COSMETIC
+
+
+def test_reason_wording_helper_example() -> None:
+    """compare.significance._delta's docstring example, run."""
+    import doctest
+
+    from compare import significance
+
+    finder = doctest.DocTestFinder()
+    [test] = finder.find(significance._delta, "_delta", globs={"_delta": significance._delta})
+    result = doctest.DocTestRunner().run(test)
+    assert result.attempted == 1 and result.failed == 0
