@@ -21,8 +21,8 @@ from typing import Any
 
 from diff_match_patch import diff_match_patch
 
-from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff
-from compare.significance import classify, clip, content_words
+from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff, is_fact
+from compare.significance import classify, clip, content_words, rewrite_facts
 from compare.vocab import Significance
 from sources.normalize import text_hash
 
@@ -298,6 +298,17 @@ def _common_prefix(a: str, b: str) -> int:
     return lo
 
 
+# Above this many characters a rewritten stretch is characterised without its facts:
+# reading the names of two long unrelated statements is not worth its time.
+REWRITE_FACTS_CHARS = 20_000
+
+
+def _rewrite_reasons(old: str, new: str, sim: Similarity) -> tuple[str, ...]:
+    """The facts that differ (amounts, names, negations), then how much was rewritten."""
+    facts = rewrite_facts(old, new) if len(old) + len(new) <= REWRITE_FACTS_CHARS else []
+    return (*facts, sim.reason)
+
+
 def _region_changes(old: str, new: str, os_: int, oe: int, ns: int, ne: int) -> list[Change]:
     """The changes inside one differing region (absolute offsets), classified."""
     sim = _rewrite(old[os_:oe], new[ns:ne])
@@ -308,8 +319,8 @@ def _region_changes(old: str, new: str, os_: int, oe: int, ns: int, ne: int) -> 
         o, n = old[os_:oe], new[ns:ne]
         os_, oe = os_ + len(o) - len(o.lstrip()), oe - (len(o) - len(o.rstrip()))
         ns, ne = ns + len(n) - len(n.lstrip()), ne - (len(n) - len(n.rstrip()))
-        return [Change("replace", old[os_:oe], new[ns:ne], SUBSTANTIVE, (sim.reason,),
-                       os_, oe, ns, ne)]
+        return [Change("replace", old[os_:oe], new[ns:ne], SUBSTANTIVE,
+                       _rewrite_reasons(old[os_:oe], new[ns:ne], sim), os_, oe, ns, ne)]
     if (oe - os_) + (ne - ns) > _SENTENCE_ALIGN_CHARS:
         ob, nb = _sentence_bounds(old, os_, oe), _sentence_bounds(new, ns, ne)
         # Only worth it when the sentences split the stretch into smaller pieces.
@@ -401,8 +412,11 @@ def _change(old: str, new: str, old_t: str, new_t: str, os_: int, oe: int, ns: i
         if _whole_paragraph(full, s, e) and content_words(text):
             verb = "added" if op == "insert" else "removed"
             reason = f"paragraph {verb}: {clip(text)!r}"
-            reasons = [r for r in reasons if not r.startswith(("sentence ", "words "))]
-            reasons.insert(0, reason)
+            # The paragraph quoted says which words went: no list of them beside it. The
+            # facts in it (amounts, names, a negation) lead, then what happened.
+            reasons = [r for r in reasons if not r.startswith(("sentence ", "words ", "word "))]
+            facts = [r for r in reasons if is_fact(r)]
+            reasons = [*facts, reason, *(r for r in reasons if not is_fact(r))]
             level = SUBSTANTIVE
     return Change(op, old_c, new_c, level, tuple(reasons), os_, oe, ns, ne)
 
@@ -467,7 +481,7 @@ def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
     # out (it costs more than aligning a few edits); both checks are linear.
     sim = _rewrite(old, new) if old != new and _few_paragraphs_kept(old, new) else None
     if sim is not None:
-        changes = [Change("replace", old, new, SUBSTANTIVE, (sim.reason,),
+        changes = [Change("replace", old, new, SUBSTANTIVE, _rewrite_reasons(old, new, sim),
                           0, len(old), 0, len(new))]
     elif old != new:
         ob = _paragraph_bounds(old, 0, len(old))

@@ -49,6 +49,7 @@ from compare.lexicon import (
     QUALIFIERS,
     TITLES,
 )
+from compare.model import fact_rank
 from compare.textnorm import NUMBER_WORDS, expand, surface_words, us_spelling, words
 from compare.vocab import Significance
 
@@ -599,17 +600,150 @@ def _links_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
 
 @rule("numbers", "a number, amount or percentage added, removed or changed")
 def _numbers_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
-    """Amounts are what readers act on.
+    """Amounts are what readers act on: said with their currency, scale and noun.
 
     >>> classify("replace", "$80 million", "$58 million")
-    (<Significance.SUBSTANTIVE: 'substantive'>, ['number changed: 80, million -> 58, million'])
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['number changed: $80 million -> $58 million'])
     """
     old_n = _numbers(e.old_t, e.old_ctx, e.o_at if e.old_t == e.old else -1)
     new_n = _numbers(e.new_t, e.new_ctx, e.n_at if e.new_t == e.new else -1)
     if Counter(old_n) == Counter(new_n) or _respaced(e):
         return []
-    o, n = _NUMBER.findall(e.old_t), _NUMBER.findall(e.new_t)
-    return [Finding(SUBSTANTIVE, _delta("number", o, n))]
+    old_a = _amounts(e.old_t, e.old_ctx, e.o_at if e.old_t == e.old else -1)
+    new_a = _amounts(e.new_t, e.new_ctx, e.n_at if e.new_t == e.new else -1)
+    return [Finding(SUBSTANTIVE, r) for r in _amount_reasons(old_a, new_a)]
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One amount as a reader says it: "$80 million" (`figure`), "federal staff" (`noun`);
+    `key` is what is compared ("80 million": number words as digits, no commas)."""
+
+    key: str
+    figure: str
+    noun: str = ""
+
+    def said(self, noun: bool = True) -> str:
+        return f"{self.figure} {self.noun}" if noun and self.noun else self.figure
+
+
+_CURRENCY = re.compile(r"(?:US\$|A\$|C\$|\$|€|£|¥|₩|USD ?|EUR ?|GBP ?)$")
+_JOINER = re.compile(r"[ -]?")
+_NOUN = re.compile(r"[ ]+(?!\d)([^\W\d_][\w'’-]*)")
+
+
+def _amounts(text: str, ctx: str = "", at: int = -1) -> list[Amount]:
+    """The amounts in `text` with their currency, scale ("million") and the noun after
+    them ("12,300 federal staff"), read from the context when the edit is only the digits.
+
+    A number run ("80 million", "twenty-five") is one amount; list numbers are left out.
+    """
+    where, base = (ctx, at) if at >= 0 and ctx[at:at + len(text)] == text else (text, 0)
+    groups: list[list[re.Match[str]]] = []
+    for m in _NUMBER.finditer(where):
+        if groups and where[groups[-1][-1].end():m.start()] in (" ", "-", ""):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    out: list[Amount] = []
+    end_of_text = base + len(text)
+    for g in groups:
+        start, end = g[0].start(), g[-1].end()
+        if end <= base or start >= end_of_text:
+            continue  # only context: not part of this edit
+        if len(g) == 1 and at >= 0 and _list_marker(ctx, start, end):
+            continue
+        key = " ".join(NUMBER_WORDS.get(n, n) for n in
+                       (m.group(0).lower().replace(",", "") for m in g))
+        currency = _CURRENCY.search(where[max(0, start - 4):start])
+        figure = (currency.group(0) if currency else "") + where[start:end]
+        # Context is cut after _CTX_CHARS: a word touching its end may be cut too.
+        cut = where is ctx and len(ctx) - end_of_text >= _CTX_CHARS
+        out.append(Amount(key, figure, _noun_after(where, end, cut)))
+    return out
+
+
+def _noun_after(text: str, end: int, cut: bool = False) -> str:
+    """The noun an amount counts: up to two words after it, stopping at a function word,
+    a number or a plural ("18 states", "12,300 federal staff", "240 patients")."""
+    nouns: list[str] = []
+    pos = end
+    while len(nouns) < 2:
+        m = _NOUN.match(text, pos)
+        if not m or (cut and m.end() >= len(text)):
+            break
+        word = m.group(1).rstrip("'’-")
+        low = word.lower()
+        # Lower case only: a capitalised word after a number starts a name ("11 Disaster
+        # Medical Assistance Teams"), told by the names rule.
+        if (not word.islower() or low in FUNCTION_WORDS or low in NUMBER_WORDS or _NUMBER.fullmatch(word)
+                or _DATE_WORD.fullmatch(word) or low in MODALS):
+            break
+        nouns.append(word)
+        pos = m.end()
+        if low.endswith("s") or not text[pos:pos + 1].startswith(" "):
+            break
+    return " ".join(nouns)
+
+
+# Longer lists are cut to their first items and a count: a reason is read at a glance.
+LIST_ITEMS = 3
+
+
+def listed(items: Sequence[str], limit: int = LIST_ITEMS) -> str:
+    """`items` joined with commas, the first `limit` of them and a count of the rest.
+
+    >>> listed(["a", "b", "c", "d", "e"])
+    'a, b, c and 2 more'
+    """
+    items = list(dict.fromkeys(items))
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _amount_reasons(old: Sequence[Amount], new: Sequence[Amount]) -> list[str]:
+    """"number changed: $80 million -> $58 million", "numbers removed: ...": the amounts
+    that differ, an old one paired with a new one that counts the same noun (or, when as
+    many came as went, in order)."""
+    gone_keys = Counter(a.key for a in old) - Counter(a.key for a in new)
+    came_keys = Counter(a.key for a in new) - Counter(a.key for a in old)
+    gone = _take(old, gone_keys)
+    came = _take(new, came_keys)
+    pairs: list[tuple[Amount, Amount]] = []
+    for a in list(gone):
+        b = next((b for b in came if a.noun and b.noun.lower() == a.noun.lower()), None)
+        if b is not None:
+            pairs.append((a, b))
+            gone.remove(a)
+            came.remove(b)
+    if len(gone) == len(came):
+        pairs += list(zip(gone, came, strict=True))
+        gone, came = [], []
+    pairs.sort(key=lambda p: old.index(p[0]))
+    out: list[str] = []
+    if pairs:
+        said = [f"{a.said()} -> {b.said()}" if a.noun.lower() != b.noun.lower()
+                else f"{a.figure} -> {b.said()}" for a, b in pairs]
+        out.append(f"{_plural('number', len(said))} changed: {listed(said)}")
+    if gone:
+        out.append(f"{_plural('number', len(gone))} removed: {listed([a.said() for a in gone])}")
+    if came:
+        out.append(f"{_plural('number', len(came))} added: {listed([a.said() for a in came])}")
+    return out
+
+
+def _take(amounts: Sequence[Amount], keys: Counter[str]) -> list[Amount]:
+    left = Counter(keys)
+    out = []
+    for a in amounts:
+        if left[a.key] > 0:
+            left[a.key] -= 1
+            out.append(a)
+    return out
+
+
+def _plural(what: str, n: int) -> str:
+    return what + ("s" if n > 1 else "")
 
 
 def _delta(what: str, old: Sequence[str], new: Sequence[str]) -> str:
@@ -630,13 +764,13 @@ def _dates_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     """A date moves a commitment; lower-case "may" is the modal, not the month.
 
     >>> classify("replace", "on Monday", "on Tuesday")
-    (<Significance.SUBSTANTIVE: 'substantive'>, ['date changed: Monday -> Tuesday', 'name or title changed: monday -> tuesday'])
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['date changed: Monday -> Tuesday'])
     """
     old_dates, new_dates = _DATE_WORD.findall(e.old_t), _DATE_WORD.findall(e.new_t)
     if Counter(d.lower() for d in old_dates) == Counter(d.lower() for d in new_dates) or _respaced(e):
         return []
-    return [Finding(SUBSTANTIVE, f"date changed: {' '.join(old_dates) or '-'} -> "
-                                 f"{' '.join(new_dates) or '-'}")]
+    return [Finding(SUBSTANTIVE, _delta("date", [" ".join(old_dates)] if old_dates else [],
+                                        [" ".join(new_dates)] if new_dates else []))]
 
 
 @rule("style", "the same letters and digits: case, punctuation, spacing, quotation marks",
@@ -727,7 +861,7 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     """Capitalised words that are not merely sentence-initial, and titles.
 
     >>> classify("replace", "Foreign Minister", "Prime Minister", "the Foreign Minister said", "the Prime Minister said")
-    (<Significance.SUBSTANTIVE: 'substantive'>, ['name or title changed: foreign -> prime'])
+    (<Significance.SUBSTANTIVE: 'substantive'>, ['name or title changed: Foreign Minister -> Prime Minister'])
     """
     old_names, new_names = _names(e.old_t, e.old_ctx), _names(e.new_t, e.new_ctx)
     fixed_old, fixed_new = {a for a, _ in e.typos}, {b for _, b in e.typos}
@@ -739,6 +873,9 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     pairs = [(a, b) for a in gone for b in came if _name_inflection(a, b)]
     gone = [a for a in gone if all(a != x for x, _ in pairs)]
     came = [b for b in came if all(b != y for _, y in pairs)]
+    # A weekday or a month is the dates rule's to report.
+    gone = [n for n in gone if not _DATE_WORD.fullmatch(n.title())]
+    came = [n for n in came if not _DATE_WORD.fullmatch(n.title())]
     if not gone and not came:
         order_old = [w.lower() for w in surface_words(e.old_t) if w.lower() in old_names]
         order_new = [w.lower() for w in surface_words(e.new_t) if w.lower() in new_names]
@@ -748,8 +885,65 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
             return [Finding(SUBSTANTIVE, f"name order changed: {' '.join(order_old)} -> "
                                          f"{' '.join(order_new)}")]
         return []
-    return [Finding(SUBSTANTIVE,
-                    f"name or title changed: {', '.join(gone) or '-'} -> {', '.join(came) or '-'}")]
+    return [Finding(SUBSTANTIVE, _name_reason(_name_phrases(e.old_t, gone),
+                                              _name_phrases(e.new_t, came),
+                                              all(n in TITLES for n in [*gone, *came])))]
+
+
+# Lower-case words that may join the capitalised words of one name ("Treaty on the
+# Non-Proliferation of Nuclear Weapons", "Department of Homeland Security").
+_NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "del", "la", "al"})
+
+
+def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
+    """The names as written in `text`, whole: each run of capitalised words (with the small
+    words that join them) holding one of `names` ("Disaster Medical Assistance Teams")."""
+    wanted = set(names)
+    runs: list[list[str]] = []
+    prev_end = -1
+    for m in re.finditer(r"[^\W\d_](?:[\w'’.]|-(?=\w))*", text):
+        word = m.group(0).rstrip("'’")
+        # "U.S." keeps its dots; a sentence's full stop goes.
+        word = word if word.count(".") > 1 else word.rstrip(".")
+        joined = prev_end >= 0 and text[prev_end:m.start()].strip(" -") == ""
+        capital = ((word[:1].isupper() or word.lower() in TITLES)
+                   and not _DATE_WORD.fullmatch(word))
+        if capital and joined and runs:
+            runs[-1].append(word)
+        elif capital:
+            runs.append([word])
+        elif word in _NAME_JOINERS and joined and runs:
+            runs[-1].append(word)
+        else:
+            prev_end = -1
+            continue
+        prev_end = m.end()
+    out: list[str] = []
+    for run in runs:
+        while run and run[-1] in _NAME_JOINERS:
+            run.pop()
+        while run and run[0].lower() in FUNCTION_WORDS:
+            run.pop(0)  # "Our Joint Field Office": a sentence's first word
+        if any(w.lower() in wanted for w in run):
+            # A long run (a heading in capitals) is cut to the names' own words.
+            words_ = run if len(run) <= 6 else [w for w in run if w.lower() in wanted]
+            out.append(" ".join(words_))
+    seen = {w.lower() for phrase in out for w in phrase.split()}
+    # A name this text does not show as written (a title in a heading) keeps its lower case.
+    out += [n for n in names if n not in seen]
+    return list(dict.fromkeys(out))
+
+
+def _name_reason(gone: Sequence[str], came: Sequence[str], titles: bool) -> str:
+    """"name changed: Blinken -> Rubio", "names removed: ...", "name or title changed: Ms ->
+    Mr" (not "title changed": that is the document's title, compare/diff.py)."""
+    what = "name or title" if titles else "name"
+    n = max(len(gone), len(came))
+    if gone and came:
+        return f"{_plural(what, n)} changed: {listed(gone)} -> {listed(came)}"
+    if came:
+        return f"{_plural(what, n)} added: {listed(came)}"
+    return f"{_plural(what, n)} removed: {listed(gone)}"
 
 
 @rule("spelling", "a British/American spelling variant (travelling -> traveling)")
@@ -791,8 +985,33 @@ def _content_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
         verb = "added" if e.op == "insert" else "removed"
         reason = f"sentence {verb}: {clip(e.new_t if e.op == 'insert' else e.old_t)!r}"
     else:
-        reason = _delta("word", lost, got)
+        reason = _reworded(e, list(dict.fromkeys(lost)), list(dict.fromkeys(got)))
     return [Finding(SUBSTANTIVE, reason)]
+
+
+# Up to this many words changed on a side, the words themselves are the reason; beyond
+# it a list of words reads as a bag, and what happened to the text is said instead.
+WORDS_LISTED = 3
+# A stretch of up to this many words is quoted whole ("reworded: 'a' -> 'b'").
+WORDS_QUOTED = 12
+
+
+def _reworded(e: Edit, lost: Sequence[str], got: Sequence[str]) -> str:
+    """What happened to a stretch whose content words changed: the words when few
+    ("word changed: defending -> defunding"), the stretch quoted when short, else what it
+    is and how long ("passage rewritten: 38 words -> 7"), never a bag of words."""
+    if len(lost) <= WORDS_LISTED and len(got) <= WORDS_LISTED:
+        return _delta("word", lost, got)
+    old_n, new_n = len(e.ow), len(e.nw)
+    if e.op != "replace":
+        verb = "added" if e.op == "insert" else "removed"
+        return f"words {verb}: {clip((e.old_t or e.new_t).strip(), 50)!r}"
+    if max(old_n, new_n) <= WORDS_QUOTED:
+        return f"reworded: {clip(e.old_t.strip(), 50)!r} -> {clip(e.new_t.strip(), 50)!r}"
+    unit = ("passage" if "\n" in e.old_t.strip() + e.new_t.strip()
+            else "sentence" if _SENTENCE.search(e.old_t) or _SENTENCE.search(e.new_t)
+            else "phrase")
+    return f"{unit} rewritten: {old_n} words -> {new_n}"
 
 
 @rule("wording", "anything else: function words, intensifiers, inflections (minor)")
@@ -900,7 +1119,11 @@ def _verdict(found: Sequence[Finding]) -> tuple[Significance, list[str]]:
     if level is Significance.NONE:
         return COSMETIC, ["formatting"]
     order = (SUBSTANTIVE, MINOR, COSMETIC)
-    return level, [f.reason for lv in order for f in found if f.level is lv]
+    # Within a level, the facts first (numbers, names, negations, modals, dates), then what
+    # happened to the words: a reader sees what changed before how.
+    return level, [f.reason for lv in order
+                   for f in sorted((f for f in found if f.level is lv),
+                                   key=lambda f: fact_rank(f.reason))]
 
 
 def clip(text: str, limit: int = 60) -> str:
@@ -914,3 +1137,29 @@ def clip(text: str, limit: int = 60) -> str:
         return first if first == text else first + " …"
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
+
+
+def rewrite_facts(old: str, new: str) -> list[str]:
+    """The facts that differ between two texts too far apart to diff word by word (a
+    paragraph or a statement rewritten): amounts, names, negations and modal verbs, each
+    listed short. Linear in the length of the texts; no rule is run.
+
+    >>> rewrite_facts("We will not pay $5 million to Acme Corp.", "Beta Inc gets $7 million.")
+    ['number changed: $5 million -> $7 million', 'name changed: Acme Corp -> Beta Inc', 'negation removed: not', 'modal verb removed: will']
+    """
+    edit = Edit("replace", old, new)
+    out = _amount_reasons(_amounts(edit.old_t), _amounts(edit.new_t))
+    gone = sorted(_names(edit.old_t, edit.old_t) - _names(edit.new_t, edit.new_t))
+    came = sorted(_names(edit.new_t, edit.new_t) - _names(edit.old_t, edit.old_t))
+    gone = [n for n in gone if n not in TITLES and not _DATE_WORD.fullmatch(n.title())]
+    came = [n for n in came if n not in TITLES and not _DATE_WORD.fullmatch(n.title())]
+    if gone or came:
+        out.append(_name_reason(_name_phrases(edit.old_t, gone), _name_phrases(edit.new_t, came),
+                                False))
+    for label, vocab in (("negation", NEGATIONS), ("modal verb", MODALS)):
+        was, now = Counter(w for w in edit.ow if w in vocab), Counter(w for w in edit.nw if w in vocab)
+        if was - now:
+            out.append(f"{label} removed: {listed(list(was - now))}")
+        if now - was:
+            out.append(f"{label} added: {listed(list(now - was))}")
+    return out
