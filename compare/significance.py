@@ -711,7 +711,7 @@ def _amount_reasons(old: Sequence[Amount], new: Sequence[Amount]) -> list[str]:
     came = _take(new, came_keys)
     pairs: list[tuple[Amount, Amount]] = []
     for a in list(gone):
-        b = next((b for b in came if a.noun and b.noun.lower() == a.noun.lower()), None)
+        b = next((b for b in came if a.noun and _head(b.noun) == _head(a.noun)), None)
         if b is not None:
             pairs.append((a, b))
             gone.remove(a)
@@ -722,14 +722,20 @@ def _amount_reasons(old: Sequence[Amount], new: Sequence[Amount]) -> list[str]:
     pairs.sort(key=lambda p: old.index(p[0]))
     out: list[str] = []
     if pairs:
-        said = [f"{a.said()} -> {b.said()}" if a.noun.lower() != b.noun.lower()
-                else f"{a.figure} -> {b.said()}" for a, b in pairs]
+        # One noun for both when they count the same thing ("94 -> 93 other countries").
+        said = [f"{a.figure} -> {b.said()}" if _head(a.noun) == _head(b.noun)
+                else f"{a.said()} -> {b.said()}" for a, b in pairs]
         out.append(f"{_plural('number', len(said))} changed: {listed(said)}")
     if gone:
         out.append(f"{_plural('number', len(gone))} removed: {listed([a.said() for a in gone])}")
     if came:
         out.append(f"{_plural('number', len(came))} added: {listed([a.said() for a in came])}")
     return out
+
+
+def _head(noun: str) -> str:
+    """The word a noun phrase counts ("other countries" -> "countries")."""
+    return noun.rsplit(" ", 1)[-1].lower()
 
 
 def _take(amounts: Sequence[Amount], keys: Counter[str]) -> list[Amount]:
@@ -1008,7 +1014,7 @@ def _reworded(e: Edit, lost: Sequence[str], got: Sequence[str]) -> str:
         return f"words {verb}: {clip((e.old_t or e.new_t).strip(), 50)!r}"
     if max(old_n, new_n) <= WORDS_QUOTED:
         return f"reworded: {clip(e.old_t.strip(), 50)!r} -> {clip(e.new_t.strip(), 50)!r}"
-    unit = ("passage" if "\n" in e.old_t.strip() + e.new_t.strip()
+    unit = ("passage" if "\n" in e.old_t.strip() + e.new_t.strip() or max(old_n, new_n) > 40
             else "sentence" if _SENTENCE.search(e.old_t) or _SENTENCE.search(e.new_t)
             else "phrase")
     return f"{unit} rewritten: {old_n} words -> {new_n}"
@@ -1151,8 +1157,13 @@ def rewrite_facts(old: str, new: str) -> list[str]:
     out = _amount_reasons(_amounts(edit.old_t), _amounts(edit.new_t))
     gone = sorted(_names(edit.old_t, edit.old_t) - _names(edit.new_t, edit.new_t))
     came = sorted(_names(edit.new_t, edit.new_t) - _names(edit.old_t, edit.old_t))
-    gone = [n for n in gone if n not in TITLES and not _DATE_WORD.fullmatch(n.title())]
-    came = [n for n in came if n not in TITLES and not _DATE_WORD.fullmatch(n.title())]
+    # A word the other text also has (capitalised only at a sentence's start there) is not a
+    # name that came or went.
+    old_words, new_words = set(edit.ow), set(edit.nw)
+    gone = [n for n in gone if n not in TITLES and not _DATE_WORD.fullmatch(n.title())
+            and n not in new_words]
+    came = [n for n in came if n not in TITLES and not _DATE_WORD.fullmatch(n.title())
+            and n not in old_words]
     if gone or came:
         out.append(_name_reason(_name_phrases(edit.old_t, gone), _name_phrases(edit.new_t, came),
                                 False))

@@ -93,7 +93,7 @@ def test_diff_json_contract(tmp_path: Path) -> None:
     change = data["changes"][0]
     assert set(change) == {"op", "old", "new", "significance", "reasons"}
     assert change["op"] == "replace" and "80" in change["old"] and "58" in change["new"]
-    assert any("80 -> 58" in r for r in change["reasons"])
+    assert any("$80 million -> $58 million" in r for r in change["reasons"])
 
 
 def test_quotes_on_the_seed_pair(shared_dir: Path) -> None:

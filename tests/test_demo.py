@@ -26,7 +26,7 @@ def test_demo_through_prefect_then_history(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     out = demo.stdout
     assert "[MISQUOTE]" in out and "negation removed: not" in out
-    assert "[EDITED]" in out and "number changed: 80 -> 58" in out
+    assert "[EDITED]" in out and "number changed: $80 million -> $58 million" in out
     assert "statement versions stored: 2" in out
     # The first version of the statement is announced, once; the coverage is not.
     assert out.count("[NEW]") == 1 and "new-statement alerts: 1" in out
@@ -38,4 +38,4 @@ def test_demo_through_prefect_then_history(tmp_path: Path) -> None:
     assert history.returncode == 0, history.stderr
     lines = [line for line in history.stdout.splitlines() if line.strip().startswith("v")]
     assert len(lines) == 2
-    assert "first seen" in lines[0] and "80 -> 58" in lines[1]
+    assert "first seen" in lines[0] and "$80 million -> $58 million" in lines[1]

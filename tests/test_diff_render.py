@@ -39,7 +39,7 @@ def diff():
 def test_terminal(diff) -> None:
     out = render_terminal(diff, OLD, NEW)
     assert "\x1b[31m[-80-]" in out and "\x1b[32m{+58+}" in out
-    assert "number changed: 80 -> 58" in out
+    assert "number changed: $80 million -> $58 million" in out
     plain = render_terminal(diff, OLD, NEW, color=False)
     assert "\x1b" not in plain and "[-defending-] {+defunding+}" in plain
 
@@ -201,4 +201,4 @@ def test_command_line_json(tmp_path: Path, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data == {"significance": "substantive", "changes": [
         {"op": "replace", "old": "80", "new": "58", "significance": "substantive",
-         "reasons": ["number changed: 80 -> 58"]}]}
+         "reasons": ["number changed: $80 million -> $58 million"]}]}

@@ -33,7 +33,7 @@ def test_first_unchanged_and_changed() -> None:
     assert (same.outcome, same.seq, same.creates_version) == (Outcome.UNCHANGED, 1, False)
     edit = decide(prior(1, V1), {observed(V1).text_hash: 1}, observed(V2))
     assert (edit.outcome, edit.seq, edit.revert_of) == (Outcome.CHANGED, 2, None)
-    assert edit.significance == "substantive" and "80 -> 58" in (edit.summary or "")
+    assert edit.significance == "substantive" and "$80 million -> $58 million" in (edit.summary or "")
 
 
 def test_a_b_a_is_a_revert_to_the_newest_matching_version() -> None:
@@ -52,7 +52,7 @@ def test_a_new_normalizer_alone_is_no_edit() -> None:
         "none", "normalizer upgrade", None)
     # Re-normalised, the old text still differs: a real edit, diffed against the re-normalised one.
     edit = decide(Prior(1, "x", V1, "old-hash", NORMALIZER_VERSION - 1), {}, observed(V2))
-    assert edit.outcome is Outcome.CHANGED and "80 -> 58" in (edit.summary or "")
+    assert edit.outcome is Outcome.CHANGED and "$80 million -> $58 million" in (edit.summary or "")
 
 
 def test_edit_alert_only_for_a_real_edit_of_a_statement() -> None:

@@ -59,7 +59,7 @@ def test_new_unchanged_and_edited_statement(server: LocalServer, runtime: Runtim
     third = pipe.check_url(url)
     assert third.status == "changed" and third.version == 2
     assert third.significance == "substantive"
-    assert "80 -> 58" in (third.summary or "")
+    assert "$80 million -> $58 million" in (third.summary or "")
     assert "sentence removed" in (third.summary or "") or "negation removed" in (third.summary or "")
 
     alerts = runtime.store.alerts()
@@ -134,7 +134,7 @@ def test_demo_site_misquote_edit_and_stale_quote(runtime: Runtime) -> None:
         second = [pipe.run_source(s) for s in config.sources]
         statement = second[0].outcomes[0]
         assert statement.status == "changed" and statement.significance == "substantive"
-        assert "80 -> 58" in (statement.summary or "")
+        assert "$80 million -> $58 million" in (statement.summary or "")
         verdicts = {q.quote[:20]: q.verdict for q in statement.quotes}
         assert verdicts["The partners committ"] == "stale"
         versions = runtime.store.versions(site.url(STATEMENT))

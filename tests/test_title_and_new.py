@@ -77,7 +77,7 @@ def test_a_treaty_name_fixed_in_the_title_is_substantive_and_body_edits_stay() -
     assert d.diff is not None
     title, *rest = d.diff.changes
     assert title.part == "title" and title.significance == "substantive"
-    assert any("name or title changed" in r for r in title.reasons)
+    assert any("name changed" in r for r in title.reasons)
     assert rest and all(c.part == "text" for c in rest)
     assert any("next year" in c.old for c in rest)
 
