@@ -57,7 +57,7 @@ class ConsoleSink(Sink, kind="console"):
                 print(f"   - {terminal(line.old)}", file=out)
             else:
                 print(f"   ~ {terminal(line.old)}  ->  {terminal(line.new)}", file=out)
-            for reason in line.reasons[:3]:
+            for reason in line.reasons:
                 print(f"       ({terminal(reason)})", file=out)
         if len(alert.lines) > 10:
             print(f"   … and {len(alert.lines) - 10} more", file=out)

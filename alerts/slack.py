@@ -59,6 +59,12 @@ HEADER_LIMIT = 150
 MAX_BLOCKS = 50
 FALLBACK_LIMIT = 3000
 TEXT_BUDGET = 11000
+# An edit is read at a glance: its summary, then this many changes, each with its was/now
+# cut to GLANCE_CHARS and one line of reasons; the full diff is one click away (the report
+# link's button). The console and e-mail keep the full list.
+GLANCE_CHANGES = 3
+GLANCE_CHARS = 300
+GLANCE_REASONS = 2
 
 _LABEL = {AlertKind.EDIT: "Statement edited", AlertKind.MISQUOTE: "Misquote",
           AlertKind.STALE: "Quote made stale", AlertKind.REMOVED: "Statement removed",
@@ -126,6 +132,10 @@ def _section(text: str) -> Block:
 def _line_block(alert: Alert, line: ChangeLine) -> Block:
     """One change: the press wording beside the official wording, or the word diff."""
     reasons = ("\n_" + esc("; ".join(line.reasons), 400) + "_") if line.reasons else ""
+    if not alert.kind.about_quote:
+        # At a glance: the first reasons (the facts lead), the words cut short.
+        first = "; ".join(line.reasons[:GLANCE_REASONS])
+        reasons = ("\n_" + esc(first, 240) + "_") if first else ""
     if alert.kind.about_quote:
         press, official = _QUOTE_FIELDS[alert.kind]
         shown = [
@@ -139,13 +149,13 @@ def _line_block(alert: Alert, line: ChangeLine) -> Block:
                           + esc(line.current, 900) + "”" + reasons[:500]})
         return {"type": "section", "fields": shown}
     if line.op == "insert":
-        body = "*Added:* " + esc(line.new, 2400)
+        body = "*Added:* " + esc(line.new, GLANCE_CHARS)
     elif line.op == "delete":
-        body = "*Removed:* " + esc(line.old, 2400)
+        body = "*Removed:* " + esc(line.old, GLANCE_CHARS)
     elif line.op == "move":
-        body = "*Moved:* " + esc(line.new, 2400)
+        body = "*Moved:* " + esc(line.new, GLANCE_CHARS)
     else:
-        body = "*Was:* " + esc(line.old, 1200) + "\n*Now:* " + esc(line.new, 1200)
+        body = "*Was:* " + esc(line.old, GLANCE_CHARS) + "\n*Now:* " + esc(line.new, GLANCE_CHARS)
     return _section(body + reasons)
 
 
@@ -204,7 +214,8 @@ def build_blocks(alert: Alert, report_url: str | None = None) -> tuple[str, list
     shown = 0
     for line in alert.lines:
         block = _line_block(alert, line)
-        if len(blocks) >= MAX_BLOCKS - 1 or used + _size(block) > TEXT_BUDGET:
+        if (len(blocks) >= MAX_BLOCKS - 1 or used + _size(block) > TEXT_BUDGET
+                or (shown >= GLANCE_CHANGES and not alert.kind.about_quote)):
             break
         blocks.append(block)
         used += _size(block)

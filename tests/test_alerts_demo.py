@@ -41,6 +41,6 @@ def test_demo_posts_to_slack_with_the_second_alert_in_the_first_ones_thread(
     texts = [m["text"] for m in fake.messages]
     assert any(t.startswith("Misquote") for t in texts)
     edit = next(m for m in rest if m["text"].startswith("Statement edited"))
-    assert "80 -&gt; 58" in json.dumps(edit["blocks"])
+    assert "$80 million -&gt; $58 million" in json.dumps(edit["blocks"])
     assert all(p.headers["Authorization"] == f"Bearer {TOKEN}" for p in posts)
     assert "alerts:" in demo.stdout and "delivered" in demo.stdout
