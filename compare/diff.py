@@ -414,7 +414,8 @@ def _change(old: str, new: str, old_t: str, new_t: str, os_: int, oe: int, ns: i
             reason = f"paragraph {verb}: {clip(text)!r}"
             # The paragraph quoted says which words went: no list of them beside it. The
             # facts in it (amounts, names, a negation) lead, then what happened.
-            reasons = [r for r in reasons if not r.startswith(("sentence ", "words ", "word "))]
+            reasons = [r for r in reasons
+                       if not r.startswith(("sentence ", "words ", "word ", "passage ", "phrase "))]
             facts = [r for r in reasons if is_fact(r)]
             reasons = [*facts, reason, *(r for r in reasons if not is_fact(r))]
             level = SUBSTANTIVE

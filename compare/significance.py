@@ -775,8 +775,14 @@ def _dates_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     old_dates, new_dates = _DATE_WORD.findall(e.old_t), _DATE_WORD.findall(e.new_t)
     if Counter(d.lower() for d in old_dates) == Counter(d.lower() for d in new_dates) or _respaced(e):
         return []
-    return [Finding(SUBSTANTIVE, _delta("date", [" ".join(old_dates)] if old_dates else [],
-                                        [" ".join(new_dates)] if new_dates else []))]
+    # The dates that differ, each said once ("date added: January" for a list of orders
+    # dated in January, not the month twenty times).
+    gone = Counter(d.lower() for d in old_dates) - Counter(d.lower() for d in new_dates)
+    came = Counter(d.lower() for d in new_dates) - Counter(d.lower() for d in old_dates)
+    was = [d for d in dict.fromkeys(old_dates) if d.lower() in gone]
+    now = [d for d in dict.fromkeys(new_dates) if d.lower() in came]
+    return [Finding(SUBSTANTIVE, _delta("date", [listed(was)] if was else [],
+                                        [listed(now)] if now else []))]
 
 
 @rule("style", "the same letters and digits: case, punctuation, spacing, quotation marks",
@@ -814,9 +820,9 @@ def _vocab_rule(label: str, vocab: frozenset[str], e: Edit) -> list[Finding]:
     added = [w for w in e.nw if w in vocab and w not in e.ow]
     out = []
     if removed:
-        out.append(Finding(SUBSTANTIVE, f"{label} removed: {', '.join(dict.fromkeys(removed))}"))
+        out.append(Finding(SUBSTANTIVE, f"{label} removed: {listed(removed)}"))
     if added:
-        out.append(Finding(SUBSTANTIVE, f"{label} added: {', '.join(dict.fromkeys(added))}"))
+        out.append(Finding(SUBSTANTIVE, f"{label} added: {listed(added)}"))
     return out
 
 
@@ -901,6 +907,10 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
 _NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "del", "la", "al"})
 
 
+# A run of capitalised words longer than this is not one name.
+NAME_WORDS = 5
+
+
 def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
     """The names as written in `text`, whole: each run of capitalised words (with the small
     words that join them) holding one of `names` ("Disaster Medical Assistance Teams")."""
@@ -930,10 +940,12 @@ def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
             run.pop()
         while run and run[0].lower() in FUNCTION_WORDS:
             run.pop(0)  # "Our Joint Field Office": a sentence's first word
-        if any(w.lower() in wanted for w in run):
-            # A long run (a heading in capitals) is cut to the names' own words.
-            words_ = run if len(run) <= 6 else [w for w in run if w.lower() in wanted]
-            out.append(" ".join(words_))
+        if len(run) <= NAME_WORDS and any(w.lower() in wanted for w in run):
+            out.append(" ".join(run))
+        elif len(run) > NAME_WORDS:
+            # A longer run is a heading in title case or a list of places: its names one
+            # by one, as written.
+            out += [w for w in run if w.lower() in wanted]
     seen = {w.lower() for phrase in out for w in phrase.split()}
     # A name this text does not show as written (a title in a heading) keeps its lower case.
     out += [n for n in names if n not in seen]
@@ -1009,14 +1021,17 @@ def _reworded(e: Edit, lost: Sequence[str], got: Sequence[str]) -> str:
     if len(lost) <= WORDS_LISTED and len(got) <= WORDS_LISTED:
         return _delta("word", lost, got)
     old_n, new_n = len(e.ow), len(e.nw)
-    if e.op != "replace":
-        verb = "added" if e.op == "insert" else "removed"
-        return f"words {verb}: {clip((e.old_t or e.new_t).strip(), 50)!r}"
-    if max(old_n, new_n) <= WORDS_QUOTED:
-        return f"reworded: {clip(e.old_t.strip(), 50)!r} -> {clip(e.new_t.strip(), 50)!r}"
     unit = ("passage" if "\n" in e.old_t.strip() + e.new_t.strip() or max(old_n, new_n) > 40
             else "sentence" if _SENTENCE.search(e.old_t) or _SENTENCE.search(e.new_t)
             else "phrase")
+    if e.op != "replace" or not old_n or not new_n:
+        verb, text, n = (("added", e.new_t, new_n) if e.op == "insert" or not old_n
+                         else ("removed", e.old_t, old_n))
+        if n <= WORDS_QUOTED:
+            return f"words {verb}: {clip(text.strip(), 50)!r}"
+        return f"{unit} {verb} ({n} words): {clip(text.strip(), 50)!r}"
+    if max(old_n, new_n) <= WORDS_QUOTED:
+        return f"reworded: {clip(e.old_t.strip(), 50)!r} -> {clip(e.new_t.strip(), 50)!r}"
     return f"{unit} rewritten: {old_n} words -> {new_n}"
 
 
