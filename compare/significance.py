@@ -377,7 +377,11 @@ def _modal_changes(old: str, new: str) -> list[str]:
         # "will" -> "may" weakens a commitment: say so, the reader may not weigh modals.
         was, now = max(MODAL_STRENGTH[w] for w in om), max(MODAL_STRENGTH[w] for w in nm)
         how = " (weaker)" if now < was else " (stronger)" if now > was else ""
-        return [f"modal verb changed: {', '.join(om)} -> {', '.join(nm)}{how}"]
+        # Only the modals that differ, each once: "will -> may", not "will, will -> will, may".
+        gone, came = Counter(om) - Counter(nm), Counter(nm) - Counter(om)
+        if gone and came:
+            return [f"modal verb changed: {listed(list(gone))} -> {listed(list(came))}{how}"]
+        return [f"modal verb {'removed' if gone else 'added'}: {listed(list(gone or came))}"]
     others = {"be", "been", "have", "not"} | MODALS
     oc = [w for w in ow if w not in FUNCTION_WORDS and w not in others]
     nc = [w for w in nw if w not in FUNCTION_WORDS and w not in others]
@@ -1018,7 +1022,7 @@ def _reworded(e: Edit, lost: Sequence[str], got: Sequence[str]) -> str:
     """What happened to a stretch whose content words changed: the words when few
     ("word changed: defending -> defunding"), the stretch quoted when short, else what it
     is and how long ("passage rewritten: 38 words -> 7"), never a bag of words."""
-    if len(lost) <= WORDS_LISTED and len(got) <= WORDS_LISTED:
+    if len(lost) <= WORDS_LISTED and len(got) <= WORDS_LISTED and len(lost) + len(got) <= 5:
         return _delta("word", lost, got)
     old_n, new_n = len(e.ow), len(e.nw)
     unit = ("passage" if "\n" in e.old_t.strip() + e.new_t.strip() or max(old_n, new_n) > 40
