@@ -911,7 +911,8 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
 _NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "del", "la", "al"})
 
 
-# A run of capitalised words longer than this is not one name.
+# A run of more capitalised words than this is not one name ("Puerto Rico Aqueduct and
+# Sewer Authority" is five).
 NAME_WORDS = 5
 
 
@@ -944,12 +945,14 @@ def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
             run.pop()
         while run and run[0].lower() in FUNCTION_WORDS:
             run.pop(0)  # "Our Joint Field Office": a sentence's first word
-        if len(run) <= NAME_WORDS and any(w.lower() in wanted for w in run):
+        size = sum(w not in _NAME_JOINERS for w in run)
+        if size <= NAME_WORDS and any(w.lower() in wanted for w in run):
             out.append(" ".join(run))
-        elif len(run) > NAME_WORDS:
+        elif size > NAME_WORDS:
             # A longer run is a heading in title case or a list of places: its names one
-            # by one, as written.
-            out += [w for w in run if w.lower() in wanted]
+            # by one, as written (those a whole name already said are not repeated).
+            said = {w.lower() for phrase in out for w in phrase.split()}
+            out += [w for w in run if w.lower() in wanted and w.lower() not in said]
     seen = {w.lower() for phrase in out for w in phrase.split()}
     # A name this text does not show as written (a title in a heading) keeps its lower case.
     out += [n for n in names if n not in seen]
