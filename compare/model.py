@@ -12,10 +12,11 @@ NONE, COSMETIC, MINOR, SUBSTANTIVE = (Significance.NONE, Significance.COSMETIC,
                                       Significance.MINOR, Significance.SUBSTANTIVE)
 
 
-# The facts a reason can name, in the order a reader wants them: an amount, a name, a
-# negation, a modal verb, a date, a qualifier, a link (compare/significance.py words them
-# "number changed: $80 million -> $58 million", "negation removed: not", ...).
-FACT_KINDS = ("number", "name", "name or title", "negation", "modal verb", "date", "qualifier",
+# The facts a reason can name, in the order a reader wants them: an amount, a negation (it
+# reverses the sentence), a name, a modal verb, a date, a qualifier, a link
+# (compare/significance.py words them "number changed: $80 million -> $58 million",
+# "negation removed: not", ...).
+FACT_KINDS = ("number", "negation", "name", "name or title", "modal verb", "date", "qualifier",
               "link")
 _FACT = re.compile(r"(" + "|".join(sorted(FACT_KINDS, key=len, reverse=True))
                    + r")s? (?:order )?(?:changed|added|removed)\b")
