@@ -379,9 +379,7 @@ def _modal_changes(old: str, new: str) -> list[str]:
         how = " (weaker)" if now < was else " (stronger)" if now > was else ""
         # Only the modals that differ, each once: "will -> may", not "will, will -> will, may".
         gone, came = Counter(om) - Counter(nm), Counter(nm) - Counter(om)
-        if gone and came:
-            return [f"modal verb changed: {listed(list(gone))} -> {listed(list(came))}{how}"]
-        return [f"modal verb {'removed' if gone else 'added'}: {listed(list(gone or came))}"]
+        return [_delta("modal verb", list(gone), list(came)) + (how if gone and came else "")]
     others = {"be", "been", "have", "not"} | MODALS
     oc = [w for w in ow if w not in FUNCTION_WORDS and w not in others]
     nc = [w for w in nw if w not in FUNCTION_WORDS and w not in others]
@@ -389,7 +387,7 @@ def _modal_changes(old: str, new: str) -> list[str]:
     kept = not _unmatched(oc, nc, cased=False) and not _unmatched(nc, oc, cased=False)
     if not kept:
         return []
-    return [f"modal verb {'removed' if om else 'added'}: {', '.join(om or nm)}"]
+    return [_delta("modal verb", om, nm)]
 
 
 def _link_text_for_url(url: str, text: str) -> bool:
@@ -731,9 +729,9 @@ def _amount_reasons(old: Sequence[Amount], new: Sequence[Amount]) -> list[str]:
                 else f"{a.said()} -> {b.said()}" for a, b in pairs]
         out.append(f"{_plural('number', len(said))} changed: {listed(said)}")
     if gone:
-        out.append(f"{_plural('number', len(gone))} removed: {listed([a.said() for a in gone])}")
+        out.append(_delta("number", [a.said() for a in gone], [], plural=True))
     if came:
-        out.append(f"{_plural('number', len(came))} added: {listed([a.said() for a in came])}")
+        out.append(_delta("number", [], [a.said() for a in came], plural=True))
     return out
 
 
@@ -756,17 +754,21 @@ def _plural(what: str, n: int) -> str:
     return what + ("s" if n > 1 else "")
 
 
-def _delta(what: str, old: Sequence[str], new: Sequence[str]) -> str:
-    """The reason for `what` changed, added or removed, old items before new.
+def _delta(what: str, old: Sequence[str], new: Sequence[str], *, plural: bool = False) -> str:
+    """The reason for `what` changed, added or removed, old items before new, each side
+    listed short (`listed`: at most LIST_ITEMS and a count). With `plural`, "names" when
+    more than one.
 
-    >>> _delta("number", ["80"], ["58"]), _delta("word", [], ["not"])
-    ('number changed: 80 -> 58', 'word added: not')
+    >>> _delta("number", ["80"], ["58"]), _delta("word", [], ["not"]), _delta("name", "ABCD", [], plural=True)
+    ('number changed: 80 -> 58', 'word added: not', 'names removed: A, B, C and 1 more')
     """
+    if plural:
+        what = _plural(what, max(len(set(old)), len(set(new))))
     if old and new:
-        return f"{what} changed: {', '.join(old)} -> {', '.join(new)}"
+        return f"{what} changed: {listed(old)} -> {listed(new)}"
     if new:
-        return f"{what} added: {', '.join(new)}"
-    return f"{what} removed: {', '.join(old)}"
+        return f"{what} added: {listed(new)}"
+    return f"{what} removed: {listed(old)}"
 
 
 @rule("dates", "a month, weekday or relative day (today, tomorrow) changed")
@@ -785,8 +787,7 @@ def _dates_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     came = Counter(d.lower() for d in new_dates) - Counter(d.lower() for d in old_dates)
     was = [d for d in dict.fromkeys(old_dates) if d.lower() in gone]
     now = [d for d in dict.fromkeys(new_dates) if d.lower() in came]
-    return [Finding(SUBSTANTIVE, _delta("date", [listed(was)] if was else [],
-                                        [listed(now)] if now else []))]
+    return [Finding(SUBSTANTIVE, _delta("date", was, now))]
 
 
 @rule("style", "the same letters and digits: case, punctuation, spacing, quotation marks",
@@ -824,9 +825,9 @@ def _vocab_rule(label: str, vocab: frozenset[str], e: Edit) -> list[Finding]:
     added = [w for w in e.nw if w in vocab and w not in e.ow]
     out = []
     if removed:
-        out.append(Finding(SUBSTANTIVE, f"{label} removed: {listed(removed)}"))
+        out.append(Finding(SUBSTANTIVE, _delta(label, removed, [])))
     if added:
-        out.append(Finding(SUBSTANTIVE, f"{label} added: {listed(added)}"))
+        out.append(Finding(SUBSTANTIVE, _delta(label, [], added)))
     return out
 
 
@@ -962,13 +963,7 @@ def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
 def _name_reason(gone: Sequence[str], came: Sequence[str], titles: bool) -> str:
     """"name changed: Blinken -> Rubio", "names removed: ...", "name or title changed: Ms ->
     Mr" (not "title changed": that is the document's title, compare/diff.py)."""
-    what = "name or title" if titles else "name"
-    n = max(len(gone), len(came))
-    if gone and came:
-        return f"{_plural(what, n)} changed: {listed(gone)} -> {listed(came)}"
-    if came:
-        return f"{_plural(what, n)} added: {listed(came)}"
-    return f"{_plural(what, n)} removed: {listed(gone)}"
+    return _delta("name or title" if titles else "name", gone, came, plural=True)
 
 
 @rule("spelling", "a British/American spelling variant (travelling -> traveling)")
@@ -1173,7 +1168,7 @@ def rewrite_facts(old: str, new: str) -> list[str]:
     listed short. Linear in the length of the texts; no rule is run.
 
     >>> rewrite_facts("We will not pay $5 million to Acme Corp.", "Beta Inc gets $7 million.")
-    ['number changed: $5 million -> $7 million', 'name changed: Acme Corp -> Beta Inc', 'negation removed: not', 'modal verb removed: will']
+    ['number changed: $5 million -> $7 million', 'negation removed: not', 'name changed: Acme Corp -> Beta Inc', 'modal verb removed: will']
     """
     edit = Edit("replace", old, new)
     out = _amount_reasons(_amounts(edit.old_t), _amounts(edit.new_t))
@@ -1192,7 +1187,7 @@ def rewrite_facts(old: str, new: str) -> list[str]:
     for label, vocab in (("negation", NEGATIONS), ("modal verb", MODALS)):
         was, now = Counter(w for w in edit.ow if w in vocab), Counter(w for w in edit.nw if w in vocab)
         if was - now:
-            out.append(f"{label} removed: {listed(list(was - now))}")
+            out.append(_delta(label, list(was - now), []))
         if now - was:
-            out.append(f"{label} added: {listed(list(now - was))}")
-    return out
+            out.append(_delta(label, [], list(now - was)))
+    return sorted(out, key=fact_rank)
