@@ -419,7 +419,15 @@ def _change(old: str, new: str, old_t: str, new_t: str, os_: int, oe: int, ns: i
             facts = [r for r in reasons if is_fact(r)]
             reasons = [*facts, reason, *(r for r in reasons if not is_fact(r))]
             level = SUBSTANTIVE
+    elif _whole_paragraph(old, os_, oe) and _whole_paragraph(new, ns, ne):
+        # A stretch rewritten from one paragraph break to the next is a paragraph (or
+        # several) rewritten: said so, which classify() cannot see in its context.
+        unit = "paragraphs" if "\n" in old_c + new_c else "paragraph"
+        reasons = [_REWRITTEN.sub(unit + " rewritten:", r, count=1) for r in reasons]
     return Change(op, old_c, new_c, level, tuple(reasons), os_, oe, ns, ne)
+
+
+_REWRITTEN = re.compile(r"^(?:passage|sentence|phrase) rewritten:")
 
 
 def _move_key(text: str) -> str:
