@@ -28,12 +28,14 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from compare.align import Prepared
+from compare.pressstyle import canonical
 from compare.quoteblocks import query_shingles
 from compare.quotecheck import (
     ParsedQuote,
@@ -47,6 +49,8 @@ from compare.quotecheck import (
 )
 from compare.quotes import Quote
 from compare.textnorm import Token, scan
+
+RawToken = tuple[str, int, int, int]  # compare.textnorm.scan's (key, start, end, sentence)
 
 INDEX_ABOVE = 12  # more statements than this: narrow them with the shingle index first
 CANDIDATES = 4  # statements aligned per quote beyond the article's links (best voted first)
@@ -65,6 +69,9 @@ WINDOW_MAX = 9  # blocks in one window at most: long transcripts must not become
 WINDOWS = 2  # windows aligned per version (a quote spliced from two places)
 WEAK = 0.1  # blocks with fewer votes than this share of the version's best are noise
 PREPARED_CACHE = 512  # tokenised windows kept per article check
+# Blocks whose tokens (plain and press style) a process keeps: blocks are content-addressed
+# and never change, so articles quoting the same statements reuse them (~20 KB a block).
+BLOCK_FORMS = 4096
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,6 @@ class _Article:
         self.few = index.few_statements(INDEX_ABOVE)
         self._versions: dict[str, list[IndexedVersion]] = {}
         self._texts: dict[int, str] = {}
-        self._tokens: dict[int, tuple[list[tuple[str, int, int, int]], int]] = {}
         self._prepared: OrderedDict[tuple[tuple[int, ...], tuple[str, ...]], Prepared] = OrderedDict()
 
     def check(self, quotes: Sequence[Quote], links: Sequence[str]) -> list[QuoteCheck]:
@@ -310,16 +316,9 @@ class _Article:
         if need:
             self._texts.update(self.index.block_texts(need))
 
-    def _block_tokens(self, b: int) -> tuple[list[tuple[str, int, int, int]], int]:
-        """A block's comparison tokens and sentence count, computed once per article."""
-        got = self._tokens.get(b)
-        if got is None:
-            toks = scan(self._texts[b])
-            got = self._tokens[b] = (toks, toks[-1][3] + 1 if toks else 1)
-        return got
-
     def _prepare(self, v: IndexedVersion, lo: int, hi: int) -> Prepared:
-        """The window's text and tokens, from its blocks' tokens (each block tokenised once)."""
+        """The window's text and tokens, plain and in press style, from its blocks' (each
+        block tokenised and canonicalised once per process: `block_forms`)."""
         key = (v.blocks[lo:hi], v.seps[lo:hi - 1])
         got = self._prepared.get(key)
         if got is not None:
@@ -328,22 +327,22 @@ class _Article:
         self._fetch(key[0])
         parts: list[str] = []
         toks: list[Token] = []
+        press: list[Token] = []
         at = sent = 0
         for k in range(lo, hi):
-            b = v.blocks[k]
-            block_toks, n_sents = self._block_tokens(b)
-            toks.extend(Token(key_, at + s0, at + e0, sent + n) for key_, s0, e0, n in block_toks)
-            text = self._texts[b]
+            text = self._texts[v.blocks[k]]
+            forms = block_forms(text)
+            toks.extend(Token(key_, at + s0, at + e0, sent + n) for key_, s0, e0, n in forms.plain)
+            press.extend(Token(key_, at + s0, at + e0, sent + n) for key_, s0, e0, n in forms.press)
             parts.append(text)
             at += len(text)
-            sent += n_sents
+            sent += forms.sentences
             if k < hi - 1:
                 parts.append(v.seps[k])
                 at += len(v.seps[k])
-        pos: dict[str, list[int]] = {}
-        for i, tok in enumerate(toks):
-            pos.setdefault(tok.key, []).append(i)
-        prep = Prepared("".join(parts), tuple(toks), {k: tuple(p) for k, p in pos.items()})
+        text = "".join(parts)
+        prep = Prepared(text, tuple(toks), _positions(toks),
+                        press=Prepared(text, tuple(press), _positions(press)))
         self._prepared[key] = prep
         if len(self._prepared) > PREPARED_CACHE:
             self._prepared.popitem(last=False)
@@ -377,6 +376,40 @@ class _Article:
             return None if best is None else replace(best, source=src)
 
         return judge_in_order(quote, pq, order, self._sources, self.published_at, evaluate)
+
+
+@dataclass(frozen=True)
+class BlockForms:
+    """One block's comparison tokens, plain and in canonical press style, and its sentences."""
+
+    plain: tuple[RawToken, ...]
+    press: tuple[RawToken, ...]
+    sentences: int
+
+
+@lru_cache(maxsize=BLOCK_FORMS)
+def block_forms(text: str) -> BlockForms:
+    """Tokens of one block, plain and press style (compare.pressstyle), computed once.
+
+    Press style is applied per block, not per aligned window: a window is its blocks' tokens
+    end to end, so a block shared by many windows and versions is canonicalised once. Blocks
+    end at paragraph or sentence ends, which no press form (a date, a figure, a name) spans.
+
+    >>> [k for k, *_ in block_forms("On 2 June 2022 the U.S. said so.").press]
+    ['on', 'date:6-2', '2022', 'the', 'acr:us', 'said', 'so']
+    """
+    plain = scan(text)
+    press = canonical([Token(*t) for t in plain], text)
+    return BlockForms(tuple(plain), tuple((t.key, t.start, t.end, t.sentence) for t in press),
+                      plain[-1][3] + 1 if plain else 1)
+
+
+def _positions(toks: Sequence[Token]) -> dict[str, tuple[int, ...]]:
+    """Word key -> where it occurs (compare.align.Prepared.positions)."""
+    pos: dict[str, list[int]] = {}
+    for i, tok in enumerate(toks):
+        pos.setdefault(tok.key, []).append(i)
+    return {k: tuple(p) for k, p in pos.items()}
 
 
 def stop_cap(n_blocks: int) -> int:
