@@ -50,8 +50,6 @@ from compare.quotecheck import (
 from compare.quotes import Quote
 from compare.textnorm import Token, scan
 
-RawToken = tuple[str, int, int, int]  # compare.textnorm.scan's (key, start, end, sentence)
-
 INDEX_ABOVE = 12  # more statements than this: narrow them with the shingle index first
 CANDIDATES = 4  # statements aligned per quote beyond the article's links (best voted first)
 TOP_BLOCKS = 12  # best-voted blocks whose statements become candidates
@@ -70,8 +68,8 @@ WINDOWS = 2  # windows aligned per version (a quote spliced from two places)
 WEAK = 0.1  # blocks with fewer votes than this share of the version's best are noise
 PREPARED_CACHE = 512  # tokenised windows kept per article check
 # Blocks whose tokens (plain and press style) a process keeps: blocks are content-addressed
-# and never change, so articles quoting the same statements reuse them (~20 KB a block).
-BLOCK_FORMS = 4096
+# and never change, so articles quoting the same statements reuse them (~20-30 KB a block).
+BLOCK_FORMS = 2048
 
 
 @dataclass(frozen=True)
@@ -325,24 +323,30 @@ class _Article:
             self._prepared.move_to_end(key)
             return got
         self._fetch(key[0])
-        parts: list[str] = []
-        toks: list[Token] = []
-        press: list[Token] = []
-        at = sent = 0
-        for k in range(lo, hi):
-            text = self._texts[v.blocks[k]]
+        if hi - lo == 1:  # most windows are one block: its tokens as they are
+            text = self._texts[v.blocks[lo]]
             forms = block_forms(text)
-            toks.extend(Token(key_, at + s0, at + e0, sent + n) for key_, s0, e0, n in forms.plain)
-            press.extend(Token(key_, at + s0, at + e0, sent + n) for key_, s0, e0, n in forms.press)
-            parts.append(text)
-            at += len(text)
-            sent += forms.sentences
-            if k < hi - 1:
-                parts.append(v.seps[k])
-                at += len(v.seps[k])
-        text = "".join(parts)
-        prep = Prepared(text, tuple(toks), _positions(toks),
-                        press=Prepared(text, tuple(press), _positions(press)))
+            prep = Prepared(text, forms.plain, forms.plain_positions,
+                            press=Prepared(text, forms.press, forms.press_positions))
+        else:
+            parts: list[str] = []
+            toks: list[Token] = []
+            press: list[Token] = []
+            at = sent = 0
+            for k in range(lo, hi):
+                text = self._texts[v.blocks[k]]
+                forms = block_forms(text)
+                toks.extend(_shifted(forms.plain, at, sent))
+                press.extend(_shifted(forms.press, at, sent))
+                parts.append(text)
+                at += len(text)
+                sent += forms.sentences
+                if k < hi - 1:
+                    parts.append(v.seps[k])
+                    at += len(v.seps[k])
+            text = "".join(parts)
+            prep = Prepared(text, tuple(toks), _positions(toks),
+                            press=Prepared(text, tuple(press), _positions(press)))
         self._prepared[key] = prep
         if len(self._prepared) > PREPARED_CACHE:
             self._prepared.popitem(last=False)
@@ -380,10 +384,13 @@ class _Article:
 
 @dataclass(frozen=True)
 class BlockForms:
-    """One block's comparison tokens, plain and in canonical press style, and its sentences."""
+    """One block's comparison tokens, plain and in canonical press style, where each word
+    occurs, and how many sentences the block has."""
 
-    plain: tuple[RawToken, ...]
-    press: tuple[RawToken, ...]
+    plain: tuple[Token, ...]
+    press: tuple[Token, ...]
+    plain_positions: dict[str, tuple[int, ...]]
+    press_positions: dict[str, tuple[int, ...]]
     sentences: int
 
 
@@ -395,13 +402,20 @@ def block_forms(text: str) -> BlockForms:
     end to end, so a block shared by many windows and versions is canonicalised once. Blocks
     end at paragraph or sentence ends, which no press form (a date, a figure, a name) spans.
 
-    >>> [k for k, *_ in block_forms("On 2 June 2022 the U.S. said so.").press]
+    >>> [t.key for t in block_forms("On 2 June 2022 the U.S. said so.").press]
     ['on', 'date:6-2', '2022', 'the', 'acr:us', 'said', 'so']
     """
-    plain = scan(text)
-    press = canonical([Token(*t) for t in plain], text)
-    return BlockForms(tuple(plain), tuple((t.key, t.start, t.end, t.sentence) for t in press),
-                      plain[-1][3] + 1 if plain else 1)
+    raw = scan(text)
+    plain = tuple(Token(*t) for t in raw)
+    press = tuple(canonical(plain, text))
+    return BlockForms(plain, press, _positions(plain), _positions(press), raw[-1][3] + 1 if raw else 1)
+
+
+def _shifted(toks: Sequence[Token], at: int, sent: int) -> list[Token]:
+    """A block's tokens placed in a window: `at` characters and `sent` sentences in."""
+    if not at and not sent:
+        return list(toks)
+    return [Token(t.key, t.start + at, t.end + at, t.sentence + sent) for t in toks]
 
 
 def _positions(toks: Sequence[Token]) -> dict[str, tuple[int, ...]]:
