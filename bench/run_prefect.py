@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -69,20 +70,29 @@ def command_env(home: Path, db: Path, api: str | None) -> dict[str, str]:
     return env
 
 
+def children_cpu() -> float:
+    """CPU seconds of every finished child process (and theirs: the temporary API is the
+    command's child, waited for before the command exits)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_command(config: Path, env: dict[str, str], plain: bool, cwd: Path = ROOT
-                ) -> tuple[float, float, float, str]:
-    """One `onrecord run`; returns (wall clock at start, at exit, wall seconds, summary)."""
+                ) -> tuple[float, float, float, str, float]:
+    """One `onrecord run`; returns (wall clock at start, at exit, wall seconds, summary,
+    CPU seconds of the command and its children)."""
     args = [sys.executable, "-m", "flows.cli", "run", "--config", str(config)]
     if plain:
         args.append("--plain")
-    start_wall, start = time.time(), time.perf_counter()
+    start_wall, start, cpu0 = time.time(), time.perf_counter(), children_cpu()
     result = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=900)
     elapsed = time.perf_counter() - start
+    cpu = children_cpu() - cpu0
     if result.returncode != 0:
         raise RuntimeError(f"onrecord run exited {result.returncode}:\n{result.stdout[-1500:]}\n"
                            f"{result.stderr[-3000:]}")
     lines = result.stdout.strip().splitlines()
-    return start_wall, start_wall + elapsed, elapsed, lines[-1] if lines else ""
+    return start_wall, start_wall + elapsed, elapsed, lines[-1] if lines else "", cpu
 
 
 def _ts(value: str | None) -> float | None:
@@ -133,13 +143,14 @@ def _last_flow_run(home: Path) -> dict[str, float]:
 
 
 def time_python(code: str, env: dict[str, str], repeat: int = 1, cwd: Path = ROOT) -> float:
-    """Median wall seconds of `python -c code` (process start and imports)."""
+    """Median CPU seconds of `python -c code` (process start and imports): CPU, not wall,
+    because on a loaded machine the wall clock of a 2-second import moves by 10 s."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        cpu0 = children_cpu()
         subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, check=True,
                        capture_output=True)
-        times.append(time.perf_counter() - start)
+        times.append(children_cpu() - cpu0)
     return statistics.median(times)
 
 
@@ -155,14 +166,18 @@ server.stop()
 """
 
 
-def time_api_start(env: dict[str, str], repeat: int = 1) -> float:
-    """Median seconds for the temporary API to answer /health (after `import prefect`)."""
-    times = []
+def time_api_start(env: dict[str, str], repeat: int = 1) -> tuple[float, float]:
+    """Median seconds for the temporary API to answer /health (after `import prefect`), and
+    median CPU seconds of the whole measurement (`import prefect`, the server's start in its
+    own process, its stop)."""
+    times, cpus = [], []
     for _ in range(repeat):
+        cpu0 = children_cpu()
         out = subprocess.run([sys.executable, "-c", API_START], env=env, cwd=ROOT, check=True,
                              capture_output=True, text=True).stdout
+        cpus.append(children_cpu() - cpu0)
         times.append(float(out.strip().splitlines()[-1]))
-    return statistics.median(times)
+    return statistics.median(times), statistics.median(cpus)
 
 
 def main() -> int:
@@ -215,9 +230,10 @@ def main() -> int:
             for key, env in envs.items():
                 label = key[: -len(next(m for m in MODES if key.endswith(m)))]
                 mode = key[len(label):]
-                t0, t1, wall, summary = run_command(config, env, mode == "plain",
-                                                    cwd=trees[label])
+                t0, t1, wall, summary, cpu = run_command(config, env, mode == "plain",
+                                                         cwd=trees[label])
                 row[key] = wall
+                row[key + " cpu"] = cpu
                 if mode == "temporary API":
                     fr = last_flow_run(homes[key])
                     row |= {f"{label}tmp_before": fr["start"] - t0,
@@ -227,7 +243,8 @@ def main() -> int:
                             f"{label}tmp_tasks": fr["last_task"] - fr["first_task"],
                             f"{label}tmp_task_runs": fr["tasks"], f"{label}tmp_logs": fr["logs"],
                             f"{label}tmp_lost": fr["lost"]}
-                    print(f"round {round_} ({len(edited)} edited) {key:<22} {wall:6.2f} s  {summary}"
+                    print(f"round {round_} ({len(edited)} edited) {key:<22} {wall:6.2f} s "
+                          f"({cpu:.2f} s CPU)  {summary}"
                           f"\n    before the flow run {row[label + 'tmp_before']:.2f} s, flow run "
                           f"{row[label + 'tmp_flow']:.2f} s (host tasks "
                           f"{row[label + 'tmp_tasks']:.2f} s, {fr['tasks']:.0f} task runs, "
@@ -235,8 +252,8 @@ def main() -> int:
                           f"after {row[label + 'tmp_after']:.2f} s",
                           flush=True)
                 else:
-                    print(f"round {round_} ({len(edited)} edited) {key:<22} {wall:6.2f} s  {summary}",
-                          flush=True)
+                    print(f"round {round_} ({len(edited)} edited) {key:<22} {wall:6.2f} s "
+                          f"({cpu:.2f} s CPU)  {summary}", flush=True)
             rows.append(row)
         # Fixed costs, timed apart with the temporary-API command's environment.
         fixed = {}
@@ -251,7 +268,7 @@ def main() -> int:
                             # command's process before (the client side needs none of it).
                             time_python("import flows.cli, flows.prefect_flows, "
                                         "prefect.server.api.server", env, cwd=tree))
-        api_start = time_api_start(envs["temporary API"])
+        api_start, api_cpu = time_api_start(envs["temporary API"])
     finally:
         server.stop()
         site.close()
@@ -263,20 +280,23 @@ def main() -> int:
         for mode in MODES:
             key = label + mode
             print(f"  {label:<7}onrecord run {'--plain' if mode == 'plain' else '':<8} {mode:<15} "
-                  f"{med[key]:6.2f} s = {med[key] / med[label + 'plain']:.1f}x plain")
-    print(f"  temporary API start alone (Prefect's SubprocessASGIServer): {api_start:.2f} s")
+                  f"{med[key]:6.2f} s = {med[key] / med[label + 'plain']:.1f}x plain; "
+                  f"CPU {med[key + ' cpu']:5.2f} s = {med[key + ' cpu'] / med[label + 'plain cpu']:.1f}x plain"
+                  + (" (the temporary API's process included)" if mode == "temporary API" else ""))
+    print(f"  temporary API start alone (Prefect's SubprocessASGIServer): {api_start:.2f} s "
+          f"({api_cpu:.2f} s CPU with `import prefect` and its stop)")
     for label in trees:
         python, cli, plain_imports, prefect_imports, server_imports = fixed[label]
         print(f"  {label}temporary API, where the time goes:")
-        print(f"    before the flow run   {med[label + 'tmp_before']:6.2f} s  of which: python "
+        print(f"    before the flow run   {med[label + 'tmp_before']:6.2f} s  of which (CPU): python "
               f"{python:.2f} s, `import flows.cli` {cli - python:.2f} s, + Prefect and the flows "
               f"{prefect_imports - cli:.2f} s; flow-run creation to Running "
               f"{med[label + 'tmp_create']:.2f} s; the API's start overlaps or follows these")
         print(f"                          (importing the Prefect server into the command, as "
-              f"the hand-over did: {server_imports - prefect_imports:.2f} s more)")
+              f"the hand-over did: {server_imports - prefect_imports:.2f} s CPU more)")
         print(f"    flow run              {med[label + 'tmp_flow']:6.2f} s  of which host tasks "
               f"{med[label + 'tmp_tasks']:.2f} s; the plain pass's work ~ "
-              f"{med[label + 'plain'] - plain_imports:.2f} s (plain wall minus its imports)")
+              f"{med[label + 'plain cpu'] - plain_imports:.2f} s CPU (plain CPU minus its imports)")
         print(f"    after the flow run    {med[label + 'tmp_after']:6.2f} s  (heartbeat join, event "
               "and log flush, temporary API stop, interpreter exit); host task ends not "
               f"recorded over all rounds: {lost[label]}")

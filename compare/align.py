@@ -30,6 +30,10 @@ class Prepared:
     text: str
     tokens: tuple[Token, ...]
     positions: dict[str, tuple[int, ...]] = field(repr=False)
+    # The same text in canonical press style (compare.pressstyle), when whoever tokenised it
+    # already had it (compare.quote_engine builds it from blocks canonicalised once each);
+    # None: compare.quotecheck.press_prepared computes it.
+    press: Prepared | None = field(default=None, repr=False, compare=False)
 
     @property
     def keys(self) -> list[str]:

@@ -103,8 +103,21 @@ def _countries() -> dict[tuple[str, ...], str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _compound_heads() -> frozenset[str]:
+    """First words of compound number words ("forty" of "forty-four"): a pair is looked up
+    only after one."""
+    return frozenset(w.split("-", 1)[0] for w in _number_words() if "-" in w)
+
+
+@lru_cache(maxsize=1)
+def _country_heads() -> frozenset[str]:
+    """First words of the country names: a span is looked up only where one starts."""
+    return frozenset(keys[0] for keys in _countries())
+
+
 def _is_acronym(raw: str) -> bool:
-    return 2 <= len(raw) <= 5 and raw.isalpha() and raw.isupper()
+    return raw.isupper() and 2 <= len(raw) <= 5 and raw.isalpha()
 
 
 def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
@@ -112,17 +125,23 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
     folded = fold(text)
     toks = list(tokens)
     n = len(toks)
+    # Each token's raw text and the gap after it, sliced once (the rules below ask for them
+    # several times per token).
+    raws = [folded[t.start:t.end] for t in toks]
+    gaps = [folded[toks[i].end:toks[i + 1].start] for i in range(n - 1)] + ([folded[toks[-1].end:]] if n else [])
 
     def gap(i: int) -> str:
         """The raw characters between token i and token i + 1."""
-        return folded[toks[i].end:toks[i + 1].start] if i + 1 < n else folded[toks[i].end:]
+        return gaps[i]
 
     def raw(i: int) -> str:
-        return folded[toks[i].start:toks[i].end]
+        return raws[i]
 
     out: list[Token] = []
     numbers = _number_words()
     countries = _countries()
+    heads = _country_heads()
+    tens = _compound_heads()
     keyed = [word_key(tok.key) for tok in toks]  # once per token, not once per span tried
     i = 0
     while i < n:
@@ -134,7 +153,7 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
         # Abbreviations with or without points: "U.S." / "US", "U.N." / "UN".
         j = i
         letters = []
-        while j < n and len(raw(j)) == 1 and raw(j).isalpha() and raw(j).isupper() and gap(j).startswith("."):
+        while j < n and len(raws[j]) == 1 and raw(j).isalpha() and raw(j).isupper() and gap(j).startswith("."):
             letters.append(raw(j))
             j += 1
             if gap(j - 1) != ".":
@@ -146,7 +165,7 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
             continue
         # Country names, longest first ("Republic of Korea", "South Korea", "ROK", "Burma").
         hit = 0
-        for span in range(min(_NAME_SPAN, n - i), 0, -1):
+        for span in range(min(_NAME_SPAN, n - i) if keyed[i] in heads else 0, 0, -1):
             keys = tuple(keyed[i:i + span])
             if keys in countries and (span > 1 or _is_acronym(raw(i)) or raw(i)[:1].isupper()):
                 start = t.start
@@ -160,19 +179,19 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
         if hit:
             i += hit
             continue
-        if _is_acronym(raw(i)):
+        if _is_acronym(raws[i]):
             # "US" the country is not "us" the pronoun; a bare acronym keeps its case.
             out.append(Token("acr:" + t.key, t.start, t.end, t.sentence))
             i += 1
             continue
         # Number words, compounds included: "forty-four" -> "44", "ninth" -> "ord:9".
-        if i + 1 < n and gap(i) in ("-", " "):
-            pair = f"{raw(i)}-{raw(i + 1)}".lower()
+        low = raws[i].lower()
+        if low in tens and i + 1 < n and gaps[i] in ("-", " "):
+            pair = f"{low}-{raws[i + 1].lower()}"
             if pair in numbers:
                 out.append(Token(numbers[pair], t.start, toks[i + 1].end, t.sentence))
                 i += 2
                 continue
-        low = raw(i).lower()
         if low in numbers and not low.isdigit():
             key = numbers[low]
             i += 1
@@ -184,7 +203,7 @@ def canonical(tokens: Sequence[Token], text: str) -> list[Token]:
         else:
             key = keyed[i]
             i += 1
-        out.append(Token(key, t.start, t.end, t.sentence))
+        out.append(t if key == t.key else Token(key, t.start, t.end, t.sentence))
     return _dates(_currency(out), folded)
 
 
@@ -236,6 +255,11 @@ def _dates(toks: list[Token], folded: str) -> list[Token]:
 
     while i < n:
         t = toks[i]
+        k = t.key
+        if not (k[:1].isdigit() or k in _MONTH or k.startswith("ord:")):
+            out.append(t)  # neither a day nor a month (most words): nothing to join
+            i += 1
+            continue
         # day [- day] month
         if _day(t.key) is not None:
             days = [_day(t.key)]

@@ -28,12 +28,14 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from compare.align import Prepared
+from compare.pressstyle import canonical
 from compare.quoteblocks import query_shingles
 from compare.quotecheck import (
     ParsedQuote,
@@ -65,6 +67,9 @@ WINDOW_MAX = 9  # blocks in one window at most: long transcripts must not become
 WINDOWS = 2  # windows aligned per version (a quote spliced from two places)
 WEAK = 0.1  # blocks with fewer votes than this share of the version's best are noise
 PREPARED_CACHE = 512  # tokenised windows kept per article check
+# Blocks whose tokens (plain and press style) a process keeps: blocks are content-addressed
+# and never change, so articles quoting the same statements reuse them (~20-30 KB a block).
+BLOCK_FORMS = 2048
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,6 @@ class _Article:
         self.few = index.few_statements(INDEX_ABOVE)
         self._versions: dict[str, list[IndexedVersion]] = {}
         self._texts: dict[int, str] = {}
-        self._tokens: dict[int, tuple[list[tuple[str, int, int, int]], int]] = {}
         self._prepared: OrderedDict[tuple[tuple[int, ...], tuple[str, ...]], Prepared] = OrderedDict()
 
     def check(self, quotes: Sequence[Quote], links: Sequence[str]) -> list[QuoteCheck]:
@@ -310,40 +314,39 @@ class _Article:
         if need:
             self._texts.update(self.index.block_texts(need))
 
-    def _block_tokens(self, b: int) -> tuple[list[tuple[str, int, int, int]], int]:
-        """A block's comparison tokens and sentence count, computed once per article."""
-        got = self._tokens.get(b)
-        if got is None:
-            toks = scan(self._texts[b])
-            got = self._tokens[b] = (toks, toks[-1][3] + 1 if toks else 1)
-        return got
-
     def _prepare(self, v: IndexedVersion, lo: int, hi: int) -> Prepared:
-        """The window's text and tokens, from its blocks' tokens (each block tokenised once)."""
+        """The window's text and tokens, plain and in press style, from its blocks' (each
+        block tokenised and canonicalised once per process: `block_forms`)."""
         key = (v.blocks[lo:hi], v.seps[lo:hi - 1])
         got = self._prepared.get(key)
         if got is not None:
             self._prepared.move_to_end(key)
             return got
         self._fetch(key[0])
-        parts: list[str] = []
-        toks: list[Token] = []
-        at = sent = 0
-        for k in range(lo, hi):
-            b = v.blocks[k]
-            block_toks, n_sents = self._block_tokens(b)
-            toks.extend(Token(key_, at + s0, at + e0, sent + n) for key_, s0, e0, n in block_toks)
-            text = self._texts[b]
-            parts.append(text)
-            at += len(text)
-            sent += n_sents
-            if k < hi - 1:
-                parts.append(v.seps[k])
-                at += len(v.seps[k])
-        pos: dict[str, list[int]] = {}
-        for i, tok in enumerate(toks):
-            pos.setdefault(tok.key, []).append(i)
-        prep = Prepared("".join(parts), tuple(toks), {k: tuple(p) for k, p in pos.items()})
+        if hi - lo == 1:  # most windows are one block: its tokens as they are
+            text = self._texts[v.blocks[lo]]
+            forms = block_forms(text)
+            prep = Prepared(text, forms.plain, forms.plain_positions,
+                            press=Prepared(text, forms.press, forms.press_positions))
+        else:
+            parts: list[str] = []
+            toks: list[Token] = []
+            press: list[Token] = []
+            at = sent = 0
+            for k in range(lo, hi):
+                text = self._texts[v.blocks[k]]
+                forms = block_forms(text)
+                toks.extend(_shifted(forms.plain, at, sent))
+                press.extend(_shifted(forms.press, at, sent))
+                parts.append(text)
+                at += len(text)
+                sent += forms.sentences
+                if k < hi - 1:
+                    parts.append(v.seps[k])
+                    at += len(v.seps[k])
+            text = "".join(parts)
+            prep = Prepared(text, tuple(toks), _positions(toks),
+                            press=Prepared(text, tuple(press), _positions(press)))
         self._prepared[key] = prep
         if len(self._prepared) > PREPARED_CACHE:
             self._prepared.popitem(last=False)
@@ -377,6 +380,50 @@ class _Article:
             return None if best is None else replace(best, source=src)
 
         return judge_in_order(quote, pq, order, self._sources, self.published_at, evaluate)
+
+
+@dataclass(frozen=True)
+class BlockForms:
+    """One block's comparison tokens, plain and in canonical press style, where each word
+    occurs, and how many sentences the block has."""
+
+    plain: tuple[Token, ...]
+    press: tuple[Token, ...]
+    plain_positions: dict[str, tuple[int, ...]]
+    press_positions: dict[str, tuple[int, ...]]
+    sentences: int
+
+
+@lru_cache(maxsize=BLOCK_FORMS)
+def block_forms(text: str) -> BlockForms:
+    """Tokens of one block, plain and press style (compare.pressstyle), computed once.
+
+    Press style is applied per block, not per aligned window: a window is its blocks' tokens
+    end to end, so a block shared by many windows and versions is canonicalised once. Blocks
+    end at paragraph or sentence ends, which no press form (a date, a figure, a name) spans.
+
+    >>> [t.key for t in block_forms("On 2 June 2022 the U.S. said so.").press]
+    ['on', 'date:6-2', '2022', 'the', 'acr:us', 'said', 'so']
+    """
+    raw = scan(text)
+    plain = tuple(Token(*t) for t in raw)
+    press = tuple(canonical(plain, text))
+    return BlockForms(plain, press, _positions(plain), _positions(press), raw[-1][3] + 1 if raw else 1)
+
+
+def _shifted(toks: Sequence[Token], at: int, sent: int) -> list[Token]:
+    """A block's tokens placed in a window: `at` characters and `sent` sentences in."""
+    if not at and not sent:
+        return list(toks)
+    return [Token(t.key, t.start + at, t.end + at, t.sentence + sent) for t in toks]
+
+
+def _positions(toks: Sequence[Token]) -> dict[str, tuple[int, ...]]:
+    """Word key -> where it occurs (compare.align.Prepared.positions)."""
+    pos: dict[str, list[int]] = {}
+    for i, tok in enumerate(toks):
+        pos.setdefault(tok.key, []).append(i)
+    return {k: tuple(p) for k, p in pos.items()}
 
 
 def stop_cap(n_blocks: int) -> int:

@@ -160,6 +160,8 @@ _PRESS_CACHE = 512
 
 def press_prepared(prep: Prepared) -> Prepared:
     """`prep` with its tokens in canonical press style (compare.pressstyle)."""
+    if prep.press is not None:
+        return prep.press
     got = _PRESS_PREPARED.get(id(prep))
     if got is not None and got[0] is prep:
         _PRESS_PREPARED.move_to_end(id(prep))

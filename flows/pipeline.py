@@ -177,6 +177,9 @@ def group_by_host(sources: Iterable[Source]) -> dict[str, list[Source]]:
 # each retry sees a newer version, so this bounds how many runs can race on one URL at once.
 WRITE_ATTEMPTS = 5
 
+# A document's latest version and every version's text hash -> seq (Store.prior_of).
+PriorRead = tuple[Version | None, dict[str, int]]
+
 
 def as_prior(version: Version | None) -> Prior | None:
     """The store's latest version as compare/ takes it."""
@@ -398,25 +401,36 @@ class Pipeline:
             "content_type": result.content_type, "final_url": result.final_url}, guid=guid,
             alert_new=alert_new)
 
-    def _candidate(self, record: DocumentRecord | None) -> Candidate | None:
-        """A stored document as compare.identity weighs it (None for none)."""
+    def _candidate(self, record: DocumentRecord | None, read: dict[int, PriorRead]) -> Candidate | None:
+        """A stored document as compare.identity weighs it (None for none); its prior (latest
+        version and text hashes, one snapshot) is kept in `read` for the decision after."""
         if record is None:
             return None
-        latest, _ = self.store.prior_of(record.id)
+        if record.id not in read:
+            read[record.id] = self.store.prior_of(record.id)
+        latest, _ = read[record.id]
         return Candidate(record.id, record.url, record.guid,
                          latest.title if latest else record.title,
                          latest.canonical_text if latest else "")
 
-    def identify(self, doc: Document, guid: str | None, canonical: str) -> Identity:
-        """Which stored document `doc` continues: read the candidates, decide (compare/)."""
+    def identify(self, doc: Document, guid: str | None, canonical: str) -> tuple[Identity, PriorRead]:
+        """Which stored document `doc` continues (read the candidates, decide in compare/), and
+        that document's prior as read for the decision: one read of the latest version per
+        candidate, not a second one for the diff (a new document's prior is empty)."""
         at_url = self.store.document(doc.url)
         by_guid = self.store.document_by_guid(guid) if guid else None
         by_canonical = None
         if doc.canonical_url and normalize_url(doc.canonical_url) != normalize_url(doc.url):
             by_canonical = self.store.document(doc.canonical_url)
-        return decide_identity(doc.url, guid, doc.title, canonical,
-                               at_url=self._candidate(at_url), by_guid=self._candidate(by_guid),
-                               by_canonical=self._candidate(by_canonical))
+        read: dict[int, PriorRead] = {}
+        identity = decide_identity(doc.url, guid, doc.title, canonical,
+                                   at_url=self._candidate(at_url, read),
+                                   by_guid=self._candidate(by_guid, read),
+                                   by_canonical=self._candidate(by_canonical, read))
+        if identity.document_id is None:
+            return identity, (None, {})
+        # Every document decide_identity can name is a candidate read above.
+        return identity, read[identity.document_id]
 
     def record_document(self, doc: Document, result_meta: Mapping[str, object] | None = None,
                         *, guid: str | None = None, alert_new: bool | None = None) -> CheckOutcome:
@@ -436,10 +450,8 @@ class Pipeline:
         observed = Observed(canonical, obs.paragraphs, obs.text_hash, obs.normalizer_version,
                             doc.title)
         for attempt in range(1, WRITE_ATTEMPTS + 1):
-            identity = self.identify(doc, guid, canonical)
-            # The document at this URL (the common case) is read by URL, as before identity.
-            latest, hashes = (self.store.prior(doc.url) if identity.action is IdentityAction.SAME
-                              else self.store.prior_of(identity.document_id))
+            # On a conflict the loop comes back here and reads the candidates afresh.
+            identity, (latest, hashes) = self.identify(doc, guid, canonical)
             decision = decide(as_prior(latest), hashes, observed)
             when = datetime.now().astimezone()
             alert = edit_alert(doc, decision, when)

@@ -203,3 +203,27 @@ def test_store_versions_and_stale(db_url) -> None:
     assert [c.verdict for c in check_article(index, quotes)] == ["exact"]
     assert store.versions("https://example.org/s")[-1].display_text == f"Joint statement.\n\n{old}"
     store.close()
+
+
+def test_windows_of_blocks_are_the_text_in_press_style(statements) -> None:
+    """The engine puts each block in press style once (compare.quote_engine.block_forms) and
+    lays windows out of those tokens: on real statements that is what press style over the
+    whole text gives, word for word and offset for offset (no press form spans a block)."""
+    from compare.pressstyle import canonical
+    from compare.textnorm import tokenize
+
+    data, urls = statements
+    texts = [v["text"] for u in urls[:400] for v in data[u]]
+    forms = 0
+    for text in texts:
+        lead, blocks, seps = split_blocks(text)
+        at, sent, laid = len(lead), 0, []
+        for b, s in zip(blocks, seps, strict=True):
+            f = engine_mod.block_forms(b)
+            laid += [(tk.key, tk.start, tk.end) for tk in engine_mod._shifted(f.press, at, sent)]
+            at += len(b) + len(s)
+            sent += f.sentences
+        whole = [(tk.key, tk.start, tk.end) for tk in canonical(tokenize(text), text)]
+        assert laid == whole, text[:80]
+        forms += sum(k.startswith(("date:", "acr:", "cc:")) for k, _, _ in whole)
+    assert forms > 100  # the texts exercise the press forms (dates, acronyms, countries)
