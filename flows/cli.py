@@ -246,7 +246,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         with prefect_api("flows.prefect_flows"):
             from flows.prefect_flows import monitor
 
-            reports = monitor(str(Path(config_path).resolve()))
+            result = monitor(str(Path(config_path).resolve()))
+        reports = list(result.sources)
+        delivery_status = _delivery_status(result.delivery)
     failed = 0
     for r in reports:
         if r.error:

@@ -145,7 +145,12 @@ def items_from_feed(body: bytes, base_url: str) -> list[Item]:
     if not isinstance(body, bytes):
         # feedparser takes a str as a URL or a file name to open: never let it.
         raise TypeError("items_from_feed wants the feed body as bytes")
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    try:
+        parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    except (UnicodeError, ValueError) as exc:
+        # feedparser raises on a character reference to a lone surrogate (`&#xD800;`,
+        # found by bench/fuzz.py): one bad feed is one line, not a traceback.
+        raise DiscoveryError(f"{_shown(base_url)}: malformed feed ({_reason(exc)})") from None
     out: list[Item] = []
     seen: set[str] = set()
     for entry in parsed.entries:
@@ -369,3 +374,7 @@ def filter_by_keywords(items: Iterable[Item], keywords: Iterable[str]) -> list[I
     is empty."""
     patterns = _compile(keywords)
     return [i for i in items if not patterns or _matches(i, patterns)]
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:160] or type(exc).__name__
