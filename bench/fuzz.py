@@ -45,6 +45,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+if "--atheris-child" in sys.argv:
+    # Coverage-guided: the parsers under test are instrumented as they are imported.
+    import atheris
+
+    with atheris.instrument_imports(include=["sources"]):
+        import sources.decode  # noqa: F401
+        import sources.discover  # noqa: F401
+        import sources.extract  # noqa: F401
+
 from sources.discover import (  # noqa: E402
     DiscoveryError,
     follow_sitemap,
@@ -52,6 +61,10 @@ from sources.discover import (  # noqa: E402
     items_from_listing,
 )
 from sources.extract import ExtractionError, extract  # noqa: E402
+
+# A line per broken PDF or skipped link otherwise.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+logging.getLogger("onrecord").setLevel(logging.CRITICAL)
 
 TARGETS = ("extract", "feed", "sitemap", "listing")
 CONTENT_TYPES = ("text/html", "text/plain", "application/pdf", "application/xhtml+xml")
@@ -261,10 +274,19 @@ def shrink(name: str, sig: str, found: bytes) -> bytes:
 def fuzz_atheris(targets: list[str], inputs: int, minutes: float, seed: int
                  ) -> dict[str, TargetStats]:
     """libFuzzer in a child process; it writes its tallies to a JSON file as it goes."""
-    out = Path(tempfile.mkdtemp(prefix="onrecord-fuzz-")) / "stats.json"
-    cmd = [sys.executable, __file__, "--atheris-child", str(out), "--targets", *targets,
-           f"-runs={inputs}", f"-max_total_time={int(minutes * 60)}", f"-seed={seed}",
-           "-max_len=8192", "-rss_limit_mb=4096", "-print_final_stats=1"]
+    work = Path(tempfile.mkdtemp(prefix="onrecord-fuzz-"))
+    out = work / "stats.json"
+    # Seeds: the demo site's statement, articles and feed, for every target (the first
+    # two bytes of an input choose the target and its variant).
+    corpus = work / "corpus"
+    corpus.mkdir()
+    for path in sorted((ROOT / "flows" / "demo_site").iterdir()):
+        for i, _ in enumerate(targets):
+            (corpus / f"{path.stem}-{i}").write_bytes(bytes([i, 0]) + path.read_bytes())
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--atheris-child", str(out),
+           "--targets", *targets, f"-runs={inputs}", f"-max_total_time={int(minutes * 60)}",
+           f"-seed={seed}", "-max_len=16384", "-rss_limit_mb=4096", "-print_final_stats=1",
+           str(corpus)]
     child = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                            timeout=minutes * 60 + 600)
     if not out.exists():
@@ -282,10 +304,6 @@ def fuzz_atheris(targets: list[str], inputs: int, minutes: float, seed: int
 def atheris_child(out: Path, targets: list[str], libfuzzer_args: list[str]) -> None:
     import atheris
 
-    with atheris.instrument_imports(include=["sources"]):
-        import sources.decode  # noqa: F401 - instrumented for coverage
-        import sources.discover  # noqa: F401
-        import sources.extract  # noqa: F401
     stats = {t: TargetStats() for t in targets}
     last = [time.monotonic()]
 
@@ -325,11 +343,11 @@ def report(stats: dict[str, TargetStats], engine: str, wall: float, rss_start: i
     print(f"engine {engine}: {total} inputs in {wall:.0f} s wall, {crashes} distinct crash(es)")
     print(f"peak memory (ru_maxrss): {max(rss, child) / 1024:.0f} MB "
           f"(process at start: {rss_start / 1024:.0f} MB)")
-    print(f"{'target':<9} {'inputs':>7} {'CPU s':>7} {'slowest s':>10} {'size':>7} "
-          f"{'baseline slowest s':>19} {'crashes':>8}")
+    print(f"{'target':<9} {'inputs':>7} {'CPU s':>7} {'slowest ms':>10} {'size':>7} "
+          f"{'baseline slowest ms':>19} {'crashes':>8}")
     for name, s in stats.items():
-        print(f"{name:<9} {s.inputs:>7} {s.cpu:>7.1f} {s.slowest:>10.3f} {s.slowest_size:>7} "
-              f"{s.baseline_slowest:>19.3f} {len(s.crashes):>8}")
+        print(f"{name:<9} {s.inputs:>7} {s.cpu:>7.1f} {s.slowest * 1000:>10.1f} {s.slowest_size:>7} "
+              f"{s.baseline_slowest * 1000:>19.1f} {len(s.crashes):>8}")
     for name, s in stats.items():
         for sig, data in s.crashes.items():
             print(f"CRASH {name}: {sig}: {s.messages.get(sig, '')}")
@@ -341,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "--atheris-child":
         out = Path(argv[1])
         rest = argv[2:]
-        fuzzer_args = [a for a in rest if a.startswith("-") and "=" in a]
+        fuzzer_args = [a for a in rest if (a.startswith("-") and "=" in a) or "/" in a]
         names = [a for a in rest if a not in fuzzer_args and a != "--targets"]
         atheris_child(out, names, fuzzer_args)
         return 0
@@ -353,8 +371,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--targets", nargs="+", choices=TARGETS, default=list(TARGETS))
     args = parser.parse_args(argv)
     rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # a line per broken PDF otherwise
-    logging.getLogger("onrecord").setLevel(logging.CRITICAL)
     started = time.monotonic()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     engine = fuzz_hypothesis if args.engine == "hypothesis" else fuzz_atheris

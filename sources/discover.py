@@ -162,7 +162,12 @@ def items_from_feed(body: bytes, base_url: str) -> list[Item]:
         published = None
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         if stamp:
-            published = datetime(*stamp[:6], tzinfo=UTC)
+            try:
+                published = datetime(*stamp[:6], tzinfo=UTC)
+            except (ValueError, OverflowError):
+                # feedparser reads <updated>0000-00-00</updated> as year -1 (found by
+                # bench/fuzz.py): an impossible date is no date, the item is kept.
+                published = None
         # feedparser puts <guid> and Atom <id> in "id"; a feed without one has no guid.
         guid = (entry.get("id") or "").strip() or None
         out.append(Item(url, _plain(entry.get("title", "")), published, _plain(entry.get("summary", "")),

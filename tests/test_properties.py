@@ -473,3 +473,12 @@ def test_a_feed_with_a_lone_surrogate_reference_is_one_line_error() -> None:
     body = b'</body><iframe><div href="javascript:x"></h1>&#xD800;z'
     with pytest.raises(DiscoveryError):
         items_from_feed(body, "https://gov.example/feed.xml")
+
+
+def test_a_feed_entry_with_an_impossible_date_keeps_its_item_without_a_date() -> None:
+    """Found by bench/fuzz.py: feedparser reads 0000-00-00 as year -1 and datetime() raised."""
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>T</title>'
+            b'<link href="https://gov.example/a"/><id>x</id><updated>0000-00-00</updated>'
+            b"</entry></feed>")
+    items = items_from_feed(body, "https://gov.example/feed.xml")
+    assert [(i.url, i.published) for i in items] == [("https://gov.example/a", None)]
