@@ -482,3 +482,31 @@ def test_a_feed_entry_with_an_impossible_date_keeps_its_item_without_a_date() ->
             b"</entry></feed>")
     items = items_from_feed(body, "https://gov.example/feed.xml")
     assert [(i.url, i.published) for i in items] == [("https://gov.example/a", None)]
+
+
+# -- claim parsing (compare/claims.py, merged from claims-core) ----------------------------------
+
+claim_text = st.lists(st.one_of(
+    st.sampled_from(list(MARKS)),
+    st.sampled_from(["\n", "\n\n", " ", ", ", ". ", " said ", " Blinken ", " The Secretary ",
+                     " condemned ", " called on ", " the statement ", " according to ",
+                     " human rights groups ", " WASHINGTON - ", " By Jane Doe\n", " and said ",
+                     " the regime must release all detainees", " $80 million ", " not "]),
+    st.sampled_from(WORDS), hostile_text), max_size=50).map("".join)
+
+
+@SLOWER
+@given(claim_text)
+def test_claims_have_valid_offsets_their_text_and_never_overlap_a_quote(text: str) -> None:
+    from compare.claims import find_claims
+
+    quotes = extract_quotes(text)
+    claims = find_claims(text, quotes)
+    last_end = 0
+    for c in claims:
+        assert 0 <= c.start < c.end <= len(text)
+        assert c.start >= last_end  # in order, never overlapping
+        last_end = c.end
+        assert c.text == text[c.start:c.end] and c.text.split()
+        assert not any(q.start < c.end and c.start < q.end for q in quotes), (c, quotes)
+        assert c.speaker is None or isinstance(c.speaker, str)
