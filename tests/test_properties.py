@@ -510,3 +510,15 @@ def test_claims_have_valid_offsets_their_text_and_never_overlap_a_quote(text: st
         assert c.text == text[c.start:c.end] and c.text.split()
         assert not any(q.start < c.end and c.start < q.end for q in quotes), (c, quotes)
         assert c.speaker is None or isinstance(c.speaker, str)
+
+
+@pytest.mark.parametrize("ch", ["\x0b", "\x01", "\ufffe"])
+def test_a_control_character_after_dropped_furniture_is_not_a_crash(ch: str) -> None:
+    """Found by bench/fuzz.py (atheris): lxml refused to move text holding a character XML
+    does not allow when furniture before it was dropped (ValueError, not ExtractionError)."""
+    words = "The minister announced new funding for the clinics of the region today"
+    body = (f"<html><body><article><p>{words}.</p><nav>Home</nav>{ch}{words} again."
+            f"<div class='share'>Share</div>{ch} {words} once more.</article></body></html>")
+    doc = extract(body.encode(), "https://gov.example/s")
+    _check_document(doc)
+    assert "again" in doc.text
