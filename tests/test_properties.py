@@ -61,7 +61,7 @@ hostile_text = st.text(alphabet=st.one_of(st.sampled_from(HOSTILE_CHARS),
                                           st.characters(codec="utf-8")), max_size=200)
 
 FAST = settings(max_examples=150, deadline=1000)
-SLOWER = settings(max_examples=60, deadline=5000,
+SLOWER = settings(max_examples=50, deadline=5000,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
