@@ -170,8 +170,10 @@ def items_from_feed(body: bytes, base_url: str) -> list[Item]:
                 published = None
         # feedparser puts <guid> and Atom <id> in "id"; a feed without one has no guid.
         guid = (entry.get("id") or "").strip() or None
-        out.append(Item(url, _plain(entry.get("title", "")), published, _plain(entry.get("summary", "")),
-                        guid=guid))
+        # feedparser gives None for an element it could not read (a <description> cut
+        # short; found by bench/fuzz.py): no title or summary, the item is kept.
+        out.append(Item(url, _plain(entry.get("title") or ""), published,
+                        _plain(entry.get("summary") or ""), guid=guid))
     if not out:
         error = parsed.get("bozo_exception")
         if error is not None and not isinstance(error, (feedparser.NonXMLContentType,

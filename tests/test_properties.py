@@ -522,3 +522,12 @@ def test_a_control_character_after_dropped_furniture_is_not_a_crash(ch: str) -> 
     doc = extract(body.encode(), "https://gov.example/s")
     _check_document(doc)
     assert "again" in doc.text
+
+
+def test_a_feed_entry_whose_summary_feedparser_cannot_read_keeps_its_item() -> None:
+    """Found by bench/fuzz.py (atheris): feedparser gives None for an unclosed
+    <description>, and the summary's clean-up raised TypeError."""
+    body = (b"<rss><channel><item><title>T</title><link>https://gov.example/a</link>"
+            b"<description></item></channel></rss>")
+    items = items_from_feed(body, "https://gov.example/feed.xml")
+    assert [(i.url, i.title, i.summary) for i in items] == [("https://gov.example/a", "T", "")]
