@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 import simplemma
 
 from compare.embed import Embedder, default_embedder
@@ -810,6 +811,18 @@ def _severity(kind: DriftKind, reasons: Sequence[str]) -> Severity:
     return Severity.MAJOR
 
 
+def claim_parts(content: str) -> list[str]:
+    """The separate reports a claim joins, when it joins several: "highlighted X, expressing
+    Y" -> ["highlighted X", "expressing Y"]; a single report gives [].
+
+    >>> claim_parts("the statement highlighted the stability of the strait, expressing unease about drills")
+    ['the statement highlighted the stability of the strait', 'expressing unease about drills']
+    """
+    pieces = [p.strip(" ,.") for p in re.split(r",\s+(?=[a-z]+ing\b)|;\s+|,\s+and\s+(?=[a-z]+ed\b)", content)]
+    pieces = [p for p in pieces if len(p.split()) >= 4]
+    return pieces if len(pieces) > 1 else []
+
+
 def novelty(claim: str, statement: str) -> float:
     """Share of the claim's content words (lemmas) that the statement never uses.
 
@@ -933,17 +946,28 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         if len(parts) > 1:
             units.extend((j, p) for p in parts)
     contents = [claim_content(c.text) for c in claims]
-    vecs = embedder.encode([*contents, *(u for _, u in units)])
-    sim = vecs[:len(claims)] @ vecs[len(claims):].T
+    parts = [claim_parts(x) for x in contents]
+    flat_parts = [p for ps in parts for p in ps]
+    vecs = embedder.encode([*contents, *flat_parts, *(u for _, u in units)])
+    n_q = len(contents) + len(flat_parts)
+    sim_all = vecs[:n_q] @ vecs[n_q:].T
     owner = np.array([j for j, _ in units])
     unit_content = [_content(u) for _, u in units]
-    out = []
-    for i, c in enumerate(claims):
-        cw = _content(contents[i])
+
+    def scores(row: int, text: str) -> npt.NDArray[np.float32]:
+        cw = _content(text)
         lex = np.array([len(cw & uc) / max(1, len(cw)) for uc in unit_content], dtype=np.float32)
-        unit_score = (1 - LEX_WEIGHT) * sim[i] + LEX_WEIGHT * lex
+        unit_score = (1 - LEX_WEIGHT) * sim_all[row] + LEX_WEIGHT * lex
         score = np.full(len(sents), -1.0, dtype=np.float32)
         np.maximum.at(score, owner, unit_score)
+        return score
+
+    out = []
+    part_row = len(contents)
+    for i, c in enumerate(claims):
+        score = scores(i, contents[i])
+        part_scores = [(p, scores(part_row + k, p)) for k, p in enumerate(parts[i])]
+        part_row += len(parts[i])
         order = np.argsort(-score)
         best = int(order[0])
         chosen = [best]
@@ -968,6 +992,21 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                     st, matched = by_url[top.url], [top.text]
                     verdict, kind, sev, reasons = ClaimVerdict.DRIFT, hard[0], Severity.MAJOR, tuple(hard[1])
                     break
+        if verdict is ClaimVerdict.FAITHFUL:
+            # A claim joining two reports ("highlighted X, expressing Y") is as faithful as
+            # its worst part: each part is set against its own sentence.
+            for part, ps in part_scores:
+                j = int(np.argmax(ps))
+                if sents[j].url != top.url or j in chosen:
+                    continue
+                sub = Claim(part, c.start, c.end, c.speaker)
+                pv, pk, psev, preasons = judge_claim(sub, [sents[j].text], st.text, float(ps[j]))
+                if pv is ClaimVerdict.DRIFT and psev is Severity.MAJOR or (pv is ClaimVerdict.DRIFT and pk in (
+                        DriftKind.SOFTENED, DriftKind.HARDENED) and not preasons[0].startswith("the claim adds")):
+                    chosen = sorted({*chosen, j})
+                    matched = [sents[k].text for k in chosen if sents[k].url == top.url]
+                    verdict, kind, sev, reasons = pv, pk, psev, preasons
+                    break
         unsupported = verdict is ClaimVerdict.UNSUPPORTED
         out.append(ClaimCheck(
             c, verdict, kind, sev, top.url, top.version.id, top.version.seq,
@@ -989,6 +1028,8 @@ def _coverage(statements: Sequence[_Statement], quote_checks: Sequence[QuoteChec
             quoted |= _paragraphs_of(st.paragraphs, qc.matched)
         para = {p for c in checks if c.source == st.url and c.verdict is not ClaimVerdict.UNSUPPORTED
                 for p in c.paragraphs}
+        if not quoted and not para:
+            continue  # a statement the article does not report (a candidate, not a source)
         for i, p in enumerate(st.paragraphs):
             out.append(ParagraphCoverage(st.url, i, p, CoverageHow.of(i in quoted, i in para)))
     return tuple(out)
