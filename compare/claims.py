@@ -942,9 +942,9 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
     units: list[tuple[int, str]] = []
     for j, s in enumerate(sents):
         units.append((j, s.text))
-        parts = _clauses(s.text)
-        if len(parts) > 1:
-            units.extend((j, p) for p in parts)
+        pieces = _clauses(s.text)
+        if len(pieces) > 1:
+            units.extend((j, p) for p in pieces)
     contents = [claim_content(c.text) for c in claims]
     parts = [claim_parts(x) for x in contents]
     flat_parts = [p for ps in parts for p in ps]
