@@ -60,7 +60,9 @@ from compare.vocab import ClaimVerdict, CoverageHow, DriftKind, Severity, Verdic
 UNSUPPORTED_BELOW = 0.42  # best combined score under this: no statement sentence says it
 SECOND_WITHIN = 0.08  # a second sentence this close to the best is reported too
 MIN_CLAIM_WORDS = 6
-MAX_STATEMENTS = 6  # statements a claim is aligned against (the article's, best first)
+MAX_STATEMENTS = 3  # statements a claim is aligned against (the article's, best first)
+CLAUSE_WORDS = 25
+LEXICAL_TOP = 4  # sentences this long are also split into clauses for alignment
 LEX_WEIGHT = 0.35  # share of the alignment score that comes from shared content words
 LOOSE = 0.6  # under this score a claim reports its sentence loosely: what it adds is judged
 NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says something else
@@ -412,7 +414,7 @@ def number_changes(claim: str, matched: str, statement: str) -> list[str]:
     src_nums = _numbers(s_toks)
     if not src_nums:
         return []
-    have = {t.key for t in _numbers(_canon(statement))} | {t.key for t in src_nums}
+    have = _statement_numbers(statement) | {t.key for t in src_nums}
     out = []
     for t in _numbers(c_toks):
         ctx = _number_context(claim, t, c_toks)
@@ -434,13 +436,18 @@ def number_changes(claim: str, matched: str, statement: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _statement_numbers(statement: str) -> frozenset[str]:
+    return frozenset(t.key for t in _numbers(_canon(statement)))
+
+
 def _around(text: str, tok: Token) -> str:
     """A figure with the two words before it ("close to $60")."""
     head = text[:tok.start].split()[-2:]
     return " ".join([*head, text[tok.start:tok.end]])
 
 
-def _year_like(key: str, have: set[str]) -> bool:
+def _year_like(key: str, have: set[str] | frozenset[str]) -> bool:
     # A year the claim adds for context ("the 2021 coup") when the statement names the event
     # by month: only 4-digit years between 1900 and 2100 that the statement's dates imply.
     return key.isdigit() and len(key) == 4 and 1900 <= int(key) <= 2100 and any(h.startswith("date:") for h in have)
@@ -469,9 +476,14 @@ def stem(word: str) -> str:
     return w[:6] if len(w) > 6 else w
 
 
+@lru_cache(maxsize=8192)
+def _content_cached(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2)
+
+
 def _content(text: str) -> set[str]:
     """Stems of the content words, US spelling ("authorised" and "authorizing" are one)."""
-    return {stem(w) for w in words(text) if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2}
+    return set(_content_cached(text))
 
 
 def _best_clause(claim: str, sentence: str) -> str:
@@ -690,17 +702,18 @@ def _names(text: str) -> list[list[tuple[str, str]]]:
     return runs
 
 
-def _statement_names(statement: str) -> set[str]:
+@lru_cache(maxsize=64)  # one statement, many claims
+def _statement_names(statement: str) -> frozenset[str]:
     runs = _names(statement)
     keys = {k for run in runs for k, _ in run} | {t.key for t in _canon(statement)}
     keys |= {_name_key(w) for w in words(statement)} | set(words(statement))
     # Initials of capitalised runs ("Narcotics Control Bureau" -> "ncb"), for acronyms.
     for m in re.finditer(r"(?:[A-Z][\w-]+(?:\s+(?:of|for|and|the|on)\s+|\s+))+[A-Z][\w-]+", statement):
         keys.add("".join(w[0] for w in m.group(0).split() if w[:1].isupper()).lower())
-    return keys | ISSUER_NAMES
+    return frozenset(keys | ISSUER_NAMES)
 
 
-def _known(key: str, raw: str, have: set[str], prefixes: set[str]) -> bool:
+def _known(key: str, raw: str, have: frozenset[str], prefixes: set[str]) -> bool:
     base = key.removesuffix("'s").removesuffix("'")
     if key in have or base in have or base.rstrip("s") in have:
         return True
@@ -939,13 +952,26 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                            0.0, ("no statement to check it against",)) for c in claims]
     # Units a claim is set against: every sentence and, for long ones, its clauses (a claim
     # reports one clause of a 60-word sentence; the whole sentence's vector is diluted).
+    contents = [claim_content(c.text) for c in claims]
+    # Only the sentences some claim shares content words with are embedded (the model is
+    # the cost): each claim's LEXICAL_TOP best by shared words, and every sentence sharing
+    # three or more; boilerplate and other topics never reach the model.
+    claim_words = [_content(x) for x in contents]
+    sent_words = [_content(s.text) for s in sents]
+    keep: set[int] = set()
+    for cw in claim_words:
+        shared = [len(cw & sw) for sw in sent_words]
+        ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
+        keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= 1)
+        keep.update(j for j in ranked if shared[j] >= 3)
     units: list[tuple[int, str]] = []
-    for j, s in enumerate(sents):
-        units.append((j, s.text))
-        pieces = _clauses(s.text)
+    for j in sorted(keep):
+        units.append((j, sents[j].text))
+        pieces = _clauses(sents[j].text) if len(sents[j].text.split()) >= CLAUSE_WORDS else []
         if len(pieces) > 1:
             units.extend((j, p) for p in pieces)
-    contents = [claim_content(c.text) for c in claims]
+    if not units:
+        units = [(j, s.text) for j, s in enumerate(sents)]
     parts = [claim_parts(x) for x in contents]
     flat_parts = [p for ps in parts for p in ps]
     vecs = embedder.encode([*contents, *flat_parts, *(u for _, u in units)])
