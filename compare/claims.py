@@ -155,6 +155,10 @@ ISSUER_SUBJECT = re.compile(
     r"participants|envoys|representatives|delegations?|the (?:two|three|four|five|six|seven|"
     r"eight|nine|ten|\d+)(?: \w+)?|both|he|she|they|it|we|partners|signatories|group|"
     r"counterparts|sides?|leaders)\b", re.I)
+# Speakers besides OTHER_CUES' whose words are not the statement's: groups, agencies, the other
+# side's government ("the military government has said ...").
+OTHER_SPEAKERS = re.compile(r"\b(?:groups|organi[sz]ations?|ngos?|agencies|charities|unions?|police|"
+                            r"military government|junta|kremlin|ministry|spokesperson for|militants?)\b", re.I)
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?\s[—–-]{1,2}\s+")
 _BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
 _ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
@@ -235,7 +239,10 @@ def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> C
     accord = re.search(r"according to ([^,.;]{1,80})", sentence, re.I)
     if accord and OTHER_CUES.search(accord.group(1)) and not ISSUER_SUBJECT.search(accord.group(1)):
         return None  # "according to United Nations officials" is not the statement
-    if verb is not None and OTHER_CUES.search(subject_zone[-80:]) and not ISSUER_SUBJECT.search(subject_zone[-80:]):
+    zone = subject_zone[-80:]
+    if verb is not None and OTHER_SPEAKERS.search(zone):
+        return None  # "Aid groups said ...", "The military government has said ..."
+    if verb is not None and OTHER_CUES.search(zone) and not ISSUER_SUBJECT.search(zone):
         return None  # "Human rights groups have called ...", "Analysts said ..."
     if noun is None and not ISSUER_SUBJECT.search(subject_zone) and not _named(subject_zone):
         return None
