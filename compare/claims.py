@@ -298,6 +298,7 @@ class _Sentence:
     version: IndexedVersion
     paragraph: int
     text: str
+    paragraphs: tuple[int, ...] = ()  # every paragraph it runs over (a stray break inside it)
 
 
 @dataclass(frozen=True)
@@ -361,12 +362,31 @@ def is_body(paragraph: str) -> bool:
 
 
 def _sentences(st: _Statement) -> list[_Sentence]:
-    out = []
+    """The statement's body sentences. A paragraph that stops mid-sentence (no end mark) and a
+    next one that goes on in lower case are one text: a stray break ("They expressed concern
+    / about provocative actions") must not cut the sentence a claim reports."""
+    groups: list[list[int]] = []
     for i, p in enumerate(st.paragraphs):
-        if not is_body(p):
+        prev = st.paragraphs[groups[-1][-1]].rstrip() if groups else ""
+        if groups and groups[-1][-1] == i - 1 and prev and prev[-1] not in ".!?:;\"”’)" \
+                and p.lstrip()[:1].islower():
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out = []
+    for g in groups:
+        text = " ".join(st.paragraphs[i].strip() for i in g)
+        if not is_body(text):
             continue
-        for a, b in sentence_spans(p):
-            out.append(_Sentence(st.url, st.version, i, p[a:b]))
+        starts = []
+        at = 0
+        for i in g:
+            starts.append(at)
+            at += len(st.paragraphs[i].strip()) + 1
+        for a, b in sentence_spans(text):
+            paras = tuple(i for i, s0 in zip(g, starts, strict=True)
+                          if s0 < b and s0 + len(st.paragraphs[i].strip()) > a)
+            out.append(_Sentence(st.url, st.version, paras[0], text[a:b], paras))
     return out
 
 
@@ -1025,6 +1045,23 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                     st, matched = by_url[top.url], [top.text]
                     verdict, kind, sev, reasons = ClaimVerdict.DRIFT, hard[0], Severity.MAJOR, tuple(hard[1])
                     break
+        if verdict is ClaimVerdict.UNSUPPORTED and part_scores:
+            # Two reports in one sentence each align to their own sentence, and the whole to
+            # neither: judged part by part, the worst part decides.
+            judged = []
+            for part, ps in part_scores:
+                j = int(np.argmax(ps))
+                sub = Claim(part, c.start, c.end, c.speaker)
+                judged.append((j, judge_claim(sub, [sents[j].text], by_url[sents[j].url].text, float(ps[j]))))
+            if all(v is not ClaimVerdict.UNSUPPORTED for _, (v, _, _, _) in judged) and \
+                    len({sents[j].url for j, _ in judged}) == 1:
+                worst = next(((j, r) for j, r in judged if r[0] is ClaimVerdict.DRIFT), judged[0])
+                chosen = sorted({j for j, _ in judged})
+                top = sents[worst[0]]
+                st = by_url[top.url]
+                matched = [sents[k].text for k in chosen]
+                verdict, kind, sev, reasons = worst[1]
+                best = worst[0]
         if verdict is ClaimVerdict.FAITHFUL:
             # A claim joining two reports ("highlighted X, expressing Y") is as faithful as
             # its worst part: each part is set against its own sentence.
@@ -1044,7 +1081,8 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         out.append(ClaimCheck(
             c, verdict, kind, sev, top.url, top.version.id, top.version.seq,
             "" if unsupported else " ".join(matched), float(score[best]), reasons,
-            () if unsupported else tuple(sorted({sents[j].paragraph for j in chosen if sents[j].url == top.url}))))
+            () if unsupported else tuple(sorted({p for j in chosen if sents[j].url == top.url
+                                                 for p in sents[j].paragraphs or (sents[j].paragraph,)}))))
     return out
 
 
