@@ -66,7 +66,7 @@ LEXICAL_TOP = 4  # sentences this long are also split into clauses for alignment
 LEX_WEIGHT = 0.35  # share of the alignment score that comes from shared content words
 LOOSE = 0.6  # under this score a claim reports its sentence loosely: what it adds is judged
 NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says something else
-NOVEL_DRIFT = 0.45  # ... adds enough to change what the statement says
+NOVEL_DRIFT = 0.4  # ... adds enough to change what the statement says
 ENTITY_LOOSE = 0.5  # a new name under this score, with many new words, is a new story
 RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
 
@@ -466,6 +466,47 @@ def number_changes(claim: str, matched: str, statement: str) -> list[str]:
 @lru_cache(maxsize=64)
 def _statement_numbers(statement: str) -> frozenset[str]:
     return frozenset(t.key for t in _numbers(_canon(statement)))
+
+
+_ITEM = r"(?:[^,;.]|\.(?=\S))"  # "U.S. Agency" keeps its points
+_LIST = re.compile(rf"(?:(?:the\s+)?[A-Z]{_ITEM}{{0,120}}?,\s+){{2,}}(?:and\s+)?(?:the\s+)?[A-Z]{_ITEM}{{0,120}}?"
+                   r"(?=\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)?\b|[,.;]|$)")
+_COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+(other\s+)?"
+                    r"(?:[\w.-]+\s+){0,4}?(?:officials|countries|governments|bodies|agencies|nations|"
+                    r"members|states|leaders|activists|people|men|women|ministers|organizations|groups|"
+                    r"partners|participants|entities|individuals|companies|vessels|persons)\b", re.I)
+
+
+def count_changes(claim: str, sentence: str) -> list[str]:
+    """A count the claim gives of what the sentence lists by name: "four officials" for three
+    named officials ("ten other countries" beside the three it names counts the rest).
+
+    >>> count_changes("The delegation was led by four officials.",
+    ...               "Director Kemp Chester, Secretary Jorgan Andrews, and Attorney General Jennifer Hodge led it.")
+    ['the claim counts "four" where the statement lists 3: "Director Kemp Chester, Secretary Jorgan Andrews, and Attorney General Jennifer Hodge"']
+    >>> count_changes("It executed four activists.", "It executed Ko Jimmy, Phyo Zeya Thaw, Hla Myo Aung, and Aung Thura Zaw.")
+    []
+    """
+    lists = [m.group(0) for m in _LIST.finditer(sentence)]
+    if not lists:
+        return []
+    items_text = max(lists, key=len)
+    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", items_text) if x.strip()]
+    if len(items) < 3:
+        return []
+    out = []
+    for m in _COUNT.finditer(claim):
+        n_raw = m.group(1).lower()
+        n = int(n_raw) if n_raw.isdigit() else int(_canon(n_raw)[0].key) if _canon(n_raw) else 0
+        expected = len(items)
+        if m.group(2):  # "ten other countries": besides those the claim names from the list
+            mine = set(words(claim))
+            named = sum(1 for it in items if (runs := _names(it))
+                        and all(w in mine for _, raw in runs[-1] for w in words(raw) if w != "the"))
+            expected -= named
+        if n and n != expected and str(n) not in {t.key for t in _numbers(_canon(sentence))}:
+            out.append(f'the claim counts "{m.group(1)}" where the statement lists {expected}: "{items_text}"')
+    return out
 
 
 def _around(text: str, tok: Token) -> str:
@@ -893,7 +934,7 @@ def novelty(claim: str, statement: str) -> float:
 def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
     claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
-    nums = number_changes(content, sentence, statement)
+    nums = number_changes(content, sentence, statement) or count_changes(content, sentence)
     if nums:
         return DriftKind.NUMBER, nums
     clause = _best_clause(content, sentence)
@@ -928,7 +969,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
                 (f"no statement sentence reports it (closest: \"{matched.strip()}\", score {score:.2f}; "
                  f"{new:.0%} of its words are not in the statement)",))
     checks: list[tuple[DriftKind, list[str]]] = [
-        (DriftKind.NUMBER, number_changes(content, matched, statement)),
+        (DriftKind.NUMBER, number_changes(content, matched, statement) or count_changes(content, matched)),
         (DriftKind.NEGATION, negation_changes(content, clause)),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
