@@ -1066,7 +1066,7 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         shared = [len(cw & sw) for sw in sent_words]
         ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
         keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= 1)
-        keep.update(j for j in ranked if shared[j] >= 3)
+        keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= 4)
     units: list[tuple[int, str]] = []
     for j in sorted(keep):
         units.append((j, sents[j].text))
