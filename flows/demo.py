@@ -59,7 +59,7 @@ def run_demo(*, plain: bool = False) -> int:
             return reports
         from flows.prefect_flows import monitor
 
-        return monitor(str(config))
+        return list(monitor(str(config)).sources)
 
     try:
         print("\n== Pass 1: discover the statement through its feed, read the coverage ==")

@@ -26,6 +26,7 @@ from alerts.compose import (
     removed_alert,
 )
 from alerts.config import build_sinks as sinks_from_tables
+from alerts.deliver import DeliveryReport
 from alerts.identity import identity_alert, identity_key
 from alerts.message import Alert
 from alerts.sink import Sink
@@ -108,6 +109,16 @@ class SourceReport:
     @property
     def failed(self) -> bool:
         return self.error is not None or any(o.status == ERROR for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class PassReport:
+    """What one monitoring pass did: each source's report, in config order, and the alert
+    delivery that followed it (whose `problems` the caller reports: a stopped channel or
+    failed alerts must reach the operator of a Prefect run as they do a plain one)."""
+
+    sources: tuple[SourceReport, ...]
+    delivery: DeliveryReport
 
 
 @dataclass

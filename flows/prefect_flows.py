@@ -38,6 +38,7 @@ from compare.vocab import Verdict
 from flows.pipeline import (
     ERROR,
     CheckOutcome,
+    PassReport,
     Pipeline,
     QuoteResult,
     Runtime,
@@ -360,11 +361,13 @@ def run_pass(sources: Iterable[Source], *, workers: int = WORKERS_PER_HOST,
 @flow(name="monitor",
       task_runner=ThreadPoolTaskRunner(max_workers=HOST_TASKS_AT_ONCE))
 def monitor(config_path: str | None = None, kind: str | None = None,
-            workers_per_host: int = WORKERS_PER_HOST) -> list[SourceReport]:
+            workers_per_host: int = WORKERS_PER_HOST) -> PassReport:
     """A pass over the configured sources (all, or one `kind`), then alert delivery.
 
     `config_path` defaults to $ONRECORD_CONFIG, then ./sources.toml. The flow completes
     even when sources fail: their host tasks are Failed and the table artifact lists them.
+    The delivery report is returned with the sources' reports, so the caller (`onrecord
+    run`) can say what could not be delivered and exit non-zero, as `--plain` does.
     """
     import os
 
@@ -381,12 +384,13 @@ def monitor(config_path: str | None = None, kind: str | None = None,
             publishing = side.submit(contextvars.copy_context().run, publish,
                                      [o for r in reports for o in r.outcomes], reports)
         publishing.result()
-    delivery.result()  # a delivery task that failed after its retries fails the run
+    # A delivery task that failed after its retries fails the run.
+    delivered: DeliveryReport = delivery.result()
     failed = [r.source for r in reports if r.failed]
     if failed:
         get_run_logger().warning("%d of %d sources failed: %s", len(failed), len(reports),
                                  ", ".join(failed[:20]))
-    return reports
+    return PassReport(tuple(reports), delivered)
 
 
 def _check_one(url: str, kind: str) -> CheckOutcome:

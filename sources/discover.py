@@ -145,7 +145,12 @@ def items_from_feed(body: bytes, base_url: str) -> list[Item]:
     if not isinstance(body, bytes):
         # feedparser takes a str as a URL or a file name to open: never let it.
         raise TypeError("items_from_feed wants the feed body as bytes")
-    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    try:
+        parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    except (UnicodeError, ValueError) as exc:
+        # feedparser raises on a character reference to a lone surrogate (`&#xD800;`,
+        # found by bench/fuzz.py): one bad feed is one line, not a traceback.
+        raise DiscoveryError(f"{_shown(base_url)}: malformed feed ({_reason(exc)})") from None
     out: list[Item] = []
     seen: set[str] = set()
     for entry in parsed.entries:
@@ -157,11 +162,18 @@ def items_from_feed(body: bytes, base_url: str) -> list[Item]:
         published = None
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         if stamp:
-            published = datetime(*stamp[:6], tzinfo=UTC)
+            try:
+                published = datetime(*stamp[:6], tzinfo=UTC)
+            except (ValueError, OverflowError):
+                # feedparser reads <updated>0000-00-00</updated> as year -1 (found by
+                # bench/fuzz.py): an impossible date is no date, the item is kept.
+                published = None
         # feedparser puts <guid> and Atom <id> in "id"; a feed without one has no guid.
         guid = (entry.get("id") or "").strip() or None
-        out.append(Item(url, _plain(entry.get("title", "")), published, _plain(entry.get("summary", "")),
-                        guid=guid))
+        # feedparser gives None for an element it could not read (a <description> cut
+        # short; found by bench/fuzz.py): no title or summary, the item is kept.
+        out.append(Item(url, _plain(entry.get("title") or ""), published,
+                        _plain(entry.get("summary") or ""), guid=guid))
     if not out:
         error = parsed.get("bozo_exception")
         if error is not None and not isinstance(error, (feedparser.NonXMLContentType,
@@ -369,3 +381,7 @@ def filter_by_keywords(items: Iterable[Item], keywords: Iterable[str]) -> list[I
     is empty."""
     patterns = _compile(keywords)
     return [i for i in items if not patterns or _matches(i, patterns)]
+
+
+def _reason(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:160] or type(exc).__name__

@@ -128,13 +128,35 @@ def resolve_vetted(
             addr = ipaddress.ip_address(value.split("%", 1)[0])
         except ValueError:
             raise UnsafeURLError(f"{label}: resolver gave a non-address {value!r}") from None
-        if not allow_private and not addr.is_global:
+        if not allow_private and not is_public(addr):
             raise UnsafeURLError(
                 f"{label}: {addr} is a private address (set ONRECORD_ALLOW_PRIVATE_URLS=1 or "
                 "allow_private on the source to allow)"
             )
         out.append(value)
     return out
+
+
+# IPv6 prefixes that carry an IPv4 address in their low 32 bits: IPv4-compatible (::/96,
+# deprecated), NAT64 (64:ff9b::/96, RFC 6052) and local NAT64 (64:ff9b:1::/48, RFC 8215).
+_EMBEDS_V4 = tuple(ipaddress.IPv6Network(n) for n in ("::/96", "64:ff9b::/96", "64:ff9b:1::/48"))
+
+
+def is_public(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether `addr` is a public address, and so is every IPv4 address it carries.
+
+    `is_global` alone passes `::ffff:100.64.0.1` (an IPv4-mapped carrier-grade NAT address:
+    Python checks a mapped address against the IPv4 *private* list only), and IPv6 forms
+    that embed 127.0.0.1 or 10.x (6to4, Teredo, NAT64): found by tests/test_properties.py.
+    """
+    if not addr.is_global:
+        return False
+    if isinstance(addr, ipaddress.IPv4Address):
+        return True
+    embedded = [addr.ipv4_mapped, addr.sixtofour, *(addr.teredo or ())]
+    if any(addr in net for net in _EMBEDS_V4):
+        embedded.append(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+    return all(v4 is None or v4.is_global for v4 in embedded)
 
 
 def check_url(

@@ -32,3 +32,17 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"shared data not found at {SHARED}")
     return SHARED
+
+
+# Property-based tests (hypothesis): CI's examples are the same on every run (derandomize)
+# and no example database is written; locally the default profile explores new examples.
+def _hypothesis_profiles() -> None:
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    settings.register_profile("dev", print_blob=True)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                          or ("ci" if os.environ.get("CI") else "dev"))
+
+
+_hypothesis_profiles()

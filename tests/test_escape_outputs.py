@@ -142,7 +142,9 @@ def test_cli_output_shows_no_raw_controls(tmp_path: Path) -> None:
                             capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     _no_controls(result.stdout)
-    assert "\\u202e" in result.stdout
+    # Extraction drops bidi overrides (issue 16: no control or bidi character is stored);
+    # the words they would have reordered are kept, in source order.
+    assert "Title evil" in result.stdout and "85$ gnitats" in result.stdout
 
 
 # -- Markdown (diffs and Prefect artifacts) --------------------------------------------------

@@ -9,6 +9,7 @@ pages no profile covers), `metadata` (title, date, issuer, canonical URL, links)
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from sources.decode import decode_body, looks_binary, looks_garbled
 from sources.document import STATEMENT, Document
@@ -19,6 +20,7 @@ from sources.extract.metadata import parse_date
 from sources.extract.parsing import flatten_nesting, parse_html
 from sources.extract.pdf import extract_pdf
 from sources.extract.plain import extract_plain
+from sources.normalize import drop_hidden
 from sources.profiles import PROFILES, Profile, profile_for
 
 __all__ = [
@@ -53,7 +55,7 @@ def extract(
     """Extract a Document; raise ExtractionError for empty, binary or boilerplate-only bodies."""
     if isinstance(body, bytes):
         if content_type == "application/pdf" or body.startswith(b"%PDF-"):
-            return extract_pdf(body, url, kind)
+            return _clean_title(extract_pdf(body, url, kind))
         if looks_binary(body):
             raise ExtractionError(f"{url}: binary body, not a text document")
         text = decode_body(body, charset)
@@ -64,5 +66,14 @@ def extract(
     else:
         text = body
     if content_type == "text/plain" or not _HTML_TAG.search(text[:100_000]):
-        return extract_plain(text, url, kind)
-    return extract_html(text, url, kind, selector)
+        doc = extract_plain(text, url, kind)
+    else:
+        doc = extract_html(text, url, kind, selector)
+    return _clean_title(doc)
+
+
+def _clean_title(doc: Document) -> Document:
+    """Paragraphs are cleaned by each extractor (sources.normalize.clean_paragraphs); a
+    title is scraped text too: no control or bidi characters, one line."""
+    title = " ".join(drop_hidden(doc.title).split())
+    return doc if title == doc.title else replace(doc, title=title)

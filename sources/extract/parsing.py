@@ -11,6 +11,12 @@ from sources.extract.common import ExtractionError
 
 _PAGE_TAG = re.compile(r"<(html|head|body)\b", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Characters XML does not allow (C0 controls other than tab and line breaks, lone
+# surrogates, U+FFFE/U+FFFF): libxml2 keeps them in text it parses, then lxml refuses to
+# write that text back when a tree edit (drop_tree) moves it (ValueError "All strings
+# must be XML compatible", found by bench/fuzz.py). Form feed and vertical tab are spaces.
+_NOT_XML = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_SPACE = re.compile("[\x0b\x0c]")
 
 # Container tags whose removal loses no text: what pathological nesting is made of.
 _NESTING_TAG = re.compile(
@@ -61,7 +67,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
     and silently drops everything after that point; when it reports that, the page is
     flattened and parsed again, so its text survives (or a clear error is raised)."""
     # lxml refuses str input that still declares an encoding; the text is decoded already.
-    html = _XML_DECL.sub("", html, count=1)
+    html = _NOT_XML.sub("", _XML_SPACE.sub(" ", _XML_DECL.sub("", html, count=1)))
     for attempt in range(2):
         # One parser per call: its error log says whether this page hit the depth limit.
         parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
