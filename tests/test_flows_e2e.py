@@ -129,6 +129,48 @@ def test_serve_schedules_are_visible(world: dict) -> None:
     assert schedules["check-statement/check-statement"] == []
 
 
+def test_serve_schedules_produce_runs(world: dict) -> None:
+    """The server turns serve's schedules into runs (what the scheduler service does).
+
+    Under SQLAlchemy 2.1, Prefect 3.8's server could not insert scheduled runs (its bulk
+    insert sets the hybrid `state` attribute: "Can't evaluate bulk DML statement"), so a
+    served deployment never ran on its own; bench/soak.py found it. The runs are asked for a
+    day ahead, so serve does not start them during the other tests.
+    """
+    import datetime as dt
+
+    import httpx
+
+    async def schedule() -> tuple[int, str, list]:
+        from prefect.client.schemas.filters import (
+            DeploymentFilter,
+            DeploymentFilterId,
+            FlowRunFilter,
+            FlowRunFilterState,
+            FlowRunFilterStateType,
+        )
+        from prefect.client.schemas.objects import StateType
+
+        async with _client(world["api"]) as client:
+            deployment = await client.read_deployment_by_name("monitor/statements")
+            start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+            async with httpx.AsyncClient() as http:
+                resp = await http.post(f"{world['api']}/deployments/{deployment.id}/schedule",
+                                       json={"start_time": start.isoformat(), "max_runs": 3,
+                                             "min_runs": 3}, timeout=60)
+            runs = await client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))))
+            return resp.status_code, resp.text, [r for r in runs if r.expected_start_time >= start]
+
+    status, text, runs = asyncio.run(schedule())
+    assert status < 300, text
+    times = sorted(r.expected_start_time for r in runs)
+    assert len(times) == 3
+    assert {(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)} == {600.0}
+
+
 def test_check_statement_by_hand_versions_and_alerts(world: dict, site: LocalServer,
                                                     slack: FakeSlack) -> None:
     url = site.url("/statement")
