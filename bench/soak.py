@@ -135,6 +135,7 @@ class Site:
 
     def __init__(self, n: int, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.req_rng = random.Random(seed + 1)  # per-request draws, from server threads
         self.lock = threading.Lock()
         self.sources: list[Src] = []
         self.stats: dict[str, Counter] = defaultdict(Counter)
@@ -322,13 +323,13 @@ class Site:
             if item is not None and item.index == 0 and src.discovery != "page":
                 stats["gone"] += 1
                 return _send(h, 404 if src.index % 2 else 410, b"gone", "text/plain")
-            if self.rng.random() < 0.5:
+            if self.req_rng.random() < 0.5:
                 stats["5xx_or_reset"] += 1
-                return _reset(h) if self.rng.random() < 0.4 else _send(h, 503, b"busy", "text/plain")
-        if b == "ratelimit" and self.rng.random() < 0.5:
+                return _reset(h) if self.req_rng.random() < 0.4 else _send(h, 503, b"busy", "text/plain")
+        if b == "ratelimit" and self.req_rng.random() < 0.5:
             stats["429"] += 1
             return _send(h, 429, b"slow down", "text/plain",
-                         {"Retry-After": str(self.rng.choice((1, 5, 30, 120, 3600)))})
+                         {"Retry-After": str(self.req_rng.choice((1, 5, 30, 120, 3600)))})
         if b == "hostile" and item is not None and item.index == 0:
             stats[src.hostile or "hostile"] += 1
             if src.hostile == "gzip_bomb":
@@ -522,6 +523,21 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _group(pgid: int) -> list[int]:
+    """Live processes of a process group (children reparented after their parent died)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[2]) == pgid and fields[0] != "Z":
+                    out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
 def _rss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -660,17 +676,21 @@ def main(argv: list[str] | None = None) -> int:
         t_stop = time.monotonic()
         stop_rc: int | None = None
         if serve.proc.poll() is None:
-            os.killpg(serve.proc.pid, signal.SIGTERM)
+            serve.proc.send_signal(signal.SIGTERM)  # serve itself; its flow runs are its job
             try:
-                stop_rc = serve.proc.wait(60)
+                stop_rc = serve.proc.wait(90)
             except subprocess.TimeoutExpired:
-                os.killpg(serve.proc.pid, signal.SIGKILL)
-                serve.proc.wait(10)
                 stop_rc = None
         else:
             stop_rc = serve.proc.returncode
         stop_seconds = time.monotonic() - t_stop
-        leftovers = [p for p in _tree(serve.proc.pid) if p != serve.proc.pid]
+        time.sleep(2)
+        leftovers = _group(serve.proc.pid)  # flow-run processes that outlived serve
+        try:
+            os.killpg(serve.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        serve.proc.wait(10)
         serve._out.close()
     deliver_env = {**serve_env}
     final = subprocess.run([sys.executable, "-m", "flows.cli", "deliver"], env=deliver_env,
@@ -748,6 +768,7 @@ def summarise(site: Site, slack: OutageSlack, runs: list[dict], rss: list, work:
                    "messages_posted": len(posted), "with_bidi_or_escape": bidi},
         "outbox": outbox,
         "slack_requests": dict(Counter(r.method for r in slack.fake.requests)),
+        "slack_requests_by_phase": _by_phase(slack),
         "errors_by_behaviour": dict(by_b),
         "passes": passes,
         "memory": memory,
@@ -760,6 +781,19 @@ def summarise(site: Site, slack: OutageSlack, runs: list[dict], rss: list, work:
     print(json.dumps({k: v for k, v in report.items() if k != "memory"}, indent=1, default=str))
     print(json.dumps({k: v for k, v in memory.items() if k != "series"}, default=str))
     return report
+
+
+def _by_phase(slack: OutageSlack) -> dict[str, dict[str, int]]:
+    """Slack API calls that arrived in each phase (none arrive while refused)."""
+    marks = sorted(slack.log)
+    out: dict[str, Counter] = defaultdict(Counter)
+    for r in slack.fake.requests:
+        phase = "before"
+        for t, name in marks:
+            if r.at >= t:
+                phase = name
+        out[phase][r.method] += 1
+    return {k: dict(v) for k, v in out.items()}
 
 
 def _spread(xs: list[float]) -> dict:
