@@ -227,6 +227,32 @@ def test_monitor_deployment_reports_a_failing_source(world: dict, site: LocalSer
     assert table and "broken" in str(table[0].data) and "missing.xml" in str(table[0].data)
 
 
+def test_a_pass_due_while_one_runs_is_cancelled(world: dict) -> None:
+    """Two statements passes due at once: one runs, the other is cancelled, not queued.
+
+    Without a deployment concurrency limit, serve started every due pass; with passes
+    longer than their interval (bench/soak.py: 70-106 s passes every 60 s) flow-run
+    processes piled up waiting for each other's host slots.
+    """
+    from prefect.client.schemas.objects import StateType
+
+    async def both() -> list[StateType]:
+        async with _client(world["api"]) as client:
+            deployment = await client.read_deployment_by_name("monitor/statements")
+            runs = [await client.create_flow_run_from_deployment(deployment.id)
+                    for _ in range(2)]
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                states = [(await client.read_flow_run(r.id)).state for r in runs]
+                if all(s is not None and s.is_final() for s in states):
+                    return sorted(s.type for s in states if s is not None)
+                await asyncio.sleep(0.5)
+            raise AssertionError(f"runs not final: {states}")
+
+    assert asyncio.run(both()) == sorted([StateType.COMPLETED, StateType.CANCELLED]), \
+        world["serve"].tail()
+
+
 def test_in_process_flow_publishes_edit_artifact(prefect_api: str, site: LocalServer,
                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  slack: FakeSlack) -> None:
