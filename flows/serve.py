@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sources.config import Config
 
 if TYPE_CHECKING:
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig
     from prefect.deployments.runner import RunnerDeployment
 
 STATEMENTS_EVERY = timedelta(minutes=10)
@@ -32,6 +33,22 @@ DEPLOYMENTS = (
 )
 
 
+def one_at_a_time() -> ConcurrencyLimitConfig:
+    """The concurrency of each scheduled deployment: one run at a time, a run that falls
+    due while the previous one is still going is cancelled, not queued.
+
+    Without it, `serve` started every scheduled pass on time even while the last one ran:
+    in bench/soak.py (200 sources, 60 s passes on a loaded machine) passes took 70-106 s,
+    up to four flow-run processes (~170 MB each) stood waiting for each other's host slots
+    and the backlog only grew. Queued (Prefect's default strategy) they would still pile up;
+    the next pass re-reads every source anyway, so a skipped one loses nothing.
+    deploy/prefect.yaml says the same.
+    """
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+    return ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+
+
 def build_deployments(config_path: str | Path, *, statements_every: timedelta = STATEMENTS_EVERY,
                       coverage_every: timedelta = COVERAGE_EVERY,
                       deliver_every: timedelta = DELIVER_EVERY,
@@ -41,13 +58,16 @@ def build_deployments(config_path: str | Path, *, statements_every: timedelta = 
 
     config = str(Path(config_path).resolve())
     tags = ["onrecord"]
+    once = one_at_a_time()
     return [
         monitor.to_deployment(
             name="statements", interval=statements_every, paused=paused, tags=tags,
+            concurrency_limit=once,
             parameters={"config_path": config, "kind": "statement"},
             description="Official statements: discover, fetch, version, diff, alert."),
         monitor.to_deployment(
             name="coverage", interval=coverage_every, paused=paused, tags=tags,
+            concurrency_limit=once,
             parameters={"config_path": config, "kind": "coverage"},
             description="Press coverage: fetch, extract quotes, check them, alert."),
         check_statement.to_deployment(
@@ -58,6 +78,7 @@ def build_deployments(config_path: str | Path, *, statements_every: timedelta = 
             description="Manual trigger: check one article URL now (parameter url)."),
         deliver_alerts.to_deployment(
             name="deliver-alerts", interval=deliver_every, paused=paused, tags=tags,
+            concurrency_limit=once,
             description="Drain the alert outbox."),
     ]
 

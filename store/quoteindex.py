@@ -67,7 +67,7 @@ def _block_ids(conn: Connection, blocks: dict[str, Block]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for hashes in _chunks(list(blocks), CHUNK):
         ids.update(conn.execute(select(t.quote_blocks.c.hash, t.quote_blocks.c.id)
-                                .where(t.quote_blocks.c.hash.in_(hashes))).all())
+                                .where(t.quote_blocks.c.hash.in_(hashes))).tuples().all())
     new = [b for h, b in blocks.items() if h not in ids]
     if not new:
         return ids
@@ -77,7 +77,7 @@ def _block_ids(conn: Connection, blocks: dict[str, Block]) -> dict[str, int]:
     mine: dict[str, int] = {}
     for fresh in _chunks(new, CHUNK):
         got = conn.execute(stmt, [{"hash": b.hash, "text": b.text} for b in fresh])
-        mine.update(got.all())
+        mine.update(got.tuples().all())
     ids.update(mine)
     postings = [{"shingle": s, "block_id": bid} for h, bid in mine.items()
                 for s in blocks[h].shingles]
@@ -86,7 +86,7 @@ def _block_ids(conn: Connection, blocks: dict[str, Block]) -> dict[str, int]:
     lost = [h for h in blocks if h not in ids]
     for chunk in _chunks(lost, CHUNK):
         ids.update(conn.execute(select(t.quote_blocks.c.hash, t.quote_blocks.c.id)
-                                .where(t.quote_blocks.c.hash.in_(chunk))).all())
+                                .where(t.quote_blocks.c.hash.in_(chunk))).tuples().all())
     return ids
 
 
@@ -160,7 +160,7 @@ class StoreQuoteIndex:
         out: list[tuple[int, int]] = []
         with self.store.engine.connect() as conn:
             for chunk in _chunks(shingles, CHUNK):
-                out.extend(conn.execute(_POSTINGS, {"ids": list(chunk)}).all())
+                out.extend(conn.execute(_POSTINGS, {"ids": list(chunk)}).tuples().all())
         return out
 
     def postings_under(self, shingles: Sequence[int], cap: int) -> tuple[dict[int, int], list[tuple[int, int]]]:
@@ -221,7 +221,7 @@ class StoreQuoteIndex:
         out: dict[int, str] = {}
         with self.store.engine.connect() as conn:
             for chunk in _chunks(list(blocks), CHUNK):
-                out.update(conn.execute(_TEXTS, {"ids": list(chunk)}).all())
+                out.update(conn.execute(_TEXTS, {"ids": list(chunk)}).tuples().all())
         return out
 
     def size(self) -> dict[str, int]:

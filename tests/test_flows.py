@@ -158,6 +158,16 @@ def test_deployments_match_prefect_yaml(tmp_path: Path) -> None:
                  "check-coverage": "check_coverage", "deliver-alerts": "deliver_alerts"}
     assert names == [(functions[f], n) for f, n in DEPLOYMENTS]
     assert all(d["work_pool"]["name"] == "onrecord" for d in spec["deployments"])
+    # Scheduled deployments run one at a time, a run due meanwhile cancelled (not queued),
+    # in serve and in prefect.yaml alike.
+    yaml_limits = {d["name"]: d.get("concurrency_limit") for d in spec["deployments"]}
+    for d in built:
+        if d.schedules:
+            assert d.concurrency_limit == 1
+            assert d.concurrency_options.collision_strategy.value == "CANCEL_NEW"
+            assert yaml_limits[d.name] == {"limit": 1, "collision_strategy": "CANCEL_NEW"}
+        else:
+            assert d.concurrency_limit is None and yaml_limits[d.name] is None
 
 
 def test_serve_help_and_bad_config_exit_2(tmp_path: Path) -> None:

@@ -129,6 +129,48 @@ def test_serve_schedules_are_visible(world: dict) -> None:
     assert schedules["check-statement/check-statement"] == []
 
 
+def test_serve_schedules_produce_runs(world: dict) -> None:
+    """The server turns serve's schedules into runs (what the scheduler service does).
+
+    Under SQLAlchemy 2.1, Prefect 3.8's server could not insert scheduled runs (its bulk
+    insert sets the hybrid `state` attribute: "Can't evaluate bulk DML statement"), so a
+    served deployment never ran on its own; bench/soak.py found it. The runs are asked for a
+    day ahead, so serve does not start them during the other tests.
+    """
+    import datetime as dt
+
+    import httpx
+
+    async def schedule() -> tuple[int, str, list]:
+        from prefect.client.schemas.filters import (
+            DeploymentFilter,
+            DeploymentFilterId,
+            FlowRunFilter,
+            FlowRunFilterState,
+            FlowRunFilterStateType,
+        )
+        from prefect.client.schemas.objects import StateType
+
+        async with _client(world["api"]) as client:
+            deployment = await client.read_deployment_by_name("monitor/statements")
+            start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+            async with httpx.AsyncClient() as http:
+                resp = await http.post(f"{world['api']}/deployments/{deployment.id}/schedule",
+                                       json={"start_time": start.isoformat(), "max_runs": 3,
+                                             "min_runs": 3}, timeout=60)
+            runs = await client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])),
+                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                    type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))))
+            return resp.status_code, resp.text, [r for r in runs if r.expected_start_time >= start]
+
+    status, text, runs = asyncio.run(schedule())
+    assert status < 300, text
+    times = sorted(r.expected_start_time for r in runs)
+    assert len(times) == 3
+    assert {(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)} == {600.0}
+
+
 def test_check_statement_by_hand_versions_and_alerts(world: dict, site: LocalServer,
                                                     slack: FakeSlack) -> None:
     url = site.url("/statement")
@@ -183,6 +225,32 @@ def test_monitor_deployment_reports_a_failing_source(world: dict, site: LocalSer
     assert states["check 127.0.0.2"] == "FAILED"
     table = [a for a in artifacts if a.key == "onrecord-changes"]
     assert table and "broken" in str(table[0].data) and "missing.xml" in str(table[0].data)
+
+
+def test_a_pass_due_while_one_runs_is_cancelled(world: dict) -> None:
+    """Two statements passes due at once: one runs, the other is cancelled, not queued.
+
+    Without a deployment concurrency limit, serve started every due pass; with passes
+    longer than their interval (bench/soak.py: 70-106 s passes every 60 s) flow-run
+    processes piled up waiting for each other's host slots.
+    """
+    from prefect.client.schemas.objects import StateType
+
+    async def both() -> list[StateType]:
+        async with _client(world["api"]) as client:
+            deployment = await client.read_deployment_by_name("monitor/statements")
+            runs = [await client.create_flow_run_from_deployment(deployment.id)
+                    for _ in range(2)]
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                states = [(await client.read_flow_run(r.id)).state for r in runs]
+                if all(s is not None and s.is_final() for s in states):
+                    return sorted(s.type for s in states if s is not None)
+                await asyncio.sleep(0.5)
+            raise AssertionError(f"runs not final: {states}")
+
+    assert asyncio.run(both()) == sorted([StateType.COMPLETED, StateType.CANCELLED]), \
+        world["serve"].tail()
 
 
 def test_in_process_flow_publishes_edit_artifact(prefect_api: str, site: LocalServer,
