@@ -276,8 +276,8 @@ class Pipeline:
 
     def run_source(self, source: Source) -> SourceReport:
         """Discover and check every item of one source; errors stay inside this source."""
-        # The source's own allow_private (None: the global setting decides).
-        with self.rt.fetcher.limits(allow_private=source.allow_private or None):
+        # A source that says allow_private may be on private addresses, its own hosts only.
+        with self.rt.fetcher.limits(private_hosts=source.private_hosts):
             try:
                 items = self.discover_items(source)
             except (FetchError, UnsafeURLError, ValueError) as exc:
@@ -312,8 +312,8 @@ class Pipeline:
             if expired():
                 return "not started: the time budget ran out"
             try:
-                # The source's own allow_private (None: the global setting decides).
-                with self.rt.fetcher.limits(allow_private=source.allow_private or None):
+                # A source that says allow_private may be on private addresses, its own hosts only.
+                with self.rt.fetcher.limits(private_hosts=source.private_hosts):
                     items = self.discover_items(source)
                 for item in items:
                     if item.guid:
@@ -329,7 +329,7 @@ class Pipeline:
                 return CheckOutcome(url, source.kind, ERROR,
                                     error="not checked: the time budget ran out")
             try:
-                with self.rt.fetcher.limits(allow_private=source.allow_private or None):
+                with self.rt.fetcher.limits(private_hosts=source.private_hosts):
                     return self.check_url(url, source.kind, selector=source.selector,
                                           issuer=source.issuer, guid=guids.get(url),
                                           alert_new=source.alert_new)

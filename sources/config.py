@@ -33,12 +33,27 @@ class Source:
     keywords: tuple[str, ...] = ()
     max_items: int = 20
     issuer: str | None = None
-    # Fetch this source's URLs even on private addresses (an intranet press server);
-    # the global ONRECORD_ALLOW_PRIVATE_URLS=1 allows it for every source.
+    # Fetch this source's own hosts (those of its feed, listing, sitemap and urls) even on
+    # private addresses (an intranet press server); a link or redirect to any other private
+    # host is still refused. The global ONRECORD_ALLOW_PRIVATE_URLS=1 allows every address.
     allow_private: bool = False
     # Alert the first version of each item (AlertKind.NEW); None: by kind, on for
     # statements and off for coverage (alerts.compose.wants_new_alert).
     alert_new: bool | None = None
+
+    @property
+    def private_hosts(self) -> frozenset[str]:
+        """The hosts this source may fetch on private addresses: its own, if allow_private.
+
+        >>> Source("s", "statement", feed="http://Press.intranet/feed", allow_private=True).private_hosts
+        frozenset({'press.intranet'})
+        """
+        from urllib.parse import urlsplit
+
+        if not self.allow_private:
+            return frozenset()
+        named = (self.feed, self.listing, self.sitemap, *self.urls)
+        return frozenset(h for h in (urlsplit(u).hostname for u in named if u) if h)
 
     @property
     def host_key(self) -> str:

@@ -130,7 +130,9 @@ class _Limits:
     """What `Fetcher.limits` set for the fetches of one thread."""
 
     deadline: float | None = None
-    allow_private: bool | None = None
+    # Hosts fetched even on a private address within the block (a source's own hosts, when
+    # it says allow_private): a redirect or item link to any other private host is refused.
+    private_hosts: frozenset[str] = frozenset()
 
 
 class _Scope:
@@ -391,9 +393,7 @@ class Fetcher:
 
     @property
     def allow_private(self) -> bool:
-        limits = self._limits()
-        if limits.allow_private is not None:
-            return limits.allow_private
+        """Every private address allowed (the Fetcher's own setting, else the global one)."""
         return self._allow_private if self._allow_private is not None else private_allowed()
 
     def close(self) -> None:
@@ -408,21 +408,22 @@ class Fetcher:
 
     @contextmanager
     def limits(self, *, deadline: float | None = None,
-               allow_private: bool | None = None) -> Iterator[None]:
+               private_hosts: Iterable[str] = ()) -> Iterator[None]:
         """Within the block, this thread's fetches end by `deadline` (a time.monotonic()
-        value; a fetch still running then fails with FetchError) and, when
-        `allow_private` is not None, private addresses are allowed or refused as it says.
+        value; a fetch still running then fails with FetchError) and the hosts named in
+        `private_hosts` may be on private addresses (only those names: a redirect or a link
+        from them to another private host is still refused).
 
-        For a per-source budget and a source's own `allow_private`:
+        For a per-source budget and a source's own hosts (`Source.private_hosts`):
 
-            with fetcher.limits(deadline=time.monotonic() + 120, allow_private=True):
+            with fetcher.limits(deadline=time.monotonic() + 120, private_hosts=["intranet.example"]):
                 ...discover and check the source...
         """
         previous = self._limits()
         if previous.deadline is not None:
             deadline = previous.deadline if deadline is None else min(deadline, previous.deadline)
         self._thread_limits.limits = _Limits(
-            deadline, allow_private if allow_private is not None else previous.allow_private)
+            deadline, previous.private_hosts | {h.lower() for h in private_hosts})
         try:
             yield
         finally:
@@ -570,7 +571,8 @@ class Fetcher:
     # -- safety --------------------------------------------------------------------
 
     def _private_ok(self, host: str) -> bool:
-        return self.allow_private or host.lower() in self.allow_hosts
+        host = host.lower()
+        return self.allow_private or host in self.allow_hosts or host in self._limits().private_hosts
 
     def _check(self, url: str, current: str) -> None:
         """The URL's syntax, before anything (robots.txt included) is requested; its

@@ -72,3 +72,37 @@ def test_bad_selector_in_sources_file_is_one_line(tmp_path: Path) -> None:
     config.write_text('[[source]]\nname = "x"\nurls = ["http://127.0.0.1:1/"]\nselector = "p["\n')
     result = onrecord("run", "--config", str(config), "--plain")
     assert one_line_usage_error(result) and "not a valid CSS selector" in result.stderr
+
+
+def test_allow_private_covers_the_sources_own_hosts_only(server: LocalServer,
+                                                         tmp_path: Path) -> None:
+    # An intranet feed may be on a private address; the links in it (or a redirect) to
+    # another private host are not vouched for: `localhost` here stands for any other
+    # internal name (an admin console, a metadata service).
+    own, other = server.url("/s"), f"http://localhost:{server.port}/admin"
+    server.routes["/s"] = Response(PAGE)
+    server.routes["/admin"] = Response(PAGE.replace("floods", "admin"))
+    server.routes["/feed"] = Response(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>t</title>"
+        f"<item><title>a</title><link>{own}</link></item>"
+        f"<item><title>b</title><link>{other}</link></item></channel></rss>",
+        headers={"Content-Type": "application/rss+xml"})
+    config = tmp_path / "sources.toml"
+    config.write_text(
+        f'[[source]]\nname = "intranet"\nfeed = "{server.url("/feed")}"\nallow_private = true\n')
+    env = {"ONRECORD_DATABASE_URL": f"sqlite:///{tmp_path}/s.sqlite",
+           "ONRECORD_ALLOW_PRIVATE_URLS": "0"}
+    result = onrecord("run", "--config", str(config), "--plain", env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"new          statement {own}" in result.stdout, result.stdout
+    assert "private address" in result.stdout  # the link to the other host, refused
+    assert "/admin" not in [r.path for r in server.requests]
+
+
+def test_private_hosts_example_runs() -> None:
+    import doctest
+
+    import sources.config
+
+    result = doctest.testmod(sources.config)
+    assert result.attempted >= 1 and result.failed == 0

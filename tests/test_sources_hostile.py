@@ -320,9 +320,9 @@ def test_allow_private_per_source(server: LocalServer, monkeypatch) -> None:
     intranet, other = config.sources
     assert intranet.allow_private and not other.allow_private
     with fast_fetcher() as f:
-        with f.limits(allow_private=intranet.allow_private or None):
+        with f.limits(private_hosts=intranet.private_hosts):
             assert f.fetch(server.url("/s")).status == 200
-        with f.limits(allow_private=other.allow_private or None), pytest.raises(UnsafeURLError):
+        with f.limits(private_hosts=other.private_hosts), pytest.raises(UnsafeURLError):
             f.fetch(server.url("/s"))
     monkeypatch.setenv("ONRECORD_ALLOW_PRIVATE_URLS", "1")  # the global switch still works
     with fast_fetcher() as f:
