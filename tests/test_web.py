@@ -294,9 +294,20 @@ def test_article_page_highlights_quotes_beside_the_statement(site: Site) -> None
     q = mis[0]
     assert f'class="quote verdict-misquote" href="#q-{q["id"]}"' in html
     assert f'id="q-{q["id"]}"' in html
-    # The statement passage the quote distorts, marked inside its paragraph.
+    # The statement passage the quote distorts, marked inside its paragraph, which it links to.
     assert '<mark class="matched">' in html
     assert "will not impose conditions" in _text(html)
+    statement = site.store.version(q["statement_version_id"])
+    n = next(k for k, p in enumerate(statement.paragraphs, 1) if "will not impose" in p)
+    assert f'href="/version/{q["statement_version_id"]}#p{n}"' in html
+    target = site.get(f"/version/{q['statement_version_id']}").text
+    assert re.search(rf'<p id="p{n}">[^<]*will not impose conditions', target)
+    # A quote checked again after the edit is listed once, with its earlier verdict.
+    accurate = site.json(f"/api/article/{ids['accurate']}")["quotes"]
+    spans = [(q["start"], q["end"]) for q in accurate]
+    assert len(spans) == len(set(spans))
+    stale = [q for q in accurate if q["verdict"] == "stale"]
+    assert stale and stale[0]["earlier"] and stale[0]["earlier"][0]["verdict"] == "exact"
 
 
 def test_search_by_title_url_and_text(site: Site) -> None:
@@ -351,7 +362,7 @@ def test_hostile_statement_is_inert_on_every_page(site: Site) -> None:
     assert "\\u202eyrtsinim" in html
     body = site.get(f"/version/{version.id}").text
     assert "&lt;img src=x onerror=alert(2)&gt;" in body and "javascript:alert(3)" in body
-    assert re.search(r"<p>[^<]*javascript:alert\(3\)", body)  # text, never a link
+    assert re.search(r"<p id=\"p2\">[^<]*javascript:alert\(3\)", body)  # text, never a link
 
 
 # -- safety -------------------------------------------------------------------------------------
