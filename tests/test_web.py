@@ -320,6 +320,9 @@ def test_search_by_title_url_and_text(site: Site) -> None:
     assert ids["statement"] in found("pacific-clean-water")  # URL slug
     assert found("statements/pacific-clean-water") >= {ids["statement"]}
     assert ids["statement"] in found("$58 million")  # text of a later version
+    assert ids["statement"] in found('"committed $58 million over"')  # a quoted phrase
+    assert ids["statement"] not in found('"million committed"')  # words, not that phrase
+    assert ids["statement"] in found("million committed")
     assert ids["hostile"] in found("briefing") and ids["statement"] not in found("briefing")
     assert found("zyzzyva-nowhere") == set()
     for hostile_query in ('"', "NEAR(a b)", "a OR", "*", "'); DROP TABLE versions; --", "-x"):
@@ -475,3 +478,12 @@ def test_public_bind_needs_a_token() -> None:
                          timeout=120, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert cli.returncode == 2
     assert "ONRECORD_WEB_TOKEN" in cli.stderr and "--insecure-public" in cli.stderr
+
+
+def test_search_terms_are_words_only() -> None:
+    from store.searchindex import fts5_query, terms, tsquery
+
+    assert terms('Félix "a  b" state.gov/x-y') == [["felix"], ["a", "b"], ["state", "gov", "x", "y"]]
+    assert terms('"" * ( ) NEAR') == [["near"]]
+    assert fts5_query([["a", "b"], ["c"]]) == '"a b" AND "c"'
+    assert tsquery([["a", "b"], ["c"]]) == "('a' <-> 'b') & ('c')"
