@@ -487,3 +487,42 @@ def test_search_terms_are_words_only() -> None:
     assert terms('"" * ( ) NEAR') == [["near"]]
     assert fts5_query([["a", "b"], ["c"]]) == '"a b" AND "c"'
     assert tsquery([["a", "b"], ["c"]]) == "('a' <-> 'b') & ('c')"
+
+
+def test_search_index_is_rebuilt_on_import(site: Site, tmp_path: Path) -> None:
+    from store.transfer import export_jsonl, import_jsonl
+    from web.queries import Queries
+
+    dump = io.StringIO()
+    export_jsonl(site.store, dump)
+    copy = Store(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    try:
+        import_jsonl(copy, dump.getvalue().splitlines())
+        hits = Queries(copy).search("pacific-clean-water").items
+        assert {h.document.url for h in hits} == {site.statement_url}
+        assert len(hits) == 3  # every version
+    finally:
+        copy.close()
+
+
+def test_migration_backfills_the_search_index(db_url: str) -> None:
+    from alembic import command
+
+    from store.migrate import alembic_config
+    from tests.storefixtures import obs, record
+    from web.queries import Queries
+
+    store = Store(db_url)
+    try:
+        record(store, obs("https://gov.example/a", "The envoy met the minister in Suva."))
+        record(store, obs("https://gov.example/a", "The envoy met the premier in Suva."))
+        with store.engine.begin() as conn:
+            cfg = alembic_config(conn)
+            command.downgrade(cfg, "0005_identity")  # drops the index
+        store.migrate()  # back to head: the index is created and backfilled
+        q = Queries(store)
+        assert [h.seq for h in q.search("premier").items] == [2]
+        assert [h.seq for h in q.search("envoy suva").items] == [2, 1]
+        assert q.search("president").items == []
+    finally:
+        store.close()
