@@ -407,12 +407,14 @@ def test_unknown_ids_are_404(site: Site) -> None:
     ids = _ids(site)
     for path in ("/statement/999999", "/version/999999", f"/compare/{ids['v1']}/999999",
                  "/article/999999", f"/article/{ids['statement']}",  # a statement, not an article
-                 f"/statement/{ids['misquote']}", "/no/such/page", "/version/999999/raw"):
+                 f"/statement/{ids['misquote']}", "/no/such/page", "/version/999999/raw",
+                 "/statement/abc", "/statement/99999999999999999999", "/version/-1",
+                 "/compare/1/99999999999", "/statement/0"):
         r = site.get(path)
         assert r.status_code == 404, path
         assert "text/html" in r.headers["content-type"], path
     for path in ("/api/statement/999999", "/api/version/999999", "/api/article/999999",
-                 f"/api/compare/999999/{ids['v1']}"):
+                 f"/api/compare/999999/{ids['v1']}", "/api/version/x", "/api/statement/3000000000"):
         r = site.get(path)
         assert r.status_code == 404 and "error" in r.json(), path
 

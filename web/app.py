@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -216,6 +217,11 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(404)
     async def _no_route(request: Request, exc: Exception) -> Response:
+        return not_found(request, "no such page")
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_id(request: Request, exc: RequestValidationError) -> Response:
+        # /statement/abc: no page has that address.
         return not_found(request, "no such page")
 
     # -- activity ---------------------------------------------------------------------------

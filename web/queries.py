@@ -35,6 +35,17 @@ class NotFound(LookupError):
     """No such statement, article or version."""
 
 
+# Document and version ids are 32-bit on PostgreSQL: a larger number names nothing (and
+# would be a database error, not a 404).
+MAX_ID = 2**31 - 1
+
+
+def _known_id(value: int, what: str) -> int:
+    if not 0 < value <= MAX_ID:
+        raise NotFound(f"no {what} {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class DocRef:
     """A document as pages name it."""
@@ -346,6 +357,7 @@ class Queries:
     # -- documents and versions ---------------------------------------------------------------
 
     def document(self, document_id: int, kind: str | None = None) -> DocRef:
+        _known_id(document_id, kind or "document")
         with self._conn() as conn:
             row = conn.execute(select(*_doc_cols(t.documents, "d_"))
                                .where(t.documents.c.id == document_id)).first()
@@ -376,6 +388,7 @@ class Queries:
 
     def version(self, version_id: int) -> tuple[DocRef, Any]:
         """(document, store.records.Version) of a version id; NotFound if there is none."""
+        _known_id(version_id, "version")
         with self._conn() as conn:
             row = conn.execute(select(t.versions.c.document_id)
                                .where(t.versions.c.id == version_id)).first()
@@ -398,6 +411,7 @@ class Queries:
         """The fetches that saw this version's text: from the one that created it until the
         next version (newest first, at most `limit`)."""
         v = t.versions
+        _known_id(version_id, "version")
         with self._conn() as conn:
             cur = conn.execute(select(v.c.document_id, v.c.seq, v.c.capture_id, v.c.first_seen)
                                .where(v.c.id == version_id)).first()
@@ -419,6 +433,7 @@ class Queries:
 
     def first_capture(self, version_id: int) -> Capture | None:
         """The fetch that recorded the version (its validators and raw body)."""
+        _known_id(version_id, "version")
         v, cp = t.versions, t.captures
         with self._conn() as conn:
             r = conn.execute(select(cp).join(v, v.c.capture_id == cp.c.id)
