@@ -54,6 +54,15 @@ def _hostile_page() -> str:
             f"{body}</article></body></html>")
 
 
+def _hostile_article() -> str:
+    import html
+
+    said = html.escape(f'The ministry said "{HOSTILE_PARAS[0][17:]}" and left.')
+    return ("<html><head><title>News &lt;img src=x onerror=alert(9)&gt;</title></head><body>"
+            f"<article><h1>News</h1><p>{said}</p><p>Reporters waited outside the ministry "
+            "for an hour before the spokesman spoke to them.</p></article></body></html>")
+
+
 @dataclass
 class Site:
     """The populated store and the site serving it."""
@@ -111,6 +120,9 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         hostile.routes["/hostile"] = Response(_hostile_page())
         hostile_url = hostile.url("/hostile")
         assert Pipeline(rt).check_url(hostile_url).status == "new"
+        hostile.routes["/hostile-news"] = Response(_hostile_article())
+        news = Pipeline(rt).check_url(hostile.url("/hostile-news"), "coverage")
+        assert news.status == "new" and news.quotes
         web = start(store)
         try:
             yield Site(store, web, demo, hostile_url)
@@ -151,7 +163,10 @@ def test_activity_lists_every_kind_newest_first(site: Site) -> None:
     data = site.json("/api/activity")
     kinds = [e["kind"] for e in data["events"]]
     assert kinds.count("edit") == 2 and "misquote" in kinds and "stale" in kinds
-    assert kinds.count("new") == 2  # the demo statement and the hostile one
+    # The demo statement and the hostile one (later tests add statements of their own).
+    assert {e["document"]["url"] for e in data["events"] if e["kind"] == "new"} >= {
+        site.statement_url, site.hostile_url}
+    assert all(e["document"]["kind"] == "statement" for e in data["events"] if e["kind"] == "new")
     stamps = [e["at"] for e in data["events"]]
     assert stamps == sorted(stamps, reverse=True)
     edits = [e for e in data["events"] if e["kind"] == "edit"]
@@ -348,7 +363,11 @@ def test_search_by_title_url_and_text(site: Site) -> None:
 def test_hostile_statement_is_inert_on_every_page(site: Site) -> None:
     ids = _ids(site)
     version = site.store.versions(site.hostile_url)[0]
-    pages = ["/", f"/statement/{ids['hostile']}", f"/version/{version.id}",
+    news = site.store.document(site.hostile_url + "-news")
+    assert news is not None
+    quotes = site.json(f"/api/article/{news.id}")["quotes"]
+    assert any("<script>" in q["quote"] for q in quotes)  # stored as written, shown as text
+    pages = ["/", f"/statement/{ids['hostile']}", f"/version/{version.id}", f"/article/{news.id}",
              f"/compare/{version.id}/{version.id}", f"/compare/{ids['v1']}/{version.id}",
              f"/compare/{ids['v1']}/{version.id}?view=inline", "/search?q=briefing"]
     for path in pages:
@@ -366,6 +385,21 @@ def test_hostile_statement_is_inert_on_every_page(site: Site) -> None:
     body = site.get(f"/version/{version.id}").text
     assert "&lt;img src=x onerror=alert(2)&gt;" in body and "javascript:alert(3)" in body
     assert re.search(r"<p id=\"p2\">[^<]*javascript:alert\(3\)", body)  # text, never a link
+
+
+def test_a_javascript_url_never_becomes_a_link(site: Site) -> None:
+    from tests.storefixtures import obs, record
+
+    # No fetch yields such a URL; written straight to the store to show the pages refuse it.
+    url = "javascript:alert(document.domain)//x"
+    saved = record(site.store, obs(url, "A statement stored under a hostile URL, for the test."))
+    for path in (f"/statement/{saved.document.id}", f"/version/{saved.version.id}",
+                 "/search?q=hostile+URL"):
+        html = site.get(path).text
+        assert url in _text(html), path
+        assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.I), path
+    assert "Wayback" in site.get(f"/version/{saved.version.id}").text
+    assert "not an http(s) URL" in site.get(f"/version/{saved.version.id}").text
 
 
 # -- safety -------------------------------------------------------------------------------------
