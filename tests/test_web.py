@@ -562,3 +562,31 @@ def test_migration_backfills_the_search_index(db_url: str) -> None:
         assert q.search("president").items == []
     finally:
         store.close()
+
+
+def test_sinks_and_artifacts_link_to_the_site(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ONRECORD_WEB_URL set, Slack, webhook and email sinks and the Prefect artifacts
+    link to the site's page of the change (an explicit report_base still wins)."""
+    from alerts.config import build_sinks
+    from compare.vocab import Severity, Verdict
+    from flows.pipeline import QuoteResult
+    from flows.prefect_flows import _quote_section
+
+    env = {"ONRECORD_WEB_URL": site.web.url, "T": "xoxb-1", "H": "https://hooks.example/x"}
+    sinks = build_sinks([
+        {"kind": "slack", "channel": "C1", "token_env": "T"},
+        {"kind": "webhook", "url_env": "H"},
+        {"kind": "email", "host": "127.0.0.1", "from": "a@example.org", "to": ["b@example.org"],
+         "security": "none"},
+        {"kind": "slack", "name": "other", "channel": "C2", "token_env": "T",
+         "report_base": "https://reports.example/d"}], env)
+    bases = [getattr(s, "report_base", None) for s in sinks.values()]
+    assert bases == [site.web.url + "/change"] * 3 + ["https://reports.example/d"]
+    monkeypatch.setenv("ONRECORD_WEB_URL", site.web.url)
+    monkeypatch.delenv("ONRECORD_REPORT_BASE", raising=False)
+    article = site.demo.url(ARTICLES[1])
+    md = _quote_section(QuoteResult(article, "quoted", Verdict.MISQUOTE, Severity.MAJOR, ("r",)))
+    link = re.search(r"Quotes checked: <([^>]+)>", md)
+    assert link is not None
+    r = requests.get(link.group(1), timeout=10, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/article/{_ids(site)['misquote']}"
