@@ -194,6 +194,24 @@ def _print_outcome(o) -> None:  # noqa: ANN001
     print(line)
     for q in o.quotes:
         print(f"             quote {q.verdict} ({q.severity}): “{terminal_line(q.quote[:90])}”")
+    print_claims(o.claims)
+
+
+def print_claims(claims, indent: str = "             ") -> None:  # noqa: ANN001
+    """A run's reported claims on the terminal: each drifted or unsupported one with its
+    reasons, the faithful ones counted (they are stored and shown by `onrecord history`)."""
+    faithful = 0
+    for c in claims:
+        if c.verdict == "faithful":
+            faithful += 1
+            continue
+        what = ", ".join(str(x) for x in (c.kind, c.severity) if x and x != "none")
+        print(f"{indent}claim {c.verdict}{f' ({what})' if what else ''}: "
+              f"“{terminal_line(c.claim[:90])}”")
+        for reason in c.reasons[:2]:
+            print(f"{indent}  ({terminal_line(reason[:160])})")
+    if faithful:
+        print(f"{indent}claims faithful: {faithful}")
 
 
 # The monitor flow's politeness and parallelism (flows.prefect_flows), without importing Prefect.
@@ -299,6 +317,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.url}: not in the store ({store.location})")
         versions = store.versions(args.url)
         changes = {c.new_version_id: c for c in store.changes(args.url)}
+        # An article's reported claims, each with its verdict now (issue 14).
+        claims = ({v.id: store.claim_checks(v.id) for v in versions}
+                  if doc.kind == COVERAGE else {})
     finally:
         store.close()
     if args.format == "json":
@@ -307,7 +328,9 @@ def cmd_history(args: argparse.Namespace) -> int:
              "last_seen": v.last_seen.isoformat(), "hash": v.text_hash,
              "significance": changes[v.id].significance if v.id in changes else None,
              "summary": changes[v.id].summary if v.id in changes else "first seen",
-             "revert_of": v.revert_of} for v in versions]}, ensure_ascii=False, indent=2))
+             "revert_of": v.revert_of,
+             **({"claims": [c.details for c in claims[v.id]]} if v.id in claims else {})}
+            for v in versions]}, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}  ({doc.kind}, {doc.state})")
     for v in versions:
@@ -316,6 +339,65 @@ def cmd_history(args: argparse.Namespace) -> int:
         if v.revert_of:
             summary = f"revert to version {v.revert_of}; {summary}"
         print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {terminal_line(summary)}")
+        for c in claims.get(v.id, ()):
+            what = ", ".join(x for x in (c.kind, c.severity if c.severity != "none" else None)
+                             if x)
+            print(f"       claim {c.verdict}{f' ({what})' if what else ''}: "
+                  f"“{terminal_line(c.text[:90])}”")
+    return EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Which paragraphs of a statement the stored coverage reported, and how; and which
+    paragraphs no article reported."""
+    from compare.claims import ClaimReport, ParagraphCoverage, merge_coverage
+    from compare.vocab import CoverageHow
+    from store import Store
+
+    store = Store(_settings().database_url)
+    try:
+        doc = store.document(args.url)
+        if doc is None:
+            raise UsageError(f"{args.url}: not in the store ({store.location})")
+        if doc.kind != STATEMENT:
+            raise UsageError(f"{args.url}: an article, not a statement (see onrecord history)")
+        latest = store.latest_version(args.url)
+        rows = store.coverage(statement_url=args.url)
+    finally:
+        store.close()
+    paragraphs = list(latest.paragraphs) if latest else []
+    # One report per article, merged by compare/ (quoted here + paraphrased there = both).
+    by_article: dict[str, list[ParagraphCoverage]] = {}
+    for r in rows:
+        by_article.setdefault(r.article_url, []).append(
+            ParagraphCoverage(doc.url, r.paragraph, r.text, CoverageHow(r.how)))
+    merged = {p.text: p.how for p in merge_coverage(
+        ClaimReport((), tuple(cov)) for cov in by_article.values())}
+    # Paragraphs are keyed by their text: an article judged against an earlier version of
+    # the statement still counts for the paragraphs that version shares with today's.
+    texts = paragraphs + sorted({r.text for r in rows} - set(paragraphs))
+    out = []
+    for i, text in enumerate(texts):
+        articles = [{"url": r.article_url, "title": r.article_title, "how": r.how}
+                    for r in rows if r.text == text and r.how != CoverageHow.NONE]
+        how = merged.get(text, CoverageHow.NONE)
+        out.append({"paragraph": i if i < len(paragraphs) else None, "text": text,
+                    "current": i < len(paragraphs), "covered": how != CoverageHow.NONE,
+                    "how": str(how), "articles": articles})
+    if args.format == "json":
+        print(json.dumps({"statement": doc.url, "title": doc.title,
+                          "articles": len(by_article), "paragraphs": out},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}")
+    covered = sum(1 for p in out if p["covered"] and p["current"])
+    print(f"  {len(by_article)} article(s) on record; {covered} of {len(paragraphs)} "
+          "paragraph(s) reported")
+    for p in out:
+        where = f"¶{p['paragraph'] + 1}" if p["current"] else "earlier version"
+        print(f"  {where}  {p['how'].upper():<11} “{terminal_line(str(p['text'])[:90])}”")
+        for a in p["articles"]:
+            print(f"        {a['how']:<11} {terminal_line(a['title'] or a['url'])}")
     return EXIT_OK
 
 
@@ -460,6 +542,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("coverage", help="which paragraphs of a statement the stored coverage "
+                                        "reported (quoted, paraphrased) and which it left out")
+    p.add_argument("url", metavar="STATEMENT_URL")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("extract", help="main text and metadata of a page or file")
     p.add_argument("source", metavar="FILE_OR_URL")
