@@ -265,7 +265,7 @@ def test_cli_coverage_and_history_read_the_stored_claims(
     assert [(p["paragraph"], p["covered"], p["how"]) for p in data["paragraphs"]] == [
         (0, False, "none"), (1, True, "paraphrased"), (2, False, "none")]
     assert data["paragraphs"][1]["articles"] == [
-        {"url": "http://news.example/a", "title": "", "how": "paraphrased"}]
+        {"url": "http://news.example/a", "title": "Title", "how": "paraphrased"}]
 
     assert main(["history", "http://news.example/a"]) == 0
     out = capsys.readouterr().out
