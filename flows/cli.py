@@ -8,12 +8,13 @@ and `import prefect` 2-3 s more), and `run`/`check` load Prefect only without `-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import mimetypes
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -23,10 +24,12 @@ from sources.document import COVERAGE, KINDS, STATEMENT
 
 if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
+    from compare.claims import ClaimReport
     from compare.quotecheck import QuoteCheck
     from flows.pipeline import Runtime, SourceReport
     from sources.config import Source
     from sources.document import Document
+    from store.quoteindex import StoreQuoteIndex
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -139,6 +142,26 @@ def check_against(article: Document, statements: Sequence[Document]) -> list[Quo
     """
     from compare.quote_engine import check_article
     from compare.quotes import extract_quotes
+
+    with _temporary_index(statements) as index:
+        return check_article(index, extract_quotes(article.text), article.published, links=article.links)
+
+
+def claims_against(article: Document, statements: Sequence[Document]) -> ClaimReport:
+    """The article's reported claims (and its quotes, for the coverage map) checked against
+    the given statements through a temporary store, as `check_against` does for quotes."""
+    from compare.claims import check_claims
+    from compare.quote_engine import check_article
+    from compare.quotes import extract_quotes
+
+    with _temporary_index(statements) as index:
+        quotes = check_article(index, extract_quotes(article.text), article.published, links=article.links)
+        return check_claims(index, article.text, quotes, article.published, article.links)
+
+
+@contextlib.contextmanager
+def _temporary_index(statements: Sequence[Document]) -> Iterator[StoreQuoteIndex]:
+    """A statement index over a temporary SQLite store holding `statements` (then deleted)."""
     from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
     from store import Store
     from store.quoteindex import StoreQuoteIndex
@@ -155,10 +178,35 @@ def check_against(article: Document, statements: Sequence[Document]) -> list[Quo
                     canonical_text=canonical, text_hash=text_hash(canonical),
                     normalizer_version=NORMALIZER_VERSION, issuer=doc.issuer),
                     expected_latest=latest.seq if latest else None)
-            return check_article(StoreQuoteIndex(store), extract_quotes(article.text),
-                                 article.published, links=article.links)
+            yield StoreQuoteIndex(store)
         finally:
             store.close()
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    article = load_document(args.article, kind=COVERAGE)
+    statements = [load_document(s) for s in args.statement]
+    report = claims_against(article, statements)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not report.claims:
+        print("no reported claims")
+    for c in report.claims:
+        kind = f" {c.kind}" if c.kind else ""
+        sev = f" ({c.severity})" if c.severity != "none" else ""
+        # Scraped text reaches a terminal: control characters and escapes are neutralised.
+        print(f"{c.verdict.upper()}{kind}{sev}: {terminal_line(c.claim.text)}")
+        if c.matched:
+            print(f"    statement: “{terminal_line(c.matched)}”")
+        for r in c.reasons:
+            print(f"    - {terminal_line(r)}")
+    if report.coverage:
+        print("coverage:")
+    for p in report.coverage:
+        text = terminal_line(p.text)
+        print(f"  {terminal_line(p.source)} ¶{p.paragraph} {p.how}: {text[:70]}{'…' if len(text) > 70 else ''}")
+    return EXIT_OK
 
 
 def _use_config(config_path: str):  # noqa: ANN202 - local imports keep other commands fast
@@ -568,6 +616,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="statement file or URL (repeatable)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_quotes)
+
+    p = sub.add_parser("claims", help="check an article's reported (unquoted) claims against statements")
+    p.add_argument("article")
+    p.add_argument("--statement", action="append", required=True,
+                   help="statement file or URL (repeatable)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("serve", help="run every Prefect deployment on its schedule in one process")
     p.add_argument("--config", help="sources TOML file (default: $ONRECORD_CONFIG or ./sources.toml)")
