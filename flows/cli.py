@@ -414,16 +414,17 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     finally:
         store.close()
     paragraphs = list(latest.paragraphs) if latest else []
+    # Paragraphs are keyed by their text: an article judged against an earlier version of
+    # the statement still counts for the paragraphs that version shares with today's.
+    texts = paragraphs + sorted({r.text for r in rows} - set(paragraphs))
+    place = {text: i for i, text in enumerate(texts)}
     # One report per article, merged by compare/ (quoted here + paraphrased there = both).
     by_article: dict[str, list[ParagraphCoverage]] = {}
     for r in rows:
         by_article.setdefault(r.article_url, []).append(
-            ParagraphCoverage(doc.url, r.paragraph, r.text, CoverageHow(r.how)))
+            ParagraphCoverage(doc.url, place[r.text], r.text, CoverageHow(r.how)))
     merged = {p.text: p.how for p in merge_coverage(
         ClaimReport((), tuple(cov)) for cov in by_article.values())}
-    # Paragraphs are keyed by their text: an article judged against an earlier version of
-    # the statement still counts for the paragraphs that version shares with today's.
-    texts = paragraphs + sorted({r.text for r in rows} - set(paragraphs))
     out = []
     for i, text in enumerate(texts):
         articles = [{"url": r.article_url, "title": r.article_title, "how": r.how}
