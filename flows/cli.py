@@ -425,28 +425,29 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             ParagraphCoverage(doc.url, place[r.text], r.text, CoverageHow(r.how)))
     merged = {p.text: p.how for p in merge_coverage(
         ClaimReport((), tuple(cov)) for cov in by_article.values())}
-    out = []
-    for i, text in enumerate(texts):
-        articles = [{"url": r.article_url, "title": r.article_title, "how": r.how}
-                    for r in rows if r.text == text and r.how != CoverageHow.NONE]
-        how = merged.get(text, CoverageHow.NONE)
-        out.append({"paragraph": i if i < len(paragraphs) else None, "text": text,
-                    "current": i < len(paragraphs), "covered": how != CoverageHow.NONE,
-                    "how": str(how), "articles": articles})
+    # (paragraph of today's version or None, text, how across articles, [(article, how)])
+    shown = [(i if i < len(paragraphs) else None, text, merged.get(text, CoverageHow.NONE),
+              [r for r in rows if r.text == text and r.how != CoverageHow.NONE])
+             for i, text in enumerate(texts)]
     if args.format == "json":
         print(json.dumps({"statement": doc.url, "title": doc.title,
-                          "articles": len(by_article), "paragraphs": out},
+                          "articles": len(by_article), "paragraphs": [
+                              {"paragraph": i, "text": text, "current": i is not None,
+                               "covered": how is not CoverageHow.NONE, "how": how.value,
+                               "articles": [{"url": r.article_url, "title": r.article_title,
+                                             "how": r.how} for r in reported]}
+                              for i, text, how, reported in shown]},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}")
-    covered = sum(1 for p in out if p["covered"] and p["current"])
+    covered = sum(1 for i, _, how, _ in shown if i is not None and how is not CoverageHow.NONE)
     print(f"  {len(by_article)} article(s) on record; {covered} of {len(paragraphs)} "
           "paragraph(s) reported")
-    for p in out:
-        where = f"¶{p['paragraph'] + 1}" if p["current"] else "earlier version"
-        print(f"  {where}  {p['how'].upper():<11} “{terminal_line(str(p['text'])[:90])}”")
-        for a in p["articles"]:
-            print(f"        {a['how']:<11} {terminal_line(a['title'] or a['url'])}")
+    for i, text, how, reported in shown:
+        where = f"¶{i + 1}" if i is not None else "earlier version"
+        print(f"  {where}  {how.value.upper():<11} “{terminal_line(text[:90])}”")
+        for r in reported:
+            print(f"        {r.how:<11} {terminal_line(r.article_title or r.article_url)}")
     return EXIT_OK
 
 

@@ -36,9 +36,9 @@ from alerts.deliver import DeliveryReport, deliver
 from alerts.escape import markdown, md_link, visible
 from compare.vocab import ClaimVerdict, Verdict
 from flows.pipeline import (
-    ClaimResult,
     ERROR,
     CheckOutcome,
+    ClaimResult,
     Pipeline,
     QuoteResult,
     Runtime,

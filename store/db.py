@@ -583,15 +583,15 @@ class Store:
                     check_key=_claim_key(article_version_id, c)))
             cov = t.claim_coverage
             for url, doc_id in doc_ids.items():
-                rows = [c for c in coverage if c.statement_url == url]
+                rows = [p for p in coverage if p.statement_url == url]
                 conn.execute(cov.delete().where(
                     cov.c.article_version_id == article_version_id,
                     cov.c.statement_document_id == doc_id,
-                    cov.c.paragraph.not_in([c.paragraph for c in rows])))
-                for c in rows:
+                    cov.c.paragraph.not_in([p.paragraph for p in rows])))
+                for p in rows:
                     values = {"article_version_id": article_version_id,
-                              "statement_document_id": doc_id, "paragraph": c.paragraph,
-                              "text": c.text, "how": c.how, "checked_at": stamp}
+                              "statement_document_id": doc_id, "paragraph": p.paragraph,
+                              "text": p.text, "how": p.how, "checked_at": stamp}
                     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
                     upsert = dialect.insert(cov).values(**values)
                     conn.execute(upsert.on_conflict_do_update(
