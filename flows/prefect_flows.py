@@ -432,7 +432,7 @@ def check_statement(url: str) -> CheckOutcome:
 
 @flow(name="check-coverage")
 def check_coverage(url: str) -> CheckOutcome:
-    """Check one article's quotes now against the stored statements."""
+    """Check one article's quotes and reported claims now against the stored statements."""
     return _check_one(url, COVERAGE)
 
 
