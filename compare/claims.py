@@ -151,7 +151,8 @@ ISSUER_SUBJECT = re.compile(
     r"participants|envoys|representatives|delegations?|the (?:two|three|four|five|six|seven|"
     r"eight|nine|ten|\d+)(?: \w+)?|both|he|she|they|it|we|partners|signatories|group|"
     r"counterparts|sides?|leaders)\b", re.I)
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?\s[—–-]{1,2}\s+")
+# "SUVA —", "SEOUL, Nov 3 —", and with the agency: "WASHINGTON (Reuters) —".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?(?:\s\([^()\n]{1,40}\))?\s[—–-]{1,2}\s+")
 _BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
 _ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
                           r"[^,]{0,40}?\b(?:said|says|added|stated))\s*[.!?]?$", re.I)

@@ -284,3 +284,16 @@ def test_cli_coverage_and_history_read_the_stored_claims(
     assert "not in the store" in capsys.readouterr().err
     assert main(["coverage", "http://news.example/a"]) == 2
     assert "an article, not a statement" in capsys.readouterr().err
+
+
+def test_a_dateline_with_its_agency_is_not_part_of_a_claim() -> None:
+    """"SUVA (Demo Wire) —", "WASHINGTON (Reuters) -": the place and the agency are the
+    wire's, not words the claim attributes to the statement (they were taken for names the
+    statement does not mention: an entity drift on an accurate article)."""
+    from compare.claims import find_claims
+
+    for dateline in ("SUVA (Demo Wire) — ", "WASHINGTON (Reuters) - ", "SUVA — "):
+        text = (f"Headline here\n{dateline}Three countries launched a partnership, according "
+                "to a statement released by their foreign ministries.")
+        [claim] = find_claims(text)
+        assert claim.text.startswith("Three countries launched"), claim.text
