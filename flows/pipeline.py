@@ -582,10 +582,13 @@ class Pipeline:
                     titles[check.source] = statement.title if statement else ""
                 alert = drift_alert(doc, check, titles[check.source])
                 alerts.extend(self._alerts_for(alert, drift_key(doc.url, version.seq, check)))
+        # The map of a statement the article reported nothing of (a candidate the engine
+        # weighed and set aside) is not coverage of it: kept, every statement an article
+        # merely shares words with would count it, and be judged again on each edit.
+        coverage = list(coverage)
+        reported = {p.source for p in coverage if p.covered}
         mapped = [CoverageRecord(version.id, p.source, p.paragraph, p.text, p.how)
-                  for p in coverage]
-        if not records and not mapped:
-            return
+                  for p in coverage if p.source in reported]
         doc_record = self.store.document(doc.url)
         self.store.save_claim_checks(version.id, records, mapped, tuple(alerts),
                                      doc_record.id if doc_record else None)

@@ -562,8 +562,8 @@ class Store:
         their alerts in one transaction (nothing is judged here).
 
         A verdict already stored (same versions, claim, place and finding) is not stored
-        again, as with quote checks. The coverage of each statement in `coverage` replaces
-        what this article version had for it: the map is the latest judgement's.
+        again, as with quote checks. `coverage` is the article version's whole map: it
+        replaces what the version had (a statement it no longer reports drops out).
         """
         stamp = now()
         with self._tx() as conn:
@@ -582,6 +582,9 @@ class Store:
                     details=c.details, checked_at=stamp,
                     check_key=_claim_key(article_version_id, c)))
             cov = t.claim_coverage
+            conn.execute(cov.delete().where(
+                cov.c.article_version_id == article_version_id,
+                cov.c.statement_document_id.not_in(list(doc_ids.values()))))
             for url, doc_id in doc_ids.items():
                 rows = [p for p in coverage if p.statement_url == url]
                 conn.execute(cov.delete().where(

@@ -217,6 +217,9 @@ def test_saving_claims_is_idempotent_and_coverage_is_the_latest_map(store: Store
     assert [r.verdict for r in store.claim_checks(av)] == ["faithful"]
     assert [r.verdict for r in store.claim_checks(av, latest=False)] == ["drift", "faithful"]
     assert store.articles_reporting(store.version(sv).document_id) == ["http://news.example/a"]
+    # Judged again and reporting nothing of the statement any more: its map is gone.
+    store.save_claim_checks(av, [], [])
+    assert store.coverage(article_version_id=av) == []
 
 
 def test_coverage_of_an_unknown_statement_is_one_error_and_writes_nothing(store: Store) -> None:
