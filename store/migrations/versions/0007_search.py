@@ -7,7 +7,7 @@ pages read by.
   activity page walks each of these newest first, one page at a time (web/queries.py).
 
 Revision ID: 0007_search
-Revises: 0005_identity
+Revises: 0006_claims
 Create Date: 2026-11-29
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from store import searchindex
 
 revision = "0007_search"
-down_revision = "0005_identity"
+down_revision = "0006_claims"
 branch_labels = None
 depends_on = None
 
