@@ -272,6 +272,8 @@ claim_checks = Table(
     # Hash of what was judged and found: a concurrent or repeated judgement stores nothing new.
     Column("check_key", String(64), nullable=False),
     UniqueConstraint("check_key", name="uq_claim_checks_check_key"),
+    # The activity page walks drifted claims newest first (0007_search).
+    Index("ix_claim_checks_verdict_checked", "verdict", "checked_at", "id"),
 )
 
 # Which paragraphs of a statement an article version reported and how (CoverageHow): the

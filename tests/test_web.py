@@ -554,7 +554,7 @@ def test_migration_backfills_the_search_index(db_url: str) -> None:
         record(store, obs("https://gov.example/a", "The envoy met the premier in Suva."))
         with store.engine.begin() as conn:
             cfg = alembic_config(conn)
-            command.downgrade(cfg, "0005_identity")  # drops the index
+            command.downgrade(cfg, "-1")  # drops the index (0007_search is the head)
         store.migrate()  # back to head: the index is created and backfilled
         q = Queries(store)
         assert [h.seq for h in q.search("premier").items] == [2]
@@ -590,3 +590,42 @@ def test_sinks_and_artifacts_link_to_the_site(site: Site, monkeypatch: pytest.Mo
     assert link is not None
     r = requests.get(link.group(1), timeout=10, allow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/article/{_ids(site)['misquote']}"
+
+
+# -- reported claims (issue 14): drift in the activity, claims on the article and statement
+# pages, the statement's coverage map ------------------------------------------------------------
+
+def test_claims_on_every_page(site: Site) -> None:
+    ids = _ids(site)
+    drift = site.json("/api/activity?kind=drift")["events"]
+    assert drift and {e["kind"] for e in drift} == {"drift"}
+    assert drift[0]["document"]["id"] == ids["misquote"]
+    assert drift[0]["statement"]["id"] == ids["statement"] and "$18 million" in drift[0]["summary"]
+    assert drift[0]["significance"] == "substantive"  # a major drift
+    assert site.json("/api/activity?kind=drift&significance=substantive")["events"] == drift
+    assert f'href="/article/{ids["misquote"]}#c-{drift[0]["id"]}"' in site.get("/?kind=drift").text
+
+    claims = site.json(f"/api/article/{ids['misquote']}")["claims"]
+    drifted = [c for c in claims if c["verdict"] == "drift"]
+    assert drifted and drifted[0]["kind"] == "number" and "$80 million" in drifted[0]["matched"]
+    html = site.get(f"/article/{ids['misquote']}").text
+    c = drifted[0]
+    assert f'<a class="claim claim-drift" href="#c-{c["id"]}" id="tc-{c["id"]}">' in html
+    assert f'id="c-{c["id"]}"' in html and "Reported claims" in html
+    statement = site.store.version(c["statement_version_id"])
+    n = next(k for k, p in enumerate(statement.paragraphs, 1) if "$80 million" in p)
+    assert f'href="/version/{c["statement_version_id"]}#p{n}"' in html
+
+    data = site.json(f"/api/statement/{ids['statement']}")
+    assert {(x["article"]["id"], x["verdict"]) for x in data["claims"]} >= {
+        (ids["misquote"], "drift")}
+    coverage = data["coverage"]
+    current = [line for line in coverage if line["paragraph"] is not None]
+    assert [line["paragraph"] for line in current] == list(
+        range(1, len(site.store.versions(site.statement_url)[-1].paragraphs) + 1))
+    reported = [line for line in current if line["covered"]]
+    assert reported and all(line["articles"] for line in reported)
+    assert any(not line["covered"] for line in current)  # some paragraph no article reported
+    page = site.get(f"/statement/{ids['statement']}").text
+    assert "Coverage map" in page and "not reported" in page
+    assert f"{len(reported)} of {len(current)} paragraphs reported" in page
