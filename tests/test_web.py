@@ -586,7 +586,7 @@ def test_sinks_and_artifacts_link_to_the_site(site: Site, monkeypatch: pytest.Mo
     monkeypatch.delenv("ONRECORD_REPORT_BASE", raising=False)
     article = site.demo.url(ARTICLES[1])
     md = _quote_section(QuoteResult(article, "quoted", Verdict.MISQUOTE, Severity.MAJOR, ("r",)))
-    link = re.search(r"Quotes checked: <([^>]+)>", md)
+    link = re.search(r"Quotes and claims checked: <([^>]+)>", md)
     assert link is not None
     r = requests.get(link.group(1), timeout=10, allow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/article/{_ids(site)['misquote']}"
