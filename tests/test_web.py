@@ -629,3 +629,19 @@ def test_claims_on_every_page(site: Site) -> None:
     page = site.get(f"/statement/{ids['statement']}").text
     assert "Coverage map" in page and "not reported" in page
     assert f"{len(reported)} of {len(current)} paragraphs reported" in page
+
+
+def test_an_empty_store_serves_empty_pages(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    web = start(store)
+    try:
+        for path in ("/", "/api/activity", "/search?q=anything", "/search", "/api/search?q="):
+            r = requests.get(web.url + path, timeout=10)
+            assert r.status_code == 200, path
+        assert "Nothing here yet" in requests.get(web.url + "/", timeout=10).text
+        assert requests.get(web.url + "/api/activity", timeout=10).json() == {
+            "events": [], "next": None}
+        assert requests.head(web.url + "/static/site.css", timeout=10).status_code == 200
+    finally:
+        web.stop()
+        store.close()
