@@ -498,6 +498,10 @@ def test_token_is_enforced_when_set(site: Site) -> None:
             assert first.headers["location"] == f"/statement/{ids['statement']}?x=1"
             assert "httponly" in first.headers["set-cookie"].lower()
             assert browser.get(guarded.url + "/api/activity", timeout=10).status_code == 200
+        # The redirect that drops the token stays on this site.
+        away = requests.get(guarded.url + "//evil.example/x?token=s3cret-token", timeout=10,
+                            allow_redirects=False)
+        assert away.status_code == 303 and away.headers["location"] == "/evil.example/x"
     finally:
         guarded.stop()
 
