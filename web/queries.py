@@ -25,6 +25,8 @@ from store import schema as t
 EVENT_KINDS = ("edit", "misquote", "stale", "drift", "new")
 PAGE = 50
 MAX_PAGE = 200
+# Up to this many documents, an issuer or site filter reads their events by document.
+FEW_DOCUMENTS = 500
 
 # A misquote's severity stands for a significance in the activity filter.
 _SEVERITY_LEVEL = {Severity.MAJOR: Significance.SUBSTANTIVE, Severity.MINOR: Significance.MINOR,
@@ -302,8 +304,11 @@ class Queries:
             Significance(filters.significance)  # ValueError for an unknown level
         events: list[Event] = []
         with self._conn() as conn:
+            docs = self._filtered_documents(conn, filters)
+            if docs == []:
+                return Page([], None)
             for kind in kinds:
-                events += self._events(conn, kind, filters, after, limit + 1)
+                events += self._events(conn, kind, filters, after, limit + 1, docs)
         rank = {k: i for i, k in enumerate(EVENT_KINDS)}
         events.sort(key=lambda e: (-e.at.timestamp(), rank[e.kind], -e.id))
         page = events[:limit]
@@ -323,6 +328,18 @@ class Queries:
             return or_(at_col < at, and_(at_col == at, id_col < cid))
         return at_col < at
 
+    def _filtered_documents(self, conn: Connection, filters: ActivityFilter) -> list[int] | None:
+        """The documents an issuer or site filter leaves, when they are few (else None).
+
+        Walking the events newest first and keeping the matching ones is fast when many
+        match; when few or none do it reads every event. Looking the few documents up
+        first (one read of documents) and then only their events bounds that case."""
+        if not (filters.issuer or filters.source):
+            return None
+        q = self._scoped(select(t.documents.c.id), t.documents, filters).limit(FEW_DOCUMENTS + 1)
+        ids = [r.id for r in conn.execute(q)]
+        return ids if len(ids) <= FEW_DOCUMENTS else None
+
     def _scoped(self, q: Select[Any], doc: Any, filters: ActivityFilter) -> Select[Any]:
         if filters.issuer:
             q = q.where(doc.c.issuer == filters.issuer)
@@ -331,7 +348,10 @@ class Queries:
         return q
 
     def _events(self, conn: Connection, kind: str, filters: ActivityFilter,
-                after: tuple[datetime, str, int] | None, n: int) -> list[Event]:
+                after: tuple[datetime, str, int] | None, n: int,
+                docs: list[int] | None = None) -> list[Event]:
+        """Up to `n` events of one kind after the cursor; `docs`: only these documents'
+        (the statements', for quote and claim events)."""
         d = t.documents
         if kind == "edit":
             c = t.changes
@@ -340,6 +360,8 @@ class Queries:
                  .join(d, d.c.id == c.c.document_id))
             if filters.significance:
                 q = q.where(c.c.significance.in_(_levels_at_least(filters.significance)))
+            if docs is not None:
+                q = q.where(c.c.document_id.in_(docs))
             cond = self._after(kind, c.c.created_at, c.c.id, after)
             if cond is not None:
                 q = q.where(cond)
@@ -353,6 +375,8 @@ class Queries:
             q = (select(v.c.id, v.c.first_seen, v.c.title, *_doc_cols(d, "d_"))
                  .join(d, d.c.id == v.c.document_id)
                  .where(v.c.seq == 1, d.c.kind == "statement"))
+            if docs is not None:
+                q = q.where(v.c.document_id.in_(docs))
             cond = self._after(kind, v.c.first_seen, v.c.id, after)
             if cond is not None:
                 q = q.where(cond)
@@ -376,6 +400,10 @@ class Queries:
             if kind == "stale":
                 return []  # a stale quote matched an older text exactly: no severity
             q = q.where(checks.c.severity.in_(_severities_at_least(filters.significance)))
+        if docs is not None:
+            q = q.where(checks.c.statement_version_id.in_(
+                select(t.versions.c.id).where(t.versions.c.document_id.in_(docs))
+                .scalar_subquery()))
         cond = self._after(kind, checks.c.checked_at, checks.c.id, after)
         if cond is not None:
             q = q.where(cond)
