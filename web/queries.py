@@ -284,8 +284,9 @@ def _like(value: str) -> str:
 class Queries:
     """The pages' reads over one store (plain calls; the web app is one caller)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, few_documents: int = FEW_DOCUMENTS) -> None:
         self.store = store
+        self.few_documents = few_documents
 
     def _conn(self) -> Connection:
         return self.store.engine.connect()
@@ -336,9 +337,10 @@ class Queries:
         first (one read of documents) and then only their events bounds that case."""
         if not (filters.issuer or filters.source):
             return None
-        q = self._scoped(select(t.documents.c.id), t.documents, filters).limit(FEW_DOCUMENTS + 1)
+        q = self._scoped(select(t.documents.c.id), t.documents, filters).limit(
+            self.few_documents + 1)
         ids = [r.id for r in conn.execute(q)]
-        return ids if len(ids) <= FEW_DOCUMENTS else None
+        return ids if len(ids) <= self.few_documents else None
 
     def _scoped(self, q: Select[Any], doc: Any, filters: ActivityFilter) -> Select[Any]:
         if filters.issuer:
