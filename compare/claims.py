@@ -60,7 +60,9 @@ from compare.vocab import ClaimVerdict, CoverageHow, DriftKind, Severity, Verdic
 UNSUPPORTED_BELOW = 0.42  # best combined score under this: no statement sentence says it
 SECOND_WITHIN = 0.08  # a second sentence this close to the best is reported too
 MIN_CLAIM_WORDS = 6
-MAX_STATEMENTS = 6  # statements a claim is aligned against (the article's, best first)
+MAX_STATEMENTS = 3  # statements a claim is aligned against (the article's, best first)
+CLAUSE_WORDS = 25
+LEXICAL_TOP = 4  # sentences this long are also split into clauses for alignment
 LEX_WEIGHT = 0.35  # share of the alignment score that comes from shared content words
 LOOSE = 0.6  # under this score a claim reports its sentence loosely: what it adds is judged
 NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says something else
@@ -153,8 +155,11 @@ ISSUER_SUBJECT = re.compile(
     r"participants|envoys|representatives|delegations?|the (?:two|three|four|five|six|seven|"
     r"eight|nine|ten|\d+)(?: \w+)?|both|he|she|they|it|we|partners|signatories|group|"
     r"counterparts|sides?|leaders)\b", re.I)
-# "SUVA —", "SEOUL, Nov 3 —", and with the agency: "WASHINGTON (Reuters) —".
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?(?:\s\([^()\n]{1,40}\))?\s[—–-]{1,2}\s+")
+# Speakers besides OTHER_CUES' whose words are not the statement's: groups, agencies, the other
+# side's government ("the military government has said ...").
+OTHER_SPEAKERS = re.compile(r"\b(?:groups|organi[sz]ations?|ngos?|agencies|charities|unions?|police|"
+                            r"military government|junta|kremlin|ministry|spokesperson for|militants?)\b", re.I)
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?\s[—–-]{1,2}\s+")
 _BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
 _ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
                           r"[^,]{0,40}?\b(?:said|says|added|stated))\s*[.!?]?$", re.I)
@@ -234,7 +239,10 @@ def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> C
     accord = re.search(r"according to ([^,.;]{1,80})", sentence, re.I)
     if accord and OTHER_CUES.search(accord.group(1)) and not ISSUER_SUBJECT.search(accord.group(1)):
         return None  # "according to United Nations officials" is not the statement
-    if verb is not None and OTHER_CUES.search(subject_zone[-80:]) and not ISSUER_SUBJECT.search(subject_zone[-80:]):
+    zone = subject_zone[-80:]
+    if verb is not None and OTHER_SPEAKERS.search(zone):
+        return None  # "Aid groups said ...", "The military government has said ..."
+    if verb is not None and OTHER_CUES.search(zone) and not ISSUER_SUBJECT.search(zone):
         return None  # "Human rights groups have called ...", "Analysts said ..."
     if noun is None and not ISSUER_SUBJECT.search(subject_zone) and not _named(subject_zone):
         return None
@@ -290,6 +298,7 @@ class _Sentence:
     version: IndexedVersion
     paragraph: int
     text: str
+    paragraphs: tuple[int, ...] = ()  # every paragraph it runs over (a stray break inside it)
 
 
 @dataclass(frozen=True)
@@ -353,12 +362,31 @@ def is_body(paragraph: str) -> bool:
 
 
 def _sentences(st: _Statement) -> list[_Sentence]:
-    out = []
+    """The statement's body sentences. A paragraph that stops mid-sentence (no end mark) and a
+    next one that goes on in lower case are one text: a stray break ("They expressed concern
+    / about provocative actions") must not cut the sentence a claim reports."""
+    groups: list[list[int]] = []
     for i, p in enumerate(st.paragraphs):
-        if not is_body(p):
+        prev = st.paragraphs[groups[-1][-1]].rstrip() if groups else ""
+        if groups and groups[-1][-1] == i - 1 and prev and prev[-1] not in ".!?:;\"”’)" \
+                and p.lstrip()[:1].islower():
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out = []
+    for g in groups:
+        text = " ".join(st.paragraphs[i].strip() for i in g)
+        if not is_body(text):
             continue
-        for a, b in sentence_spans(p):
-            out.append(_Sentence(st.url, st.version, i, p[a:b]))
+        starts = []
+        at = 0
+        for i in g:
+            starts.append(at)
+            at += len(st.paragraphs[i].strip()) + 1
+        for a, b in sentence_spans(text):
+            paras = tuple(i for i, s0 in zip(g, starts, strict=True)
+                          if s0 < b and s0 + len(st.paragraphs[i].strip()) > a)
+            out.append(_Sentence(st.url, st.version, paras[0], text[a:b], paras))
     return out
 
 
@@ -413,7 +441,7 @@ def number_changes(claim: str, matched: str, statement: str) -> list[str]:
     src_nums = _numbers(s_toks)
     if not src_nums:
         return []
-    have = {t.key for t in _numbers(_canon(statement))} | {t.key for t in src_nums}
+    have = _statement_numbers(statement) | {t.key for t in src_nums}
     out = []
     for t in _numbers(c_toks):
         ctx = _number_context(claim, t, c_toks)
@@ -435,13 +463,18 @@ def number_changes(claim: str, matched: str, statement: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _statement_numbers(statement: str) -> frozenset[str]:
+    return frozenset(t.key for t in _numbers(_canon(statement)))
+
+
 def _around(text: str, tok: Token) -> str:
     """A figure with the two words before it ("close to $60")."""
     head = text[:tok.start].split()[-2:]
     return " ".join([*head, text[tok.start:tok.end]])
 
 
-def _year_like(key: str, have: set[str]) -> bool:
+def _year_like(key: str, have: set[str] | frozenset[str]) -> bool:
     # A year the claim adds for context ("the 2021 coup") when the statement names the event
     # by month: only 4-digit years between 1900 and 2100 that the statement's dates imply.
     return key.isdigit() and len(key) == 4 and 1900 <= int(key) <= 2100 and any(h.startswith("date:") for h in have)
@@ -470,9 +503,14 @@ def stem(word: str) -> str:
     return w[:6] if len(w) > 6 else w
 
 
+@lru_cache(maxsize=8192)
+def _content_cached(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2)
+
+
 def _content(text: str) -> set[str]:
     """Stems of the content words, US spelling ("authorised" and "authorizing" are one)."""
-    return {stem(w) for w in words(text) if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2}
+    return set(_content_cached(text))
 
 
 def _best_clause(claim: str, sentence: str) -> str:
@@ -691,17 +729,18 @@ def _names(text: str) -> list[list[tuple[str, str]]]:
     return runs
 
 
-def _statement_names(statement: str) -> set[str]:
+@lru_cache(maxsize=64)  # one statement, many claims
+def _statement_names(statement: str) -> frozenset[str]:
     runs = _names(statement)
     keys = {k for run in runs for k, _ in run} | {t.key for t in _canon(statement)}
     keys |= {_name_key(w) for w in words(statement)} | set(words(statement))
     # Initials of capitalised runs ("Narcotics Control Bureau" -> "ncb"), for acronyms.
     for m in re.finditer(r"(?:[A-Z][\w-]+(?:\s+(?:of|for|and|the|on)\s+|\s+))+[A-Z][\w-]+", statement):
         keys.add("".join(w[0] for w in m.group(0).split() if w[:1].isupper()).lower())
-    return keys | ISSUER_NAMES
+    return frozenset(keys | ISSUER_NAMES)
 
 
-def _known(key: str, raw: str, have: set[str], prefixes: set[str]) -> bool:
+def _known(key: str, raw: str, have: frozenset[str], prefixes: set[str]) -> bool:
     base = key.removesuffix("'s").removesuffix("'")
     if key in have or base in have or base.rstrip("s") in have:
         return True
@@ -834,18 +873,6 @@ def novelty(claim: str, statement: str) -> float:
     return len(cw - _content(statement)) / len(cw) if cw else 0.0
 
 
-def figures_agree(claim: str, sentence: str) -> bool:
-    """The claim gives figures and the sentence gives every one of them.
-
-    >>> figures_agree("It published statement 2 on water.", "Statement 2 on water.")
-    True
-    >>> figures_agree("It published statement 2 on water.", "Statement 3 on water.")
-    False
-    """
-    mine = {t.key for t in _numbers(_canon(claim))}
-    return bool(mine) and mine <= {t.key for t in _numbers(_canon(sentence))}
-
-
 def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
     claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
@@ -952,13 +979,26 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                            0.0, ("no statement to check it against",)) for c in claims]
     # Units a claim is set against: every sentence and, for long ones, its clauses (a claim
     # reports one clause of a 60-word sentence; the whole sentence's vector is diluted).
+    contents = [claim_content(c.text) for c in claims]
+    # Only the sentences some claim shares content words with are embedded (the model is
+    # the cost): each claim's LEXICAL_TOP best by shared words, and every sentence sharing
+    # three or more; boilerplate and other topics never reach the model.
+    claim_words = [_content(x) for x in contents]
+    sent_words = [_content(s.text) for s in sents]
+    keep: set[int] = set()
+    for cw in claim_words:
+        shared = [len(cw & sw) for sw in sent_words]
+        ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
+        keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= 1)
+        keep.update(j for j in ranked if shared[j] >= 3)
     units: list[tuple[int, str]] = []
-    for j, s in enumerate(sents):
-        units.append((j, s.text))
-        pieces = _clauses(s.text)
+    for j in sorted(keep):
+        units.append((j, sents[j].text))
+        pieces = _clauses(sents[j].text) if len(sents[j].text.split()) >= CLAUSE_WORDS else []
         if len(pieces) > 1:
             units.extend((j, p) for p in pieces)
-    contents = [claim_content(c.text) for c in claims]
+    if not units:
+        units = [(j, s.text) for j, s in enumerate(sents)]
     parts = [claim_parts(x) for x in contents]
     flat_parts = [p for ps in parts for p in ps]
     vecs = embedder.encode([*contents, *flat_parts, *(u for _, u in units)])
@@ -996,18 +1036,32 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         if verdict is ClaimVerdict.UNSUPPORTED:
             # A loose paraphrase with a changed figure or a flipped polarity scores low
             # precisely because of the change: look at the next best sentences for one.
-            # Not past one as close that gives the claim's very figures: among near-identical
-            # statements ("statement 2 on water", "statement 3 on water") that one is what
-            # the claim reports, and the others' figures are not a change.
-            near = [int(k) for k in order[:3] if score[int(k)] >= RESCUE_FLOOR]
-            agreed = any(figures_agree(contents[i], sents[j].text) for j in near)
-            for j in near:
+            for j in (int(k) for k in order[:3]):
+                if score[j] < RESCUE_FLOOR:
+                    break
                 hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text)
-                if hard is not None and not (agreed and hard[0] is DriftKind.NUMBER):
+                if hard is not None:
                     best, chosen, top = j, [j], sents[j]
                     st, matched = by_url[top.url], [top.text]
                     verdict, kind, sev, reasons = ClaimVerdict.DRIFT, hard[0], Severity.MAJOR, tuple(hard[1])
                     break
+        if verdict is ClaimVerdict.UNSUPPORTED and part_scores:
+            # Two reports in one sentence each align to their own sentence, and the whole to
+            # neither: judged part by part, the worst part decides.
+            judged = []
+            for part, ps in part_scores:
+                j = int(np.argmax(ps))
+                sub = Claim(part, c.start, c.end, c.speaker)
+                judged.append((j, judge_claim(sub, [sents[j].text], by_url[sents[j].url].text, float(ps[j]))))
+            if all(v is not ClaimVerdict.UNSUPPORTED for _, (v, _, _, _) in judged) and \
+                    len({sents[j].url for j, _ in judged}) == 1:
+                worst = next(((j, r) for j, r in judged if r[0] is ClaimVerdict.DRIFT), judged[0])
+                chosen = sorted({j for j, _ in judged})
+                top = sents[worst[0]]
+                st = by_url[top.url]
+                matched = [sents[k].text for k in chosen]
+                verdict, kind, sev, reasons = worst[1]
+                best = worst[0]
         if verdict is ClaimVerdict.FAITHFUL:
             # A claim joining two reports ("highlighted X, expressing Y") is as faithful as
             # its worst part: each part is set against its own sentence.
@@ -1027,7 +1081,8 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         out.append(ClaimCheck(
             c, verdict, kind, sev, top.url, top.version.id, top.version.seq,
             "" if unsupported else " ".join(matched), float(score[best]), reasons,
-            () if unsupported else tuple(sorted({sents[j].paragraph for j in chosen if sents[j].url == top.url}))))
+            () if unsupported else tuple(sorted({p for j in chosen if sents[j].url == top.url
+                                                 for p in sents[j].paragraphs or (sents[j].paragraph,)}))))
     return out
 
 

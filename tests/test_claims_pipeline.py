@@ -279,9 +279,12 @@ def test_cli_coverage_and_history_read_the_stored_claims(
     assert main(["history", "http://news.example/a"]) == 0
     out = capsys.readouterr().out
     assert "claim drift (number, major): “They said \\x1b[2Jtwo.”" in out and "\x1b" not in out
+    assert "reports http://gov.example/s: ¶2 paraphrased" in out
     assert main(["history", "http://news.example/a", "--format", "json"]) == 0
     [version] = json.loads(capsys.readouterr().out)["versions"]
     assert version["claims"] == [{"text": "They said two.", "verdict": "drift"}]
+    assert [(p["paragraph"], p["how"]) for p in version["coverage"]] == [
+        (0, "none"), (1, "paraphrased"), (2, "none")]
 
     assert main(["coverage", "http://gov.example/unknown"]) == 2
     assert "not in the store" in capsys.readouterr().err
