@@ -629,15 +629,17 @@ def test_claims_on_every_page(site: Site) -> None:
     ids = _ids(site)
     drift = site.json("/api/activity?kind=drift")["events"]
     assert drift and {e["kind"] for e in drift} == {"drift"}
-    assert drift[0]["document"]["id"] == ids["misquote"]
-    assert drift[0]["statement"]["id"] == ids["statement"] and "$18 million" in drift[0]["summary"]
-    assert drift[0]["significance"] == "substantive"  # a major drift
-    assert site.json("/api/activity?kind=drift&significance=substantive")["events"] == drift
-    assert f'href="/article/{ids["misquote"]}#c-{drift[0]["id"]}"' in site.get("/?kind=drift").text
+    number = [e for e in drift if "$18 million" in e["summary"]]  # the demo's planted drift
+    assert number and number[0]["document"]["id"] == ids["misquote"]
+    assert number[0]["statement"]["id"] == ids["statement"]
+    assert number[0]["significance"] == "substantive"  # a major drift
+    major = site.json("/api/activity?kind=drift&significance=substantive")["events"]
+    assert number[0] in major and all(e["significance"] == "substantive" for e in major)
+    assert f'href="/article/{ids["misquote"]}#c-{number[0]["id"]}"' in site.get("/?kind=drift").text
 
     claims = site.json(f"/api/article/{ids['misquote']}")["claims"]
-    drifted = [c for c in claims if c["verdict"] == "drift"]
-    assert drifted and drifted[0]["kind"] == "number" and "$80 million" in drifted[0]["matched"]
+    drifted = [c for c in claims if c["verdict"] == "drift" and c["kind"] == "number"]
+    assert drifted and "$80 million" in drifted[0]["matched"]
     html = site.get(f"/article/{ids['misquote']}").text
     c = drifted[0]
     assert f'<a class="claim claim-drift" href="#c-{c["id"]}" id="tc-{c["id"]}">' in html
