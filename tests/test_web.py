@@ -523,11 +523,25 @@ def test_token_is_enforced_when_set(site: Site) -> None:
             assert first.status_code == 303
             assert first.headers["location"] == f"/statement/{ids['statement']}?x=1"
             assert "httponly" in first.headers["set-cookie"].lower()
+            assert "secure" not in first.headers["set-cookie"].lower()  # plain http here
             assert browser.get(guarded.url + "/api/activity", timeout=10).status_code == 200
         # The redirect that drops the token stays on this site.
         away = requests.get(guarded.url + "//evil.example/x?token=s3cret-token", timeout=10,
                             allow_redirects=False)
         assert away.status_code == 303 and away.headers["location"] == "/evil.example/x"
+    finally:
+        guarded.stop()
+
+
+def test_cookie_is_secure_behind_an_https_address(site: Site) -> None:
+    settings = WebSettings.from_env({"ONRECORD_WEB_TOKEN": "t0ken",
+                                     "ONRECORD_WEB_URL": "https://onrecord.example.org"})
+    assert settings.secure_cookie and "t0ken" not in repr(settings)
+    assert not WebSettings.from_env({"ONRECORD_WEB_URL": "http://127.0.0.1:8040"}).secure_cookie
+    guarded = start(site.store, settings)
+    try:
+        r = requests.get(guarded.url + "/?token=t0ken", timeout=10, allow_redirects=False)
+        assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
     finally:
         guarded.stop()
 
