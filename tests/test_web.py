@@ -287,6 +287,11 @@ def test_compare_side_by_side_inline_and_json(site: Site) -> None:
     assert data["significance"] == "substantive"
     reasons = [r for c in data["changes"] for r in c["reasons"]]
     assert any("80 -> 58" in r for r in reasons)
+    old_text = site.store.version(ids["v1"]).canonical_text
+    new_text = site.store.version(ids["v3"]).canonical_text
+    number = next(c for c in data["changes"] if any("80 -> 58" in r for r in c["reasons"]))
+    assert old_text[number["old_start"]:number["old_end"]] == number["old"]
+    assert new_text[number["new_start"]:number["new_end"]] == number["new"]
     side = site.get(f"/compare/{ids['v1']}/{ids['v3']}")
     assert side.status_code == 200
     assert "<del" in side.text and "<ins" in side.text and 'class="cols"' in side.text

@@ -373,7 +373,11 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
                       "new": {"id": data["new"].id, "seq": data["new"].seq,
                               "document": data["new_doc"]},
                       "significance": diff.significance, "summary": diff.summary(),
-                      "changes": [{**c.to_json(), "part": c.part} for c in diff.changes]})
+                      # Spans: offsets into the two versions' canonical texts (the titles'
+                      # for a change whose part is "title").
+                      "changes": [{**c.to_json(), "part": c.part, "old_start": c.old_start,
+                                   "old_end": c.old_end, "new_start": c.new_start,
+                                   "new_end": c.new_end} for c in diff.changes]})
 
     # -- article ------------------------------------------------------------------------------
 
