@@ -565,6 +565,27 @@ def test_public_bind_needs_a_token() -> None:
     assert "ONRECORD_WEB_TOKEN" in cli.stderr and "--insecure-public" in cli.stderr
 
 
+def test_search_pages_alike_whichever_index_answers(site: Site) -> None:
+    """PostgreSQL answers from the newest versions it walks, then from the GIN index: a walk
+    of one version makes the index answer nearly everything; the pages are the same."""
+    from web.queries import Queries
+
+    for query in ("water", "Pacific", '"will not impose"', "briefing", "zyzzyva"):
+        pages = []
+        for q in (Queries(site.store), Queries(site.store, search_walk=1)):
+            seen, cursor = [], None
+            for _ in range(30):
+                page = q.search(query, cursor, limit=2)
+                seen += [h.version_id for h in page.items]
+                cursor = page.next_cursor
+                if not cursor:
+                    break
+            pages.append(seen)
+        assert pages[0] == pages[1], query
+        assert pages[0] == sorted(pages[0], reverse=True)
+        assert bool(pages[0]) == (query != "zyzzyva"), query
+
+
 def test_search_terms_are_words_only() -> None:
     from store.searchindex import fts5_query, terms, tsquery
 
