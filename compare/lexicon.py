@@ -252,7 +252,8 @@ INTENSITY: Mapping[str, int] = MappingProxyType({
     "option": -1, "options": -1, "worth": -1, "departure": -1,
     "suggest": -1, "suggested": -1, "explore": -1, "explored": -1, "wish": -1,
     "welcome": -1, "welcomed": -1, "noted": -1, "encouraged": -1, "encourage": -1,
-    "questioned": -1, "reservations": -1, "disappointed": -1, "regret": -1, "regretted": -1,
+    "try": -1, "tried": -1, "tries": -1, "attempt": -1, "attempted": -1, "seek": -1,
+    "sought": -1, "questioned": -1, "reservations": -1, "disappointed": -1, "regret": -1, "regretted": -1,
 })
 # Words that widen or fix a claim's extent; one in the claim but not in the sentence it
 # reports changes its scope ("political detainees" -> "all political detainees").

@@ -13,7 +13,7 @@ import pytest
 from tests.httpfixture import LocalServer, Response
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["demo", "run", "check", "history", "extract", "diff", "quotes", "deliver", "serve",
+COMMANDS = ["demo", "run", "check", "history", "extract", "diff", "quotes", "claims", "deliver", "serve",
             "coverage"]
 
 
