@@ -45,6 +45,7 @@ from compare.lexicon import (
     INTENSITY,
     MODAL_STRENGTH,
     NEGATIONS,
+    NEGATIVE_VERBS,
     REPORTING_NOUNS,
     SCOPE_WORDS,
     TITLES,
@@ -53,7 +54,7 @@ from compare.pressstyle import canonical, transliteration
 from compare.quote_engine import IndexedVersion, StatementIndex, statement_candidates
 from compare.quotecheck import QuoteCheck
 from compare.quotes import OTHER_CUES, Quote, extract_quotes, sentence_spans
-from compare.textnorm import Token, tokenize, us_spelling, words
+from compare.textnorm import Token, fold, tokenize, us_spelling, words
 from compare.vocab import ClaimVerdict, CoverageHow, DriftKind, Severity, Verdict
 
 # -- thresholds (tuned on ../shared/data/coverage-dev, bench/claims_dev.py) -----------------
@@ -550,6 +551,12 @@ def _content_cached(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2)
 
 
+def _plain_content(text: str) -> set[str]:
+    """Content stems of the words written in lower case: what is said, not who is named."""
+    return {stem(w.lower()) for w in re.findall(r"\b[a-z][a-z'’-]+", fold(text))
+            if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2}
+
+
 def _content(text: str) -> set[str]:
     """Stems of the content words, US spelling ("authorised" and "authorizing" are one)."""
     return set(_content_cached(text))
@@ -563,9 +570,12 @@ def _best_clause(claim: str, sentence: str) -> str:
 def _polarity_words(text: str) -> list[str]:
     ws = words(text)
     # "without delay", "without conditions": manner, not polarity; "no longer" flips.
-    # "not just", "not only" add, they do not deny.
-    return [w for i, w in enumerate(ws) if w in NEGATIONS and w != "without"
-            and not (w == "not" and i + 1 < len(ws) and ws[i + 1] in ("just", "only", "merely"))]
+    # "not just", "not only" add, they do not deny. "failed to get" denies like "did not
+    # get", "stopped short of calling" like "did not call" (NEGATIVE_VERBS).
+    out = [w for i, w in enumerate(ws) if w in NEGATIONS and w != "without"
+           and not (w == "not" and i + 1 < len(ws) and ws[i + 1] in ("just", "only", "merely"))]
+    out += [w for i, w in enumerate(ws) if w in NEGATIVE_VERBS and i + 1 < len(ws) and ws[i + 1] in ("to", "short")]
+    return out
 
 
 def negation_changes(claim: str, clause: str) -> list[str]:
@@ -983,7 +993,10 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
                  f"{new:.0%} of its words are not in the statement)",))
     checks: list[tuple[DriftKind, list[str]]] = [
         (DriftKind.NUMBER, number_changes(content, matched, statement) or count_changes(content, matched)),
-        (DriftKind.NEGATION, negation_changes(content, clause)),
+        # Polarity compares like with like: a clause about something else may deny what
+        # the claim does not mention.
+        (DriftKind.NEGATION, negation_changes(content, clause)
+         if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
@@ -1066,7 +1079,7 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         shared = [len(cw & sw) for sw in sent_words]
         ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
         keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= 1)
-        keep.update(j for j in ranked if shared[j] >= 3)
+        keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= 4)
     units: list[tuple[int, str]] = []
     for j in sorted(keep):
         units.append((j, sents[j].text))
