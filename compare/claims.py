@@ -45,6 +45,7 @@ from compare.lexicon import (
     INTENSITY,
     MODAL_STRENGTH,
     NEGATIONS,
+    NEGATIVE_VERBS,
     REPORTING_NOUNS,
     SCOPE_WORDS,
     TITLES,
@@ -53,7 +54,7 @@ from compare.pressstyle import canonical, transliteration
 from compare.quote_engine import IndexedVersion, StatementIndex, statement_candidates
 from compare.quotecheck import QuoteCheck
 from compare.quotes import OTHER_CUES, Quote, extract_quotes, sentence_spans
-from compare.textnorm import Token, tokenize, us_spelling, words
+from compare.textnorm import Token, fold, tokenize, us_spelling, words
 from compare.vocab import ClaimVerdict, CoverageHow, DriftKind, Severity, Verdict
 
 # -- thresholds (tuned on ../shared/data/coverage-dev, bench/claims_dev.py) -----------------
@@ -159,7 +160,8 @@ ISSUER_SUBJECT = re.compile(
 # side's government ("the military government has said ...").
 OTHER_SPEAKERS = re.compile(r"\b(?:groups|organi[sz]ations?|ngos?|agencies|charities|unions?|police|"
                             r"military government|junta|kremlin|ministry|spokesperson for|militants?)\b", re.I)
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?\s[—–-]{1,2}\s+")
+# "SUVA —", "SEOUL, Nov 3 —", and with the agency: "WASHINGTON (Reuters) —".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?(?:\s\([^()\n]{1,40}\))?\s[—–-]{1,2}\s+")
 _BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
 _ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
                           r"[^,]{0,40}?\b(?:said|says|added|stated))\s*[.!?]?$", re.I)
@@ -549,6 +551,12 @@ def _content_cached(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2)
 
 
+def _plain_content(text: str) -> set[str]:
+    """Content stems of the words written in lower case: what is said, not who is named."""
+    return {stem(w.lower()) for w in re.findall(r"\b[a-z][a-z'’-]+", fold(text))
+            if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2}
+
+
 def _content(text: str) -> set[str]:
     """Stems of the content words, US spelling ("authorised" and "authorizing" are one)."""
     return set(_content_cached(text))
@@ -562,9 +570,12 @@ def _best_clause(claim: str, sentence: str) -> str:
 def _polarity_words(text: str) -> list[str]:
     ws = words(text)
     # "without delay", "without conditions": manner, not polarity; "no longer" flips.
-    # "not just", "not only" add, they do not deny.
-    return [w for i, w in enumerate(ws) if w in NEGATIONS and w != "without"
-            and not (w == "not" and i + 1 < len(ws) and ws[i + 1] in ("just", "only", "merely"))]
+    # "not just", "not only" add, they do not deny. "failed to get" denies like "did not
+    # get", "stopped short of calling" like "did not call" (NEGATIVE_VERBS).
+    out = [w for i, w in enumerate(ws) if w in NEGATIONS and w != "without"
+           and not (w == "not" and i + 1 < len(ws) and ws[i + 1] in ("just", "only", "merely"))]
+    out += [w for i, w in enumerate(ws) if w in NEGATIVE_VERBS and i + 1 < len(ws) and ws[i + 1] in ("to", "short")]
+    return out
 
 
 def negation_changes(claim: str, clause: str) -> list[str]:
@@ -931,6 +942,18 @@ def novelty(claim: str, statement: str) -> float:
     return len(cw - _content(statement)) / len(cw) if cw else 0.0
 
 
+def figures_agree(claim: str, sentence: str) -> bool:
+    """The claim gives figures and the sentence gives every one of them.
+
+    >>> figures_agree("It published statement 2 on water.", "Statement 2 on water.")
+    True
+    >>> figures_agree("It published statement 2 on water.", "Statement 3 on water.")
+    False
+    """
+    mine = {t.key for t in _numbers(_canon(claim))}
+    return bool(mine) and mine <= {t.key for t in _numbers(_canon(sentence))}
+
+
 def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
     claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
@@ -970,7 +993,10 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
                  f"{new:.0%} of its words are not in the statement)",))
     checks: list[tuple[DriftKind, list[str]]] = [
         (DriftKind.NUMBER, number_changes(content, matched, statement) or count_changes(content, matched)),
-        (DriftKind.NEGATION, negation_changes(content, clause)),
+        # Polarity compares like with like: a clause about something else may deny what
+        # the claim does not mention.
+        (DriftKind.NEGATION, negation_changes(content, clause)
+         if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
@@ -1053,7 +1079,7 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         shared = [len(cw & sw) for sw in sent_words]
         ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
         keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= 1)
-        keep.update(j for j in ranked if shared[j] >= 3)
+        keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= 4)
     units: list[tuple[int, str]] = []
     for j in sorted(keep):
         units.append((j, sents[j].text))
@@ -1099,11 +1125,14 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         if verdict is ClaimVerdict.UNSUPPORTED:
             # A loose paraphrase with a changed figure or a flipped polarity scores low
             # precisely because of the change: look at the next best sentences for one.
-            for j in (int(k) for k in order[:3]):
-                if score[j] < RESCUE_FLOOR:
-                    break
+            # Not past one as close that gives the claim's very figures: among near-identical
+            # statements ("statement 2 on water", "statement 3 on water") that one is what
+            # the claim reports, and the others' figures are not a change.
+            near = [int(k) for k in order[:3] if score[int(k)] >= RESCUE_FLOOR]
+            agreed = any(figures_agree(contents[i], sents[j].text) for j in near)
+            for j in near:
                 hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text)
-                if hard is not None:
+                if hard is not None and not (agreed and hard[0] is DriftKind.NUMBER):
                     best, chosen, top = j, [j], sents[j]
                     st, matched = by_url[top.url], [top.text]
                     verdict, kind, sev, reasons = ClaimVerdict.DRIFT, hard[0], Severity.MAJOR, tuple(hard[1])

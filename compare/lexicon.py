@@ -261,6 +261,12 @@ SCOPE_WORDS = frozenset({"all", "every", "any", "entire", "whole", "unanimously"
                          "most", "only", "always", "everyone", "everything", "none",
                          "completely", "total", "totally", "universal", "worldwide",
                          "majority", "sole", "solely", "exclusively"})
+# Verbs that deny their complement as "not" does: "failed to get" is "did not get", "refused
+# to sign" is "did not sign", "stopped short of calling" is "did not call" (before "to" or
+# "short" only: "the talks failed" denies nothing said).
+NEGATIVE_VERBS = frozenset({"fail", "fails", "failed", "failing", "refuse", "refuses", "refused",
+                            "refusing", "stopped", "stops", "stop", "declined", "declines",
+                            "decline"})
 # Backshift of reported speech: "we will" is reported as "they would"; not a change of modal.
 BACKSHIFT: Mapping[str, str] = MappingProxyType({"would": "will", "could": "can",
                                                  "might": "may", "should": "shall"})

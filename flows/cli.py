@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
     from compare.claims import ClaimReport
     from compare.quotecheck import QuoteCheck
-    from flows.pipeline import Runtime, SourceReport
+    from flows.pipeline import ClaimResult, Runtime, SourceReport
     from sources.config import Source
     from sources.document import Document
     from store.quoteindex import StoreQuoteIndex
@@ -245,7 +245,7 @@ def _print_outcome(o) -> None:  # noqa: ANN001
     print_claims(o.claims)
 
 
-def print_claims(claims, indent: str = "             ") -> None:  # noqa: ANN001
+def print_claims(claims: Sequence[ClaimResult], indent: str = "             ") -> None:
     """A run's reported claims on the terminal: each drifted or unsupported one with its
     reasons, the faithful ones counted (they are stored and shown by `onrecord history`)."""
     faithful = 0
