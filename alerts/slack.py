@@ -24,7 +24,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 from alerts.escape import clip, esc, mrkdwn
-from alerts.message import Alert, ChangeLine, report_link, safe_link
+from alerts.message import Alert, ChangeLine, default_report_base, report_link, safe_link
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Lookup, Options, Sink, fingerprint
 from compare.vocab import AlertKind, Significance
@@ -68,7 +68,7 @@ GLANCE_REASONS = 2
 
 _LABEL = {AlertKind.EDIT: "Statement edited", AlertKind.MISQUOTE: "Misquote",
           AlertKind.STALE: "Quote made stale", AlertKind.REMOVED: "Statement removed",
-          AlertKind.NEW: "New statement"}
+          AlertKind.NEW: "New statement", AlertKind.DRIFT: "Reported claim drifted"}
 _EMOJI = {Significance.SUBSTANTIVE: ":red_circle:", Significance.MINOR: ":large_orange_circle:",
           Significance.COSMETIC: ":white_circle:", Significance.NONE: ":white_circle:"}
 # A stale quote is not wrong when written, just overtaken: its own colour, whatever its level.
@@ -76,10 +76,13 @@ _KIND_EMOJI = {AlertKind.STALE: ":hourglass_flowing_sand:"}
 _WHY = {Significance.SUBSTANTIVE: "Substantive: the meaning changed (numbers, negations, commitments).",
         Significance.MINOR: "Minor: wording changed, the meaning likely not.",
         Significance.COSMETIC: "Cosmetic: punctuation, case or spacing only."}
-_KIND_WHY = {AlertKind.STALE: "Stale: the article quotes wording the statement has since changed."}
+_KIND_WHY = {AlertKind.STALE: "Stale: the article quotes wording the statement has since changed.",
+             AlertKind.DRIFT: "Drift: the article reports, in its own words, something the "
+                              "statement did not say (a number, a negation, a commitment)."}
 # Heads of the two columns of a quote alert: the press's words, and the official ones.
 _QUOTE_FIELDS = {AlertKind.MISQUOTE: ("*Press wrote*", "*Official wording*"),
-                 AlertKind.STALE: ("*Press quoted*", "*Official wording then (edited since)*")}
+                 AlertKind.STALE: ("*Press quoted*", "*Official wording then (edited since)*"),
+                 AlertKind.DRIFT: ("*Press reported*", "*Official wording*")}
 
 Block = dict[str, Any]  # a Block Kit block, as JSON
 
@@ -403,8 +406,7 @@ class SlackSink(Sink, kind="slack"):
         api = opts.text("api_url", opts.env.get("SLACK_API_URL") or SLACK_API_URL)
         assert api is not None
         return cls(token, channel, name=name, base_url=api if api.endswith("/") else api + "/",
-                   report_base=opts.text("report_base", opts.env.get("ONRECORD_REPORT_BASE")
-                                         or None),
+                   report_base=opts.text("report_base", default_report_base(opts.env)),
                    timeout=opts.number("timeout", 10, minimum=0.1),
                    min_significance=basics.min_significance, route=basics.route,
                    routes=basics.routes, digest_min=basics.digest_min)
@@ -527,7 +529,7 @@ class WebhookSink(Sink, kind="webhook"):
         return cls(url, timeout=opts.number("timeout", 10, minimum=0.1),
                    min_significance=basics.min_significance,
                    report_base=opts.text("report_base",
-                                         opts.env.get("ONRECORD_REPORT_BASE") or None),
+                                         default_report_base(opts.env)),
                    name=name, routes=basics.routes, route=basics.route)
 
     def __repr__(self) -> str:  # the URL is a secret

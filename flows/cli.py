@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
     from compare.claims import ClaimReport
     from compare.quotecheck import QuoteCheck
-    from flows.pipeline import Runtime, SourceReport
+    from flows.pipeline import ClaimResult, Runtime, SourceReport
     from sources.config import Source
     from sources.document import Document
     from store.quoteindex import StoreQuoteIndex
@@ -242,6 +242,24 @@ def _print_outcome(o) -> None:  # noqa: ANN001
     print(line)
     for q in o.quotes:
         print(f"             quote {q.verdict} ({q.severity}): “{terminal_line(q.quote[:90])}”")
+    print_claims(o.claims)
+
+
+def print_claims(claims: Sequence[ClaimResult], indent: str = "             ") -> None:
+    """A run's reported claims on the terminal: each drifted or unsupported one with its
+    reasons, the faithful ones counted (they are stored and shown by `onrecord history`)."""
+    faithful = 0
+    for c in claims:
+        if c.verdict == "faithful":
+            faithful += 1
+            continue
+        what = ", ".join(str(x) for x in (c.kind, c.severity) if x and x != "none")
+        print(f"{indent}claim {c.verdict}{f' ({what})' if what else ''}: "
+              f"“{terminal_line(c.claim[:90])}”")
+        for reason in c.reasons[:2]:
+            print(f"{indent}  ({terminal_line(reason[:160])})")
+    if faithful:
+        print(f"{indent}claims faithful: {faithful}")
 
 
 # The monitor flow's politeness and parallelism (flows.prefect_flows), without importing Prefect.
@@ -349,6 +367,12 @@ def cmd_history(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.url}: not in the store ({store.location})")
         versions = store.versions(args.url)
         changes = {c.new_version_id: c for c in store.changes(args.url)}
+        # An article's reported claims, each with its verdict now, and which statement
+        # paragraphs it reported (issue 14).
+        claims = ({v.id: store.claim_checks(v.id) for v in versions}
+                  if doc.kind == COVERAGE else {})
+        mapped = ({v.id: store.coverage(article_version_id=v.id) for v in versions}
+                  if doc.kind == COVERAGE else {})
     finally:
         store.close()
     if args.format == "json":
@@ -357,7 +381,12 @@ def cmd_history(args: argparse.Namespace) -> int:
              "last_seen": v.last_seen.isoformat(), "hash": v.text_hash,
              "significance": changes[v.id].significance if v.id in changes else None,
              "summary": changes[v.id].summary if v.id in changes else "first seen",
-             "revert_of": v.revert_of} for v in versions]}, ensure_ascii=False, indent=2))
+             "revert_of": v.revert_of,
+             **({"claims": [c.details for c in claims[v.id]],
+                 "coverage": [{"statement": p.statement_url, "paragraph": p.paragraph,
+                               "how": p.how} for p in mapped[v.id]]}
+                if v.id in claims else {})}
+            for v in versions]}, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}  ({doc.kind}, {doc.state})")
     for v in versions:
@@ -366,6 +395,73 @@ def cmd_history(args: argparse.Namespace) -> int:
         if v.revert_of:
             summary = f"revert to version {v.revert_of}; {summary}"
         print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {terminal_line(summary)}")
+        reported: dict[str, list[str]] = {}
+        for p in mapped.get(v.id, ()):
+            if p.how != "none":
+                reported.setdefault(p.statement_url, []).append(f"¶{p.paragraph + 1} {p.how}")
+        for statement, places in reported.items():
+            print(f"       reports {terminal_line(statement)}: {', '.join(places)}")
+        for c in claims.get(v.id, ()):
+            what = ", ".join(x for x in (c.kind, c.severity if c.severity != "none" else None)
+                             if x)
+            print(f"       claim {c.verdict}{f' ({what})' if what else ''}: "
+                  f"“{terminal_line(c.text[:90])}”")
+    return EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Which paragraphs of a statement the stored coverage reported, and how; and which
+    paragraphs no article reported."""
+    from compare.claims import ClaimReport, ParagraphCoverage, merge_coverage
+    from compare.vocab import CoverageHow
+    from store import Store
+
+    store = Store(_settings().database_url)
+    try:
+        doc = store.document(args.url)
+        if doc is None:
+            raise UsageError(f"{args.url}: not in the store ({store.location})")
+        if doc.kind != STATEMENT:
+            raise UsageError(f"{args.url}: an article, not a statement (see onrecord history)")
+        latest = store.latest_version(args.url)
+        rows = store.coverage(statement_url=args.url)
+    finally:
+        store.close()
+    paragraphs = list(latest.paragraphs) if latest else []
+    # Paragraphs are keyed by their text: an article judged against an earlier version of
+    # the statement still counts for the paragraphs that version shares with today's.
+    texts = paragraphs + sorted({r.text for r in rows} - set(paragraphs))
+    place = {text: i for i, text in enumerate(texts)}
+    # One report per article, merged by compare/ (quoted here + paraphrased there = both).
+    by_article: dict[str, list[ParagraphCoverage]] = {}
+    for r in rows:
+        by_article.setdefault(r.article_url, []).append(
+            ParagraphCoverage(doc.url, place[r.text], r.text, CoverageHow(r.how)))
+    merged = {p.text: p.how for p in merge_coverage(
+        ClaimReport((), tuple(cov)) for cov in by_article.values())}
+    # (paragraph of today's version or None, text, how across articles, [(article, how)])
+    shown = [(i if i < len(paragraphs) else None, text, merged.get(text, CoverageHow.NONE),
+              [r for r in rows if r.text == text and r.how != CoverageHow.NONE])
+             for i, text in enumerate(texts)]
+    if args.format == "json":
+        print(json.dumps({"statement": doc.url, "title": doc.title,
+                          "articles": len(by_article), "paragraphs": [
+                              {"paragraph": i, "text": text, "current": i is not None,
+                               "covered": how is not CoverageHow.NONE, "how": how.value,
+                               "articles": [{"url": r.article_url, "title": r.article_title,
+                                             "how": r.how} for r in reported]}
+                              for i, text, how, reported in shown]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}")
+    covered = sum(1 for i, _, how, _ in shown if i is not None and how is not CoverageHow.NONE)
+    print(f"  {len(by_article)} article(s) on record; {covered} of {len(paragraphs)} "
+          "paragraph(s) reported")
+    for i, text, how, reported in shown:
+        where = f"¶{i + 1}" if i is not None else "earlier version"
+        print(f"  {where}  {how.value.upper():<11} “{terminal_line(text[:90])}”")
+        for r in reported:
+            print(f"        {r.how:<11} {terminal_line(r.article_title or r.article_url)}")
     return EXIT_OK
 
 
@@ -479,11 +575,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo import run_demo
 
     if args.plain:
-        return run_demo(plain=True)
-    from flows.temporary_api import prefect_api
+        status = run_demo(plain=True, port=args.port)
+    else:
+        from flows.temporary_api import prefect_api
 
-    with prefect_api("flows.prefect_flows"):  # one temporary API for both passes
-        return run_demo(plain=False)
+        with prefect_api("flows.prefect_flows"):  # one temporary API for both passes
+            status = run_demo(plain=False, port=args.port)
+    if args.web:
+        from flows.demo import keep_web_running
+
+        keep_web_running(args.port)
+    return status
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from store import Store
+    from web.app import WebSettings
+    from web.server import BindRefused, check_bind, serve
+
+    settings = WebSettings.from_env()
+    try:
+        check_bind(args.host, settings, args.insecure_public)
+    except BindRefused as exc:
+        raise UsageError(str(exc)) from None
+    config = _settings()
+    store = Store(args.db or config.database_url)
+    try:
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"onrecord web: http://{host}:{args.port}/ (store {store.location}; "
+              f"{'token required' if settings.token else 'no token'}; Ctrl-C stops)")
+        if config.web_url:
+            print(f"  alerts link to {terminal_line(config.web_url)} (ONRECORD_WEB_URL)")
+        else:
+            print("  alerts do not link here: set ONRECORD_WEB_URL to this site's address "
+                  "for the runs that send them")
+        serve(store, settings, args.host, args.port, insecure_public=args.insecure_public)
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -493,7 +622,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="run the end-to-end demo on a local sample site")
     p.add_argument("--plain", action="store_true", help="call the pipeline without Prefect")
+    p.add_argument("--web", action="store_true",
+                   help="keep the web site running on the demo's store afterwards")
+    p.add_argument("--port", type=int, default=8040, help="the web site's port with --web")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("web", help="the read-only web site and JSON API over the store")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8040, help="port (default 8040)")
+    p.add_argument("--db", help="store URL (default $ONRECORD_DATABASE_URL or the user's store)")
+    p.add_argument("--insecure-public", action="store_true",
+                   help="allow a non-loopback address without ONRECORD_WEB_TOKEN")
+    p.set_defaults(func=cmd_web)
 
     p = sub.add_parser("run", help="one monitoring pass over the configured sources")
     p.add_argument("--config", help="sources TOML file (default: $ONRECORD_CONFIG or ./sources.toml)")
@@ -510,6 +650,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("coverage", help="which paragraphs of a statement the stored coverage "
+                                        "reported (quoted, paraphrased) and which it left out")
+    p.add_argument("url", metavar="STATEMENT_URL")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("extract", help="main text and metadata of a page or file")
     p.add_argument("source", metavar="FILE_OR_URL")

@@ -6,8 +6,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from flows.cli import print_claims
 from flows.demo_server import ARTICLES, STATEMENT, DemoSite
 from flows.pipeline import SourceReport
+from store.records import Version
 
 
 def _print_reports(reports: list[SourceReport]) -> None:
@@ -23,9 +25,35 @@ def _print_reports(reports: list[SourceReport]) -> None:
             for q in o.quotes:
                 sev = f", {q.severity}" if q.severity != "none" else ""
                 print(f"             quote: {q.verdict}{sev}: “{q.quote[:80]}”")
+            print_claims(o.claims)
 
 
-def run_demo(*, plain: bool = False) -> int:
+def web_address(port: int, versions: list[Version]) -> str:
+    """Where `onrecord web` shows the statement's edit: the compare page of its first and
+    last versions (the statement's page while it has one version)."""
+    base = f"http://127.0.0.1:{port}"
+    if len(versions) >= 2:
+        return f"{base}/compare/{versions[0].id}/{versions[-1].id}"
+    return f"{base}/statement/{versions[0].document_id}" if versions else f"{base}/"
+
+
+def keep_web_running(port: int) -> None:
+    """`onrecord demo --web`: serve the demo's store on loopback until interrupted."""
+    from flows.settings import Settings
+    from store import Store
+    from web.app import WebSettings
+    from web.server import serve
+
+    store = Store(Settings.from_env().database_url)
+    try:
+        print(f"\nonrecord web: serving {store.location} on http://127.0.0.1:{port}/ "
+              "(Ctrl-C stops)")
+        serve(store, WebSettings.from_env(), "127.0.0.1", port)
+    finally:
+        store.close()
+
+
+def run_demo(*, plain: bool = False, port: int = 8040) -> int:
     """Serve the sample site, run two monitoring passes around a silent edit, summarise."""
     # The sample site lives on loopback, which hand-given URLs may not otherwise reach.
     os.environ["ONRECORD_ALLOW_PRIVATE_URLS"] = "1"
@@ -81,17 +109,22 @@ def run_demo(*, plain: bool = False) -> int:
         alerts = [a for a in store.alerts() if a.payload.get("url") in
                   {statement_url, *(site.url(p) for p in ARTICLES)}]
         location = store.location
+        store_url = store.safe_url
     finally:
         store.close()
     misquotes = {(q.article_url, q.quote) for r in first + second for o in r.outcomes
                  for q in o.quotes if q.verdict == "misquote"}
     stale = [q for r in second for o in r.outcomes for q in o.quotes if q.verdict == "stale"]
+    # Reported claims drifted from the statement (in the reporter's own words, not quoted).
+    drifted = {(c.article_url, c.claim) for r in first + second for o in r.outcomes
+               for c in o.claims if c.verdict == "drift"}
     failed = [r for r in first + second if r.failed]
     print("\n== Summary ==")
     print(f"  statement versions stored: {len(versions)}")
     for c in changes:
         print(f"  edit detected: {c.summary}")
     print(f"  misquotes found: {len(misquotes)}; quotes made stale by the edit: {len(stale)}")
+    print(f"  drifted claims found: {len(drifted)}")
     sent = sum(1 for a in alerts if a.status == "sent")
     # The statement's first version is announced; the coverage (alert_new off) is not.
     new_alerts = {a.payload.get("url") for a in alerts if a.kind == "new"}
@@ -99,6 +132,9 @@ def run_demo(*, plain: bool = False) -> int:
     print(f"  alerts: {len(alerts)} queued, {sent} delivered")
     print(f"  data: {location}")
     print(f"  see the versions: onrecord history {statement_url}")
-    ok = (len(versions) == 2 and changes and misquotes and not failed
+    print(f"  see the edit on the web: {web_address(port, versions)}")
+    print(f"    (start the site with: onrecord web --db {store_url} --port {port};"
+          " or run the demo with --web)")
+    ok = (len(versions) == 2 and changes and misquotes and drifted and not failed
           and new_alerts == {statement_url})
     return 0 if ok else 1

@@ -64,6 +64,8 @@ documents = Table(
     # The feed's stable id of the item (RSS <guid>, Atom <id>): the document's identity when
     # its URL changes (a slug fixed with a 301) or is reused for another item (0005).
     Column("guid", String(2048), index=True),
+    # The web site's issuer filter lists distinct issuers (0007_search).
+    Index("ix_documents_issuer", "issuer"),
 )
 
 aliases = Table(
@@ -113,6 +115,8 @@ versions = Table(
     Column("revert_of", Integer),
     UniqueConstraint("document_id", "seq", name="uq_versions_doc_seq"),
     Index("ix_versions_doc_first_seen", "document_id", "first_seen"),
+    # New statements (seq 1) newest first, for the activity page (0007_search).
+    Index("ix_versions_seq_first_seen", "seq", "first_seen", "id"),
 )
 
 changes = Table(
@@ -126,6 +130,8 @@ changes = Table(
     Column("diff", JSON, nullable=False),
     Column("revert", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The activity page walks edits newest first (0007_search).
+    Index("ix_changes_created_at", "created_at", "id"),
 )
 
 quote_checks = Table(
@@ -143,6 +149,8 @@ quote_checks = Table(
     # Hash of what was checked and found: a concurrent or repeated check stores nothing new.
     Column("check_key", String(64), nullable=False),
     UniqueConstraint("check_key", name="uq_quote_checks_check_key"),
+    # The activity page walks misquotes and stale quotes newest first (0007_search).
+    Index("ix_quote_checks_verdict_checked", "verdict", "checked_at", "id"),
 )
 
 outbox = Table(
@@ -221,6 +229,16 @@ quote_postings = Table(
     Column("block_id", BigId, ForeignKey("quote_blocks.id"), primary_key=True),
 )
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    """Alembic's filter: the full-text search index (store/searchindex.py) is derived data
+    kept out of this metadata (an FTS5 virtual table has no SQLAlchemy form), so schema
+    comparisons leave its tables alone."""
+    from store.searchindex import is_index_table
+
+    return not (type_ == "table" and is_index_table(name))
+
+
 # -- polite polling (0005) ---------------------------------------------------------------------
 
 # robots.txt per scheme+host with its expiry, so every process (each pass of `onrecord run`)
@@ -231,4 +249,45 @@ robots_files = Table(
     Column("status", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# -- reported claims (0006, issue 14) ----------------------------------------------------------
+
+# One row per judgement of a reported claim of an article version (compare/claims.py), like
+# quote_checks: judged again after a statement edit, a claim gets a new row when the finding
+# differs; the newest row per claim is its verdict now.
+claim_checks = Table(
+    "claim_checks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_version_id", Integer, ForeignKey("versions.id"), nullable=False, index=True),
+    Column("statement_version_id", Integer, ForeignKey("versions.id"), index=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("verdict", String(16), nullable=False),  # compare.vocab.ClaimVerdict
+    Column("kind", String(16)),  # compare.vocab.DriftKind of a drift, else NULL
+    Column("severity", String(8), nullable=False),
+    Column("details", JSON, nullable=False),  # ClaimCheck.to_json()
+    Column("checked_at", UTCDateTime, nullable=False),
+    # Hash of what was judged and found: a concurrent or repeated judgement stores nothing new.
+    Column("check_key", String(64), nullable=False),
+    UniqueConstraint("check_key", name="uq_claim_checks_check_key"),
+    # The activity page walks drifted claims newest first (0007_search).
+    Index("ix_claim_checks_verdict_checked", "verdict", "checked_at", "id"),
+)
+
+# Which paragraphs of a statement an article version reported and how (CoverageHow): the
+# current map, replaced for an (article version, statement) pair when it is judged again.
+claim_coverage = Table(
+    "claim_coverage", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_version_id", Integer, ForeignKey("versions.id"), nullable=False),
+    Column("statement_document_id", Integer, ForeignKey("documents.id"), nullable=False,
+           index=True),
+    Column("paragraph", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("how", String(16), nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    UniqueConstraint("article_version_id", "statement_document_id", "paragraph",
+                     name="uq_claim_coverage_place"),
 )
