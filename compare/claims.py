@@ -403,8 +403,13 @@ def _lemmas(text: str) -> set[str]:
     return {lemma(w) for w in words(text)}
 
 
+@lru_cache(maxsize=4096)  # the same statement sentences are set against every claim
+def _canon_cached(text: str) -> tuple[Token, ...]:
+    return tuple(canonical(tokenize(text), text))
+
+
 def _canon(text: str) -> list[Token]:
-    return canonical(tokenize(text), text)
+    return list(_canon_cached(text))
 
 
 # Magnitudes written as words: "billions of dollars" for "hundreds of millions of dollars".
