@@ -18,7 +18,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid, parseaddr
 
 from alerts.escape import clip, one_line, plain
-from alerts.message import MISQUOTE, STALE, Alert, ChangeLine, report_link, safe_link
+from alerts.message import DRIFT, MISQUOTE, STALE, Alert, ChangeLine, report_link, safe_link
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Options, Sink, fingerprint
 
@@ -31,7 +31,7 @@ MAX_LINES = 50  # changes shown in one message; the rest are counted
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 _LABEL = {"edit": "Statement edited", "misquote": "Misquote", "removed": "Statement removed",
-          "new": "New statement", "stale": "Quote made stale"}
+          "new": "New statement", "stale": "Quote made stale", "drift": "Reported claim drifted"}
 _WHY = {"substantive": "Substantive: the meaning changed (numbers, negations, commitments).",
         "minor": "Minor: wording changed, the meaning likely not.",
         "cosmetic": "Cosmetic: punctuation, case or spacing only."}
@@ -64,6 +64,8 @@ def _change(alert: Alert, line: ChangeLine) -> tuple[list[str], str]:
     """One change as plain-text lines and as HTML."""
     if alert.kind == MISQUOTE:
         pairs = [("Press wrote", line.new), ("Official wording", line.old)]
+    elif alert.kind == DRIFT:
+        pairs = [("Press reported", line.new), ("Official wording", line.old)]
     elif alert.kind == STALE:
         pairs = [("Press wrote", line.new), ("Official wording then", line.old)]
         if line.current:

@@ -160,7 +160,8 @@ ISSUER_SUBJECT = re.compile(
 # side's government ("the military government has said ...").
 OTHER_SPEAKERS = re.compile(r"\b(?:groups|organi[sz]ations?|ngos?|agencies|charities|unions?|police|"
                             r"military government|junta|kremlin|ministry|spokesperson for|militants?)\b", re.I)
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?\s[—–-]{1,2}\s+")
+# "SUVA —", "SEOUL, Nov 3 —", and with the agency: "WASHINGTON (Reuters) —".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?(?:\s\([^()\n]{1,40}\))?\s[—–-]{1,2}\s+")
 _BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
 _ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
                           r"[^,]{0,40}?\b(?:said|says|added|stated))\s*[.!?]?$", re.I)
@@ -960,6 +961,18 @@ def novelty(claim: str, statement: str) -> float:
     return len(cw - _content(statement)) / len(cw) if cw else 0.0
 
 
+def figures_agree(claim: str, sentence: str) -> bool:
+    """The claim gives figures and the sentence gives every one of them.
+
+    >>> figures_agree("It published statement 2 on water.", "Statement 2 on water.")
+    True
+    >>> figures_agree("It published statement 2 on water.", "Statement 3 on water.")
+    False
+    """
+    mine = {t.key for t in _numbers(_canon(claim))}
+    return bool(mine) and mine <= {t.key for t in _numbers(_canon(sentence))}
+
+
 def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
     claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
@@ -1131,11 +1144,14 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         if verdict is ClaimVerdict.UNSUPPORTED:
             # A loose paraphrase with a changed figure or a flipped polarity scores low
             # precisely because of the change: look at the next best sentences for one.
-            for j in (int(k) for k in order[:3]):
-                if score[j] < RESCUE_FLOOR:
-                    break
+            # Not past one as close that gives the claim's very figures: among near-identical
+            # statements ("statement 2 on water", "statement 3 on water") that one is what
+            # the claim reports, and the others' figures are not a change.
+            near = [int(k) for k in order[:3] if score[int(k)] >= RESCUE_FLOOR]
+            agreed = any(figures_agree(contents[i], sents[j].text) for j in near)
+            for j in near:
                 hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text)
-                if hard is not None:
+                if hard is not None and not (agreed and hard[0] is DriftKind.NUMBER):
                     best, chosen, top = j, [j], sents[j]
                     st, matched = by_url[top.url], [top.text]
                     verdict, kind, sev, reasons = ClaimVerdict.DRIFT, hard[0], Severity.MAJOR, tuple(hard[1])

@@ -114,11 +114,15 @@ class AlertKind(StrEnum):
     STALE = "stale"  # coverage quotes wording the statement has since dropped
     REMOVED = "removed"  # the page now answers 404 or 410
     NEW = "new"  # a first version (reserved: not raised yet)
+    DRIFT = "drift"  # coverage reports, in its own words, what the statement did not say
 
     @property
     def about_quote(self) -> bool:
-        """True when the alert's subject is an article quoting a statement."""
-        return self in (AlertKind.MISQUOTE, AlertKind.STALE)
+        """True when the alert's subject is an article quoting or reporting a statement:
+        shown as the press's wording beside the official wording, threaded with the
+        statement, linked to both. A drifted claim is reported speech without quotation
+        marks, but it is read and acted on exactly as a misquote is."""
+        return self in (AlertKind.MISQUOTE, AlertKind.STALE, AlertKind.DRIFT)
 
     @classmethod
     def for_verdict(cls, verdict: str) -> AlertKind:
