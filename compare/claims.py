@@ -404,8 +404,13 @@ def _lemmas(text: str) -> set[str]:
     return {lemma(w) for w in words(text)}
 
 
+@lru_cache(maxsize=4096)  # the same statement sentences are set against every claim
+def _canon_cached(text: str) -> tuple[Token, ...]:
+    return tuple(canonical(tokenize(text), text))
+
+
 def _canon(text: str) -> list[Token]:
-    return canonical(tokenize(text), text)
+    return list(_canon_cached(text))
 
 
 # Magnitudes written as words: "billions of dollars" for "hundreds of millions of dollars".
@@ -578,6 +583,20 @@ def _polarity_words(text: str) -> list[str]:
     return out
 
 
+def _about(text: str, other: set[str]) -> list[str]:
+    """The negators of `text` whose scope (the five words after) holds a word of the other
+    text: "risk not being able to use the apps" denies nothing a claim about deleting the app
+    says; "no political detainees had been freed" denies what "the release of political
+    detainees" states."""
+    ws = words(text)
+    keep = set(_polarity_words(text))
+    out = []
+    for i, w in enumerate(ws):
+        if w in keep and {stem(x) for x in ws[i + 1:i + 6] if x not in FUNCTION_WORDS} & other:
+            out.append(w)
+    return out
+
+
 def negation_changes(claim: str, clause: str) -> list[str]:
     """A negation added or dropped, or a predicate turned into its opposite.
 
@@ -587,7 +606,7 @@ def negation_changes(claim: str, clause: str) -> list[str]:
     >>> negation_changes("Aid work will have to stop.", "It will allow humanitarian activity to continue.")
     ['the claim says "stop" where the statement says "allow"']
     """
-    cn, sn = _polarity_words(claim), _polarity_words(clause)
+    cn, sn = _about(claim, _content(clause)), _about(clause, _content(claim))
     if (len(cn) % 2) != (len(sn) % 2):
         if cn:
             return [f'the claim says "{cn[0]}" where the statement has no negation: "{clause.strip()}"']
