@@ -18,7 +18,15 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import formatdate, make_msgid, parseaddr
 
 from alerts.escape import clip, one_line, plain
-from alerts.message import MISQUOTE, STALE, Alert, ChangeLine, report_link, safe_link
+from alerts.message import (
+    MISQUOTE,
+    STALE,
+    Alert,
+    ChangeLine,
+    default_report_base,
+    report_link,
+    safe_link,
+)
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Options, Sink, fingerprint
 
@@ -304,7 +312,7 @@ class EmailSink(Sink, kind="email"):
                    username=username, password=password,
                    timeout=opts.number("timeout", 30, minimum=0.1),
                    report_base=opts.text("report_base",
-                                         opts.env.get("ONRECORD_REPORT_BASE") or None),
+                                         default_report_base(opts.env)),
                    min_significance=basics.min_significance, routes=basics.routes,
                    route=basics.route, digest_min=basics.digest_min)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -104,15 +105,40 @@ def safe_link(url: str | None) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
+# The web site's page that resolves an alert's link (web/app.py `/change`).
+WEB_CHANGE_PATH = "/change"
+
+
+def default_report_base(env: Mapping[str, str]) -> str | None:
+    """The report base when a sink names none: $ONRECORD_REPORT_BASE, else the page of
+    the web site at $ONRECORD_WEB_URL (`onrecord web`) that leads to the change."""
+    explicit = env.get("ONRECORD_REPORT_BASE")
+    if explicit:
+        return explicit
+    web = env.get("ONRECORD_WEB_URL")
+    return web.rstrip("/") + WEB_CHANGE_PATH if web else None
+
+
 def report_link(base: str | None, alert: Alert) -> str | None:
     """The full diff page of `alert` under the configured report base, if there is one;
-    a quote alert (misquote or stale) also names its article. Shared by every sink."""
+    a quote alert (misquote or stale) also names its article. Shared by every sink.
+
+    Under the web site's base (`default_report_base`) the link opens the compare page of
+    the edit's two versions, or the article page of a misquote or stale quote."""
+    return change_link(base, alert.subject_url, alert.version,
+                       alert.url if alert.kind.about_quote else None)
+
+
+def change_link(base: str | None, url: str, version: int | None = None,
+                article: str | None = None) -> str | None:
+    """The report page of the document at `url` (at version `version`; for a quote, of
+    `article`'s verdict on it) under `base`: what report_link and the Prefect artifacts show."""
     if not base:
         return None
-    params = {"url": alert.subject_url}
-    if alert.version is not None:
-        params["version"] = str(alert.version)
-    if alert.kind.about_quote:
-        params["article"] = alert.url
+    params = {"url": url}
+    if version is not None:
+        params["version"] = str(version)
+    if article:
+        params["article"] = article
     sep = "&" if "?" in base else "?"
     return safe_link(f"{base}{sep}{urlencode(params)}")

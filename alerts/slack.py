@@ -24,7 +24,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 from alerts.escape import clip, esc, mrkdwn
-from alerts.message import Alert, ChangeLine, report_link, safe_link
+from alerts.message import Alert, ChangeLine, default_report_base, report_link, safe_link
 from alerts.routing import Route, Routes
 from alerts.sink import Abilities, Basics, Delivery, Lookup, Options, Sink, fingerprint
 from compare.vocab import AlertKind, Significance
@@ -392,8 +392,7 @@ class SlackSink(Sink, kind="slack"):
         api = opts.text("api_url", opts.env.get("SLACK_API_URL") or SLACK_API_URL)
         assert api is not None
         return cls(token, channel, name=name, base_url=api if api.endswith("/") else api + "/",
-                   report_base=opts.text("report_base", opts.env.get("ONRECORD_REPORT_BASE")
-                                         or None),
+                   report_base=opts.text("report_base", default_report_base(opts.env)),
                    timeout=opts.number("timeout", 10, minimum=0.1),
                    min_significance=basics.min_significance, route=basics.route,
                    routes=basics.routes, digest_min=basics.digest_min)
@@ -516,7 +515,7 @@ class WebhookSink(Sink, kind="webhook"):
         return cls(url, timeout=opts.number("timeout", 10, minimum=0.1),
                    min_significance=basics.min_significance,
                    report_base=opts.text("report_base",
-                                         opts.env.get("ONRECORD_REPORT_BASE") or None),
+                                         default_report_base(opts.env)),
                    name=name, routes=basics.routes, route=basics.route)
 
     def __repr__(self) -> str:  # the URL is a secret

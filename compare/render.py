@@ -235,15 +235,21 @@ mark.move{background:#cde7ff;outline:1px dashed #0060c0}
 """
 
 
-def _marked(text: str, spans: list[tuple[int, int, str, str, str]]) -> str:
-    """`text` escaped, with each (start, end, tag, class, title) span wrapped in a tag."""
+# A marked span of one text: (start, end, tag, class, title, anchor id or "").
+Span = tuple[int, int, str, str, str, str]
+
+
+def _marked(text: str, spans: list[Span]) -> str:
+    """`text` escaped, with each span wrapped in its tag (an `id` when it has an anchor)."""
     out = []
     pos = 0
-    for start, end, tag, cls, title in sorted(spans):
+    for start, end, tag, cls, title, anchor in sorted(spans):
         if start < pos:
             continue  # never nest or overlap tags
         out.append(html_text(text[pos:start]))
         attr = f' class="{cls}" title="{html_text(title)}"'
+        if anchor:
+            attr = f' id="{anchor}"' + attr
         body = html_text(text[start:end]) if end > start else "&#8203;"
         out.append(f"<{tag}{attr}>{body}</{tag}>")
         pos = end
@@ -251,24 +257,70 @@ def _marked(text: str, spans: list[tuple[int, int, str, str, str]]) -> str:
     return "".join(out)
 
 
+def _tip(k: int, c: Change) -> str:
+    return f"#{k} {c.significance}: " + "; ".join(c.reasons)
+
+
+def html_columns(diff: Diff, old: str, new: str, *, anchors: bool = False) -> tuple[str, str]:
+    """The two texts as escaped HTML, deletions and moves marked in the old one, insertions
+    and moves in the new one. With `anchors`, change k's span in the new text (the old one
+    for a deletion) has id "c{k}", so a list of changes can link to it."""
+    left: list[Span] = []
+    right: list[Span] = []
+    for k, c in enumerate(diff.changes, 1):
+        tip = _tip(k, c)
+        anchor = f"c{k}" if anchors else ""
+        if c.part == "title":
+            continue  # listed with the reasons; its spans are not in these texts
+        if c.op == "move":
+            left.append((c.old_start, c.old_end, "mark", f"move {c.significance}", tip, ""))
+            right.append((c.new_start, c.new_end, "mark", f"move {c.significance}", tip, anchor))
+            continue
+        has_new = c.new_end > c.new_start or c.op == "replace"
+        if c.old_end > c.old_start or c.op == "replace":
+            left.append((c.old_start, c.old_end, "del", c.significance, tip,
+                         "" if has_new else anchor))
+        if has_new:
+            right.append((c.new_start, c.new_end, "ins", c.significance, tip, anchor))
+    return _marked(old, left), _marked(new, right)
+
+
+def html_inline(diff: Diff, old: str, new: str) -> str:
+    """The new text as escaped HTML with each deletion shown struck out where it was, each
+    insertion marked, and each moved passage marked at its new place (its old place says
+    where it went). Change k has the anchor id "c{k}"."""
+    out: list[str] = []
+    pos = 0
+    # Edits in the order of the new text; a deletion sits at its (empty) place in it.
+    items = sorted(((c.new_start, k, c) for k, c in enumerate(diff.changes, 1)
+                    if c.part != "title"), key=lambda x: (x[0], x[1]))
+    for start, k, c in items:
+        if start < pos:
+            continue  # overlapping spans are never nested
+        out.append(html_text(new[pos:start]))
+        tip = html_text(_tip(k, c))
+        cls = html_text(str(c.significance))
+        if c.op == "move":
+            out.append(f'<mark id="c{k}" class="move {cls}" title="moved: {tip}">'
+                       f"{html_text(new[c.new_start:c.new_end])}</mark>")
+        else:
+            parts = []
+            if c.old:
+                parts.append(f'<del class="{cls}" title="{tip}">{html_text(c.old)}</del>')
+            if c.new_end > c.new_start:
+                parts.append(f'<ins class="{cls}" title="{tip}">'
+                             f"{html_text(new[c.new_start:c.new_end])}</ins>")
+            out.append(f'<span id="c{k}" class="change">{"".join(parts)}</span>')
+        pos = max(pos, c.new_end)
+    out.append(html_text(new[pos:]))
+    return "".join(out)
+
+
 def render_html(diff: Diff, old: str, new: str, *, title: str = "onrecord diff",
                 old_label: str = "Before", new_label: str = "After") -> str:
     """A self-contained page (inline CSS, no scripts, no external resources): the two
     versions side by side with deletions, insertions and moves marked, reasons on top."""
-    left: list[tuple[int, int, str, str, str]] = []
-    right: list[tuple[int, int, str, str, str]] = []
-    for k, c in enumerate(diff.changes, 1):
-        tip = f"#{k} {c.significance}: " + "; ".join(c.reasons)
-        if c.part == "title":
-            continue  # listed with the reasons; its spans are not in these texts
-        if c.op == "move":
-            left.append((c.old_start, c.old_end, "mark", f"move {c.significance}", tip))
-            right.append((c.new_start, c.new_end, "mark", f"move {c.significance}", tip))
-            continue
-        if c.old_end > c.old_start or c.op == "replace":
-            left.append((c.old_start, c.old_end, "del", c.significance, tip))
-        if c.new_end > c.new_start or c.op == "replace":
-            right.append((c.new_start, c.new_end, "ins", c.significance, tip))
+    left, right = html_columns(diff, old, new)
     items = "".join(
         f'<li><span class="level-{html_text(c.significance)}">{html_text(c.significance)}'
         f"</span> {html_text(c.op)}: {html_text('; '.join(c.reasons))}</li>"
@@ -283,8 +335,8 @@ def render_html(diff: Diff, old: str, new: str, *, title: str = "onrecord diff",
         f"<header><h1>{html_text(title)}</h1><div>{html_text(_header(diff))}</div>"
         f"<ol class=\"reasons\">{items}</ol></header>"
         f"<div class=\"cols\"><div class=\"col old\"><h2>{html_text(old_label)}</h2>"
-        f"{_marked(old, left)}</div>"
-        f"<div class=\"col new\"><h2>{html_text(new_label)}</h2>{_marked(new, right)}</div>"
+        f"{left}</div>"
+        f"<div class=\"col new\"><h2>{html_text(new_label)}</h2>{right}</div>"
         "</div></body></html>\n"
     )
 

@@ -429,11 +429,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from flows.demo import run_demo
 
     if args.plain:
-        return run_demo(plain=True)
-    from flows.temporary_api import prefect_api
+        status = run_demo(plain=True, port=args.port)
+    else:
+        from flows.temporary_api import prefect_api
 
-    with prefect_api("flows.prefect_flows"):  # one temporary API for both passes
-        return run_demo(plain=False)
+        with prefect_api("flows.prefect_flows"):  # one temporary API for both passes
+            status = run_demo(plain=False, port=args.port)
+    if args.web:
+        from flows.demo import keep_web_running
+
+        keep_web_running(args.port)
+    return status
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from store import Store
+    from web.app import WebSettings
+    from web.server import BindRefused, check_bind, serve
+
+    settings = WebSettings.from_env()
+    try:
+        check_bind(args.host, settings, args.insecure_public)
+    except BindRefused as exc:
+        raise UsageError(str(exc)) from None
+    store = Store(args.db or _settings().database_url)
+    try:
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        print(f"onrecord web: http://{host}:{args.port}/ (store {store.location}; "
+              f"{'token required' if settings.token else 'no token'}; Ctrl-C stops)")
+        serve(store, settings, args.host, args.port, insecure_public=args.insecure_public)
+    finally:
+        store.close()
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -443,7 +470,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="run the end-to-end demo on a local sample site")
     p.add_argument("--plain", action="store_true", help="call the pipeline without Prefect")
+    p.add_argument("--web", action="store_true",
+                   help="keep the web site running on the demo's store afterwards")
+    p.add_argument("--port", type=int, default=8040, help="the web site's port with --web")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("web", help="the read-only web site and JSON API over the store")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8040, help="port (default 8040)")
+    p.add_argument("--db", help="store URL (default $ONRECORD_DATABASE_URL or the user's store)")
+    p.add_argument("--insecure-public", action="store_true",
+                   help="allow a non-loopback address without ONRECORD_WEB_TOKEN")
+    p.set_defaults(func=cmd_web)
 
     p = sub.add_parser("run", help="one monitoring pass over the configured sources")
     p.add_argument("--config", help="sources TOML file (default: $ONRECORD_CONFIG or ./sources.toml)")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flows.demo_server import ARTICLES, STATEMENT, DemoSite
 from flows.pipeline import SourceReport
+from store.records import Version
 
 
 def _print_reports(reports: list[SourceReport]) -> None:
@@ -25,7 +26,32 @@ def _print_reports(reports: list[SourceReport]) -> None:
                 print(f"             quote: {q.verdict}{sev}: “{q.quote[:80]}”")
 
 
-def run_demo(*, plain: bool = False) -> int:
+def web_address(port: int, versions: list[Version]) -> str:
+    """Where `onrecord web` shows the statement's edit: the compare page of its first and
+    last versions (the statement's page while it has one version)."""
+    base = f"http://127.0.0.1:{port}"
+    if len(versions) >= 2:
+        return f"{base}/compare/{versions[0].id}/{versions[-1].id}"
+    return f"{base}/statement/{versions[0].document_id}" if versions else f"{base}/"
+
+
+def keep_web_running(port: int) -> None:
+    """`onrecord demo --web`: serve the demo's store on loopback until interrupted."""
+    from flows.settings import Settings
+    from store import Store
+    from web.app import WebSettings
+    from web.server import serve
+
+    store = Store(Settings.from_env().database_url)
+    try:
+        print(f"\nonrecord web: serving {store.location} on http://127.0.0.1:{port}/ "
+              "(Ctrl-C stops)")
+        serve(store, WebSettings.from_env(), "127.0.0.1", port)
+    finally:
+        store.close()
+
+
+def run_demo(*, plain: bool = False, port: int = 8040) -> int:
     """Serve the sample site, run two monitoring passes around a silent edit, summarise."""
     # The sample site lives on loopback, which hand-given URLs may not otherwise reach.
     os.environ["ONRECORD_ALLOW_PRIVATE_URLS"] = "1"
@@ -81,6 +107,7 @@ def run_demo(*, plain: bool = False) -> int:
         alerts = [a for a in store.alerts() if a.payload.get("url") in
                   {statement_url, *(site.url(p) for p in ARTICLES)}]
         location = store.location
+        store_url = store.safe_url
     finally:
         store.close()
     misquotes = {(q.article_url, q.quote) for r in first + second for o in r.outcomes
@@ -99,6 +126,9 @@ def run_demo(*, plain: bool = False) -> int:
     print(f"  alerts: {len(alerts)} queued, {sent} delivered")
     print(f"  data: {location}")
     print(f"  see the versions: onrecord history {statement_url}")
+    print(f"  see the edit on the web: {web_address(port, versions)}")
+    print(f"    (start the site with: onrecord web --db {store_url} --port {port};"
+          " or run the demo with --web)")
     ok = (len(versions) == 2 and changes and misquotes and not failed
           and new_alerts == {statement_url})
     return 0 if ok else 1

@@ -34,6 +34,7 @@ from prefect.tasks import Task, exponential_backoff
 
 from alerts.deliver import DeliveryReport, deliver
 from alerts.escape import markdown, md_link, visible
+from alerts.message import change_link
 from compare.vocab import Verdict
 from flows.pipeline import (
     ERROR,
@@ -193,6 +194,9 @@ def _change_markdown(outcome: CheckOutcome) -> str:
              f"{md_link(outcome.url)} — version {outcome.version}, "
              f"**{markdown(str(outcome.significance))}**", "",
              markdown(outcome.summary or ""), ""]
+    link = change_link(Settings.from_env().report_base, outcome.url, outcome.version)
+    if link:
+        lines += [f"Full diff: {md_link(link)}", ""]
     changes = shared_runtime().store.changes(outcome.url)
     diff = changes[-1].diff if changes else {}
     for change in diff.get("changes", []):
@@ -220,8 +224,11 @@ def _quote_section(q: QuoteResult) -> str:
     heading = _QUOTE_HEADING.get(verdict, verdict.value.capitalize())
     if verdict is Verdict.MISQUOTE:
         heading += f" ({q.severity})"
+    # The article's page on the web site (its quotes beside the statement text they match).
+    link = change_link(Settings.from_env().report_base, q.article_url)
+    page = f"\n\nQuotes checked: {md_link(link)}" if link else ""
     return (f"### {heading} in {md_link(q.article_url)}\n\n{_quote_md(q.quote)}\n\n"
-            + "\n".join(f"- {markdown(r)}" for r in q.reasons))
+            + "\n".join(f"- {markdown(r)}" for r in q.reasons) + page)
 
 
 ARTIFACT_SECTIONS = 100  # edits (or quotes) shown in full in one run's Markdown artifact

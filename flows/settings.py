@@ -22,6 +22,8 @@ class Settings:
     slack_webhook_url: str | None = field(default=None, repr=False)
     slack_api_url: str = "https://slack.com/api/"
     report_base: str | None = None
+    # Where `onrecord web` is reachable ($ONRECORD_WEB_URL): alerts link to its pages.
+    web_url: str | None = None
     contact: str = "onrecord@example.org"
     allow_private: bool = False
     min_significance: Significance = Significance.MINOR
@@ -49,6 +51,7 @@ class Settings:
         if slack_level is not None and slack_level not in LEVELS:
             raise ValueError(f"SLACK_MIN_SIGNIFICANCE must be one of {', '.join(LEVELS)}")
         routes = env.get("SLACK_ROUTES") or ""
+        from alerts.message import default_report_base
         from alerts.routing import parse_routes
 
         parse_routes(routes)  # a bad route is a usage error now, not a lost alert later
@@ -65,7 +68,8 @@ class Settings:
             slack_channel=env.get("SLACK_CHANNEL") or None,
             slack_webhook_url=env.get("SLACK_WEBHOOK_URL") or None,
             slack_api_url=api,
-            report_base=env.get("ONRECORD_REPORT_BASE") or None,
+            report_base=default_report_base(env),
+            web_url=env.get("ONRECORD_WEB_URL") or None,
             contact=env.get("ONRECORD_CONTACT") or "onrecord@example.org",
             allow_private=env.get("ONRECORD_ALLOW_PRIVATE_URLS") == "1",
             min_significance=Significance(level),

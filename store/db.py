@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from store import quoteindex
+from store import quoteindex, searchindex
 from store import schema as t
 from store.errors import Conflict, StoreError
 from store.records import (
@@ -418,6 +418,7 @@ class Store:
                 "capture_id": capture_id, "revert_of": revert_of}
             vid = conn.execute(insert(t.versions), values).inserted_primary_key[0]
             quoteindex.write(conn, vid, obs.quote_index)
+            searchindex.write(conn, vid, obs.title or doc.title, obs.url, obs.canonical_text)
             title, issuer = obs.title or doc.title, obs.issuer or doc.issuer
             if (title, issuer) != (doc.title, doc.issuer):
                 conn.execute(update(t.documents).where(t.documents.c.id == doc.id)

@@ -64,6 +64,8 @@ documents = Table(
     # The feed's stable id of the item (RSS <guid>, Atom <id>): the document's identity when
     # its URL changes (a slug fixed with a 301) or is reused for another item (0005).
     Column("guid", String(2048), index=True),
+    # The web site's issuer filter lists distinct issuers (0007_search).
+    Index("ix_documents_issuer", "issuer"),
 )
 
 aliases = Table(
@@ -113,6 +115,8 @@ versions = Table(
     Column("revert_of", Integer),
     UniqueConstraint("document_id", "seq", name="uq_versions_doc_seq"),
     Index("ix_versions_doc_first_seen", "document_id", "first_seen"),
+    # New statements (seq 1) newest first, for the activity page (0007_search).
+    Index("ix_versions_seq_first_seen", "seq", "first_seen", "id"),
 )
 
 changes = Table(
@@ -126,6 +130,8 @@ changes = Table(
     Column("diff", JSON, nullable=False),
     Column("revert", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The activity page walks edits newest first (0007_search).
+    Index("ix_changes_created_at", "created_at", "id"),
 )
 
 quote_checks = Table(
@@ -143,6 +149,8 @@ quote_checks = Table(
     # Hash of what was checked and found: a concurrent or repeated check stores nothing new.
     Column("check_key", String(64), nullable=False),
     UniqueConstraint("check_key", name="uq_quote_checks_check_key"),
+    # The activity page walks misquotes and stale quotes newest first (0007_search).
+    Index("ix_quote_checks_verdict_checked", "verdict", "checked_at", "id"),
 )
 
 outbox = Table(
@@ -220,6 +228,16 @@ quote_postings = Table(
     Column("shingle", Integer, primary_key=True, autoincrement=False),  # signed 32-bit winnowed shingle hash
     Column("block_id", BigId, ForeignKey("quote_blocks.id"), primary_key=True),
 )
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    """Alembic's filter: the full-text search index (store/searchindex.py) is derived data
+    kept out of this metadata (an FTS5 virtual table has no SQLAlchemy form), so schema
+    comparisons leave its tables alone."""
+    from store.searchindex import is_index_table
+
+    return not (type_ == "table" and is_index_table(name))
+
 
 # -- polite polling (0005) ---------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, LargeBinary, Table, func, insert, select, tex
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from store import schema as t
+from store import searchindex
 from store.db import Store
 from store.errors import StoreError
 from store.migrate import current_revision
@@ -243,6 +244,8 @@ def import_jsonl(store: Store, lines: Iterable[str]) -> dict[str, int]:
                              f"{end.get('counts')}; nothing imported")
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
+        # The search index is derived from the versions, not exported: built again here.
+        searchindex.rebuild(conn)
     return counts
 
 

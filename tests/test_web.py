@@ -1,0 +1,466 @@
+"""`onrecord web`: every page and API route over a store filled by the real pipeline, served by
+a real uvicorn server on 127.0.0.1 and read with plain HTTP, on SQLite and PostgreSQL.
+
+The store holds the demo's statement (three versions: $80 million -> $58 million and a
+sentence removed, then a word changed), its two articles (one accurate, one misquoting it;
+its $80 million quote is stale after the edit) and a hostile statement whose title and text
+carry <script>, onerror=, javascript: and a bidi override.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from alerts.console import ConsoleSink
+from alerts.message import Alert, default_report_base, report_link
+from compare.vocab import AlertKind, Significance
+from flows.demo_server import ARTICLES, STATEMENT, DemoSite
+from flows.pipeline import Pipeline, Runtime, host_limiter
+from flows.settings import Settings
+from sources.config import load_config
+from sources.fetch import Fetcher
+from store import Store
+from tests.httpfixture import LocalServer, Response
+from tests.storefixtures import BACKENDS, truncate_all
+from web.app import CSP, WebSettings
+from web.server import BindRefused, Running, check_bind, start
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HOSTILE_TITLE = "<script>alert('t')</script> Evil \u202eyrtsinim"
+HOSTILE_PARAS = (
+    "The ministry said <script>alert(1)</script> nothing of note today in its briefing.",
+    "An image <img src=x onerror=alert(2)> and a link javascript:alert(3) were in the text.",
+    "Reversed \u202eoverride\u202c text and a \"quoted\" word ended the statement here.",
+)
+
+
+def _hostile_page() -> str:
+    import html
+
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in HOSTILE_PARAS)
+    title = html.escape(HOSTILE_TITLE)
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"{body}</article></body></html>")
+
+
+@dataclass
+class Site:
+    """The populated store and the site serving it."""
+
+    store: Store
+    web: Running
+    demo: DemoSite
+    hostile_url: str
+
+    def get(self, path: str, **kw: object) -> requests.Response:
+        return requests.get(self.web.url + path, timeout=30, allow_redirects=False, **kw)  # type: ignore[arg-type]
+
+    def json(self, path: str) -> dict:
+        r = self.get(path)
+        assert r.status_code == 200, (path, r.status_code, r.text[:300])
+        assert r.headers["content-type"].startswith("application/json")
+        return r.json()
+
+    @property
+    def statement_url(self) -> str:
+        return self.demo.url(STATEMENT)
+
+
+def _pass(rt: Runtime, config: Path) -> None:
+    sources = sorted(load_config(config).sources, key=lambda s: s.kind != "statement")
+    for source in sources:
+        report = Pipeline(rt).run_source(source)
+        assert not report.failed, report.error
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("web")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'web.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        truncate_all(url)
+    store = Store(url)
+    rt = Runtime(store, Fetcher(allow_private=True, backoff=0.01,
+                                limiter=host_limiter(Settings())),
+                 {"console": ConsoleSink(io.StringIO())})
+    demo = DemoSite().start()
+    hostile = LocalServer()
+    config = tmp / "sources.toml"
+    config.write_text(demo.config_toml(), encoding="utf-8")
+    try:
+        _pass(rt, config)
+        demo.edit_statement()
+        _pass(rt, config)
+        text, ctype = demo.pages[STATEMENT]
+        demo.pages[STATEMENT] = (text.replace("clean water", "safe water", 1), ctype)
+        _pass(rt, config)
+        hostile.routes["/hostile"] = Response(_hostile_page())
+        hostile_url = hostile.url("/hostile")
+        assert Pipeline(rt).check_url(hostile_url).status == "new"
+        web = start(store)
+        try:
+            yield Site(store, web, demo, hostile_url)
+        finally:
+            web.stop()
+    finally:
+        demo.stop()
+        hostile.close()
+        store.close()
+        if request.param == "postgresql":
+            truncate_all(url)
+
+
+def _ids(site: Site) -> dict[str, int]:
+    doc = site.store.document(site.statement_url)
+    assert doc is not None
+    versions = site.store.versions(site.statement_url)
+    misquote = site.store.document(site.demo.url(ARTICLES[1]))
+    accurate = site.store.document(site.demo.url(ARTICLES[0]))
+    hostile = site.store.document(site.hostile_url)
+    assert misquote and accurate and hostile and len(versions) == 3
+    return {"statement": doc.id, "v1": versions[0].id, "v2": versions[1].id,
+            "v3": versions[2].id, "misquote": misquote.id, "accurate": accurate.id,
+            "hostile": hostile.id}
+
+
+def _text(html: str) -> str:
+    """The visible text of a page, roughly: tags dropped, whitespace folded."""
+    import html as h
+
+    return " ".join(h.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+# -- pages and their JSON -------------------------------------------------------------------
+
+def test_activity_lists_every_kind_newest_first(site: Site) -> None:
+    ids = _ids(site)
+    data = site.json("/api/activity")
+    kinds = [e["kind"] for e in data["events"]]
+    assert kinds.count("edit") == 2 and "misquote" in kinds and "stale" in kinds
+    assert kinds.count("new") == 2  # the demo statement and the hostile one
+    stamps = [e["at"] for e in data["events"]]
+    assert stamps == sorted(stamps, reverse=True)
+    edits = [e for e in data["events"] if e["kind"] == "edit"]
+    assert edits[-1]["link"] == f"/compare/{ids['v1']}/{ids['v2']}"
+    assert "80 -> 58" in edits[-1]["summary"]
+    page = site.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert f'href="/compare/{ids["v1"]}/{ids["v2"]}"' in page.text
+    assert f'href="/article/{ids["misquote"]}"' in page.text
+
+
+def test_activity_filters(site: Site) -> None:
+    only_edits = site.json("/api/activity?kind=edit")["events"]
+    assert len(only_edits) == 2 and {e["kind"] for e in only_edits} == {"edit"}
+    substantive = site.json("/api/activity?significance=substantive")["events"]
+    assert substantive and all(e["significance"] == "substantive" for e in substantive)
+    assert any(e["kind"] == "edit" for e in substantive)
+    issuer = site.store.document(site.statement_url).issuer
+    if issuer:
+        by_issuer = site.json(f"/api/activity?issuer={requests.utils.quote(issuer)}")["events"]
+        assert by_issuer and all(
+            (e["statement"] or e["document"])["issuer"] == issuer for e in by_issuer)
+    host = urlsplit(site.hostile_url).netloc
+    by_source = site.json(f"/api/activity?source={host}")["events"]
+    assert [e["kind"] for e in by_source] == ["new"]
+    assert by_source[0]["document"]["url"] == site.hostile_url
+    assert site.json("/api/activity?source=nowhere.example")["events"] == []
+    assert site.get("/api/activity?kind=bogus").status_code == 400
+    assert site.get("/api/activity?significance=huge").status_code == 400
+    html = site.get("/?kind=edit").text
+    assert '<option value="edit" selected>' in html
+
+
+def test_activity_pages_walk_everything_once(site: Site) -> None:
+    everything = site.json("/api/activity?limit=200")["events"]
+    assert len(everything) >= 6
+    seen, cursor = [], None
+    for _ in range(50):
+        data = site.json("/api/activity?limit=2" + (f"&after={cursor}" if cursor else ""))
+        assert len(data["events"]) <= 2
+        seen += [(e["kind"], e["id"]) for e in data["events"]]
+        cursor = data["next"]
+        if not cursor:
+            break
+    assert seen == [(e["kind"], e["id"]) for e in everything]
+    html = site.get("/?limit=2").text
+    assert 'rel="next"' in html
+    assert site.get("/api/activity?after=not-a-cursor").status_code == 400
+
+
+def test_statement_page_timeline_and_quotes(site: Site) -> None:
+    ids = _ids(site)
+    data = site.json(f"/api/statement/{ids['statement']}")
+    assert [v["seq"] for v in data["versions"]] == [1, 2, 3]
+    assert data["versions"][0]["summary"] == "first seen"
+    assert data["versions"][1]["significance"] == "substantive"
+    assert data["first_seen"] <= data["last_seen"]
+    verdicts = {(q["article"]["id"], q["verdict"]) for q in data["quotes"]}
+    assert (ids["misquote"], "misquote") in verdicts
+    assert (ids["misquote"], "stale") in verdicts or (ids["accurate"], "stale") in verdicts
+    html = site.get(f"/statement/{ids['statement']}").text
+    assert "Joint Statement on the Pacific Clean Water Partnership" in html
+    assert f'href="/version/{ids["v3"]}"' in html
+    assert f'href="/compare/{ids["v2"]}/{ids["v3"]}"' in html
+    assert "misquote" in html and f'href="/article/{ids["misquote"]}' in html
+    assert "Coverage map" in html
+
+
+def test_version_page_evidence_and_raw_body(site: Site) -> None:
+    ids = _ids(site)
+    v1 = site.store.version(ids["v1"])
+    data = site.json(f"/api/version/{ids['v1']}")
+    assert data["version"]["text_hash"] == v1.text_hash
+    assert "$80 million" in data["version"]["text"]
+    assert data["capture"]["status"] == 200 and data["captures"]
+    assert data["wayback"] == "https://web.archive.org/web/*/" + site.statement_url
+    assert data["raw"] == f"/version/{ids['v1']}/raw" and data["body"]["size"] > 0
+    raw = site.get(data["raw"])
+    assert raw.status_code == 200
+    assert raw.headers["content-type"] == "application/octet-stream"
+    assert raw.headers["content-disposition"].startswith("attachment")
+    assert b"$80 million" in raw.content and len(raw.content) == data["body"]["size"]
+    html = site.get(f"/version/{ids['v1']}").text
+    assert v1.text_hash in html and "Wayback Machine" in html
+    assert 'href="https://web.archive.org/web/*/' in html
+    assert f'href="/version/{ids["v2"]}"' in html
+
+
+def test_compare_side_by_side_inline_and_json(site: Site) -> None:
+    ids = _ids(site)
+    data = site.json(f"/api/compare/{ids['v1']}/{ids['v3']}")
+    assert data["significance"] == "substantive"
+    reasons = [r for c in data["changes"] for r in c["reasons"]]
+    assert any("80 -> 58" in r for r in reasons)
+    side = site.get(f"/compare/{ids['v1']}/{ids['v3']}")
+    assert side.status_code == 200
+    assert "<del" in side.text and "<ins" in side.text and 'class="cols"' in side.text
+    assert 'id="c1"' in side.text and "80 -&gt; 58" in side.text
+    inline = site.get(f"/compare/{ids['v1']}/{ids['v3']}?view=inline")
+    assert 'class="text inline"' in inline.text and "<del" in inline.text
+    assert "cols" not in re.findall(r'class="([^"]*)"', inline.text)
+    picked = site.get(f"/compare?a={ids['v1']}&b={ids['v3']}")
+    assert picked.status_code == 303
+    assert picked.headers["location"] == f"/compare/{ids['v1']}/{ids['v3']}"
+
+
+def test_compare_shows_moves_as_moves(site: Site) -> None:
+    # Two versions of one document whose paragraphs swap places: a move, not delete+insert.
+    url = site.demo.url("/moved")
+    first = ("The first paragraph names the partners and their joint commitment to water.",
+             "The second paragraph sets out the timetable for the work over five years.",
+             "The third paragraph thanks the hosts of the meeting for their hospitality.")
+    page = "<html><head><title>Moved</title></head><body><article><h1>Moved</h1>{}</article></body></html>"
+    site.demo.pages["/moved"] = (page.format("".join(f"<p>{p}</p>" for p in first)),
+                                 "text/html; charset=utf-8")
+    rt = Runtime(site.store, Fetcher(allow_private=True, limiter=host_limiter(Settings())),
+                 {"console": ConsoleSink(io.StringIO())})
+    Pipeline(rt).check_url(url)
+    swapped = (first[2], first[0], first[1])
+    site.demo.pages["/moved"] = (page.format("".join(f"<p>{p}</p>" for p in swapped)),
+                                 "text/html; charset=utf-8")
+    Pipeline(rt).check_url(url)
+    a, b = (v.id for v in site.store.versions(url))
+    data = site.json(f"/api/compare/{a}/{b}")
+    assert [c["op"] for c in data["changes"]] == ["move"]
+    html = site.get(f"/compare/{a}/{b}").text
+    assert 'class="move' in html and "<del" not in html
+    inline = site.get(f"/compare/{a}/{b}?view=inline").text
+    assert 'class="move' in inline and "moved" in inline
+
+
+def test_article_page_highlights_quotes_beside_the_statement(site: Site) -> None:
+    ids = _ids(site)
+    data = site.json(f"/api/article/{ids['misquote']}")
+    quotes = data["quotes"]
+    mis = [q for q in quotes if q["verdict"] == "misquote"]
+    assert mis and mis[0]["statement"]["id"] == ids["statement"]
+    assert any("not" in r for r in mis[0]["reasons"])
+    html = site.get(f"/article/{ids['misquote']}").text
+    q = mis[0]
+    assert f'class="quote verdict-misquote" href="#q-{q["id"]}"' in html
+    assert f'id="q-{q["id"]}"' in html
+    # The statement passage the quote distorts, marked inside its paragraph.
+    assert '<mark class="matched">' in html
+    assert "will not impose conditions" in _text(html)
+
+
+def test_search_by_title_url_and_text(site: Site) -> None:
+    ids = _ids(site)
+
+    def found(q: str) -> set[int]:
+        return {h["document"]["id"] for h in site.json(f"/api/search?q={requests.utils.quote(q)}")["hits"]}
+
+    assert ids["statement"] in found("Pacific Clean Water Partnership")  # title
+    assert ids["statement"] in found("pacific-clean-water")  # URL slug
+    assert found("statements/pacific-clean-water") >= {ids["statement"]}
+    assert ids["statement"] in found("$58 million")  # text of a later version
+    assert ids["hostile"] in found("briefing") and ids["statement"] not in found("briefing")
+    assert found("zyzzyva-nowhere") == set()
+    for hostile_query in ('"', "NEAR(a b)", "a OR", "*", "'); DROP TABLE versions; --", "-x"):
+        r = site.get(f"/api/search?q={requests.utils.quote(hostile_query)}")
+        assert r.status_code == 200, hostile_query
+    page = site.get("/search?q=Pacific")
+    assert page.status_code == 200 and f'href="/statement/{ids["statement"]}"' in page.text
+    # Pages of one hit each walk every hit once.
+    everything = [h["version_id"] for h in site.json("/api/search?q=water&limit=200")["hits"]]
+    assert len(everything) >= 3
+    seen, cursor = [], None
+    for _ in range(20):
+        data = site.json("/api/search?q=water&limit=1" + (f"&after={cursor}" if cursor else ""))
+        seen += [h["version_id"] for h in data["hits"]]
+        cursor = data["next"]
+        if not cursor:
+            break
+    assert seen == everything
+
+
+# -- hostile text ---------------------------------------------------------------------------
+
+def test_hostile_statement_is_inert_on_every_page(site: Site) -> None:
+    ids = _ids(site)
+    version = site.store.versions(site.hostile_url)[0]
+    pages = ["/", f"/statement/{ids['hostile']}", f"/version/{version.id}",
+             f"/compare/{version.id}/{version.id}", f"/compare/{ids['v1']}/{version.id}",
+             f"/compare/{ids['v1']}/{version.id}?view=inline", "/search?q=briefing"]
+    for path in pages:
+        r = site.get(path)
+        assert r.status_code == 200, path
+        html = r.text
+        assert "<script" not in html.lower(), path
+        assert "<img" not in html.lower(), path
+        assert not re.search(r"<[^>]*\sonerror\s*=", html, re.I), path
+        assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.I), path
+        assert "\u202e" not in html, path  # shown as the visible escape instead
+    html = site.get(f"/statement/{ids['hostile']}").text
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;" in html
+    assert "\\u202eyrtsinim" in html
+    body = site.get(f"/version/{version.id}").text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in body and "javascript:alert(3)" in body
+    assert re.search(r"<p>[^<]*javascript:alert\(3\)", body)  # text, never a link
+
+
+# -- safety -------------------------------------------------------------------------------------
+
+def test_security_headers_on_every_response(site: Site) -> None:
+    ids = _ids(site)
+    for path in ("/", f"/statement/{ids['statement']}", "/api/activity", "/static/site.css",
+                 "/statement/999999", f"/version/{ids['v1']}/raw"):
+        r = site.get(path)
+        assert r.headers["content-security-policy"].startswith("default-src") or path.endswith("/raw")
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+    csp = site.get("/").headers["content-security-policy"]
+    assert csp == CSP
+    for part in ("default-src 'self'", "script-src 'self'", "object-src 'none'",
+                 "frame-ancestors 'none'", "base-uri 'none'"):
+        assert part in csp
+    assert "unsafe-inline" not in csp
+    raw = site.get(f"/version/{ids['v1']}/raw")
+    assert "sandbox" in raw.headers["content-security-policy"]
+    # No inline script or style anywhere: the pages need nothing the CSP forbids.
+    for path in ("/", f"/statement/{ids['statement']}", f"/article/{ids['misquote']}",
+                 f"/compare/{ids['v1']}/{ids['v3']}"):
+        html = site.get(path).text
+        assert "<style" not in html and " style=" not in html and "<script" not in html
+
+
+def test_only_read_methods(site: Site) -> None:
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        r = requests.request(method, site.web.url + "/api/activity", timeout=10, data="x")
+        assert r.status_code == 405, method
+        assert r.headers["allow"] == "GET, HEAD"
+        assert r.headers["content-security-policy"] == CSP
+    head = requests.head(site.web.url + "/", timeout=10)
+    assert head.status_code == 200
+
+
+def test_unknown_ids_are_404(site: Site) -> None:
+    ids = _ids(site)
+    for path in ("/statement/999999", "/version/999999", f"/compare/{ids['v1']}/999999",
+                 "/article/999999", f"/article/{ids['statement']}",  # a statement, not an article
+                 f"/statement/{ids['misquote']}", "/no/such/page", "/version/999999/raw"):
+        r = site.get(path)
+        assert r.status_code == 404, path
+        assert "text/html" in r.headers["content-type"], path
+    for path in ("/api/statement/999999", "/api/version/999999", "/api/article/999999",
+                 f"/api/compare/999999/{ids['v1']}"):
+        r = site.get(path)
+        assert r.status_code == 404 and "error" in r.json(), path
+
+
+def test_alert_links_lead_to_the_change(site: Site) -> None:
+    ids = _ids(site)
+    base = default_report_base({"ONRECORD_WEB_URL": site.web.url + "/"})
+    assert base == site.web.url + "/change"
+    assert default_report_base({"ONRECORD_REPORT_BASE": "https://r.example/d",
+                                "ONRECORD_WEB_URL": site.web.url}) == "https://r.example/d"
+    assert Settings.from_env({"ONRECORD_WEB_URL": site.web.url}).report_base == base
+    edit = Alert(AlertKind.EDIT, "T", site.statement_url, Significance.SUBSTANTIVE, "s", version=2)
+    link = report_link(base, edit)
+    assert link is not None
+    r = requests.get(link, timeout=10, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/compare/{ids['v1']}/{ids['v2']}"
+    quote = Alert(AlertKind.MISQUOTE, "T", site.demo.url(ARTICLES[1]), Significance.SUBSTANTIVE,
+                  "s", version=1, statement_url=site.statement_url)
+    r = requests.get(report_link(base, quote) or "", timeout=10, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/article/{ids['misquote']}"
+    new = Alert(AlertKind.NEW, "T", site.statement_url, Significance.MINOR, "s", version=1)
+    r = requests.get(report_link(base, new) or "", timeout=10, allow_redirects=False)
+    assert r.headers["location"] == f"/version/{ids['v1']}"
+    followed = requests.get(link, timeout=10)
+    assert followed.status_code == 200 and "<del" in followed.text
+    assert site.get("/change?url=https://nowhere.example/x").status_code == 404
+
+
+# -- access token and binding ----------------------------------------------------------------------
+
+def test_token_is_enforced_when_set(site: Site) -> None:
+    ids = _ids(site)
+    guarded = start(site.store, WebSettings(token="s3cret-token"))
+    try:
+        url = f"{guarded.url}/statement/{ids['statement']}"
+        assert requests.get(url, timeout=10).status_code == 401
+        assert requests.get(guarded.url + "/api/activity", timeout=10).status_code == 401
+        assert requests.get(guarded.url + "/static/site.css", timeout=10).status_code == 401
+        wrong = requests.get(url, headers={"Authorization": "Bearer nope"}, timeout=10)
+        assert wrong.status_code == 401 and "s3cret" not in wrong.text
+        ok = requests.get(url, headers={"Authorization": "Bearer s3cret-token"}, timeout=10)
+        assert ok.status_code == 200 and "Pacific" in ok.text
+        assert requests.get(url + "?token=nope", timeout=10, allow_redirects=False).status_code == 401
+        with requests.Session() as browser:
+            first = browser.get(url + "?token=s3cret-token&x=1", timeout=10, allow_redirects=False)
+            assert first.status_code == 303
+            assert first.headers["location"] == f"/statement/{ids['statement']}?x=1"
+            assert "httponly" in first.headers["set-cookie"].lower()
+            assert browser.get(guarded.url + "/api/activity", timeout=10).status_code == 200
+    finally:
+        guarded.stop()
+
+
+def test_public_bind_needs_a_token() -> None:
+    with pytest.raises(BindRefused):
+        check_bind("0.0.0.0", WebSettings())
+    check_bind("0.0.0.0", WebSettings(token="t"))
+    check_bind("0.0.0.0", WebSettings(), insecure_public=True)
+    for host in ("127.0.0.1", "::1", "localhost", "127.0.0.2"):
+        check_bind(host, WebSettings())
+    cli = subprocess.run([sys.executable, "-m", "flows.cli", "web", "--host", "0.0.0.0",
+                          "--db", "sqlite:///:memory:"], capture_output=True, text=True,
+                         timeout=120, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert cli.returncode == 2
+    assert "ONRECORD_WEB_TOKEN" in cli.stderr and "--insecure-public" in cli.stderr

@@ -1,0 +1,522 @@
+"""Read-only queries for the web site's pages, over the store's tables.
+
+Every list is a page: newest first, `limit` rows, and a cursor (keyset) for the next page,
+so a page costs the same at 100 documents and at 100,000. Each walk follows an index
+(store/schema.py, migration 0007_search): changes(created_at, id), quote_checks(verdict,
+checked_at, id), versions(seq, first_seen, id), the search index. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, or_, select, text
+
+from compare.vocab import Severity, Significance
+from store import Store, searchindex
+from store import schema as t
+
+# What the activity page lists, in the order of equal times.
+EVENT_KINDS = ("edit", "misquote", "stale", "new")
+PAGE = 50
+MAX_PAGE = 200
+
+# A misquote's severity stands for a significance in the activity filter.
+_SEVERITY_LEVEL = {Severity.MAJOR: Significance.SUBSTANTIVE, Severity.MINOR: Significance.MINOR,
+                   Severity.NONE: Significance.COSMETIC}
+
+
+class NotFound(LookupError):
+    """No such statement, article or version."""
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """A document as pages name it."""
+
+    id: int
+    url: str
+    kind: str
+    title: str
+    issuer: str | None
+    state: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the activity page: an edit, a new statement, a misquote, a stale quote."""
+
+    kind: str
+    at: datetime
+    id: int  # the row's id in its own table (changes, versions, quote_checks)
+    document: DocRef  # the statement (edit, new) or the article (misquote, stale)
+    significance: str | None
+    summary: str
+    version_id: int | None = None
+    old_version_id: int | None = None
+    statement: DocRef | None = None  # a quote event's statement
+
+    @property
+    def cursor(self) -> str:
+        return encode_cursor(self.at, self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """The activity page's filters (all optional): issuer (exact), source site (host),
+    kind (one of EVENT_KINDS), significance (this level or above; events without one are
+    left out when it is given)."""
+
+    issuer: str | None = None
+    source: str | None = None
+    kind: str | None = None
+    significance: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A version in a statement's timeline, with the change that made it."""
+
+    id: int
+    seq: int
+    title: str
+    text_hash: str
+    first_seen: datetime
+    last_seen: datetime
+    revert_of: int | None
+    significance: str | None
+    summary: str
+    change_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """A stored verdict on one quote, with the documents on both sides."""
+
+    id: int
+    article: DocRef
+    article_version_id: int
+    article_seq: int
+    statement: DocRef | None
+    statement_version_id: int | None
+    statement_seq: int | None
+    quote: str
+    start: int
+    end: int
+    verdict: str
+    severity: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(r) for r in self.details.get("reasons", [])]
+
+    @property
+    def matched(self) -> str:
+        return str(self.details.get("matched") or "")
+
+    @property
+    def speaker(self) -> str:
+        return str(self.details.get("speaker") or "")
+
+    @property
+    def role(self) -> str:
+        return str(self.details.get("role") or "")
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One fetch of a version's page: when, what the server said, which body."""
+
+    id: int
+    fetched_at: datetime
+    status: int | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    outcome: str
+    url: str
+
+
+@dataclass(frozen=True)
+class BodyInfo:
+    hash: str
+    content_type: str | None
+    size: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document: DocRef
+    version_id: int
+    seq: int
+    title: str
+    first_seen: datetime
+
+
+def encode_cursor(at: datetime, kind: str, row_id: int) -> str:
+    raw = f"{at.isoformat()}|{kind}|{row_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str, int]:
+    """The position a cursor names; ValueError for anything else (a tampered cursor)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, kind, row_id = raw.split("|")
+        stamp = datetime.fromisoformat(at)
+        if stamp.tzinfo is None or kind not in (*EVENT_KINDS, "search"):
+            raise ValueError
+        return stamp, kind, int(row_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError("bad cursor") from exc
+
+
+def _doc_ref(row: Any, prefix: str = "") -> DocRef:
+    get = (lambda name: getattr(row, prefix + name)) if prefix else (lambda name: getattr(row, name))
+    return DocRef(get("id"), get("url"), get("kind"), get("title"), get("issuer"), get("state"))
+
+
+def _doc_cols(doc: Any, prefix: str) -> list[Any]:
+    return [doc.c.id.label(prefix + "id"), doc.c.url.label(prefix + "url"),
+            doc.c.kind.label(prefix + "kind"), doc.c.title.label(prefix + "title"),
+            doc.c.issuer.label(prefix + "issuer"), doc.c.state.label(prefix + "state")]
+
+
+def _levels_at_least(level: str) -> list[str]:
+    floor = Significance(level).rank
+    return [s.value for s in Significance if s.rank >= floor]
+
+
+def _severities_at_least(level: str) -> list[str]:
+    floor = Significance(level).rank
+    return [sev.value for sev, sig in _SEVERITY_LEVEL.items() if sig.rank >= floor]
+
+
+def _host_filter(url_col: Any, host: str) -> Any:
+    # The document's site: its URL starts with the scheme and this host.
+    host = host.strip().lower()
+    return or_(url_col.like(f"https://{_like(host)}/%", escape="\\"),
+               url_col.like(f"http://{_like(host)}/%", escape="\\"),
+               url_col == f"https://{host}", url_col == f"http://{host}")
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Queries:
+    """The pages' reads over one store (plain calls; the web app is one caller)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _conn(self) -> Connection:
+        return self.store.engine.connect()
+
+    # -- activity -----------------------------------------------------------------------
+
+    def activity(self, filters: ActivityFilter = ActivityFilter(), cursor: str | None = None,
+                 limit: int = PAGE) -> Page:
+        """Edits, new statements, misquotes and stale quotes, newest first."""
+        limit = max(1, min(limit, MAX_PAGE))
+        after = decode_cursor(cursor) if cursor else None
+        kinds = [filters.kind] if filters.kind else list(EVENT_KINDS)
+        if filters.kind and filters.kind not in EVENT_KINDS:
+            raise ValueError(f"unknown kind {filters.kind!r}")
+        if filters.significance:
+            Significance(filters.significance)  # ValueError for an unknown level
+        events: list[Event] = []
+        with self._conn() as conn:
+            for kind in kinds:
+                events += self._events(conn, kind, filters, after, limit + 1)
+        rank = {k: i for i, k in enumerate(EVENT_KINDS)}
+        events.sort(key=lambda e: (-e.at.timestamp(), rank[e.kind], -e.id))
+        page = events[:limit]
+        more = len(events) > limit
+        return Page(page, page[-1].cursor if more and page else None)
+
+    def _after(self, kind: str, at_col: Any, id_col: Any,
+               after: tuple[datetime, str, int] | None) -> Any:
+        """Rows of `kind` that come after the cursor in (time desc, kind, id desc) order."""
+        if after is None:
+            return None
+        at, ckind, cid = after
+        rank = {k: i for i, k in enumerate(EVENT_KINDS)}
+        if rank[kind] > rank.get(ckind, -1):
+            return at_col <= at
+        if kind == ckind:
+            return or_(at_col < at, and_(at_col == at, id_col < cid))
+        return at_col < at
+
+    def _scoped(self, q: Select[Any], doc: Any, filters: ActivityFilter) -> Select[Any]:
+        if filters.issuer:
+            q = q.where(doc.c.issuer == filters.issuer)
+        if filters.source:
+            q = q.where(_host_filter(doc.c.url, filters.source))
+        return q
+
+    def _events(self, conn: Connection, kind: str, filters: ActivityFilter,
+                after: tuple[datetime, str, int] | None, n: int) -> list[Event]:
+        d = t.documents
+        if kind == "edit":
+            c = t.changes
+            q = (select(c.c.id, c.c.created_at, c.c.significance, c.c.summary,
+                        c.c.old_version_id, c.c.new_version_id, *_doc_cols(d, "d_"))
+                 .join(d, d.c.id == c.c.document_id))
+            if filters.significance:
+                q = q.where(c.c.significance.in_(_levels_at_least(filters.significance)))
+            cond = self._after(kind, c.c.created_at, c.c.id, after)
+            if cond is not None:
+                q = q.where(cond)
+            q = self._scoped(q, d, filters).order_by(c.c.created_at.desc(), c.c.id.desc()).limit(n)
+            return [Event("edit", r.created_at, r.id, _doc_ref(r, "d_"), r.significance, r.summary,
+                          r.new_version_id, r.old_version_id) for r in conn.execute(q)]
+        if kind == "new":
+            if filters.significance:
+                return []  # a first version has no significance
+            v = t.versions
+            q = (select(v.c.id, v.c.first_seen, v.c.title, *_doc_cols(d, "d_"))
+                 .join(d, d.c.id == v.c.document_id)
+                 .where(v.c.seq == 1, d.c.kind == "statement"))
+            cond = self._after(kind, v.c.first_seen, v.c.id, after)
+            if cond is not None:
+                q = q.where(cond)
+            q = self._scoped(q, d, filters).order_by(v.c.first_seen.desc(), v.c.id.desc()).limit(n)
+            return [Event("new", r.first_seen, r.id, _doc_ref(r, "d_"), None,
+                          "new statement", r.id) for r in conn.execute(q)]
+        # misquote | stale: the article's verdict on a quote of a statement.
+        qc = t.quote_checks
+        art_v, st_v = t.versions.alias("art_v"), t.versions.alias("st_v")
+        art, st = t.documents.alias("art"), t.documents.alias("st")
+        q = (select(qc.c.id, qc.c.checked_at, qc.c.quote, qc.c.severity,
+                    qc.c.article_version_id, qc.c.statement_version_id,
+                    *_doc_cols(art, "a_"), *_doc_cols(st, "s_"))
+             .join(art_v, art_v.c.id == qc.c.article_version_id)
+             .join(art, art.c.id == art_v.c.document_id)
+             .outerjoin(st_v, st_v.c.id == qc.c.statement_version_id)
+             .outerjoin(st, st.c.id == st_v.c.document_id)
+             .where(qc.c.verdict == kind))
+        if filters.significance:
+            if kind == "stale":
+                return []  # a stale quote matched an older text exactly: no severity
+            q = q.where(qc.c.severity.in_(_severities_at_least(filters.significance)))
+        cond = self._after(kind, qc.c.checked_at, qc.c.id, after)
+        if cond is not None:
+            q = q.where(cond)
+        # Issuer and site are the statement's (whose words were quoted).
+        q = self._scoped(q, st, filters).order_by(qc.c.checked_at.desc(), qc.c.id.desc()).limit(n)
+        out = []
+        for r in conn.execute(q):
+            level = (_SEVERITY_LEVEL[Severity(r.severity)].value
+                     if kind == "misquote" and r.severity in Severity.__members__.values() else None)
+            statement = _doc_ref(r, "s_") if r.s_id is not None else None
+            out.append(Event(kind, r.checked_at, r.id, _doc_ref(r, "a_"), level, r.quote,
+                             r.article_version_id, r.statement_version_id, statement))
+        return out
+
+    def issuers(self, limit: int = 200) -> list[str]:
+        """Issuers for the activity filter (read through ix_documents_issuer)."""
+        with self._conn() as conn:
+            rows = conn.execute(select(t.documents.c.issuer).where(t.documents.c.issuer.is_not(None))
+                                .distinct().order_by(t.documents.c.issuer).limit(limit))
+            return [r.issuer for r in rows]
+
+    # -- documents and versions ---------------------------------------------------------------
+
+    def document(self, document_id: int, kind: str | None = None) -> DocRef:
+        with self._conn() as conn:
+            row = conn.execute(select(*_doc_cols(t.documents, "d_"))
+                               .where(t.documents.c.id == document_id)).first()
+        if row is None or (kind and row.d_kind != kind):
+            raise NotFound(f"no {kind or 'document'} {document_id}")
+        return _doc_ref(row, "d_")
+
+    def document_by_url(self, url: str) -> DocRef | None:
+        found = self.store.document(url)
+        if found is None:
+            return None
+        return DocRef(found.id, found.url, found.kind, found.title, found.issuer, found.state)
+
+    def timeline(self, document_id: int, limit: int = 1000) -> list[VersionRow]:
+        """The document's versions, oldest first, each with the change that made it."""
+        v, c = t.versions, t.changes
+        q = (select(v.c.id, v.c.seq, v.c.title, v.c.text_hash, v.c.first_seen, v.c.last_seen,
+                    v.c.revert_of, c.c.id.label("change_id"), c.c.significance, c.c.summary)
+             .outerjoin(c, c.c.new_version_id == v.c.id)
+             .where(v.c.document_id == document_id).order_by(v.c.seq).limit(limit))
+        with self._conn() as conn:
+            return [VersionRow(r.id, r.seq, r.title, r.text_hash, r.first_seen, r.last_seen,
+                               r.revert_of, r.significance,
+                               r.summary if r.change_id else ("first seen" if r.seq == 1
+                                                              else "no change recorded"),
+                               r.change_id)
+                    for r in conn.execute(q)]
+
+    def version(self, version_id: int) -> tuple[DocRef, Any]:
+        """(document, store.records.Version) of a version id; NotFound if there is none."""
+        with self._conn() as conn:
+            row = conn.execute(select(t.versions.c.document_id)
+                               .where(t.versions.c.id == version_id)).first()
+        if row is None:
+            raise NotFound(f"no version {version_id}")
+        return self.document(row.document_id), self.store.version(version_id)
+
+    def version_by_seq(self, document_id: int, seq: int) -> int | None:
+        with self._conn() as conn:
+            row = conn.execute(select(t.versions.c.id).where(
+                t.versions.c.document_id == document_id, t.versions.c.seq == seq)).first()
+        return row.id if row else None
+
+    def neighbours(self, document_id: int, seq: int) -> tuple[int | None, int | None]:
+        """Ids of the versions just before and after `seq`."""
+        return (self.version_by_seq(document_id, seq - 1) if seq > 1 else None,
+                self.version_by_seq(document_id, seq + 1))
+
+    def captures(self, version_id: int, limit: int = 50) -> list[Capture]:
+        """The fetches that saw this version's text: from the one that created it until the
+        next version (newest first, at most `limit`)."""
+        v = t.versions
+        with self._conn() as conn:
+            cur = conn.execute(select(v.c.document_id, v.c.seq, v.c.capture_id, v.c.first_seen)
+                               .where(v.c.id == version_id)).first()
+            if cur is None:
+                raise NotFound(f"no version {version_id}")
+            nxt = conn.execute(select(v.c.first_seen).where(
+                v.c.document_id == cur.document_id, v.c.seq == cur.seq + 1)).first()
+            cp = t.captures
+            q = select(cp).where(cp.c.document_id == cur.document_id,
+                                 cp.c.fetched_at >= cur.first_seen,
+                                 cp.c.outcome.in_(("new", "unchanged", "not_modified")))
+            if cur.capture_id is not None:
+                q = q.where(cp.c.id >= cur.capture_id)
+            if nxt is not None:
+                q = q.where(cp.c.fetched_at < nxt.first_seen)
+            rows = conn.execute(q.order_by(cp.c.id.desc()).limit(limit))
+            return [Capture(r.id, r.fetched_at, r.status, r.etag, r.last_modified, r.body_hash,
+                            r.outcome, r.url) for r in rows]
+
+    def first_capture(self, version_id: int) -> Capture | None:
+        """The fetch that recorded the version (its validators and raw body)."""
+        v, cp = t.versions, t.captures
+        with self._conn() as conn:
+            r = conn.execute(select(cp).join(v, v.c.capture_id == cp.c.id)
+                             .where(v.c.id == version_id)).first()
+        return (Capture(r.id, r.fetched_at, r.status, r.etag, r.last_modified, r.body_hash,
+                        r.outcome, r.url) if r else None)
+
+    def body_info(self, body_hash: str | None) -> BodyInfo | None:
+        if not body_hash:
+            return None
+        b = t.bodies
+        with self._conn() as conn:
+            r = conn.execute(select(b.c.hash, b.c.content_type, b.c.size)
+                             .where(b.c.hash == body_hash)).first()
+        return BodyInfo(r.hash, r.content_type, r.size) if r else None
+
+    def body(self, body_hash: str) -> tuple[bytes, str | None] | None:
+        b = t.bodies
+        with self._conn() as conn:
+            r = conn.execute(select(b.c.data, b.c.content_type).where(b.c.hash == body_hash)).first()
+        return (zlib.decompress(r.data), r.content_type) if r else None
+
+    # -- quotes ---------------------------------------------------------------------------------
+
+    def _quote_rows(self, where: Any, limit: int) -> list[QuoteRow]:
+        qc = t.quote_checks
+        art_v, st_v = t.versions.alias("art_v"), t.versions.alias("st_v")
+        art, st = t.documents.alias("art"), t.documents.alias("st")
+        q = (select(qc, art_v.c.seq.label("a_seq"), st_v.c.seq.label("s_seq"),
+                    *_doc_cols(art, "a_"), *_doc_cols(st, "s_"))
+             .join(art_v, art_v.c.id == qc.c.article_version_id)
+             .join(art, art.c.id == art_v.c.document_id)
+             .outerjoin(st_v, st_v.c.id == qc.c.statement_version_id)
+             .outerjoin(st, st.c.id == st_v.c.document_id)
+             .where(where).order_by(qc.c.article_version_id.desc(), qc.c.start, qc.c.id)
+             .limit(limit))
+        with self._conn() as conn:
+            return [QuoteRow(r.id, _doc_ref(r, "a_"), r.article_version_id, r.a_seq,
+                             _doc_ref(r, "s_") if r.s_id is not None else None,
+                             r.statement_version_id, r.s_seq, r.quote, r.start, r.end,
+                             r.verdict, r.severity, dict(r.details or {}))
+                    for r in conn.execute(q)]
+
+    def quotes_of_statement(self, document_id: int, limit: int = 500) -> list[QuoteRow]:
+        """Every stored verdict on a quote matched to any version of the statement."""
+        ids = select(t.versions.c.id).where(t.versions.c.document_id == document_id)
+        return self._quote_rows(t.quote_checks.c.statement_version_id.in_(ids.scalar_subquery()),
+                                limit)
+
+    def quotes_of_article(self, article_version_id: int, limit: int = 2000) -> list[QuoteRow]:
+        return self._quote_rows(t.quote_checks.c.article_version_id == article_version_id, limit)
+
+    def latest_version_id(self, document_id: int) -> int | None:
+        with self._conn() as conn:
+            row = conn.execute(select(t.versions.c.id).where(t.versions.c.document_id == document_id)
+                               .order_by(t.versions.c.seq.desc()).limit(1)).first()
+        return row.id if row else None
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search(self, query: str, cursor: str | None = None, limit: int = PAGE) -> Page:
+        """Versions whose title, URL or text hold every word of `query` (each
+        whitespace-separated part as a phrase), newest version first."""
+        limit = max(1, min(limit, MAX_PAGE))
+        phrases = searchindex.terms(query)
+        if not phrases:
+            return Page([], None)
+        before = decode_cursor(cursor)[2] if cursor else None
+        params: dict[str, Any] = {"n": limit + 1, "before": before}
+        if self.store.is_sqlite:
+            params["q"] = searchindex.fts5_query(phrases)
+            ids_sql = (f"SELECT rowid AS vid FROM {searchindex.TABLE} WHERE "
+                       f"{searchindex.TABLE} MATCH :q"
+                       + (" AND rowid < :before" if before is not None else "")
+                       + " ORDER BY rowid DESC LIMIT :n")
+        else:
+            params["q"] = searchindex.tsquery(phrases)
+            ids_sql = (f"SELECT version_id AS vid FROM {searchindex.TABLE} WHERE "
+                       "tsv @@ to_tsquery('simple', :q)"
+                       + (" AND version_id < :before" if before is not None else "")
+                       + " ORDER BY version_id DESC LIMIT :n")
+        with self._conn() as conn:
+            ids = [r.vid for r in conn.execute(text(ids_sql), params)]
+            more = len(ids) > limit
+            ids = ids[:limit]
+            rows = conn.execute(select(t.versions.c.id.label("vid"), t.versions.c.seq,
+                                       t.versions.c.title.label("v_title"), t.versions.c.first_seen,
+                                       *_doc_cols(t.documents, "d_"))
+                                .join(t.documents, t.documents.c.id == t.versions.c.document_id)
+                                .where(t.versions.c.id.in_(ids))).all() if ids else []
+        by_id = {r.vid: r for r in rows}
+        hits = [SearchHit(_doc_ref(r, "d_"), r.vid, r.seq, r.v_title, r.first_seen)
+                for r in (by_id[i] for i in ids if i in by_id)]
+        nxt = (encode_cursor(hits[-1].first_seen, "search", hits[-1].version_id)
+               if more and hits else None)
+        return Page(hits, nxt)
+
+
+def statement_paragraph(paragraphs: Sequence[str], matched: str) -> tuple[str, int, int] | None:
+    """The statement paragraph holding the passage a quote matched, and where it is in it:
+    (paragraph, start, end); None when the passage is not found word for word."""
+    if not matched:
+        return None
+    needle = " ".join(matched.split())
+    for para in paragraphs:
+        flat = " ".join(para.split())
+        at = flat.find(needle)
+        if at >= 0:
+            return flat, at, at + len(needle)
+    return None
+
