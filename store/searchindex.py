@@ -112,12 +112,17 @@ def rebuild(conn: Connection) -> int:
         last = batch[-1][0]
 
 
+_PART = re.compile(r'"([^"]*)"|(\S+)')
+
+
 def terms(query: str) -> list[list[str]]:
-    """The query as phrases of words: each whitespace-separated part is one phrase
-    (`state.gov` -> ["state", "gov"]); every phrase must match. Empty when nothing is left."""
+    """The query as phrases of words: text in double quotes is one phrase, and so is each
+    other whitespace-separated part (`state.gov` -> ["state", "gov"]); every phrase must
+    match. Empty when no word is left."""
     phrases = []
-    for part in query.split():
-        words = [_fold(w) for w in _WORD.findall(part)]
+    for m in _PART.finditer(query):
+        words = [_fold(w) for w in _WORD.findall(m.group(1) if m.group(1) is not None
+                                                  else m.group(2))]
         if words:
             phrases.append(words)
     return phrases[:MAX_TERMS]

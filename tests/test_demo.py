@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,3 +43,29 @@ def test_demo_through_prefect_then_history(tmp_path: Path) -> None:
     lines = [line for line in history.stdout.splitlines() if line.strip().startswith("v")]
     assert len(lines) == 2
     assert "first seen" in lines[0] and "80 -> 58" in lines[1]
+
+    # The demo ends with the web address of its edit; `onrecord web` on its store serves it.
+    page = re.search(r"see the edit on the web: http://127\.0\.0\.1:\d+(/compare/\d+/\d+)", out)
+    assert page is not None, out[-2000:]
+    db = re.search(r"onrecord web --db (\S+)", out).group(1)
+    assert db == f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    web = subprocess.Popen([sys.executable, "-m", "flows.cli", "web", "--db", db,
+                            "--port", str(port)], env=env, cwd=tmp_path,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                resp = requests.get(f"http://127.0.0.1:{port}{page.group(1)}", timeout=5)
+                break
+            except requests.ConnectionError:
+                assert web.poll() is None and time.monotonic() < deadline, web.stderr.read()
+                time.sleep(0.2)
+        assert resp.status_code == 200
+        assert "number changed: 80 -&gt; 58" in resp.text and "<del" in resp.text
+    finally:
+        web.terminate()
+        web.wait(timeout=30)

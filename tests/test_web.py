@@ -294,9 +294,20 @@ def test_article_page_highlights_quotes_beside_the_statement(site: Site) -> None
     q = mis[0]
     assert f'class="quote verdict-misquote" href="#q-{q["id"]}"' in html
     assert f'id="q-{q["id"]}"' in html
-    # The statement passage the quote distorts, marked inside its paragraph.
+    # The statement passage the quote distorts, marked inside its paragraph, which it links to.
     assert '<mark class="matched">' in html
     assert "will not impose conditions" in _text(html)
+    statement = site.store.version(q["statement_version_id"])
+    n = next(k for k, p in enumerate(statement.paragraphs, 1) if "will not impose" in p)
+    assert f'href="/version/{q["statement_version_id"]}#p{n}"' in html
+    target = site.get(f"/version/{q['statement_version_id']}").text
+    assert re.search(rf'<p id="p{n}">[^<]*will not impose conditions', target)
+    # A quote checked again after the edit is listed once, with its earlier verdict.
+    accurate = site.json(f"/api/article/{ids['accurate']}")["quotes"]
+    spans = [(q["start"], q["end"]) for q in accurate]
+    assert len(spans) == len(set(spans))
+    stale = [q for q in accurate if q["verdict"] == "stale"]
+    assert stale and stale[0]["earlier"] and stale[0]["earlier"][0]["verdict"] == "exact"
 
 
 def test_search_by_title_url_and_text(site: Site) -> None:
@@ -309,6 +320,9 @@ def test_search_by_title_url_and_text(site: Site) -> None:
     assert ids["statement"] in found("pacific-clean-water")  # URL slug
     assert found("statements/pacific-clean-water") >= {ids["statement"]}
     assert ids["statement"] in found("$58 million")  # text of a later version
+    assert ids["statement"] in found('"committed $58 million over"')  # a quoted phrase
+    assert ids["statement"] not in found('"million committed"')  # words, not that phrase
+    assert ids["statement"] in found("million committed")
     assert ids["hostile"] in found("briefing") and ids["statement"] not in found("briefing")
     assert found("zyzzyva-nowhere") == set()
     for hostile_query in ('"', "NEAR(a b)", "a OR", "*", "'); DROP TABLE versions; --", "-x"):
@@ -351,7 +365,7 @@ def test_hostile_statement_is_inert_on_every_page(site: Site) -> None:
     assert "\\u202eyrtsinim" in html
     body = site.get(f"/version/{version.id}").text
     assert "&lt;img src=x onerror=alert(2)&gt;" in body and "javascript:alert(3)" in body
-    assert re.search(r"<p>[^<]*javascript:alert\(3\)", body)  # text, never a link
+    assert re.search(r"<p id=\"p2\">[^<]*javascript:alert\(3\)", body)  # text, never a link
 
 
 # -- safety -------------------------------------------------------------------------------------
@@ -464,3 +478,12 @@ def test_public_bind_needs_a_token() -> None:
                          timeout=120, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert cli.returncode == 2
     assert "ONRECORD_WEB_TOKEN" in cli.stderr and "--insecure-public" in cli.stderr
+
+
+def test_search_terms_are_words_only() -> None:
+    from store.searchindex import fts5_query, terms, tsquery
+
+    assert terms('Félix "a  b" state.gov/x-y') == [["felix"], ["a", "b"], ["state", "gov", "x", "y"]]
+    assert terms('"" * ( ) NEAR') == [["near"]]
+    assert fts5_query([["a", "b"], ["c"]]) == '"a b" AND "c"'
+    assert tsquery([["a", "b"], ["c"]]) == "('a' <-> 'b') & ('c')"

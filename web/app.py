@@ -373,7 +373,15 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     def article(request: Request, document_id: int) -> Response:
         data = article_data(document_id, request.query_params.get("version"))
         text = Markup(_quotes_marked(data["version"].display_text, data["quotes"]))
-        passages = [_passage(q, queries) for q in data["quotes"]]
+        cache: dict[int, Any] = {}
+
+        def statement_version(vid: int) -> Any:
+            # Many quotes of an article match one statement version: read it once.
+            if vid not in cache:
+                cache[vid] = queries.version(vid)[1]
+            return cache[vid]
+
+        passages = [_passage(q, statement_version) for q in data["quotes"]]
         return page("article.html", title=data["document"].title or data["document"].url,
                     marked=text, items=list(zip(data["quotes"], passages, strict=True)), **data)
 
@@ -458,7 +466,8 @@ def _quote_json(q: QuoteRow) -> dict[str, Any]:
             "statement": q.statement, "statement_version_id": q.statement_version_id,
             "statement_version": q.statement_seq, "quote": q.quote, "start": q.start,
             "end": q.end, "verdict": q.verdict, "severity": q.severity, "matched": q.matched,
-            "reasons": q.reasons, "speaker": q.speaker, "role": q.role}
+            "reasons": q.reasons, "speaker": q.speaker, "role": q.role,
+            "earlier": [{"verdict": v, "statement_version": seq} for v, seq in q.earlier]}
 
 
 def _quotes_marked(text: str, quotes: list[QuoteRow]) -> str:
@@ -480,21 +489,22 @@ def _quotes_marked(text: str, quotes: list[QuoteRow]) -> str:
 
 @dataclass(frozen=True)
 class Passage:
-    """The statement text a quote matched, inside its paragraph when found there."""
+    """The statement text a quote matched, inside its paragraph when found there
+    (`paragraph`: its number on the version page, whose anchor is "p{n}"; 0 if not found)."""
 
     before: str
     matched: str
     after: str
+    paragraph: int = 0
 
 
-def _passage(q: QuoteRow, queries: Queries) -> Passage | None:
+def _passage(q: QuoteRow, versions: Callable[[int], Any]) -> Passage | None:
     if not q.matched:
         return None
     if q.statement_version_id is None:
         return Passage("", q.matched, "")
-    _doc, version = queries.version(q.statement_version_id)
-    found = statement_paragraph(version.paragraphs, q.matched)
+    found = statement_paragraph(versions(q.statement_version_id).paragraphs, q.matched)
     if found is None:
         return Passage("", q.matched, "")
-    para, start, end = found
-    return Passage(para[:start], para[start:end], para[end:])
+    n, para, start, end = found
+    return Passage(para[:start], para[start:end], para[end:], n)

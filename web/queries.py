@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -117,6 +117,9 @@ class QuoteRow:
     verdict: str
     severity: str
     details: dict[str, Any] = field(default_factory=dict)
+    # Verdicts stored earlier for the same quote (a re-check after the statement changed):
+    # (verdict, statement version seq), oldest first.
+    earlier: tuple[tuple[str, int | None], ...] = ()
 
     @property
     def reasons(self) -> list[str]:
@@ -453,13 +456,15 @@ class Queries:
                     for r in conn.execute(q)]
 
     def quotes_of_statement(self, document_id: int, limit: int = 500) -> list[QuoteRow]:
-        """Every stored verdict on a quote matched to any version of the statement."""
+        """The latest verdict on each quote matched to any version of the statement."""
         ids = select(t.versions.c.id).where(t.versions.c.document_id == document_id)
-        return self._quote_rows(t.quote_checks.c.statement_version_id.in_(ids.scalar_subquery()),
-                                limit)
+        return latest_verdicts(self._quote_rows(
+            t.quote_checks.c.statement_version_id.in_(ids.scalar_subquery()), limit))
 
     def quotes_of_article(self, article_version_id: int, limit: int = 2000) -> list[QuoteRow]:
-        return self._quote_rows(t.quote_checks.c.article_version_id == article_version_id, limit)
+        """The latest verdict on each quote of an article version, in text order."""
+        return latest_verdicts(self._quote_rows(
+            t.quote_checks.c.article_version_id == article_version_id, limit))
 
     def latest_version_id(self, document_id: int) -> int | None:
         with self._conn() as conn:
@@ -507,16 +512,32 @@ class Queries:
         return Page(hits, nxt)
 
 
-def statement_paragraph(paragraphs: Sequence[str], matched: str) -> tuple[str, int, int] | None:
+def latest_verdicts(rows: list[QuoteRow]) -> list[QuoteRow]:
+    """One row per quote (article version and place): its latest verdict, the earlier ones
+    (a quote is checked again when its statement changes) kept in `earlier`."""
+    groups: dict[tuple[int, int, int], list[QuoteRow]] = {}
+    for row in rows:
+        groups.setdefault((row.article_version_id, row.start, row.end), []).append(row)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda r: r.id)
+        last = group[-1]
+        out.append(replace(last, earlier=tuple((r.verdict, r.statement_seq) for r in group[:-1])))
+    return sorted(out, key=lambda r: (-r.article_version_id, r.start, r.id))
+
+
+def statement_paragraph(paragraphs: Sequence[str], matched: str
+                        ) -> tuple[int, str, int, int] | None:
     """The statement paragraph holding the passage a quote matched, and where it is in it:
-    (paragraph, start, end); None when the passage is not found word for word."""
+    (paragraph number from 1, paragraph, start, end); None when the passage is not found
+    word for word."""
     if not matched:
         return None
     needle = " ".join(matched.split())
-    for para in paragraphs:
+    for n, para in enumerate(paragraphs, 1):
         flat = " ".join(para.split())
         at = flat.find(needle)
         if at >= 0:
-            return flat, at, at + len(needle)
+            return n, flat, at, at + len(needle)
     return None
 
