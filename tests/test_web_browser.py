@@ -173,11 +173,16 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     assert marked.text.startswith("The partners will impose conditions")
     site.shot("article")
     assert site.console() == []
-    # ... and on to the statement version it was checked against.
-    target.find_element(By.PARTIAL_LINK_TEXT, "version").click()
-    assert re.fullmatch(r"/version/\d+", _path(site))
-    assert "The partners will not impose conditions on emergency relief." in \
-        [p.text for p in _by_css(site, "div.text p")]
+    # ... and on to the paragraph of the statement version it was checked against.
+    target.find_element(By.CSS_SELECTOR, "a.to-statement").click()
+    assert re.fullmatch(rf"/version/{site.ids['statement_v1']}#p\d+", _path(site)), _path(site)
+    para = d.execute_script("return document.querySelector(':target')")
+    assert para is not None and para.tag_name == "p"
+    assert para.text == ("The partners will not impose conditions on emergency relief. Assistance "
+                         "during disasters will reach every affected community as quickly as "
+                         "possible.")
+    # Highlighted as the target (the stylesheet's :target rule), not only scrolled to.
+    assert d.execute_script("return getComputedStyle(arguments[0]).boxShadow", para) != "none"
     site.shot("version")
     assert site.console() == []
 
@@ -235,7 +240,7 @@ def test_hostile_statement_renders_inert(site: Site) -> None:
         _inert(site)
     # The payloads are on the page as text, visible to the reader, not as markup.
     site.open(f"/version/{ids['hostile_v2']}")
-    shown = site.driver.find_element(By.CSS_SELECTOR, "div.text").text
+    shown = site.driver.find_element(By.CSS_SELECTOR, "div.paras").text
     assert "<script>window.__pwned = 'script'</script>" in shown
     assert "<img src=x onerror=\"window.__pwned='onerror'\">" in shown
     assert "javascript:window.__pwned='url'" in shown
