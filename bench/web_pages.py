@@ -45,6 +45,7 @@ ISSUERS = ["U.S. Department of State", "Office of the Spokesperson", "Bureau of 
            "Office of the Secretary", "Bureau of Population, Refugees, and Migration"]
 OUTLETS = ["news.example.com", "wire.example.org", "daily.example.net", "post.example.com"]
 BATCH = 400  # documents per transaction
+TARGET_MS = 100.0
 ARTICLE_EVERY = 10  # one document in ten is a coverage article
 
 
@@ -74,6 +75,7 @@ def populate(url: str, documents: int) -> None:
     from sources.normalize import NORMALIZER_VERSION, text_hash
     from store import Store
     from store import schema as t
+    from store.db import _insert_ignore
     from tests.quote_cases import sentences
 
     bodies, pool = corpus_inputs()
@@ -128,7 +130,8 @@ def populate(url: str, documents: int) -> None:
                                          "status": 200, "etag": f'"{h[:16]}"',
                                          "last_modified": f"{seen:%a, %d %b %Y %H:%M:%S} GMT",
                                          "body_hash": h, "error": None, "outcome": "new"})
-            conn.execute(insert(t.bodies), list(body_rows.values()))
+            # Content-addressed, as the store writes them: a body seen before is kept once.
+            conn.execute(_insert_ignore(conn, t.bodies, "hash"), list(body_rows.values()))
             cap_ids = conn.execute(insert(t.captures).returning(t.captures.c.id,
                                                                 sort_by_parameter_order=True),
                                    capture_rows).scalars().all()
@@ -202,10 +205,18 @@ def populate(url: str, documents: int) -> None:
 
 
 def _after_bulk_load(store: Any) -> None:
-    """What the store's own writes keep up to date that a bulk load skipped (search index)."""
-    rebuild = getattr(store, "rebuild_search_index", None)
-    if rebuild is not None:
-        rebuild()
+    """What the store's own writes keep up to date and a bulk load skipped: the search
+    index (store/searchindex.py; migration 0007 backfills it when it runs on an older
+    store, so it is rebuilt only when it is short), then the planner's statistics."""
+    from store import searchindex
+
+    with store._tx() as conn:
+        versions = conn.execute(text("SELECT count(*) FROM versions")).scalar_one()
+        key = "version_id" if conn.dialect.name == "postgresql" else "rowid"
+        indexed = conn.execute(text(f"SELECT count({key}) FROM {searchindex.TABLE}")).scalar_one()
+        if indexed != versions:
+            print(f"  search index: {indexed:,} of {versions:,} versions, rebuilding", flush=True)
+            searchindex.rebuild(conn)
     with store.engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()
@@ -257,8 +268,143 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(len(s) * q))]
 
 
-def measure(urls: list[str], requests: int) -> None:
-    raise SystemExit("measure: waiting for web/ (see the module docstring)")
+def targets(store: Any, n: int, seed: int = 7) -> dict[str, list[str]]:
+    """Route name -> `n` paths picked at random across the whole store (not timed)."""
+    from store import schema as t
+
+    rng = random.Random(seed)
+    with store.engine.connect() as conn:
+        changes = conn.execute(text(
+            "SELECT document_id, old_version_id, new_version_id FROM changes")).all()
+        articles = [r[0] for r in conn.execute(text(
+            "SELECT id FROM documents WHERE kind = 'coverage'"))]
+        n_versions = conn.execute(text("SELECT max(id) FROM versions")).scalar_one()
+        titles = [r[0] for r in conn.execute(
+            t.versions.select().with_only_columns(t.versions.c.title)
+            .where(t.versions.c.id.in_([rng.randint(1, n_versions) for _ in range(4 * n)])))]
+        statements = [r[0] for r in conn.execute(text(
+            "SELECT id FROM documents WHERE kind = 'statement'"))]
+        some_url = conn.execute(text(
+            "SELECT d.url, max(v.seq) FROM documents d JOIN versions v ON v.document_id = d.id "
+            "WHERE d.id IN (SELECT document_id FROM changes LIMIT 50) GROUP BY d.url")).all()
+    pick = lambda xs: [rng.choice(xs) for _ in range(n)]  # noqa: E731
+    pairs = pick(changes)
+    words = [w for title in titles for w in title.split() if len(w) >= 6 and w.isalpha()]
+    queries = pick(words) or ["statement"]
+    # A third of the searches are common words or a phrase: many hits to rank and page.
+    queries = [q if k % 3 else rng.choice(["security", "united states", "assistance",
+                                           "humanitarian support"])
+               for k, q in enumerate(queries)]
+    issuers = pick(ISSUERS)
+    from urllib.parse import quote_plus
+    out = {
+        "activity": ["/"] * n,
+        "activity kind=edit": ["/?kind=edit"] * n,
+        "activity significance": ["/?significance=substantive"] * n,
+        "activity issuer": [f"/?issuer={quote_plus(i)}" for i in issuers],
+        "activity source=article site": [f"/?source={rng.choice(OUTLETS)}" for _ in range(n)],
+        "activity kind=misquote": ["/?kind=misquote"] * n,
+        "statement": [f"/statement/{d}" for d, _, _ in pairs[: n // 2]]
+        + [f"/statement/{d}" for d in pick(statements)[: n - n // 2]],
+        "version": [f"/version/{rng.randint(1, n_versions)}" for _ in range(n)],
+        "version raw": [f"/version/{b}/raw" for _, _, b in pairs],
+        "compare side": [f"/compare/{a}/{b}" for _, a, b in pairs],
+        "compare inline": [f"/compare/{a}/{b}?view=inline" for _, a, b in pairs],
+        "article": [f"/article/{a}" for a in pick(articles)],
+        "search": [f"/search?q={quote_plus(q)}" for q in queries],
+        "change link (alert)": [f"/change?url={quote_plus(u)}&version={s}"
+                                for u, s in pick(some_url)],
+        "api activity": ["/api/activity"] * n,
+        "api statement": [f"/api/statement/{d}" for d, _, _ in pairs],
+        "api version": [f"/api/version/{rng.randint(1, n_versions)}" for _ in range(n)],
+        "api compare": [f"/api/compare/{a}/{b}" for _, a, b in pairs],
+        "api article": [f"/api/article/{a}" for a in pick(articles)],
+        "api search": [f"/api/search?q={quote_plus(q)}" for q in queries],
+    }
+    return out
+
+
+def deep_pages(client: Any, n: int) -> list[str]:
+    """Activity pages far down the list (cursors found by walking /api/activity)."""
+    paths, cursor = [], None
+    for _ in range(n):
+        resp = client.get("/api/activity" + (f"?after={cursor}" if cursor else ""))
+        cursor = resp.json().get("next")
+        if not cursor:
+            break
+        paths.append(f"/?after={cursor}")
+    return paths
+
+
+def time_route(client: Any, paths: list[str]) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each request (after two warm-up requests)."""
+    for path in paths[:2]:
+        client.get(path, follow_redirects=False)
+    walls, cpus = [], []
+    for path in paths:
+        t0, c0 = time.perf_counter(), _cpu()
+        resp = client.get(path, follow_redirects=False)
+        walls.append((time.perf_counter() - t0) * 1000)
+        cpus.append((_cpu() - c0) * 1000)
+        if resp.status_code not in (200, 303):
+            raise RuntimeError(f"{path}: HTTP {resp.status_code}")
+    return walls, cpus
+
+
+def measure_store(url: str, requests: int) -> dict[str, tuple[float, float, float]]:
+    """Route -> (p50 wall, p95 wall, p95 CPU) in ms over `requests` requests each."""
+    from fastapi.testclient import TestClient
+
+    from store import Store
+    from web.app import create_app
+
+    store = Store(url)
+    try:
+        client = TestClient(create_app(store))
+        routes = targets(store, requests)
+        routes["activity deep page (cursor)"] = deep_pages(client, min(requests, 60))
+        out = {}
+        for name, paths in routes.items():
+            walls, cpus = time_route(client, paths)
+            out[name] = (pct(walls, 0.5), pct(walls, 0.95), pct(cpus, 0.95))
+        client.close()
+        return out
+    finally:
+        store.close()
+
+
+def describe(url: str) -> str:
+    from store import Store
+
+    store = Store(url)
+    try:
+        with store.engine.connect() as conn:
+            docs = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+            vers = conn.execute(text("SELECT count(*) FROM versions")).scalar_one()
+        return f"{store.engine.dialect.name}: {docs:,} documents, {vers:,} versions"
+    finally:
+        store.close()
+
+
+def measure(urls: list[str], baseline: str | None, requests: int) -> int:
+    base = measure_store(baseline, requests) if baseline else {}
+    if baseline:
+        print(f"baseline: {describe(baseline)}")
+    over = 0
+    for url in urls:
+        print(f"\n== {describe(url)}; {requests} requests per route, in-process "
+              "(TestClient), ms")
+        print(f"{'route':30} {'p50':>7} {'p95':>7} {'cpu p95':>8} {'base p95':>9} {'x base':>7}"
+              "  target p95 <= 100 ms")
+        for name, (p50, p95, cpu95) in measure_store(url, requests).items():
+            b = base.get(name)
+            ok = p95 <= TARGET_MS
+            over += not ok
+            print(f"{name:30} {p50:7.1f} {p95:7.1f} {cpu95:8.1f} "
+                  f"{(f'{b[1]:9.1f}' if b else '        -')} "
+                  f"{(f'{p95 / b[1]:6.1f}x' if b else '      -')}  {'ok' if ok else 'OVER'}",
+                  flush=True)
+    return 1 if over else 0
 
 
 def main() -> int:
@@ -272,14 +418,15 @@ def main() -> int:
     c.add_argument("dst")
     m = sub.add_parser("measure")
     m.add_argument("urls", nargs="+")
-    m.add_argument("--requests", type=int, default=200)
+    m.add_argument("--baseline", help="a small store made the same way (--documents 1000)")
+    m.add_argument("--requests", type=int, default=100)
     args = ap.parse_args()
     if args.mode == "populate":
         populate(args.url, args.documents)
     elif args.mode == "copy":
         copy_to_postgresql(args.src, args.dst)
     else:
-        measure(args.urls, args.requests)
+        return measure(args.urls, args.baseline, args.requests)
     return 0
 
 
