@@ -26,12 +26,6 @@ from tests.browser import WebServer, browser_missing, chrome
 from tests.test_diff_render import _count_colour, _png_pixels
 from tests.webworld import World, build_world
 
-MISSING = browser_missing()
-if MISSING:
-    if os.environ.get("ONRECORD_REQUIRE_CHROMIUM") == "1":
-        raise RuntimeError(f"{MISSING} and ONRECORD_REQUIRE_CHROMIUM=1")  # fails collection
-    pytestmark = pytest.mark.skip(reason=MISSING)
-
 
 @dataclass
 class Site:
@@ -72,6 +66,11 @@ def _ids(world: World) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    missing = browser_missing()
+    if missing:
+        if os.environ.get("ONRECORD_REQUIRE_CHROMIUM") == "1":
+            pytest.fail(f"{missing} and ONRECORD_REQUIRE_CHROMIUM=1")
+        pytest.skip(missing)
     tmp = tmp_path_factory.mktemp("web-browser")
     world = build_world(tmp / "store.sqlite", tmp)
     server = WebServer(world.database_url)
