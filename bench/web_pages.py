@@ -86,6 +86,18 @@ def populate(url: str, documents: int) -> None:
     # Latest statement versions kept for the articles to quote: (version id, url, text).
     quotable: list[tuple[int, str, str, int]] = []
     i = 0
+    with store.engine.connect() as conn:
+        done = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+        if done:
+            # Resume an interrupted load: every committed batch is whole, so document k is
+            # row k + 1; the articles to come quote the latest versions of loaded statements.
+            i = made["documents"] = done
+            quotable = [(r[0], r[1], r[2], r[3]) for r in conn.execute(text(
+                "SELECT v.id, d.url, v.canonical_text, v.seq FROM versions v "
+                "JOIN documents d ON d.id = v.document_id WHERE d.kind = 'statement' "
+                "AND v.id = (SELECT max(id) FROM versions WHERE document_id = d.id) "
+                "ORDER BY d.id DESC LIMIT 5000"))]
+            print(f"  resuming after {done:,} documents", flush=True)
     while made["documents"] < documents:
         n = min(BATCH, documents - made["documents"])
         with store._tx() as conn:
@@ -113,7 +125,9 @@ def populate(url: str, documents: int) -> None:
             for doc_id, doc, (k, is_article, at) in zip(ids, docs, plan, strict=True):
                 if is_article:
                     vid, src_url, src_text, src_seq = quotable[rng.randrange(len(quotable))]
-                    quotes = [s for s in sentences(src_text) if 8 <= len(s.split()) <= 40][:4]
+                    # Distinct sentences: a quote is checked once per article.
+                    quotes = list(dict.fromkeys(
+                        s for s in sentences(src_text) if 8 <= len(s.split()) <= 40))[:4]
                     paras = [f"Officials spoke on {at:%A}. \u201c{quote_mutation(q, rng)},\u201d "
                              "the department said." for q in quotes] or ["No quotes today."]
                     texts.append(("article", doc_id, doc, [paras], at, (vid, src_url, quotes)))
