@@ -254,8 +254,9 @@ def copy_to_postgresql(src: str, dst: str) -> None:
         pg.execute("SET TIME ZONE 'UTC'")
         for name in names:
             cols = [c.name for c in t.metadata.tables[name].columns]
-            with pg.cursor().copy(f"COPY {name} ({', '.join(cols)}) FROM STDIN") as cp:
-                for row in lite.execute(f"SELECT {', '.join(cols)} FROM {name}"):
+            quoted = ", ".join(f'"{c}"' for c in cols)  # quote_checks has an "end" column
+            with pg.cursor().copy(f"COPY {name} ({quoted}) FROM STDIN") as cp:
+                for row in lite.execute(f"SELECT {quoted} FROM {name}"):
                     cp.write_row(_pg_row(t.metadata.tables[name], row))
             if "id" in cols:
                 pg.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
@@ -350,23 +351,48 @@ def deep_pages(client: Any, n: int) -> list[str]:
     return paths
 
 
-def time_route(client: Any, paths: list[str]) -> tuple[list[float], list[float]]:
-    """Wall and CPU milliseconds of each request (after two warm-up requests)."""
+def _pg_backends(store: Any) -> list[int]:
+    """Process ids of the PostgreSQL backends serving this store's connections (the server
+    runs on this machine: their CPU is the database's share of a request)."""
+    if store.engine.dialect.name != "postgresql":
+        return []
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend'"))]
+
+
+def _sched_ms(pids: list[int]) -> float:
+    """CPU time of these processes so far, ms (/proc/PID/schedstat: nanoseconds on CPU)."""
+    total = 0
+    for pid in pids:
+        try:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return total / 1e6
+
+
+def time_route(client: Any, store: Any, paths: list[str]
+               ) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each request (after two warm-up requests); the CPU is
+    this process's (app, SQLite) plus the PostgreSQL backends' when the store is there."""
     for path in paths[:2]:
         client.get(path, follow_redirects=False)
+    pids = _pg_backends(store)
     walls, cpus = [], []
     for path in paths:
-        t0, c0 = time.perf_counter(), _cpu()
+        t0, c0, d0 = time.perf_counter(), _cpu(), _sched_ms(pids)
         resp = client.get(path, follow_redirects=False)
         walls.append((time.perf_counter() - t0) * 1000)
-        cpus.append((_cpu() - c0) * 1000)
+        cpus.append((_cpu() - c0) * 1000 + _sched_ms(pids) - d0)
         if resp.status_code not in (200, 303):
             raise RuntimeError(f"{path}: HTTP {resp.status_code}")
     return walls, cpus
 
 
-def measure_store(url: str, requests: int) -> dict[str, tuple[float, float, float]]:
-    """Route -> (p50 wall, p95 wall, p95 CPU) in ms over `requests` requests each."""
+def measure_store(url: str, requests: int) -> dict[str, tuple[float, ...]]:
+    """Route -> (p50 wall, p95 wall, p50 CPU, p95 CPU) in ms, `requests` requests each."""
     from fastapi.testclient import TestClient
 
     from store import Store
@@ -379,8 +405,8 @@ def measure_store(url: str, requests: int) -> dict[str, tuple[float, float, floa
         routes["activity deep page (cursor)"] = deep_pages(client, min(requests, 60))
         out = {}
         for name, paths in routes.items():
-            walls, cpus = time_route(client, paths)
-            out[name] = (pct(walls, 0.5), pct(walls, 0.95), pct(cpus, 0.95))
+            walls, cpus = time_route(client, store, paths)
+            out[name] = (pct(walls, 0.5), pct(walls, 0.95), pct(cpus, 0.5), pct(cpus, 0.95))
         client.close()
         return out
     finally:
@@ -408,15 +434,16 @@ def measure(urls: list[str], baseline: str | None, requests: int) -> int:
     for url in urls:
         print(f"\n== {describe(url)}; {requests} requests per route, in-process "
               "(TestClient), ms")
-        print(f"{'route':30} {'p50':>7} {'p95':>7} {'cpu p95':>8} {'base p95':>9} {'x base':>7}"
-              "  target p95 <= 100 ms")
-        for name, (p50, p95, cpu95) in measure_store(url, requests).items():
+        print(f"{'route':30} {'wall p50':>8} {'p95':>7} {'cpu p50':>8} {'p95':>7} "
+              f"{'base cpu p95':>12} {'x base':>7}  target p95 <= {TARGET_MS:.0f} ms (CPU)")
+        for name, (p50, p95, cpu50, cpu95) in measure_store(url, requests).items():
             b = base.get(name)
-            ok = p95 <= TARGET_MS
+            # CPU, not wall: on a shared machine the wall clock measures the neighbours.
+            ok = cpu95 <= TARGET_MS
             over += not ok
-            print(f"{name:30} {p50:7.1f} {p95:7.1f} {cpu95:8.1f} "
-                  f"{(f'{b[1]:9.1f}' if b else '        -')} "
-                  f"{(f'{p95 / b[1]:6.1f}x' if b else '      -')}  {'ok' if ok else 'OVER'}",
+            print(f"{name:30} {p50:8.1f} {p95:7.1f} {cpu50:8.1f} {cpu95:7.1f} "
+                  f"{(f'{b[3]:12.1f}' if b else '           -')} "
+                  f"{(f'{cpu95 / b[3]:6.1f}x' if b else '      -')}  {'ok' if ok else 'OVER'}",
                   flush=True)
     return 1 if over else 0
 
