@@ -11,15 +11,17 @@ alerts commit in the same transaction as the version that caused them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 
 from alerts.message import Alert, ChangeLine
 from alerts.routing import Routed, channels_for
+from compare.claims import ClaimCheck
 from compare.observe import Decision, Outcome
 from compare.quotecheck import QuoteCheck
 from compare.quotes import QuoteRole
-from compare.vocab import AlertKind, Significance, Verdict
+from compare.vocab import AlertKind, ClaimVerdict, Severity, Significance, Verdict
 from sources.document import COVERAGE, Document
 from store.records import NewAlert
 
@@ -125,6 +127,61 @@ def misquote_alert(article: Document, check: QuoteCheck, statement_title: str) -
                  lines=(ChangeLine("replace", check.matched or "", check.quote.text,
                                    check.severity, check.reasons,
                                    (check.current or "") if check.verdict == Verdict.STALE else ""),))
+
+
+def claim_alert_due(check: ClaimCheck) -> bool:
+    """Whether a reported claim's verdict is worth an alert: a drift of major severity.
+
+    What a fact-checker acts on is a claim the statement contradicts: a changed number, a
+    dropped or added negation, a "will" turned "may", another name, a commitment hardened or
+    softened enough to change what was promised. Such a drift is judged against the
+    statement sentence the claim was aligned to, with both texts in the alert, so it can be
+    checked in a minute. A minor drift (a nuance of tone) is stored and shown, not sent.
+
+    An `unsupported` claim raises no alert, as an unverified quote raises none: it means
+    no statement *on record* says it, which is not evidence that the issuer never said it
+    (a briefing, a call readout or a statement not watched are common sources). Alerting it
+    would send the desk after every sentence the monitor could not place; it is stored, and
+    listed by `onrecord claims` and in the coverage map for whoever wants to dig.
+    """
+    return (check.verdict is ClaimVerdict.DRIFT and Severity(check.severity) is Severity.MAJOR
+            and check.source is not None)
+
+
+def drift_alert(article: Document, check: ClaimCheck, statement_title: str) -> Alert:
+    """The alert for a drifted reported claim in coverage: the article's words beside the
+    statement sentence(s) they report, with the engine's reasons; threaded with the statement.
+
+        >>> from compare.claims import Claim
+        >>> from compare.vocab import DriftKind
+        >>> claim = Claim("The US said it gave $18 million.", 0, 33, None)
+        >>> check = ClaimCheck(claim, ClaimVerdict.DRIFT, DriftKind.NUMBER, Severity.MAJOR,
+        ...     "https://gov.example/s", 7, 1, "The US gave $80 million.", 0.9,
+        ...     ("'$80 million' reported as '$18 million'",))
+        >>> a = drift_alert(Document(url="https://news.example/a", title="Aid", paragraphs=(),
+        ...                          kind="coverage"), check, "Aid statement")
+        >>> (a.kind, a.significance, a.subject_url)
+        ('drift', 'substantive', 'https://gov.example/s')
+    """
+    severity = Severity(check.severity)
+    kind = f" ({check.kind})" if check.kind else ""
+    summary = (f"reported claim drifted{kind} in “{article.title or article.url}”: "
+               + ("; ".join(check.reasons[:3]) or "the statement says otherwise"))
+    return Alert(kind=AlertKind.DRIFT, title=statement_title or (check.source or ""),
+                 url=article.url, significance=severity.significance, summary=summary,
+                 issuer=article.issuer, statement_url=check.source, version=check.version,
+                 lines=(ChangeLine("replace", check.matched, check.claim.text, severity,
+                                   check.reasons),))
+
+
+def drift_key(article_url: str, article_seq: int, check: ClaimCheck) -> str:
+    """The outbox dedupe key of a drift alert: one per article version, claim, finding and
+    official wording. The statement's version is left out on purpose: an edit elsewhere in
+    the statement re-judges the claim against the new version with the same finding, which
+    is not news; an edit of the very sentence it reports changes `matched`, which is."""
+    matched = hashlib.sha256(check.matched.encode()).hexdigest()[:16]
+    return (f"drift|{article_url}|{article_seq}|{check.claim.start}|{check.claim.end}|"
+            f"{check.kind}|{check.source}|{matched}")
 
 
 def removed_alert(title: str, url: str, issuer: str | None, status: int) -> Alert:

@@ -6,7 +6,7 @@
     channel = "C0123456789"
     token_env = "SLACK_BOT_TOKEN"      # secrets: an environment variable or a Prefect block
     min_significance = "minor"         # below it, a change is stored but not sent here
-    routes = { kinds = ["misquote", "stale"], hosts = ["state.gov"] }
+    routes = { kinds = ["misquote", "stale", "drift"], hosts = ["state.gov"] }
     digest = 5                         # one message for a run with at least 5 alerts
 
 Every sink takes `min_significance`, `routes` (kinds, hosts, issuers), `route` (a chain:

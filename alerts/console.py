@@ -12,9 +12,13 @@ from compare.vocab import AlertKind, Significance
 
 _ICON = {Significance.SUBSTANTIVE: "!!", Significance.MINOR: "! ", Significance.COSMETIC: "  "}
 _LABEL = {AlertKind.EDIT: "EDITED", AlertKind.MISQUOTE: "MISQUOTE",
-          AlertKind.STALE: "STALE QUOTE", AlertKind.REMOVED: "REMOVED", AlertKind.NEW: "NEW"}
+          AlertKind.STALE: "STALE QUOTE", AlertKind.REMOVED: "REMOVED", AlertKind.NEW: "NEW",
+          AlertKind.DRIFT: "DRIFTED CLAIM"}
 # What the official wording beside the press's is: now, or the since-edited version quoted.
-_OFFICIAL = {AlertKind.MISQUOTE: "official: ", AlertKind.STALE: "was then: "}
+_OFFICIAL = {AlertKind.MISQUOTE: "official: ", AlertKind.STALE: "was then: ",
+             AlertKind.DRIFT: "official: "}
+# What the press's wording is: a quotation, or a claim in the reporter's own words.
+_PRESS = {AlertKind.DRIFT: "reported: "}
 
 
 class ConsoleSink(Sink, kind="console"):
@@ -47,7 +51,8 @@ class ConsoleSink(Sink, kind="console"):
         print(f"   {terminal(alert.summary)}", file=out)
         for line in alert.lines[:10]:
             if alert.kind.about_quote:
-                print(f"   - press:    {terminal(line.new)}", file=out)
+                print(f"   - {_PRESS.get(alert.kind, 'press:    ')}{terminal(line.new)}",
+                      file=out)
                 print(f"     {_OFFICIAL[alert.kind]}{terminal(line.old)}", file=out)
                 if line.current:
                     print(f"     now:      {terminal(line.current)}", file=out)

@@ -19,6 +19,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 
 from alerts.escape import clip, one_line, plain
 from alerts.message import (
+    DRIFT,
     MISQUOTE,
     STALE,
     Alert,
@@ -39,7 +40,7 @@ MAX_LINES = 50  # changes shown in one message; the rest are counted
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 _LABEL = {"edit": "Statement edited", "misquote": "Misquote", "removed": "Statement removed",
-          "new": "New statement", "stale": "Quote made stale"}
+          "new": "New statement", "stale": "Quote made stale", "drift": "Reported claim drifted"}
 _WHY = {"substantive": "Substantive: the meaning changed (numbers, negations, commitments).",
         "minor": "Minor: wording changed, the meaning likely not.",
         "cosmetic": "Cosmetic: punctuation, case or spacing only."}
@@ -72,6 +73,8 @@ def _change(alert: Alert, line: ChangeLine) -> tuple[list[str], str]:
     """One change as plain-text lines and as HTML."""
     if alert.kind == MISQUOTE:
         pairs = [("Press wrote", line.new), ("Official wording", line.old)]
+    elif alert.kind == DRIFT:
+        pairs = [("Press reported", line.new), ("Official wording", line.old)]
     elif alert.kind == STALE:
         pairs = [("Press wrote", line.new), ("Official wording then", line.old)]
         if line.current:

@@ -9,16 +9,18 @@ from urllib.parse import urlencode, urlsplit
 
 from compare.vocab import AlertKind, Severity, Significance
 
-EDIT, MISQUOTE, STALE, REMOVED, NEW_STATEMENT = (
-    AlertKind.EDIT, AlertKind.MISQUOTE, AlertKind.STALE, AlertKind.REMOVED, AlertKind.NEW)
+EDIT, MISQUOTE, STALE, REMOVED, NEW_STATEMENT, DRIFT = (
+    AlertKind.EDIT, AlertKind.MISQUOTE, AlertKind.STALE, AlertKind.REMOVED, AlertKind.NEW,
+    AlertKind.DRIFT)
 
 
 @dataclass(frozen=True)
 class ChangeLine:
     """One change or one quote, as shown in an alert.
 
-    `significance` is the change's Significance in an edit, the quote's Severity in a
-    misquote or stale-quote alert (then `old` is the official wording, `new` the press's).
+    `significance` is the change's Significance in an edit, the quote's (or reported
+    claim's) Severity in a misquote, stale-quote or drift alert (then `old` is the official
+    wording, `new` the press's).
     """
 
     op: str
@@ -33,7 +35,8 @@ class ChangeLine:
 
 @dataclass(frozen=True)
 class Alert:
-    """An alert about one document: an edit, a misquote, a stale quote, a removal.
+    """An alert about one document: an edit, a misquote, a stale quote, a drifted reported
+    claim, a removal.
 
     Values given as plain strings (a payload read back, a caller's literal) become the
     vocabulary's members, so `alert.kind is AlertKind.STALE` holds however it was built.
@@ -121,10 +124,11 @@ def default_report_base(env: Mapping[str, str]) -> str | None:
 
 def report_link(base: str | None, alert: Alert) -> str | None:
     """The full diff page of `alert` under the configured report base, if there is one;
-    a quote alert (misquote or stale) also names its article. Shared by every sink.
+    a quote or claim alert (misquote, stale, drift) also names its article. Shared by every
+    sink.
 
     Under the web site's base (`default_report_base`) the link opens the compare page of
-    the edit's two versions, or the article page of a misquote or stale quote."""
+    the edit's two versions, or the article page of a misquote, stale quote or drifted claim."""
     return change_link(base, alert.subject_url, alert.version,
                        alert.url if alert.kind.about_quote else None)
 

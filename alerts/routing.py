@@ -12,8 +12,8 @@ A route spec (``SLACK_ROUTES``) is a list separated by commas, semicolons or new
     substantive=C0URGENT, misquote=C0PRESS, stale=C0PRESS, host:state.gov=C0STATE@minor
 
 MATCH is a significance (``substantive``, ``minor``, ``cosmetic``), an alert kind (``edit``,
-``misquote``, ``stale``, ``removed``, ``new``; a stale quote is its own kind, so
-``misquote=`` does not catch it), ``host:DOMAIN`` (the statement's host or a subdomain of
+``misquote``, ``stale``, ``drift``, ``removed``, ``new``; a stale quote and a drifted
+reported claim are their own kinds, so ``misquote=`` catches neither), ``host:DOMAIN`` (the statement's host or a subdomain of
 it: a channel per source site), ``issuer:TEXT`` (a substring of the issuer) or ``*``.
 The first matching route wins; an alert no route matches goes to ``SLACK_CHANNEL``.
 """

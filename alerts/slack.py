@@ -62,7 +62,7 @@ TEXT_BUDGET = 11000
 
 _LABEL = {AlertKind.EDIT: "Statement edited", AlertKind.MISQUOTE: "Misquote",
           AlertKind.STALE: "Quote made stale", AlertKind.REMOVED: "Statement removed",
-          AlertKind.NEW: "New statement"}
+          AlertKind.NEW: "New statement", AlertKind.DRIFT: "Reported claim drifted"}
 _EMOJI = {Significance.SUBSTANTIVE: ":red_circle:", Significance.MINOR: ":large_orange_circle:",
           Significance.COSMETIC: ":white_circle:", Significance.NONE: ":white_circle:"}
 # A stale quote is not wrong when written, just overtaken: its own colour, whatever its level.
@@ -70,10 +70,13 @@ _KIND_EMOJI = {AlertKind.STALE: ":hourglass_flowing_sand:"}
 _WHY = {Significance.SUBSTANTIVE: "Substantive: the meaning changed (numbers, negations, commitments).",
         Significance.MINOR: "Minor: wording changed, the meaning likely not.",
         Significance.COSMETIC: "Cosmetic: punctuation, case or spacing only."}
-_KIND_WHY = {AlertKind.STALE: "Stale: the article quotes wording the statement has since changed."}
+_KIND_WHY = {AlertKind.STALE: "Stale: the article quotes wording the statement has since changed.",
+             AlertKind.DRIFT: "Drift: the article reports, in its own words, something the "
+                              "statement did not say (a number, a negation, a commitment)."}
 # Heads of the two columns of a quote alert: the press's words, and the official ones.
 _QUOTE_FIELDS = {AlertKind.MISQUOTE: ("*Press wrote*", "*Official wording*"),
-                 AlertKind.STALE: ("*Press quoted*", "*Official wording then (edited since)*")}
+                 AlertKind.STALE: ("*Press quoted*", "*Official wording then (edited since)*"),
+                 AlertKind.DRIFT: ("*Press reported*", "*Official wording*")}
 
 Block = dict[str, Any]  # a Block Kit block, as JSON
 

@@ -203,3 +203,112 @@ CAPITALS: Mapping[str, str] = MappingProxyType({
     "caracas": "VEN", "havana": "CUB", "khartoum": "SDN", "naypyidaw": "MMR", "hanoi": "VNM",
     "bangkok": "THA", "manila": "PHL", "jakarta": "IDN", "riyadh": "SAU", "cairo": "EGY",
 })
+
+# -- reported claims (compare/claims.py) ----------------------------------------------------
+
+# Verbs that report what a statement or its issuer said or did, beyond the speech verbs above:
+# the acts of diplomatic statements ("condemned", "welcomed", "called on", "designated"), as
+# the coverage-dev articles report them. Stems: claims.py matches the inflections.
+CLAIM_VERBS = frozenset({
+    "say", "said", "state", "add", "declare", "note", "stress", "emphasize", "emphasise",
+    "reiterate", "reaffirm", "pledge", "vow", "warn", "urge", "call", "affirm", "insist",
+    "argue", "announce", "condemn", "welcome", "express", "demand", "designate", "describe",
+    "underscore", "underline", "highlight", "press", "encourage", "commit", "discuss", "agree",
+    "praise", "thank", "applaud", "recognize", "recognise", "sanction", "impose", "accuse",
+    "reject", "denounce", "criticize", "criticise", "acknowledge", "credit", "threaten",
+    "promise", "hope", "meet", "sign", "deplore", "decry", "regret", "support", "back",
+    "endorse", "confirm", "report", "list", "name", "cite", "outline", "recall", "voice",
+    "raise", "ask", "tell", "told", "characterize", "characterise", "dismiss", "brand",
+    "label", "attribute", "blame", "hail", "laud", "celebrate", "mourn", "offer",
+    "assert", "claim", "maintain", "suggest", "conclude", "explain", "predict",
+    "allege", "admit", "concede", "mention", "point", "signal", "indicate", "identify",
+    "estimate", "put", "plan", "launch", "release", "issue", "approve", "adopt", "authorize",
+    "authorise", "provide", "convene", "host", "join", "lead", "co-chair",
+    "chair", "review", "examine", "exchange", "explore", "coordinate",
+})
+# Nouns (and phrases) that name the statement itself as the source of a report.
+REPORTING_NOUNS = frozenset({"statement", "statements", "readout", "release", "communique",
+                             "communiqué", "declaration", "fact sheet", "announcement",
+                             "according to", "joint statement", "press statement", "text",
+                             "document", "notice", "designation"})
+# Intensity of stance words, for softened / hardened claims: +2 the strongest stance
+# (condemnation, demand, obligation), +1 a firm one, -1 a hedge or a weak one. A claim whose
+# strongest stance word is two levels off the statement's changed the statement's strength.
+INTENSITY: Mapping[str, int] = MappingProxyType({
+    "condemn": 2, "condemns": 2, "condemned": 2, "demand": 2, "demands": 2, "demanded": 2,
+    "must": 2, "require": 2, "requires": 2, "required": 2, "strongest": 2, "sweeping": 2,
+    "unacceptable": 2, "rejection": 2, "reject": 2, "rejected": 2, "threaten": 2,
+    "threatened": 2, "threatens": 2, "vow": 2, "vowed": 2, "insist": 2, "insisted": 2,
+    "immediately": 2, "immediate": 2, "outrage": 2, "blatant": 2, "ironclad": 2,
+    "unambiguous": 2, "essential": 2, "impose": 2, "imposed": 2, "shocking": 2,
+    "reprehensible": 2, "deeply": 2, "full": 1, "firmly": 1, "strongly": 2,
+    "urge": 1, "urged": 1, "urges": 1, "press": 1, "pressed": 1, "presses": 1,
+    "underscore": 1, "underscored": 1, "stress": 1, "stressed": 1, "concern": 1,
+    "concerned": 1, "concerning": 1, "warn": 1, "warned": 1, "need": 1, "calls": 1,
+    "called": 1, "call": 1, "convinced": 1, "commit": 1, "committed": 1,
+    "hope": -1, "hoped": -1, "hopes": -1, "consider": -1, "considered": -1, "open": -1,
+    "option": -1, "options": -1, "worth": -1, "unease": -1, "uneasy": -1, "departure": -1,
+    "suggest": -1, "suggested": -1, "explore": -1, "explored": -1, "wish": -1,
+    "welcome": -1, "welcomed": -1, "noted": -1, "encouraged": -1, "encourage": -1,
+    "questioned": -1, "reservations": -1, "disappointed": -1, "regret": -1, "regretted": -1,
+})
+# Words that widen or fix a claim's extent; one in the claim but not in the sentence it
+# reports changes its scope ("political detainees" -> "all political detainees").
+SCOPE_WORDS = frozenset({"all", "every", "any", "entire", "whole", "unanimously", "unanimous",
+                         "most", "only", "always", "everyone", "everything", "none",
+                         "completely", "total", "totally", "universal", "worldwide",
+                         "majority", "sole", "solely", "exclusively"})
+# Backshift of reported speech: "we will" is reported as "they would"; not a change of modal.
+BACKSHIFT: Mapping[str, str] = MappingProxyType({"would": "will", "could": "can",
+                                                 "might": "may", "should": "shall"})
+# Pairs of opposite predicates: one in the claim where the sentence it reports has the other
+# flips polarity as surely as an added "not" ("will allow ... to continue" -> "will have to
+# stop"; "released" -> "remains in prison").
+ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"continue", "continues", "continued", "continuing", "allow", "allows",
+                "allowed", "permit", "permits", "permitted", "resume", "resumed"}),
+     frozenset({"stop", "stops", "stopped", "halt", "halted", "end", "ended", "cease",
+                "ceased", "suspend", "suspended", "ban", "banned", "bar", "barred",
+                "prohibit", "prohibited", "forbid", "forbidden"})),
+    (frozenset({"release", "released", "freed", "free", "lifted", "lift", "lifting"}),
+     frozenset({"remain", "remains", "remained", "detained", "imprisoned", "jailed", "held",
+                "kept", "keep", "keeps", "maintain", "maintained", "imposed", "impose",
+                "extended", "extend"})),
+    (frozenset({"welcome", "welcomed", "welcomes", "praised", "praise", "applauded"}),
+     frozenset({"complained", "complain", "complains", "criticized", "criticised",
+                "condemned", "condemn", "deplored", "regretted", "protested"})),
+    (frozenset({"support", "supports", "supported", "accept", "accepted", "approve",
+                "approved", "recognize", "recognized", "recognise", "recognised"}),
+     frozenset({"oppose", "opposes", "opposed", "reject", "rejects", "rejected", "refuse",
+                "refused", "deny", "denied"})),
+    (frozenset({"increase", "increased", "increases", "raise", "raised", "expand",
+                "expanded", "more"}),
+     frozenset({"decrease", "decreased", "reduce", "reduced", "cut", "cuts", "fewer",
+                "less", "shrink", "shrank"})),
+)
+# Nationality adjectives the press writes for a country a statement names ("the Burmese
+# military" for "the Burma military regime"), keyed to ISO alpha-3 like COUNTRY_ALIASES.
+DEMONYMS: Mapping[str, str] = MappingProxyType({
+    "american": "USA", "americans": "USA", "russian": "RUS", "russians": "RUS",
+    "ukrainian": "UKR", "ukrainians": "UKR", "burmese": "MMR", "belarusian": "BLR",
+    "belarusians": "BLR", "iranian": "IRN", "iranians": "IRN", "syrian": "SYR",
+    "syrians": "SYR", "sudanese": "SDN", "chinese": "CHN", "korean": "KOR",
+    "indian": "IND", "indians": "IND", "spanish": "ESP", "british": "GBR", "french": "FRA",
+    "german": "DEU", "cambodian": "KHM", "honduran": "HND", "kenyan": "KEN",
+    "lebanese": "LBN", "israeli": "ISR", "palestinian": "PSE", "thai": "THA",
+    "vietnamese": "VNM", "lithuanian": "LTU", "greek": "GRC", "japanese": "JPN",
+    "mexican": "MEX", "venezuelan": "VEN", "cuban": "CUB", "afghan": "AFG", "iraqi": "IRQ",
+    "turkish": "TUR", "polish": "POL", "laotian": "LAO", "myanmar": "MMR", "irish": "IRL",
+    "salvadoran": "SLV", "guatemalan": "GTM", "nicaraguan": "NIC", "panamanian": "PAN",
+    "costa": "CRI", "haitian": "HTI", "libyan": "LBY", "ethiopian": "ETH", "somali": "SOM",
+    "nigerian": "NGA", "egyptian": "EGY", "saudi": "SAU", "emirati": "ARE", "qatari": "QAT",
+    "yemeni": "YEM", "pakistani": "PAK", "bangladeshi": "BGD", "filipino": "PHL",
+    "indonesian": "IDN", "malaysian": "MYS", "australian": "AUS", "canadian": "CAN",
+    "brazilian": "BRA", "argentine": "ARG", "colombian": "COL", "peruvian": "PER",
+    "chilean": "CHL", "italian": "ITA", "dutch": "NLD", "swedish": "SWE", "finnish": "FIN",
+    "norwegian": "NOR", "danish": "DNK", "estonian": "EST", "latvian": "LVA",
+    "georgian": "GEO", "armenian": "ARM", "azerbaijani": "AZE", "kazakh": "KAZ",
+    "uzbek": "UZB", "moldovan": "MDA", "romanian": "ROU", "hungarian": "HUN",
+    "serbian": "SRB", "croatian": "HRV", "bosnian": "BIH", "albanian": "ALB",
+    "kosovar": "XKX", "cypriot": "CYP", "maltese": "MLT", "portuguese": "PRT",
+})

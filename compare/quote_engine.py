@@ -130,6 +130,35 @@ def check_article(index: StatementIndex, quotes: Sequence[Quote], published_at: 
     return _Article(index, published_at).check(quotes, links)
 
 
+def statement_candidates(index: StatementIndex, texts: Sequence[str], published_at: datetime | None = None,
+                         links: Sequence[str] = (), preferred: Sequence[str] = (),
+                         limit: int = CANDIDATES) -> list[str]:
+    """The statements an article's passages (reported claims, not quotes) most likely report.
+
+    `preferred` first (the statements its quotes matched, most matched first), then the
+    article's links that are statements; then every statement when there are at most
+    INDEX_ABOVE, else the `limit` best voted by the passages' shingles together (a paraphrase
+    shares few 6-word runs with its source, so the article's passages vote as one).
+    """
+    counts: dict[str, int] = {}
+    for u in preferred:
+        counts[u] = counts.get(u, 0) + 1
+    order = sorted(counts, key=lambda u: -counts[u])
+    order += [u for u in index.statements_among(list(dict.fromkeys(links))) if u not in counts]
+    art = _Article(index, published_at)
+    if art.few is not None:
+        return order + [u for u in art.few if u not in order]
+    parsed = [parse_quote(t) for t in texts if t.strip()]
+    if not parsed:
+        return order
+    total: dict[str, float] = {}
+    for sc in art._url_scores([top for _, top in art._votes(parsed)]):
+        for u, n in sc.items():
+            total[u] = total.get(u, 0.0) + n
+    ranked = sorted((u for u in total if u not in order), key=lambda u: -total[u])
+    return order + ranked[:limit]
+
+
 class _Article:
     """The state of one article's check: what was fetched from the index is reused."""
 

@@ -273,6 +273,25 @@ def _sentence_ends(text: str, a: int, b: int) -> list[int]:
     return out
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every sentence, paragraph by paragraph, trimmed of spaces.
+
+    The same sentence ends as quote attribution uses ("U.S." and "Rep." end none):
+
+    >>> t = "The U.S. said so. It added more.\nNext para"
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['The U.S. said so.', 'It added more.', 'Next para']
+    """
+    out: list[tuple[int, int]] = []
+    for p_a, p_b in _paragraphs(text):
+        cuts = [p_a, *_sentence_ends(text, p_a, p_b), p_b]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            a, b = _trim(text, a, b)
+            if b > a:
+                out.append((a, b))
+    return out
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     para_a = text.rfind("\n", 0, start) + 1
     para_b = text.find("\n", end)

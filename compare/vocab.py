@@ -114,11 +114,15 @@ class AlertKind(StrEnum):
     STALE = "stale"  # coverage quotes wording the statement has since dropped
     REMOVED = "removed"  # the page now answers 404 or 410
     NEW = "new"  # a first version (reserved: not raised yet)
+    DRIFT = "drift"  # coverage reports, in its own words, what the statement did not say
 
     @property
     def about_quote(self) -> bool:
-        """True when the alert's subject is an article quoting a statement."""
-        return self in (AlertKind.MISQUOTE, AlertKind.STALE)
+        """True when the alert's subject is an article quoting or reporting a statement:
+        shown as the press's wording beside the official wording, threaded with the
+        statement, linked to both. A drifted claim is reported speech without quotation
+        marks, but it is read and acted on exactly as a misquote is."""
+        return self in (AlertKind.MISQUOTE, AlertKind.STALE, AlertKind.DRIFT)
 
     @classmethod
     def for_verdict(cls, verdict: str) -> AlertKind:
@@ -133,3 +137,50 @@ class AlertKind(StrEnum):
         if v is Verdict.MISQUOTE:
             return cls.MISQUOTE
         raise ValueError(f"verdict {verdict!r} raises no alert")
+
+
+class ClaimVerdict(StrEnum):
+    """What checking a reported (unquoted) claim against the statement found (compare/claims.py)."""
+
+    FAITHFUL = "faithful"  # a fact-checker would sign off: same actor, act, strength, numbers, scope
+    DRIFT = "drift"  # reports a real statement sentence but changes it (see DriftKind)
+    UNSUPPORTED = "unsupported"  # the statement does not say it at all
+
+
+class DriftKind(StrEnum):
+    """How a drifting claim changes the sentence it reports."""
+
+    SOFTENED = "softened"  # stance, demand or assessment reported weaker
+    HARDENED = "hardened"  # reported stronger
+    NUMBER = "number"  # figure, count, date or duration changed
+    NEGATION = "negation"  # polarity flipped
+    MODAL = "modal"  # certainty, obligation or futurity changed
+    ENTITY = "entity"  # person, body, place or instrument swapped
+    SCOPE = "scope"  # extent changed ("a majority" -> "unanimously", "his" -> "all")
+    ATTRIBUTION = "attribution"  # words or act assigned to the wrong party
+    CONFLATION = "conflation"  # two separate points merged into a claim neither makes
+
+
+class CoverageHow(StrEnum):
+    """How an article reported one statement paragraph."""
+
+    QUOTED = "quoted"
+    PARAPHRASED = "paraphrased"
+    BOTH = "both"
+    NONE = "none"
+
+    @property
+    def covered(self) -> bool:
+        return self is not CoverageHow.NONE
+
+    @classmethod
+    def of(cls, quoted: bool, paraphrased: bool) -> CoverageHow:
+        """
+        >>> CoverageHow.of(True, True), CoverageHow.of(False, False)
+        (<CoverageHow.BOTH: 'both'>, <CoverageHow.NONE: 'none'>)
+        """
+        if quoted and paraphrased:
+            return cls.BOTH
+        if quoted:
+            return cls.QUOTED
+        return cls.PARAPHRASED if paraphrased else cls.NONE

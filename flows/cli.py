@@ -8,12 +8,13 @@ and `import prefect` 2-3 s more), and `run`/`check` load Prefect only without `-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import mimetypes
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -23,10 +24,12 @@ from sources.document import COVERAGE, KINDS, STATEMENT
 
 if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
+    from compare.claims import ClaimReport
     from compare.quotecheck import QuoteCheck
     from flows.pipeline import Runtime, SourceReport
     from sources.config import Source
     from sources.document import Document
+    from store.quoteindex import StoreQuoteIndex
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -139,6 +142,26 @@ def check_against(article: Document, statements: Sequence[Document]) -> list[Quo
     """
     from compare.quote_engine import check_article
     from compare.quotes import extract_quotes
+
+    with _temporary_index(statements) as index:
+        return check_article(index, extract_quotes(article.text), article.published, links=article.links)
+
+
+def claims_against(article: Document, statements: Sequence[Document]) -> ClaimReport:
+    """The article's reported claims (and its quotes, for the coverage map) checked against
+    the given statements through a temporary store, as `check_against` does for quotes."""
+    from compare.claims import check_claims
+    from compare.quote_engine import check_article
+    from compare.quotes import extract_quotes
+
+    with _temporary_index(statements) as index:
+        quotes = check_article(index, extract_quotes(article.text), article.published, links=article.links)
+        return check_claims(index, article.text, quotes, article.published, article.links)
+
+
+@contextlib.contextmanager
+def _temporary_index(statements: Sequence[Document]) -> Iterator[StoreQuoteIndex]:
+    """A statement index over a temporary SQLite store holding `statements` (then deleted)."""
     from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash
     from store import Store
     from store.quoteindex import StoreQuoteIndex
@@ -155,10 +178,35 @@ def check_against(article: Document, statements: Sequence[Document]) -> list[Quo
                     canonical_text=canonical, text_hash=text_hash(canonical),
                     normalizer_version=NORMALIZER_VERSION, issuer=doc.issuer),
                     expected_latest=latest.seq if latest else None)
-            return check_article(StoreQuoteIndex(store), extract_quotes(article.text),
-                                 article.published, links=article.links)
+            yield StoreQuoteIndex(store)
         finally:
             store.close()
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    article = load_document(args.article, kind=COVERAGE)
+    statements = [load_document(s) for s in args.statement]
+    report = claims_against(article, statements)
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not report.claims:
+        print("no reported claims")
+    for c in report.claims:
+        kind = f" {c.kind}" if c.kind else ""
+        sev = f" ({c.severity})" if c.severity != "none" else ""
+        # Scraped text reaches a terminal: control characters and escapes are neutralised.
+        print(f"{c.verdict.upper()}{kind}{sev}: {terminal_line(c.claim.text)}")
+        if c.matched:
+            print(f"    statement: “{terminal_line(c.matched)}”")
+        for r in c.reasons:
+            print(f"    - {terminal_line(r)}")
+    if report.coverage:
+        print("coverage:")
+    for p in report.coverage:
+        text = terminal_line(p.text)
+        print(f"  {terminal_line(p.source)} ¶{p.paragraph} {p.how}: {text[:70]}{'…' if len(text) > 70 else ''}")
+    return EXIT_OK
 
 
 def _use_config(config_path: str):  # noqa: ANN202 - local imports keep other commands fast
@@ -194,6 +242,24 @@ def _print_outcome(o) -> None:  # noqa: ANN001
     print(line)
     for q in o.quotes:
         print(f"             quote {q.verdict} ({q.severity}): “{terminal_line(q.quote[:90])}”")
+    print_claims(o.claims)
+
+
+def print_claims(claims, indent: str = "             ") -> None:  # noqa: ANN001
+    """A run's reported claims on the terminal: each drifted or unsupported one with its
+    reasons, the faithful ones counted (they are stored and shown by `onrecord history`)."""
+    faithful = 0
+    for c in claims:
+        if c.verdict == "faithful":
+            faithful += 1
+            continue
+        what = ", ".join(str(x) for x in (c.kind, c.severity) if x and x != "none")
+        print(f"{indent}claim {c.verdict}{f' ({what})' if what else ''}: "
+              f"“{terminal_line(c.claim[:90])}”")
+        for reason in c.reasons[:2]:
+            print(f"{indent}  ({terminal_line(reason[:160])})")
+    if faithful:
+        print(f"{indent}claims faithful: {faithful}")
 
 
 # The monitor flow's politeness and parallelism (flows.prefect_flows), without importing Prefect.
@@ -299,6 +365,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.url}: not in the store ({store.location})")
         versions = store.versions(args.url)
         changes = {c.new_version_id: c for c in store.changes(args.url)}
+        # An article's reported claims, each with its verdict now (issue 14).
+        claims = ({v.id: store.claim_checks(v.id) for v in versions}
+                  if doc.kind == COVERAGE else {})
     finally:
         store.close()
     if args.format == "json":
@@ -307,7 +376,9 @@ def cmd_history(args: argparse.Namespace) -> int:
              "last_seen": v.last_seen.isoformat(), "hash": v.text_hash,
              "significance": changes[v.id].significance if v.id in changes else None,
              "summary": changes[v.id].summary if v.id in changes else "first seen",
-             "revert_of": v.revert_of} for v in versions]}, ensure_ascii=False, indent=2))
+             "revert_of": v.revert_of,
+             **({"claims": [c.details for c in claims[v.id]]} if v.id in claims else {})}
+            for v in versions]}, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}  ({doc.kind}, {doc.state})")
     for v in versions:
@@ -316,6 +387,67 @@ def cmd_history(args: argparse.Namespace) -> int:
         if v.revert_of:
             summary = f"revert to version {v.revert_of}; {summary}"
         print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {terminal_line(summary)}")
+        for c in claims.get(v.id, ()):
+            what = ", ".join(x for x in (c.kind, c.severity if c.severity != "none" else None)
+                             if x)
+            print(f"       claim {c.verdict}{f' ({what})' if what else ''}: "
+                  f"“{terminal_line(c.text[:90])}”")
+    return EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Which paragraphs of a statement the stored coverage reported, and how; and which
+    paragraphs no article reported."""
+    from compare.claims import ClaimReport, ParagraphCoverage, merge_coverage
+    from compare.vocab import CoverageHow
+    from store import Store
+
+    store = Store(_settings().database_url)
+    try:
+        doc = store.document(args.url)
+        if doc is None:
+            raise UsageError(f"{args.url}: not in the store ({store.location})")
+        if doc.kind != STATEMENT:
+            raise UsageError(f"{args.url}: an article, not a statement (see onrecord history)")
+        latest = store.latest_version(args.url)
+        rows = store.coverage(statement_url=args.url)
+    finally:
+        store.close()
+    paragraphs = list(latest.paragraphs) if latest else []
+    # Paragraphs are keyed by their text: an article judged against an earlier version of
+    # the statement still counts for the paragraphs that version shares with today's.
+    texts = paragraphs + sorted({r.text for r in rows} - set(paragraphs))
+    place = {text: i for i, text in enumerate(texts)}
+    # One report per article, merged by compare/ (quoted here + paraphrased there = both).
+    by_article: dict[str, list[ParagraphCoverage]] = {}
+    for r in rows:
+        by_article.setdefault(r.article_url, []).append(
+            ParagraphCoverage(doc.url, place[r.text], r.text, CoverageHow(r.how)))
+    merged = {p.text: p.how for p in merge_coverage(
+        ClaimReport((), tuple(cov)) for cov in by_article.values())}
+    # (paragraph of today's version or None, text, how across articles, [(article, how)])
+    shown = [(i if i < len(paragraphs) else None, text, merged.get(text, CoverageHow.NONE),
+              [r for r in rows if r.text == text and r.how != CoverageHow.NONE])
+             for i, text in enumerate(texts)]
+    if args.format == "json":
+        print(json.dumps({"statement": doc.url, "title": doc.title,
+                          "articles": len(by_article), "paragraphs": [
+                              {"paragraph": i, "text": text, "current": i is not None,
+                               "covered": how is not CoverageHow.NONE, "how": how.value,
+                               "articles": [{"url": r.article_url, "title": r.article_title,
+                                             "how": r.how} for r in reported]}
+                              for i, text, how, reported in shown]},
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}")
+    covered = sum(1 for i, _, how, _ in shown if i is not None and how is not CoverageHow.NONE)
+    print(f"  {len(by_article)} article(s) on record; {covered} of {len(paragraphs)} "
+          "paragraph(s) reported")
+    for i, text, how, reported in shown:
+        where = f"¶{i + 1}" if i is not None else "earlier version"
+        print(f"  {where}  {how.value.upper():<11} “{terminal_line(text[:90])}”")
+        for r in reported:
+            print(f"        {r.how:<11} {terminal_line(r.article_title or r.article_url)}")
     return EXIT_OK
 
 
@@ -499,6 +631,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_history)
 
+    p = sub.add_parser("coverage", help="which paragraphs of a statement the stored coverage "
+                                        "reported (quoted, paraphrased) and which it left out")
+    p.add_argument("url", metavar="STATEMENT_URL")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_coverage)
+
     p = sub.add_parser("extract", help="main text and metadata of a page or file")
     p.add_argument("source", metavar="FILE_OR_URL")
     p.add_argument("--url", help="the page's URL (selects a site profile for a local file)")
@@ -518,6 +656,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="statement file or URL (repeatable)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_quotes)
+
+    p = sub.add_parser("claims", help="check an article's reported (unquoted) claims against statements")
+    p.add_argument("article")
+    p.add_argument("--statement", action="append", required=True,
+                   help="statement file or URL (repeatable)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("serve", help="run every Prefect deployment on its schedule in one process")
     p.add_argument("--config", help="sources TOML file (default: $ONRECORD_CONFIG or ./sources.toml)")

@@ -6,6 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from flows.cli import print_claims
 from flows.demo_server import ARTICLES, STATEMENT, DemoSite
 from flows.pipeline import SourceReport
 from store.records import Version
@@ -24,6 +25,7 @@ def _print_reports(reports: list[SourceReport]) -> None:
             for q in o.quotes:
                 sev = f", {q.severity}" if q.severity != "none" else ""
                 print(f"             quote: {q.verdict}{sev}: “{q.quote[:80]}”")
+            print_claims(o.claims)
 
 
 def web_address(port: int, versions: list[Version]) -> str:
@@ -113,12 +115,16 @@ def run_demo(*, plain: bool = False, port: int = 8040) -> int:
     misquotes = {(q.article_url, q.quote) for r in first + second for o in r.outcomes
                  for q in o.quotes if q.verdict == "misquote"}
     stale = [q for r in second for o in r.outcomes for q in o.quotes if q.verdict == "stale"]
+    # Reported claims drifted from the statement (in the reporter's own words, not quoted).
+    drifted = {(c.article_url, c.claim) for r in first + second for o in r.outcomes
+               for c in o.claims if c.verdict == "drift"}
     failed = [r for r in first + second if r.failed]
     print("\n== Summary ==")
     print(f"  statement versions stored: {len(versions)}")
     for c in changes:
         print(f"  edit detected: {c.summary}")
     print(f"  misquotes found: {len(misquotes)}; quotes made stale by the edit: {len(stale)}")
+    print(f"  drifted claims found: {len(drifted)}")
     sent = sum(1 for a in alerts if a.status == "sent")
     # The statement's first version is announced; the coverage (alert_new off) is not.
     new_alerts = {a.payload.get("url") for a in alerts if a.kind == "new"}
@@ -129,6 +135,6 @@ def run_demo(*, plain: bool = False, port: int = 8040) -> int:
     print(f"  see the edit on the web: {web_address(port, versions)}")
     print(f"    (start the site with: onrecord web --db {store_url} --port {port};"
           " or run the demo with --web)")
-    ok = (len(versions) == 2 and changes and misquotes and not failed
+    ok = (len(versions) == 2 and changes and misquotes and drifted and not failed
           and new_alerts == {statement_url})
     return 0 if ok else 1

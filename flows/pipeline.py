@@ -16,6 +16,9 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from alerts.compose import (
+    claim_alert_due,
+    drift_alert,
+    drift_key,
     edit_alert,
     edit_key,
     misquote_alert,
@@ -29,11 +32,13 @@ from alerts.config import build_sinks as sinks_from_tables
 from alerts.identity import identity_alert, identity_key
 from alerts.message import Alert
 from alerts.sink import Sink
+from compare.claims import ClaimCheck, ParagraphCoverage, check_claims
 from compare.identity import Candidate, Identity, IdentityAction, decide_identity
 from compare.observe import Decision, Observed, Outcome, Prior, decide
 from compare.quote_engine import check_article
+from compare.quotecheck import QuoteCheck
 from compare.quotes import extract_quotes
-from compare.vocab import Severity, Significance, Verdict
+from compare.vocab import ClaimVerdict, DriftKind, Severity, Significance, Verdict
 from flows.settings import Settings
 from sources.check import NotModified, Previous, Unchanged
 from sources.check import decide as decide_fetch
@@ -58,6 +63,8 @@ from store.errors import Conflict
 from store.quoteindex import StoreQuoteIndex
 from store.records import (
     ChangeRecord,
+    ClaimCheckRecord,
+    CoverageRecord,
     DocumentRecord,
     NewAlert,
     Observation,
@@ -83,6 +90,25 @@ class QuoteResult:
 
 
 @dataclass(frozen=True)
+class ClaimResult:
+    """A judged reported claim as a run reports it (compare.claims.ClaimCheck, flattened)."""
+
+    article_url: str
+    claim: str
+    verdict: ClaimVerdict
+    kind: DriftKind | None
+    severity: Severity
+    source: str | None
+    matched: str
+    reasons: tuple[str, ...]
+
+    @classmethod
+    def of(cls, article_url: str, check: ClaimCheck) -> ClaimResult:
+        return cls(article_url, check.claim.text, check.verdict, check.kind, check.severity,
+                   check.source, check.matched, check.reasons)
+
+
+@dataclass(frozen=True)
 class CheckOutcome:
     """What checking one URL found."""
 
@@ -95,6 +121,7 @@ class CheckOutcome:
     summary: str | None = None
     error: str | None = None
     quotes: tuple[QuoteResult, ...] = ()
+    claims: tuple[ClaimResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -469,29 +496,53 @@ class Pipeline:
             return CheckOutcome(doc.url, doc.kind, UNCHANGED, doc.title, saved.version.seq)
         status = NEW if saved.previous is None else CHANGED
         quotes: tuple[QuoteResult, ...] = ()
+        claims: tuple[ClaimResult, ...] = ()
         if doc.kind == COVERAGE:
-            quotes = tuple(self.check_quotes(doc, saved.version))
+            quotes, claims = self.judge_article(doc, saved.version)
         elif saved.previous is not None:
-            for article_url in self.store.articles_quoting(saved.document.id):
+            # The edited statement's coverage, quoted or reported in its own words, is judged
+            # again against the new version.
+            sid = saved.document.id
+            for article_url in sorted({*self.store.articles_quoting(sid),
+                                       *self.store.articles_reporting(sid)}):
                 article = self.store.latest_version(article_url)
                 if article is not None:
-                    quotes += tuple(self._recheck(article_url, article))
+                    q, c = self._recheck(article_url, article)
+                    quotes, claims = quotes + q, claims + c
         return CheckOutcome(doc.url, doc.kind, status, doc.title, saved.version.seq,
-                            decision.significance, decision.summary, quotes=quotes)
+                            decision.significance, decision.summary, quotes=quotes,
+                            claims=claims)
 
     # -- quotes ------------------------------------------------------------------------
 
-    def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
-        """Check an article version's quotes; store verdicts and queue misquote alerts."""
-        quotes = extract_quotes(doc.text)
-        if not quotes:
-            return []
+    def judge_article(self, doc: Document, version: Version
+                      ) -> tuple[tuple[QuoteResult, ...], tuple[ClaimResult, ...]]:
+        """Check an article version's quotes, then its reported claims (with the quote
+        verdicts, which mark paragraphs quoted and say which statement the article is about);
+        store both with their alerts. Everything is judged before each write."""
         # The statement index lives in the store (written with each statement version):
         # nothing is built per process. Linked statements are tried first; each statement is
         # judged by the version that was current when the article was published.
         index = StoreQuoteIndex(self.store)
         if index.few_statements(0) == []:
-            return []  # no statement on record yet: nothing to check against
+            return (), ()  # no statement on record yet: nothing to check against
+        checks = self._check_quotes(doc, version, index)
+        report = check_claims(index, doc.text, checks, doc.published, links=doc.links)
+        self._save_claims(doc, version, report.claims, report.coverage)
+        return (tuple(QuoteResult(doc.url, c.quote.text, c.verdict, c.severity, c.reasons)
+                      for c in checks),
+                tuple(ClaimResult.of(doc.url, c) for c in report.claims))
+
+    def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
+        """Check an article version's quotes and claims; the quote results."""
+        return list(self.judge_article(doc, version)[0])
+
+    def _check_quotes(self, doc: Document, version: Version,
+                      index: StoreQuoteIndex) -> list[QuoteCheck]:
+        """Check an article version's quotes; store verdicts and queue misquote alerts."""
+        quotes = extract_quotes(doc.text)
+        if not quotes:
+            return []
         checks = check_article(index, quotes, doc.published, links=doc.links)
         records: list[QuoteCheckRecord] = []
         alerts: list[NewAlert] = []
@@ -511,12 +562,41 @@ class Pipeline:
         doc_record = self.store.document(doc.url)
         self.store.save_quote_checks(version.id, records, tuple(alerts),
                                      doc_record.id if doc_record else None)
-        return [QuoteResult(doc.url, c.quote.text, c.verdict, c.severity, c.reasons)
-                for c in checks]
+        return checks
 
-    def _recheck(self, article_url: str, version: Version) -> list[QuoteResult]:
+    def _save_claims(self, doc: Document, version: Version, checks: Iterable[ClaimCheck],
+                     coverage: Iterable[ParagraphCoverage]) -> None:
+        """Store an article version's claim verdicts and coverage map; queue drift alerts."""
+        records: list[ClaimCheckRecord] = []
+        alerts: list[NewAlert] = []
+        titles: dict[str, str] = {}
+        for check in checks:
+            records.append(ClaimCheckRecord(
+                version.id, check.version_id if check.source else None, check.claim.text,
+                check.claim.start, check.claim.end, check.verdict, check.kind, check.severity,
+                check.to_json()))
+            # Every claim is stored with its verdict; only a major drift raises an alert.
+            if claim_alert_due(check) and check.source:
+                if check.source not in titles:
+                    statement = self.store.document(check.source)
+                    titles[check.source] = statement.title if statement else ""
+                alert = drift_alert(doc, check, titles[check.source])
+                alerts.extend(self._alerts_for(alert, drift_key(doc.url, version.seq, check)))
+        # The map of a statement the article reported nothing of (a candidate the engine
+        # weighed and set aside) is not coverage of it: kept, every statement an article
+        # merely shares words with would count it, and be judged again on each edit.
+        coverage = list(coverage)
+        reported = {p.source for p in coverage if p.covered}
+        mapped = [CoverageRecord(version.id, p.source, p.paragraph, p.text, p.how)
+                  for p in coverage if p.source in reported]
+        doc_record = self.store.document(doc.url)
+        self.store.save_claim_checks(version.id, records, mapped, tuple(alerts),
+                                     doc_record.id if doc_record else None)
+
+    def _recheck(self, article_url: str, version: Version
+                 ) -> tuple[tuple[QuoteResult, ...], tuple[ClaimResult, ...]]:
         record = self.store.document(article_url)
         doc = Document(url=article_url, title=version.title, paragraphs=version.paragraphs,
                        kind=COVERAGE, published=version.published,
                        issuer=record.issuer if record else None)
-        return self.check_quotes(doc, version)
+        return self.judge_article(doc, version)

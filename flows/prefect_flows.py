@@ -35,10 +35,11 @@ from prefect.tasks import Task, exponential_backoff
 from alerts.deliver import DeliveryReport, deliver
 from alerts.escape import markdown, md_link, visible
 from alerts.message import change_link
-from compare.vocab import Verdict
+from compare.vocab import ClaimVerdict, Verdict
 from flows.pipeline import (
     ERROR,
     CheckOutcome,
+    ClaimResult,
     Pipeline,
     QuoteResult,
     Runtime,
@@ -231,15 +232,26 @@ def _quote_section(q: QuoteResult) -> str:
             + "\n".join(f"- {markdown(r)}" for r in q.reasons) + page)
 
 
+def _claim_section(c: ClaimResult) -> str:
+    """A drifted reported claim as Markdown: kind and severity, the article's words beside
+    the statement's, the reasons; every scraped string escaped (alerts.escape.markdown)."""
+    kind = f" ({markdown(str(c.kind))}, {markdown(str(c.severity))})" if c.kind else ""
+    return (f"### Drifted claim{kind} in {md_link(c.article_url)}\n\n"
+            f"reported:\n\n{_quote_md(c.claim)}\n\n"
+            f"statement ({md_link(c.source) if c.source else 'none'}):\n\n"
+            f"{_quote_md(c.matched)}\n\n"
+            + "\n".join(f"- {markdown(r)}" for r in c.reasons))
+
+
 ARTIFACT_SECTIONS = 100  # edits (or quotes) shown in full in one run's Markdown artifact
 
 
 def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = ()) -> int:
     """Artifacts for a run: a table of what changed or failed, and one Markdown artifact with
     the diff of every substantive edit (key `onrecord-edit`), one with every misquote or
-    stale quote (`onrecord-quote`).
+    stale quote (`onrecord-quote`), one with every drifted reported claim (`onrecord-claim`).
 
-    At most three API calls a run, whatever the number of edits: one artifact per edit cost
+    At most four API calls a run, whatever the number of edits: one artifact per edit cost
     a call each (1.4-3.3 s for 50 edits). Past ARTIFACT_SECTIONS the Markdown says how many
     more there are; the table lists them all. Returns how many rows the table had.
     Artifact creation never fails a run.
@@ -255,6 +267,9 @@ def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = 
              for r in reports if r.error]
     edits = [o for o in outcomes if o.significance == "substantive"]
     quotes = [q for o in outcomes for q in o.quotes if Verdict(q.verdict).alerted]
+    # Every drift is listed, minor ones too: the artifact is where a run is reviewed, and
+    # only a major drift is alerted (alerts.compose.claim_alert_due).
+    drifted = [c for o in outcomes for c in o.claims if c.verdict is ClaimVerdict.DRIFT]
     try:
         if rows:
             create_table_artifact(key="onrecord-changes", table=rows,
@@ -269,6 +284,11 @@ def publish(outcomes: Iterable[CheckOutcome], reports: Iterable[SourceReport] = 
                 key="onrecord-quote", description=_count(len(quotes), "misquoted or stale quote"),
                 markdown=_sections([_quote_section(q) for q in quotes[:ARTIFACT_SECTIONS]],
                                    len(quotes)))
+        if drifted:
+            create_markdown_artifact(
+                key="onrecord-claim", description=_count(len(drifted), "drifted reported claim"),
+                markdown=_sections([_claim_section(c) for c in drifted[:ARTIFACT_SECTIONS]],
+                                   len(drifted)))
     except Exception as exc:  # noqa: BLE001 - observability must not lose a pass
         get_run_logger().warning("could not publish artifacts: %s", exc)
     return len(rows)
@@ -419,7 +439,7 @@ def check_statement(url: str) -> CheckOutcome:
 
 @flow(name="check-coverage")
 def check_coverage(url: str) -> CheckOutcome:
-    """Check one article's quotes now against the stored statements."""
+    """Check one article's quotes and reported claims now against the stored statements."""
     return _check_one(url, COVERAGE)
 
 

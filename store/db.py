@@ -1,4 +1,5 @@
-"""The versioned store: documents, captures, versions, changes, quote checks, alert outbox."""
+"""The versioned store: documents, captures, versions, changes, quote and claim checks,
+alert outbox."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ from store.records import (
     SENDING,
     SENT,
     ChangeRecord,
+    ClaimCheckRecord,
+    CoverageRecord,
     DocumentRecord,
     LastFetch,
     NewAlert,
@@ -550,6 +553,123 @@ class Store:
                 .where(st.c.document_id == statement_document_id))
             return [r.url for r in rows]
 
+    # -- claim checks (issue 14) -----------------------------------------------------
+
+    def save_claim_checks(self, article_version_id: int, checks: Sequence[ClaimCheckRecord],
+                          coverage: Sequence[CoverageRecord] = (),
+                          alerts: tuple[NewAlert, ...] = (),
+                          document_id: int | None = None) -> None:
+        """Store the verdicts on one article version's reported claims, its coverage map and
+        their alerts in one transaction (nothing is judged here).
+
+        A verdict already stored (same versions, claim, place and finding) is not stored
+        again, as with quote checks. `coverage` is the article version's whole map: it
+        replaces what the version had (a statement it no longer reports drops out).
+        """
+        stamp = now()
+        with self._tx() as conn:
+            urls = {c.statement_url for c in coverage}
+            doc_ids = {}
+            for url in sorted(urls):
+                row = self._doc_row(conn, url)
+                if row is None:
+                    raise StoreError(f"coverage of {url}: no such statement in the store")
+                doc_ids[url] = row.id
+            for c in checks:
+                conn.execute(_insert_ignore(conn, t.claim_checks, "check_key").values(
+                    article_version_id=article_version_id,
+                    statement_version_id=c.statement_version_id, text=c.text, start=c.start,
+                    end=c.end, verdict=c.verdict, kind=c.kind, severity=c.severity,
+                    details=c.details, checked_at=stamp,
+                    check_key=_claim_key(article_version_id, c)))
+            cov = t.claim_coverage
+            conn.execute(cov.delete().where(
+                cov.c.article_version_id == article_version_id,
+                cov.c.statement_document_id.not_in(list(doc_ids.values()))))
+            for url, doc_id in doc_ids.items():
+                rows = [p for p in coverage if p.statement_url == url]
+                conn.execute(cov.delete().where(
+                    cov.c.article_version_id == article_version_id,
+                    cov.c.statement_document_id == doc_id,
+                    cov.c.paragraph.not_in([p.paragraph for p in rows])))
+                for p in rows:
+                    values = {"article_version_id": article_version_id,
+                              "statement_document_id": doc_id, "paragraph": p.paragraph,
+                              "text": p.text, "how": p.how, "checked_at": stamp}
+                    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+                    upsert = dialect.insert(cov).values(**values)
+                    conn.execute(upsert.on_conflict_do_update(
+                        index_elements=["article_version_id", "statement_document_id",
+                                        "paragraph"],
+                        set_={"text": upsert.excluded.text, "how": upsert.excluded.how,
+                              "checked_at": upsert.excluded.checked_at}))
+            self._enqueue(conn, alerts, document_id)
+
+    def claim_checks(self, article_version_id: int, *,
+                     latest: bool = True) -> list[ClaimCheckRecord]:
+        """The verdicts on an article version's claims, in article order: with `latest`, the
+        newest judgement of each claim (its verdict now), else every judgement ever stored."""
+        cc = t.claim_checks
+        q = select(cc).where(cc.c.article_version_id == article_version_id)
+        if latest:
+            newest = (select(func.max(cc.c.id))
+                      .where(cc.c.article_version_id == article_version_id)
+                      .group_by(cc.c.start, cc.c.end))
+            q = q.where(cc.c.id.in_(newest))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q.order_by(cc.c.start, cc.c.id))
+            return [ClaimCheckRecord(r.article_version_id, r.statement_version_id, r.text,
+                                     r.start, r.end, r.verdict, r.kind, r.severity, r.details,
+                                     r.id) for r in rows]
+
+    def coverage(self, *, article_version_id: int | None = None,
+                 statement_url: str | None = None) -> list[CoverageRecord]:
+        """Stored coverage rows: of one article version, of one statement across every stored
+        article version (the latest version of each article), or both narrowed at once.
+        Ordered by statement, paragraph, article."""
+        cov, art = t.claim_coverage, t.versions.alias("art")
+        st, ad = t.documents.alias("st"), t.documents.alias("ad")
+        q = (select(cov, st.c.url.label("statement_url"), ad.c.url.label("article_url"),
+                    ad.c.title.label("article_title"))
+             .select_from(cov.join(st, st.c.id == cov.c.statement_document_id)
+                          .join(art, art.c.id == cov.c.article_version_id)
+                          .join(ad, ad.c.id == art.c.document_id)))
+        with self.engine.connect() as conn:
+            if article_version_id is not None:
+                q = q.where(cov.c.article_version_id == article_version_id)
+            else:
+                # An article's older versions are history: the map is its latest version's.
+                newest = (select(func.max(t.versions.c.seq))
+                          .where(t.versions.c.document_id == art.c.document_id)
+                          .scalar_subquery())
+                q = q.where(art.c.seq == newest)
+            if statement_url is not None:
+                doc = self._doc_row(conn, statement_url)
+                if doc is None:
+                    return []
+                q = q.where(cov.c.statement_document_id == doc.id)
+            rows = conn.execute(q.order_by(st.c.url, cov.c.paragraph, ad.c.url))
+            return [CoverageRecord(r.article_version_id, r.statement_url, r.paragraph, r.text,
+                                   r.how, r.article_url, r.article_title) for r in rows]
+
+    def articles_reporting(self, statement_document_id: int) -> list[str]:
+        """URLs of coverage whose claims were judged against any version of this statement,
+        or whose coverage map includes it."""
+        cc, art, st = t.claim_checks, t.versions.alias("art"), t.versions.alias("st")
+        cov, art2 = t.claim_coverage, t.versions.alias("art2")
+        with self.engine.connect() as conn:
+            judged = (select(t.documents.c.url)
+                      .select_from(cc.join(art, art.c.id == cc.c.article_version_id)
+                                   .join(st, st.c.id == cc.c.statement_version_id)
+                                   .join(t.documents, t.documents.c.id == art.c.document_id))
+                      .where(st.c.document_id == statement_document_id))
+            mapped = (select(t.documents.c.url)
+                      .select_from(cov.join(art2, art2.c.id == cov.c.article_version_id)
+                                   .join(t.documents, t.documents.c.id == art2.c.document_id))
+                      .where(cov.c.statement_document_id == statement_document_id))
+            rows = conn.execute(judged.union(mapped))
+            return sorted({r.url for r in rows})
+
     # -- outbox ----------------------------------------------------------------------
 
     def _enqueue(self, conn: Connection, alerts: tuple[NewAlert, ...] | list[NewAlert],
@@ -741,6 +861,12 @@ def _insert_ignore(conn: Connection, table: Table, *unique: str):  # noqa: ANN20
 def _check_key(article_version_id: int, c: QuoteCheckRecord) -> str:
     what = [article_version_id, c.statement_version_id, c.quote, c.start, c.end, c.verdict,
             c.severity, c.details]
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _claim_key(article_version_id: int, c: ClaimCheckRecord) -> str:
+    what = ["claim", article_version_id, c.statement_version_id, c.text, c.start, c.end,
+            c.verdict, c.kind, c.severity, c.details]
     return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
 

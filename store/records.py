@@ -153,3 +153,32 @@ class QuoteCheckRecord:
     severity: str
     details: dict
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class ClaimCheckRecord:
+    """A stored verdict on one reported claim of an article version (compare.claims)."""
+
+    article_version_id: int
+    statement_version_id: int | None
+    text: str
+    start: int
+    end: int
+    verdict: str  # compare.vocab.ClaimVerdict
+    kind: str | None  # compare.vocab.DriftKind of a drift
+    severity: str
+    details: dict  # ClaimCheck.to_json()
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class CoverageRecord:
+    """How one article version reported one paragraph of a statement (CoverageHow)."""
+
+    article_version_id: int
+    statement_url: str
+    paragraph: int
+    text: str
+    how: str  # compare.vocab.CoverageHow
+    article_url: str = ""  # filled when read back across articles
+    article_title: str = ""

@@ -250,3 +250,44 @@ robots_files = Table(
     Column("text", Text, nullable=False),
     Column("expires_at", UTCDateTime, nullable=False),
 )
+
+# -- reported claims (0006, issue 14) ----------------------------------------------------------
+
+# One row per judgement of a reported claim of an article version (compare/claims.py), like
+# quote_checks: judged again after a statement edit, a claim gets a new row when the finding
+# differs; the newest row per claim is its verdict now.
+claim_checks = Table(
+    "claim_checks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_version_id", Integer, ForeignKey("versions.id"), nullable=False, index=True),
+    Column("statement_version_id", Integer, ForeignKey("versions.id"), index=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("verdict", String(16), nullable=False),  # compare.vocab.ClaimVerdict
+    Column("kind", String(16)),  # compare.vocab.DriftKind of a drift, else NULL
+    Column("severity", String(8), nullable=False),
+    Column("details", JSON, nullable=False),  # ClaimCheck.to_json()
+    Column("checked_at", UTCDateTime, nullable=False),
+    # Hash of what was judged and found: a concurrent or repeated judgement stores nothing new.
+    Column("check_key", String(64), nullable=False),
+    UniqueConstraint("check_key", name="uq_claim_checks_check_key"),
+    # The activity page walks drifted claims newest first (0007_search).
+    Index("ix_claim_checks_verdict_checked", "verdict", "checked_at", "id"),
+)
+
+# Which paragraphs of a statement an article version reported and how (CoverageHow): the
+# current map, replaced for an (article version, statement) pair when it is judged again.
+claim_coverage = Table(
+    "claim_coverage", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_version_id", Integer, ForeignKey("versions.id"), nullable=False),
+    Column("statement_document_id", Integer, ForeignKey("documents.id"), nullable=False,
+           index=True),
+    Column("paragraph", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("how", String(16), nullable=False),
+    Column("checked_at", UTCDateTime, nullable=False),
+    UniqueConstraint("article_version_id", "statement_document_id", "paragraph",
+                     name="uq_claim_coverage_place"),
+)

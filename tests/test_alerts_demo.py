@@ -40,6 +40,9 @@ def test_demo_posts_to_slack_with_the_second_alert_in_the_first_ones_thread(
     assert [m["thread_ts"] for m in rest] == [first["ts"]] * len(rest)
     texts = [m["text"] for m in fake.messages]
     assert any(t.startswith("Misquote") for t in texts)
+    # The drifted claim in the sample article, in the same thread as the statement.
+    drift = next(m for m in rest if m["text"].startswith("Reported claim drifted"))
+    assert "$18 million" in json.dumps(drift["blocks"])
     edit = next(m for m in rest if m["text"].startswith("Statement edited"))
     assert "80 -&gt; 58" in json.dumps(edit["blocks"])
     assert all(p.headers["Authorization"] == f"Bearer {TOKEN}" for p in posts)

@@ -32,6 +32,9 @@ def test_demo_through_prefect_then_history(tmp_path: Path) -> None:
     assert "[MISQUOTE]" in out and "negation removed: not" in out
     assert "[EDITED]" in out and "number changed: 80 -> 58" in out
     assert "statement versions stored: 2" in out
+    # The sample article reports "$80 million" as "$18 million" in its own words (issue 14).
+    assert "[DRIFTED CLAIM]" in out and "drifted claims found: 1" in out
+    assert "claim drift (number, major): “The ministers said the partners had committed $18" in out
     # The first version of the statement is announced, once; the coverage is not.
     assert out.count("[NEW]") == 1 and "new-statement alerts: 1" in out
     assert str(tmp_path / "demo.sqlite") in out

@@ -19,8 +19,8 @@ from alerts.message import Alert, ChangeLine
 from alerts.slack import build_blocks, build_digest, build_text
 from compare.diff import diff_texts
 from compare.render import render_html, render_markdown, render_mrkdwn, render_terminal
-from compare.vocab import Severity, Verdict
-from flows.pipeline import QuoteResult
+from compare.vocab import ClaimVerdict, DriftKind, Severity, Verdict
+from flows.pipeline import ClaimResult, QuoteResult
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -184,6 +184,16 @@ def test_prefect_quote_artifact_is_inert(h: str) -> None:
     q = QuoteResult(article_url="javascript:alert(1)", quote=f"They said {h}\n{h}",
                     verdict=Verdict.MISQUOTE, severity=Severity.MAJOR, reasons=(h,))
     _rendered_is_inert(_quote_section(q))
+
+
+@pytest.mark.parametrize("h", HOSTILE)
+def test_prefect_claim_artifact_is_inert(h: str) -> None:
+    from flows.prefect_flows import _claim_section
+
+    c = ClaimResult(article_url="javascript:alert(1)", claim=f"They said {h}\n{h}",
+                    verdict=ClaimVerdict.DRIFT, kind=DriftKind.NUMBER, severity=Severity.MAJOR,
+                    source=f"https://gov.example/{h}", matched=f"Officially {h}", reasons=(h,))
+    _rendered_is_inert(_claim_section(c))
 
 
 def test_md_link_only_links_http() -> None:

@@ -289,3 +289,51 @@ def test_deliver_flow_reports_a_stopped_channel_on_every_run(
     finally:
         close_runtimes()
         fake.stop()
+
+
+def test_in_process_flow_publishes_drifted_claims(prefect_api: str, site: LocalServer,
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A coverage check whose article reports "$80 million" as "$18 million" in its own
+    words: the run's `onrecord-claim` artifact lists the drift, escaped (issue 14)."""
+    from prefect.logging.handlers import APILogHandler
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    from flows.prefect_flows import check_coverage, check_statement, close_runtimes
+
+    monkeypatch.setenv("ONRECORD_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    for key in ("SLACK_BOT_TOKEN", "SLACK_CHANNEL", "SLACK_WEBHOOK_URL"):
+        monkeypatch.delenv(key, raising=False)
+    site.routes["/claims-statement"] = Response(page(*PARAS))
+    site.routes["/claims-article"] = Response(page(
+        "The Secretary said the United States would give $18 million in new humanitarian "
+        "assistance for the region.", "Aid workers said they were waiting for details.",
+        title="Aid announced"))
+    try:
+        with temporary_settings({PREFECT_API_URL: prefect_api,
+                                 PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            assert check_statement(site.url("/claims-statement")).status == "new"
+            state = check_coverage(site.url("/claims-article"), return_state=True)
+            outcome = state.result()
+            assert any(c.verdict == "drift" and "$18 million" in c.claim for c in outcome.claims)
+
+            async def claim_artifacts() -> list:
+                from prefect.client.schemas.filters import (
+                    ArtifactFilter,
+                    ArtifactFilterFlowRunId,
+                )
+
+                async with _client(prefect_api) as client:
+                    return await client.read_artifacts(artifact_filter=ArtifactFilter(
+                        flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+
+            [artifact] = [a for a in asyncio.run(claim_artifacts()) if a.key == "onrecord-claim"]
+            assert "### Drifted claim (number, major)" in artifact.data
+            assert r"\$18 million" in artifact.data and r"\$80 million" in artifact.data
+            APILogHandler().flush()  # before the module's server goes away
+    finally:
+        close_runtimes()

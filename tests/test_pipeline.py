@@ -141,8 +141,13 @@ def test_demo_site_misquote_edit_and_stale_quote(runtime: Runtime) -> None:
         assert [v.seq for v in versions] == [1, 2]
         kinds = sorted(a.kind for a in runtime.store.alerts())
         # The stale quote is its own kind; the statement's first version is "new" (the
-        # coverage, alert_new off by default, is not announced).
-        assert kinds == ["edit", "misquote", "new", "stale"]
+        # coverage, alert_new off by default, is not announced). The sample article also
+        # reports "$80 million" as "$18 million" in its own words: one drift (issue 14),
+        # not sent again when the edit has the claim judged again.
+        assert kinds == ["drift", "edit", "misquote", "new", "stale"]
+        [drift] = [c for r in first for o in r.outcomes for c in o.claims
+                   if c.verdict == "drift"]
+        assert "$18 million" in drift.claim and drift.kind == "number"
     finally:
         site.stop()
 

@@ -14,7 +14,7 @@ from flows.cli import main
 from store import Store, StoreError
 from store import schema as t
 from store.migrate import head_revision
-from store.records import NewAlert, QuoteCheckRecord
+from store.records import ClaimCheckRecord, CoverageRecord, NewAlert, QuoteCheckRecord
 from store.transfer import export_jsonl, import_jsonl
 from tests.storefixtures import obs, record, truncate_all
 
@@ -48,6 +48,11 @@ def populate(store: Store) -> None:
         art.version.id, st.id, "We pledge",
         1, 10, "stale", "minor", {"reasons": ["edited later"], "score": 0.875})],
         (NewAlert("misquote", "console", "quote|a", {"k": [1, 2.5, None]}),), art.document.id)
+    # A reported claim's verdict and the article's coverage map (0006_claims).
+    store.save_claim_checks(art.version.id, [ClaimCheckRecord(
+        art.version.id, st.id, "They pledged $18 million", 2, 26, "drift", "number", "major",
+        {"reasons": ["'$58 million' reported as '$18 million'"], "score": 0.91})],
+        [CoverageRecord(art.version.id, url, 1, "$58 million.", "paraphrased")])
     sent = store.claim_alerts("console", limit=1)[0]
     store.mark_sent(sent.id, "ts-1")
     store.set_thread_id(sent.document_id, "console", "ts-1")

@@ -27,7 +27,8 @@ def test_members_are_the_old_strings() -> None:
     assert [v.value for v in Verdict] == ["exact", "variant", "edited", "misquote", "stale",
                                           "unverified"]
     assert [s.value for s in Severity] == ["none", "minor", "major"]
-    assert {k.value for k in AlertKind} == {"edit", "misquote", "stale", "removed", "new"}
+    assert {k.value for k in AlertKind} == {"edit", "misquote", "stale", "removed", "new",
+                                            "drift"}
     assert Significance.MINOR == "minor" and json.dumps([Verdict.STALE]) == '["stale"]'
 
 
@@ -52,7 +53,8 @@ def test_verdicts_severities_and_kinds() -> None:
     assert AlertKind.for_verdict(Verdict.MISQUOTE) is AlertKind.MISQUOTE
     with pytest.raises(ValueError, match="raises no alert"):
         AlertKind.for_verdict(Verdict.EXACT)
-    assert [k for k in AlertKind if k.about_quote] == [AlertKind.MISQUOTE, AlertKind.STALE]
+    assert [k for k in AlertKind if k.about_quote] == [AlertKind.MISQUOTE, AlertKind.STALE,
+                                                       AlertKind.DRIFT]
 
 
 def test_one_tokenizer_for_the_lexicon() -> None:

@@ -54,6 +54,15 @@ def _hostile_page() -> str:
             f"{body}</article></body></html>")
 
 
+def _hostile_article() -> str:
+    import html
+
+    said = html.escape(f'The ministry said "{HOSTILE_PARAS[0][17:]}" and left.')
+    return ("<html><head><title>News &lt;img src=x onerror=alert(9)&gt;</title></head><body>"
+            f"<article><h1>News</h1><p>{said}</p><p>Reporters waited outside the ministry "
+            "for an hour before the spokesman spoke to them.</p></article></body></html>")
+
+
 @dataclass
 class Site:
     """The populated store and the site serving it."""
@@ -111,6 +120,9 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         hostile.routes["/hostile"] = Response(_hostile_page())
         hostile_url = hostile.url("/hostile")
         assert Pipeline(rt).check_url(hostile_url).status == "new"
+        hostile.routes["/hostile-news"] = Response(_hostile_article())
+        news = Pipeline(rt).check_url(hostile.url("/hostile-news"), "coverage")
+        assert news.status == "new" and news.quotes
         web = start(store)
         try:
             yield Site(store, web, demo, hostile_url)
@@ -151,7 +163,10 @@ def test_activity_lists_every_kind_newest_first(site: Site) -> None:
     data = site.json("/api/activity")
     kinds = [e["kind"] for e in data["events"]]
     assert kinds.count("edit") == 2 and "misquote" in kinds and "stale" in kinds
-    assert kinds.count("new") == 2  # the demo statement and the hostile one
+    # The demo statement and the hostile one (later tests add statements of their own).
+    assert {e["document"]["url"] for e in data["events"] if e["kind"] == "new"} >= {
+        site.statement_url, site.hostile_url}
+    assert all(e["document"]["kind"] == "statement" for e in data["events"] if e["kind"] == "new")
     stamps = [e["at"] for e in data["events"]]
     assert stamps == sorted(stamps, reverse=True)
     edits = [e for e in data["events"] if e["kind"] == "edit"]
@@ -348,7 +363,11 @@ def test_search_by_title_url_and_text(site: Site) -> None:
 def test_hostile_statement_is_inert_on_every_page(site: Site) -> None:
     ids = _ids(site)
     version = site.store.versions(site.hostile_url)[0]
-    pages = ["/", f"/statement/{ids['hostile']}", f"/version/{version.id}",
+    news = site.store.document(site.hostile_url + "-news")
+    assert news is not None
+    quotes = site.json(f"/api/article/{news.id}")["quotes"]
+    assert any("<script>" in q["quote"] for q in quotes)  # stored as written, shown as text
+    pages = ["/", f"/statement/{ids['hostile']}", f"/version/{version.id}", f"/article/{news.id}",
              f"/compare/{version.id}/{version.id}", f"/compare/{ids['v1']}/{version.id}",
              f"/compare/{ids['v1']}/{version.id}?view=inline", "/search?q=briefing"]
     for path in pages:
@@ -366,6 +385,21 @@ def test_hostile_statement_is_inert_on_every_page(site: Site) -> None:
     body = site.get(f"/version/{version.id}").text
     assert "&lt;img src=x onerror=alert(2)&gt;" in body and "javascript:alert(3)" in body
     assert re.search(r"<p id=\"p2\">[^<]*javascript:alert\(3\)", body)  # text, never a link
+
+
+def test_a_javascript_url_never_becomes_a_link(site: Site) -> None:
+    from tests.storefixtures import obs, record
+
+    # No fetch yields such a URL; written straight to the store to show the pages refuse it.
+    url = "javascript:alert(document.domain)//x"
+    saved = record(site.store, obs(url, "A statement stored under a hostile URL, for the test."))
+    for path in (f"/statement/{saved.document.id}", f"/version/{saved.version.id}",
+                 "/search?q=hostile+URL"):
+        html = site.get(path).text
+        assert url in _text(html), path
+        assert not re.search(r"""href\s*=\s*["']?\s*javascript:""", html, re.I), path
+    assert "Wayback" in site.get(f"/version/{saved.version.id}").text
+    assert "not an http(s) URL" in site.get(f"/version/{saved.version.id}").text
 
 
 # -- safety -------------------------------------------------------------------------------------
@@ -407,12 +441,14 @@ def test_unknown_ids_are_404(site: Site) -> None:
     ids = _ids(site)
     for path in ("/statement/999999", "/version/999999", f"/compare/{ids['v1']}/999999",
                  "/article/999999", f"/article/{ids['statement']}",  # a statement, not an article
-                 f"/statement/{ids['misquote']}", "/no/such/page", "/version/999999/raw"):
+                 f"/statement/{ids['misquote']}", "/no/such/page", "/version/999999/raw",
+                 "/statement/abc", "/statement/99999999999999999999", "/version/-1",
+                 "/compare/1/99999999999", "/statement/0"):
         r = site.get(path)
         assert r.status_code == 404, path
         assert "text/html" in r.headers["content-type"], path
     for path in ("/api/statement/999999", "/api/version/999999", "/api/article/999999",
-                 f"/api/compare/999999/{ids['v1']}"):
+                 f"/api/compare/999999/{ids['v1']}", "/api/version/x", "/api/statement/3000000000"):
         r = site.get(path)
         assert r.status_code == 404 and "error" in r.json(), path
 
@@ -487,3 +523,109 @@ def test_search_terms_are_words_only() -> None:
     assert terms('"" * ( ) NEAR') == [["near"]]
     assert fts5_query([["a", "b"], ["c"]]) == '"a b" AND "c"'
     assert tsquery([["a", "b"], ["c"]]) == "('a' <-> 'b') & ('c')"
+
+
+def test_search_index_is_rebuilt_on_import(site: Site, tmp_path: Path) -> None:
+    from store.transfer import export_jsonl, import_jsonl
+    from web.queries import Queries
+
+    dump = io.StringIO()
+    export_jsonl(site.store, dump)
+    copy = Store(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    try:
+        import_jsonl(copy, dump.getvalue().splitlines())
+        hits = Queries(copy).search("pacific-clean-water").items
+        assert {h.document.url for h in hits} == {site.statement_url}
+        assert len(hits) == 3  # every version
+    finally:
+        copy.close()
+
+
+def test_migration_backfills_the_search_index(db_url: str) -> None:
+    from alembic import command
+
+    from store.migrate import alembic_config
+    from tests.storefixtures import obs, record
+    from web.queries import Queries
+
+    store = Store(db_url)
+    try:
+        record(store, obs("https://gov.example/a", "The envoy met the minister in Suva."))
+        record(store, obs("https://gov.example/a", "The envoy met the premier in Suva."))
+        with store.engine.begin() as conn:
+            cfg = alembic_config(conn)
+            command.downgrade(cfg, "-1")  # drops the index (0007_search is the head)
+        store.migrate()  # back to head: the index is created and backfilled
+        q = Queries(store)
+        assert [h.seq for h in q.search("premier").items] == [2]
+        assert [h.seq for h in q.search("envoy suva").items] == [2, 1]
+        assert q.search("president").items == []
+    finally:
+        store.close()
+
+
+def test_sinks_and_artifacts_link_to_the_site(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ONRECORD_WEB_URL set, Slack, webhook and email sinks and the Prefect artifacts
+    link to the site's page of the change (an explicit report_base still wins)."""
+    from alerts.config import build_sinks
+    from compare.vocab import Severity, Verdict
+    from flows.pipeline import QuoteResult
+    from flows.prefect_flows import _quote_section
+
+    env = {"ONRECORD_WEB_URL": site.web.url, "T": "xoxb-1", "H": "https://hooks.example/x"}
+    sinks = build_sinks([
+        {"kind": "slack", "channel": "C1", "token_env": "T"},
+        {"kind": "webhook", "url_env": "H"},
+        {"kind": "email", "host": "127.0.0.1", "from": "a@example.org", "to": ["b@example.org"],
+         "security": "none"},
+        {"kind": "slack", "name": "other", "channel": "C2", "token_env": "T",
+         "report_base": "https://reports.example/d"}], env)
+    bases = [getattr(s, "report_base", None) for s in sinks.values()]
+    assert bases == [site.web.url + "/change"] * 3 + ["https://reports.example/d"]
+    monkeypatch.setenv("ONRECORD_WEB_URL", site.web.url)
+    monkeypatch.delenv("ONRECORD_REPORT_BASE", raising=False)
+    article = site.demo.url(ARTICLES[1])
+    md = _quote_section(QuoteResult(article, "quoted", Verdict.MISQUOTE, Severity.MAJOR, ("r",)))
+    link = re.search(r"Quotes checked: <([^>]+)>", md)
+    assert link is not None
+    r = requests.get(link.group(1), timeout=10, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/article/{_ids(site)['misquote']}"
+
+
+# -- reported claims (issue 14): drift in the activity, claims on the article and statement
+# pages, the statement's coverage map ------------------------------------------------------------
+
+def test_claims_on_every_page(site: Site) -> None:
+    ids = _ids(site)
+    drift = site.json("/api/activity?kind=drift")["events"]
+    assert drift and {e["kind"] for e in drift} == {"drift"}
+    assert drift[0]["document"]["id"] == ids["misquote"]
+    assert drift[0]["statement"]["id"] == ids["statement"] and "$18 million" in drift[0]["summary"]
+    assert drift[0]["significance"] == "substantive"  # a major drift
+    assert site.json("/api/activity?kind=drift&significance=substantive")["events"] == drift
+    assert f'href="/article/{ids["misquote"]}#c-{drift[0]["id"]}"' in site.get("/?kind=drift").text
+
+    claims = site.json(f"/api/article/{ids['misquote']}")["claims"]
+    drifted = [c for c in claims if c["verdict"] == "drift"]
+    assert drifted and drifted[0]["kind"] == "number" and "$80 million" in drifted[0]["matched"]
+    html = site.get(f"/article/{ids['misquote']}").text
+    c = drifted[0]
+    assert f'<a class="claim claim-drift" href="#c-{c["id"]}" id="tc-{c["id"]}">' in html
+    assert f'id="c-{c["id"]}"' in html and "Reported claims" in html
+    statement = site.store.version(c["statement_version_id"])
+    n = next(k for k, p in enumerate(statement.paragraphs, 1) if "$80 million" in p)
+    assert f'href="/version/{c["statement_version_id"]}#p{n}"' in html
+
+    data = site.json(f"/api/statement/{ids['statement']}")
+    assert {(x["article"]["id"], x["verdict"]) for x in data["claims"]} >= {
+        (ids["misquote"], "drift")}
+    coverage = data["coverage"]
+    current = [line for line in coverage if line["paragraph"] is not None]
+    assert [line["paragraph"] for line in current] == list(
+        range(1, len(site.store.versions(site.statement_url)[-1].paragraphs) + 1))
+    reported = [line for line in current if line["covered"]]
+    assert reported and all(line["articles"] for line in reported)
+    assert any(not line["covered"] for line in current)  # some paragraph no article reported
+    page = site.get(f"/statement/{ids['statement']}").text
+    assert "Coverage map" in page and "not reported" in page
+    assert f"{len(reported)} of {len(current)} paragraphs reported" in page

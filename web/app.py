@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -40,6 +41,7 @@ from web.queries import (
     EVENT_KINDS,
     PAGE,
     ActivityFilter,
+    ClaimRow,
     DocRef,
     NotFound,
     Queries,
@@ -218,6 +220,11 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     async def _no_route(request: Request, exc: Exception) -> Response:
         return not_found(request, "no such page")
 
+    @app.exception_handler(RequestValidationError)
+    async def _bad_id(request: Request, exc: RequestValidationError) -> Response:
+        # /statement/abc: no page has that address.
+        return not_found(request, "no such page")
+
     # -- activity ---------------------------------------------------------------------------
 
     def activity_data(request: Request) -> dict[str, Any]:
@@ -256,6 +263,8 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         versions = queries.timeline(document_id)
         quotes = queries.quotes_of_statement(document_id)
         return {"document": doc, "versions": versions, "quotes": quotes,
+                "claims": queries.claims_of_statement(document_id),
+                "coverage": queries.coverage_map(doc),
                 "first_seen": versions[0].first_seen if versions else None,
                 "last_seen": versions[-1].last_seen if versions else None}
 
@@ -268,7 +277,12 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     @route("/api/statement/{document_id}")
     def api_statement(document_id: int) -> Response:
         data = statement_data(document_id)
-        return _json({**data, "quotes": [_quote_json(q) for q in data["quotes"]]})
+        return _json({**data, "quotes": [_quote_json(q) for q in data["quotes"]],
+                      "claims": [_claim_json(c) for c in data["claims"]],
+                      "coverage": [{**_plain(line), "covered": line.covered,
+                                    "articles": [{"url": u, "title": t, "how": h}
+                                                 for u, t, h in line.articles]}
+                                   for line in data["coverage"]]})
 
     # -- version ------------------------------------------------------------------------------
 
@@ -367,12 +381,13 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
             raise NotFound(f"version {vid} is not of article {document_id}")
         quotes = queries.quotes_of_article(vid)
         return {"document": doc, "version": v, "quotes": quotes,
-                "versions": queries.timeline(doc.id)}
+                "claims": queries.claims_of_article(vid), "versions": queries.timeline(doc.id)}
 
     @route("/article/{document_id}")
     def article(request: Request, document_id: int) -> Response:
         data = article_data(document_id, request.query_params.get("version"))
-        text = Markup(_quotes_marked(data["version"].display_text, data["quotes"]))
+        text = Markup(_spans_marked(data["version"].display_text, data["quotes"],
+                                    data["claims"]))
         cache: dict[int, Any] = {}
 
         def statement_version(vid: int) -> Any:
@@ -382,8 +397,10 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
             return cache[vid]
 
         passages = [_passage(q, statement_version) for q in data["quotes"]]
+        claimed = [_passage(c, statement_version) for c in data["claims"]]
         return page("article.html", title=data["document"].title or data["document"].url,
-                    marked=text, items=list(zip(data["quotes"], passages, strict=True)), **data)
+                    marked=text, items=list(zip(data["quotes"], passages, strict=True)),
+                    claim_items=list(zip(data["claims"], claimed, strict=True)), **data)
 
     @route("/api/article/{document_id}")
     def api_article(request: Request, document_id: int) -> Response:
@@ -391,7 +408,8 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         v = data["version"]
         return _json({"document": data["document"],
                       "version": {"id": v.id, "seq": v.seq, "text": v.display_text},
-                      "quotes": [_quote_json(q) for q in data["quotes"]]})
+                      "quotes": [_quote_json(q) for q in data["quotes"]],
+                      "claims": [_claim_json(c) for c in data["claims"]]})
 
     # -- search -------------------------------------------------------------------------------
 
@@ -470,19 +488,35 @@ def _quote_json(q: QuoteRow) -> dict[str, Any]:
             "earlier": [{"verdict": v, "statement_version": seq} for v, seq in q.earlier]}
 
 
-def _quotes_marked(text: str, quotes: list[QuoteRow]) -> str:
-    """The article's text escaped, each checked quote wrapped in a <mark> of its verdict that
-    links to its entry (id "q-{id}") in the list beside it."""
+def _claim_json(c: ClaimRow) -> dict[str, Any]:
+    return {"id": c.id, "article": c.article, "article_version_id": c.article_version_id,
+            "statement": c.statement, "statement_version_id": c.statement_version_id,
+            "statement_version": c.statement_seq, "text": c.text, "start": c.start,
+            "end": c.end, "verdict": c.verdict, "kind": c.kind, "severity": c.severity,
+            "matched": c.matched, "reasons": c.reasons, "speaker": c.speaker,
+            "earlier": [{"verdict": v, "statement_version": seq} for v, seq in c.earlier]}
+
+
+def _spans_marked(text: str, quotes: list[QuoteRow], claims: list[ClaimRow]) -> str:
+    """The article's text escaped, each checked quote and reported claim wrapped in a link
+    coloured by its verdict to its entry beside the text ("q-{id}", "c-{id}"). A
+    claim that overlaps a quote already marked is listed but not marked in the text. The
+    text's anchors are "t-{id}" (quote) and "tc-{id}" (claim)."""
     from alerts.escape import html_text
 
+    # (start, end, rank, id, class, list anchor, text anchor)
+    spans = [(q.start, q.end, 0, q.id, f"quote verdict-{q.verdict}", f"q-{q.id}", f"t-{q.id}")
+             for q in quotes]
+    spans += [(c.start, c.end, 1, c.id, f"claim claim-{c.verdict}", f"c-{c.id}", f"tc-{c.id}")
+              for c in claims]
     out, pos = [], 0
-    for q in sorted(quotes, key=lambda q: (q.start, q.id)):
-        if q.start < pos or q.end > len(text) or q.end <= q.start:
+    for start, end, _rank, _id, cls, entry, anchor in sorted(spans):
+        if start < pos or end > len(text) or end <= start:
             continue
-        out.append(html_text(text[pos:q.start]))
-        out.append(f'<a class="quote verdict-{html_text(q.verdict)}" href="#q-{q.id}" '
-                   f'id="t-{q.id}">{html_text(text[q.start:q.end])}</a>')
-        pos = q.end
+        out.append(html_text(text[pos:start]))
+        out.append(f'<a class="{html_text(cls)}" href="#{entry}" id="{anchor}">'
+                   f"{html_text(text[start:end])}</a>")
+        pos = end
     out.append(html_text(text[pos:]))
     return "".join(out)
 
@@ -498,7 +532,7 @@ class Passage:
     paragraph: int = 0
 
 
-def _passage(q: QuoteRow, versions: Callable[[int], Any]) -> Passage | None:
+def _passage(q: QuoteRow | ClaimRow, versions: Callable[[int], Any]) -> Passage | None:
     if not q.matched:
         return None
     if q.statement_version_id is None:

@@ -1,0 +1,986 @@
+"""Reported claims: what coverage says a statement said without quotation marks, checked.
+
+Most press coverage reports a statement in its own words ("Blinken said the order would ...",
+"The statement expressed concern about ..."). This module
+
+1. finds those claims in an article (`find_claims`: sentences, or the clause before a quote,
+   that report the statement's words or acts with a reporting verb or noun);
+2. aligns each to the statement sentence(s) it reports (`check_claims`): the statements the
+   article is about come from its quote verdicts, its links and the store's quote index
+   (compare.quote_engine); within them, sentence embeddings (compare.embed) and shared words
+   decide WHERE a claim comes from;
+3. judges whether the facts match with explicit checks, never with the embedding: numbers
+   (press style, compare.pressstyle), negations and opposite predicates, modals, names,
+   scope words, stance intensity and attribution (compare.lexicon), and gives a verdict
+   (faithful, drift of a kind, unsupported) with reasons quoting both texts;
+4. maps which statement paragraphs the article reported, by quotation, by paraphrase or both
+   (`ClaimReport.coverage`; `merge_coverage` across articles).
+
+Usage::
+
+    quote_checks = check_article(index, extract_quotes(doc.text), doc.published, doc.links)
+    report = check_claims(index, doc.text, quote_checks, doc.published, doc.links)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import numpy as np
+import simplemma
+
+from compare.embed import Embedder, default_embedder
+from compare.lexicon import (
+    ANTONYMS,
+    BACKSHIFT,
+    CAPITALS,
+    CLAIM_VERBS,
+    DEMONYMS,
+    FUNCTION_WORDS,
+    INTENSITY,
+    MODAL_STRENGTH,
+    NEGATIONS,
+    REPORTING_NOUNS,
+    SCOPE_WORDS,
+    TITLES,
+)
+from compare.pressstyle import canonical, transliteration
+from compare.quote_engine import IndexedVersion, StatementIndex, statement_candidates
+from compare.quotecheck import QuoteCheck
+from compare.quotes import OTHER_CUES, Quote, extract_quotes, sentence_spans
+from compare.textnorm import Token, tokenize, us_spelling, words
+from compare.vocab import ClaimVerdict, CoverageHow, DriftKind, Severity, Verdict
+
+# -- thresholds (tuned on ../shared/data/coverage-dev, bench/claims_dev.py) -----------------
+UNSUPPORTED_BELOW = 0.42  # best combined score under this: no statement sentence says it
+SECOND_WITHIN = 0.08  # a second sentence this close to the best is reported too
+MIN_CLAIM_WORDS = 6
+MAX_STATEMENTS = 6  # statements a claim is aligned against (the article's, best first)
+LEX_WEIGHT = 0.35  # share of the alignment score that comes from shared content words
+LOOSE = 0.6  # under this score a claim reports its sentence loosely: what it adds is judged
+NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says something else
+NOVEL_DRIFT = 0.45  # ... adds enough to change what the statement says
+RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A reported claim: offsets into the article text and who the article says said it."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """The verdict on one claim: the statement sentence(s) it reports and how it departs."""
+
+    claim: Claim
+    verdict: ClaimVerdict
+    kind: DriftKind | None
+    severity: Severity
+    source: str | None  # statement URL matched (None if unsupported with no candidate)
+    version_id: int | None  # the store's id of the statement version judged against
+    version: int | None  # that version's seq
+    matched: str  # the statement sentence(s) it reports ("" when none)
+    score: float  # alignment score of the matched sentence(s), 0..1
+    reasons: tuple[str, ...]
+    paragraphs: tuple[int, ...] = ()  # statement paragraphs of `matched` (coverage map)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.claim.text, "start": self.claim.start, "end": self.claim.end,
+            "verdict": self.verdict.value, "kind": self.kind.value if self.kind else None,
+            "severity": self.severity.value, "source": self.source, "matched": self.matched,
+            "score": round(self.score, 3), "reasons": list(self.reasons),
+            "speaker": self.claim.speaker, "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class ParagraphCoverage:
+    """Whether an article (or all coverage) reported one paragraph of a statement, and how."""
+
+    source: str
+    paragraph: int
+    text: str
+    how: CoverageHow
+
+    @property
+    def covered(self) -> bool:
+        return self.how is not CoverageHow.NONE
+
+    def to_json(self) -> dict[str, object]:
+        return {"source": self.source, "paragraph": self.paragraph, "text": self.text,
+                "covered": self.covered, "how": self.how.value}
+
+
+@dataclass(frozen=True)
+class ClaimReport:
+    """An article's claims and the coverage map of the statements it reports."""
+
+    claims: tuple[ClaimCheck, ...]
+    coverage: tuple[ParagraphCoverage, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"claims": [c.to_json() for c in self.claims],
+                "coverage": [p.to_json() for p in self.coverage]}
+
+
+# -- finding claims ---------------------------------------------------------------------------
+
+_VERB_FORMS = sorted({f for v in CLAIM_VERBS for f in (v, v + "s", v + "ed", v + "d", v + "es",
+                                                       v[:-1] + "ied" if v.endswith("y") else v,
+                                                       v + "ing")}, key=lambda w: (-len(w), w))
+_IRREGULAR = ("said", "says", "told", "met", "put", "spoke", "wrote", "made", "took", "gave",
+              "held", "led", "sent", "drew", "underwent", "set out", "laid out", "went on")
+CLAIM_VERB = re.compile(r"\b(?:" + "|".join(map(re.escape, (*_VERB_FORMS, *_IRREGULAR))) + r")\b", re.I)
+REPORT_NOUN = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(REPORTING_NOUNS, key=len, reverse=True)))
+                         + r")\b", re.I)
+# Who counts as the statement's side as a subject: the issuer, its officials and pronouns.
+ISSUER_SUBJECT = re.compile(
+    r"\b(?:statement|readout|release|communiqu[eé]|declaration|fact sheet|secretary|"
+    r"spokes(?:man|woman|person)|(?:state )?department|white house|administration|embassy|"
+    r"washington|united states|u\.\s?s\.|us|america|officials?|ministers?|governments|"
+    r"participants|envoys|representatives|delegations?|the (?:two|three|four|five|six|seven|"
+    r"eight|nine|ten|\d+)(?: \w+)?|both|he|she|they|it|we|partners|signatories|group|"
+    r"counterparts|sides?|leaders)\b", re.I)
+# "SUVA —", "SEOUL, Nov 3 —", and with the agency: "WASHINGTON (Reuters) —".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?(?:\s\([^()\n]{1,40}\))?\s[—–-]{1,2}\s+")
+_BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
+_ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
+                          r"[^,]{0,40}?\b(?:said|says|added|stated))\s*[.!?]?$", re.I)
+_ATTRIB_HEAD = re.compile(r"^(?:(?:But|And|Also|However|Meanwhile),?\s+)?(?:according to\s[^,]{1,80},\s*|"
+                          r"(?P<sp>[^,;:]{1,80}?)\s+(?:\w+ly\s+|also\s+|further\s+)?"
+                          r"(?:said|says|stated|added|noted|stressed|warned|told \w+|declared|insisted|"
+                          r"argued|wrote|emphasi[sz]ed|reiterated|announced)(?:\s+that)?\s+)", re.I)
+
+
+def find_claims(text: str, quotes: Sequence[Quote] = ()) -> list[Claim]:
+    """Sentences (or the clause before a quote) reporting a statement without quoting it.
+
+    A claim has a reporting verb or noun ("said", "condemned", "called on", "the statement",
+    "according to") and is not attributed to someone else ("according to United Nations
+    officials", "human rights groups have called"). A sentence whose report is carried by a
+    quotation is the quote's; the clause before the quote is a claim when it reports on its
+    own ("It encouraged all actors to use the process “to achieve …”"). Pure.
+
+    >>> t = "Blinken said the regime must release all detainees. “No,” said Sen. Ruiz."
+    >>> [(c.text, c.speaker) for c in find_claims(t)]
+    [('Blinken said the regime must release all detainees.', 'Blinken')]
+    """
+    if not quotes:
+        quotes = extract_quotes(text)
+    spans = sorted((q.start, q.end) for q in quotes)
+    out: list[Claim] = []
+    first_para = True
+    for p_a, p_b in _paragraph_spans(text):
+        para = text[p_a:p_b]
+        if first_para:
+            first_para = False
+            if not re.search(r"[.!?][\"”’»]?\s*$", para) and len(para.split()) < 25:
+                continue  # the headline
+        if _BYLINE.match(para.strip()):
+            continue
+        m = _DATELINE.match(para)
+        lo = p_a + (m.end() if m else 0)
+        for a, b in sentence_spans(text[:p_b]):
+            if b <= lo or a < p_a:
+                continue
+            a = max(a, lo)
+            claim = _claim_in(text, a, b, spans)
+            if claim is not None:
+                out.append(claim)
+    return out
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+
+
+def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> Claim | None:
+    inside = [(qa, qb) for qa, qb in quotes if qa < b and qb > a]
+    if inside:
+        # The clause before the first quote, cut at its last clause boundary: it reports on
+        # its own only when it is long enough and carries its own reporting verb.
+        qa = inside[0][0] - 1
+        head = text[a:qa]
+        cut = max(head.rfind(", "), head.rfind(" and said"), head.rfind(" and "))
+        if cut < 0:
+            return None
+        b = a + cut + (1 if head[cut:cut + 2] == ", " else 0)
+        if b - a < 20:
+            return None
+        b = a + len(text[a:b].rstrip(" ,"))
+    sentence = text[a:b]
+    if len(re.findall(r"\w+", sentence)) < MIN_CLAIM_WORDS:
+        return None
+    if re.search(r"[“”\"«»]", sentence):
+        return None  # a quotation the extractor did not pair: the quote checker's
+    verb = CLAIM_VERB.search(sentence)
+    noun = REPORT_NOUN.search(sentence)
+    if verb is None and noun is None:
+        return None
+    speaker = _speaker(sentence)
+    subject_zone = sentence[:verb.start()] if verb else sentence
+    accord = re.search(r"according to ([^,.;]{1,80})", sentence, re.I)
+    if accord and OTHER_CUES.search(accord.group(1)) and not ISSUER_SUBJECT.search(accord.group(1)):
+        return None  # "according to United Nations officials" is not the statement
+    if verb is not None and OTHER_CUES.search(subject_zone[-80:]) and not ISSUER_SUBJECT.search(subject_zone[-80:]):
+        return None  # "Human rights groups have called ...", "Analysts said ..."
+    if noun is None and not ISSUER_SUBJECT.search(subject_zone) and not _named(subject_zone):
+        return None
+    return Claim(sentence, a, b, speaker)
+
+
+def _named(zone: str) -> bool:
+    """A capitalised name in the subject ("Sherman", "Mr Blinken", "Phee")."""
+    return re.search(r"(?:^|\s)(?:Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?=\s|,)",
+                     " " + zone) is not None
+
+
+def _speaker(sentence: str) -> str | None:
+    m = _ATTRIB_HEAD.match(sentence)
+    if m and m.group("sp"):
+        sp = re.sub(r"^(?:But|And|Also|However|Meanwhile),?\s+", "", m.group("sp")).strip()
+        return sp[:80] or None
+    m = re.search(r"according to ([^,.;]{1,80})", sentence, re.I)
+    if m:
+        return m.group(1).strip()
+    t = _ATTRIB_TAIL.search(sentence)
+    if t:
+        sp = re.sub(r"^,\s*|\s*\b(?:said|says|added|stated)\b.*$", "", t.group(0)).strip()
+        return sp or None
+    v = CLAIM_VERB.search(sentence)
+    if v:
+        sp = sentence[:v.start()].strip()
+        sp = re.sub(r"\s+(?:on|in|at)\s+\w+$|\s+(?:has|have|had|also|further|\w+ly)$", "", sp)
+        return sp[-80:] or None
+    return None
+
+
+def claim_content(sentence: str) -> str:
+    """The claim without its attribution: what the statement is said to have said.
+
+    >>> claim_content("Blinken said the order would take effect at once.")
+    'the order would take effect at once.'
+    >>> claim_content("The order bars all trade, according to the statement.")
+    'The order bars all trade'
+    """
+    s = _ATTRIB_TAIL.sub("", sentence)
+    m = _ATTRIB_HEAD.match(s)
+    if m and len(s) - m.end() > 15:
+        s = s[m.end():]
+    return s.strip()
+
+
+# -- statements ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Sentence:
+    url: str
+    version: IndexedVersion
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Statement:
+    url: str
+    version: IndexedVersion
+    paragraphs: tuple[str, ...]
+    text: str
+
+
+def _version_at(versions: Sequence[IndexedVersion], at: datetime | None) -> IndexedVersion:
+    """The version current when the article was published (the latest when unknown)."""
+    if at is None:
+        return versions[-1]
+    when = _aware(at)
+    chosen = versions[0]
+    for v in versions:
+        if v.seen_at is None or _aware(v.seen_at) <= when:
+            chosen = v
+    return chosen
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
+def _statements(index: StatementIndex, urls: Sequence[str], published_at: datetime | None) -> list[_Statement]:
+    got = index.versions(list(urls))
+    chosen = {u: _version_at(vs, published_at) for u, vs in got.items() if vs}
+    texts = index.block_texts({b for v in chosen.values() for b in v.blocks})
+    out = []
+    for u in urls:
+        v = chosen.get(u)
+        if v is None:
+            continue
+        paras: list[str] = []
+        cur = ""
+        for b, sep in zip(v.blocks, v.seps, strict=True):
+            cur += texts.get(b, "")
+            if "\n" in sep:
+                paras.append(cur)
+                cur = ""
+            else:
+                cur += sep
+        if cur:
+            paras.append(cur)
+        out.append(_Statement(u, v, tuple(paras), "\n\n".join(paras)))
+    return out
+
+
+def is_body(paragraph: str) -> bool:
+    """A paragraph that says something: not the title, the byline ("Antony J. Blinken,
+    Secretary of State") or a framing line ("Begin text:"), which have no sentence end and
+    few words.
+
+    >>> is_body("Antony J. Blinken, Secretary of State"), is_body("We condemn the attack.")
+    (False, True)
+    """
+    p = paragraph.strip()
+    return len(p.split()) >= 30 or re.search(r"[.!?][\"”’»)]*$", p) is not None and len(p.split()) >= 4
+
+
+def _sentences(st: _Statement) -> list[_Sentence]:
+    out = []
+    for i, p in enumerate(st.paragraphs):
+        if not is_body(p):
+            continue
+        for a, b in sentence_spans(p):
+            out.append(_Sentence(st.url, st.version, i, p[a:b]))
+    return out
+
+
+# -- checks (pure; each returns reasons, empty when the claim holds) ---------------------------
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """Dictionary form of a lower-case word ("ended" -> "end", "condemns" -> "condemn")."""
+    return str(simplemma.lemmatize(word, lang="en")).lower()
+
+
+def _lemmas(text: str) -> set[str]:
+    return {lemma(w) for w in words(text)}
+
+
+def _canon(text: str) -> list[Token]:
+    return canonical(tokenize(text), text)
+
+
+# Magnitudes written as words: "billions of dollars" for "hundreds of millions of dollars".
+_MAGNITUDES = frozenset({"dozens", "hundreds", "thousands", "millions", "billions", "trillions"})
+
+
+def _numbers(toks: Sequence[Token]) -> list[Token]:
+    return [t for t in toks if t.key[:1].isdigit() or t.key.startswith(("ord:", "date:")) or t.key in _MAGNITUDES]
+
+
+_APPROX_UP = frozenset({"more", "over", "least", "exceeding", "above"})
+_APPROX_DOWN = frozenset({"close", "nearly", "almost", "under", "less", "fewer", "below", "up"})
+
+
+def _number_context(text: str, tok: Token, toks: Sequence[Token]) -> set[str]:
+    """Lemmas around a figure that say what it counts: "$", "million", "passengers", "more"."""
+    i = toks.index(tok)
+    near = [t.key for t in toks[max(0, i - 3):i]] + [t.key for t in toks[i + 1:i + 3]]
+    return {lemma(k) for k in near if k not in ("the", "of", "a", "an", "and", "in", "to", "by")
+            and not k[:1].isdigit()}
+
+
+def number_changes(claim: str, matched: str, statement: str) -> list[str]:
+    """Figures of the claim that the statement does not give, where a figure of the sentence it
+    reports counts the same thing (the same unit, scale or currency around it): "four
+    activists" for a list of four names, or "ten other countries" beside a date, is no change.
+
+    >>> number_changes("He said 70,000 people were displaced.",
+    ...                "The regime displaced more than 700,000 people.", "")
+    ['the claim says "70,000" where the statement says "700,000"']
+    >>> number_changes("He named four activists.", "It named Ko Jimmy and Hla Myo Aung on 2 June.", "")
+    []
+    """
+    c_toks, s_toks = _canon(claim), _canon(matched)
+    src_nums = _numbers(s_toks)
+    if not src_nums:
+        return []
+    have = {t.key for t in _numbers(_canon(statement))} | {t.key for t in src_nums}
+    out = []
+    for t in _numbers(c_toks):
+        ctx = _number_context(claim, t, c_toks)
+        if t.key in have:
+            # The same figure with its bound turned round: "more than $60 million" for
+            # "close to $60 million".
+            for sn in src_nums:
+                sctx = _number_context(matched, sn, s_toks)
+                if sn.key == t.key and ((ctx & _APPROX_UP and sctx & _APPROX_DOWN)
+                                        or (ctx & _APPROX_DOWN and sctx & _APPROX_UP)):
+                    out.append(f'the claim says "{_around(claim, t)}" where the statement says "{_around(matched, sn)}"')
+            continue
+        if _year_like(t.key, have):
+            continue
+        same = [sn for sn in src_nums if ctx & _number_context(matched, sn, s_toks)]
+        if same:
+            theirs = ", ".join(f'"{matched[sn.start:sn.end]}"' for sn in same[:3])
+            out.append(f'the claim says "{claim[t.start:t.end]}" where the statement says {theirs}')
+    return out
+
+
+def _around(text: str, tok: Token) -> str:
+    """A figure with the two words before it ("close to $60")."""
+    head = text[:tok.start].split()[-2:]
+    return " ".join([*head, text[tok.start:tok.end]])
+
+
+def _year_like(key: str, have: set[str]) -> bool:
+    # A year the claim adds for context ("the 2021 coup") when the statement names the event
+    # by month: only 4-digit years between 1900 and 2100 that the statement's dates imply.
+    return key.isdigit() and len(key) == 4 and 1900 <= int(key) <= 2100 and any(h.startswith("date:") for h in have)
+
+
+def _clauses(sentence: str) -> list[str]:
+    parts = re.split(r";|:|,\s+(?:and|but|while|whereas)\s+|\s+but\s+|,\s+(?=which\b)|"
+                     r",\s+(?=(?:we|they|it|he|she|the|this|these|its|their)\s)", sentence)
+    return [p for p in parts if len(p.split()) >= 3] or [sentence]
+
+
+def _content(text: str) -> set[str]:
+    """Lemmas of the content words, US spelling ("authorised" and "authorizing" are one)."""
+    return {lemma(us_spelling(w)) for w in words(text)
+            if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2}
+
+
+def _best_clause(claim: str, sentence: str) -> str:
+    cw = _content(claim)
+    return max(_clauses(sentence), key=lambda c: len(cw & _content(c)) / (1 + 0.02 * len(c.split())))
+
+
+def _polarity_words(text: str) -> list[str]:
+    ws = words(text)
+    # "without delay", "without conditions": manner, not polarity; "no longer" flips.
+    # "not just", "not only" add, they do not deny.
+    return [w for i, w in enumerate(ws) if w in NEGATIONS and w != "without"
+            and not (w == "not" and i + 1 < len(ws) and ws[i + 1] in ("just", "only", "merely"))]
+
+
+def negation_changes(claim: str, clause: str) -> list[str]:
+    """A negation added or dropped, or a predicate turned into its opposite.
+
+    >>> negation_changes("It said the order will not allow aid to continue.",
+    ...                  "The order will allow humanitarian activity to continue.")
+    ['the claim says "not" where the statement has no negation: "The order will allow humanitarian activity to continue."']
+    >>> negation_changes("Aid work will have to stop.", "It will allow humanitarian activity to continue.")
+    ['the claim says "stop" where the statement says "allow"']
+    """
+    cn, sn = _polarity_words(claim), _polarity_words(clause)
+    if (len(cn) % 2) != (len(sn) % 2):
+        if cn:
+            return [f'the claim says "{cn[0]}" where the statement has no negation: "{clause.strip()}"']
+        return [f'the statement says "{sn[0]}" ("{clause.strip()}") where the claim has no negation']
+    cw, sw = set(words(claim)), set(words(clause))
+    cl, sl = {lemma(w) for w in cw}, {lemma(w) for w in sw}
+    for pos, neg in ANTONYMS:
+        for a_set, b_set in ((pos, neg), (neg, pos)):
+            mine = {w for w in cw & a_set if lemma(w) not in sl}
+            theirs = {w for w in sw & b_set if lemma(w) not in cl}
+            if mine and theirs and not (cw & b_set):
+                return [f'the claim says "{sorted(mine)[0]}" where the statement says "{sorted(theirs)[0]}"']
+    return []
+
+
+_MONTH_MAY = re.compile(r"\b(?:(?:in|of|since|until|by|early|late|mid|last|next|this)\s+May\b|May\s+\d)")
+
+
+def _modal_level(text: str) -> tuple[int, str]:
+    best = (0, "")
+    for w in words(_MONTH_MAY.sub(" ", text)):
+        m = BACKSHIFT.get(w, w)
+        if m in MODAL_STRENGTH:
+            lvl = MODAL_STRENGTH[m]
+            if best[1] == "" or lvl < best[0]:
+                best = (lvl, w)  # the weakest modal decides how committed the sentence is
+    return best
+
+
+def modal_changes(claim: str, clause: str) -> list[str]:
+    """A commitment weakened into a possibility, or a possibility strengthened.
+
+    Reported speech shifts "will" to "would" and "can" to "could": not a change.
+
+    >>> modal_changes("He said Washington may continue to supply arms.", "We will continue to provide arms.")
+    ['the claim says "may" where the statement says "will"']
+    >>> modal_changes("He said Washington would continue to supply arms.", "We will continue to provide arms.")
+    []
+    """
+    cl, cw = _modal_level(claim)
+    sl, sw = _modal_level(clause)
+    if cw and cl == 1 and (sl >= 2 or (sl == 0 and _asserts(clause))):
+        return [f'the claim says "{cw}" where the statement says "{sw or _verb_of(clause)}"']
+    if sw and sl == 1 and cl >= 3 and BACKSHIFT.get(cw, cw) in ("will", "must", "shall"):
+        return [f'the claim says "{cw}" where the statement says "{sw}"']
+    return []
+
+
+def _asserts(clause: str) -> bool:
+    # A present-tense commitment or assessment: "require", "is", "are", "demand".
+    return re.search(r"\b(?:is|are|requires?|demands?|calls?|condemns?|must)\b", clause) is not None
+
+
+def _verb_of(clause: str) -> str:
+    m = re.search(r"\b(?:is|are|requires?|demands?|calls?|condemns?|must)\b", clause)
+    return m.group(0) if m else clause.split()[0]
+
+
+def _intensity(text: str) -> tuple[int, str]:
+    ws = words(text)
+    found = [(INTENSITY[w], w) for w in ws if w in INTENSITY]
+    if "without" in ws and "delay" in ws:
+        found.append((2, "without delay"))
+    if not found:
+        return 0, ""
+    strong = [f for f in found if f[0] > 0]
+    if strong:
+        return max(strong)
+    return min(found)
+
+
+def intensity_changes(claim: str, sentence: str, statement: str = "") -> tuple[DriftKind | None, list[str]]:
+    """Stance reported weaker (softened) or stronger (hardened) than the statement's.
+
+    Only words of the claim that the statement does not have count: "welcomed" for "welcome"
+    changes nothing, "worth looking into" for "deeply concerning" does.
+
+    >>> intensity_changes("He said the reports were worth looking into.",
+    ...                   "The reports are deeply concerning and require full investigation.")
+    (<DriftKind.SOFTENED: 'softened'>, ['the claim says "worth" where the statement says "deeply"'])
+    >>> intensity_changes("She demanded that the military hand over power.",
+    ...                   "She underscored the need for the military to transfer power.")
+    (<DriftKind.HARDENED: 'hardened'>, ['the claim says "demanded" where the statement says "underscored"'])
+    """
+    cw, sw = words(claim), words(sentence)
+    cl, sl = {lemma(w) for w in cw}, {lemma(w) for w in sw}
+    mine = [(INTENSITY[w], w) for w in cw if w in INTENSITY and lemma(w) not in sl]
+    theirs = [(INTENSITY[w], w) for w in sw if w in INTENSITY and lemma(w) not in cl]
+    if "without" in cw and "delay" in cw and "delay" not in sw:
+        mine.append((2, "without delay"))
+    s_max = max((INTENSITY[w] for w in sw if w in INTENSITY), default=0)
+    whole = _lemmas(statement) if statement else sl
+    strong = [m for m in mine if m[0] >= 2 and lemma(m[1]) not in whole]
+    if strong and s_max < 2:
+        said = max(theirs)[1] if theirs else ""
+        return DriftKind.HARDENED, [f'the claim says "{strong[0][1]}" where the statement says "{said}"' if said
+                                    else f'the claim says "{strong[0][1]}"; the statement has no such word: "{sentence.strip()}"']
+    weak = [m for m in mine if m[0] < 0]
+    lost = [t for t in theirs if t[0] >= 2]
+    if weak and lost:
+        return DriftKind.SOFTENED, [f'the claim says "{weak[0][1]}" where the statement says "{lost[0][1]}"']
+    return None, []
+
+
+def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
+    """A word that widens or fixes the extent, absent from the sentence reported.
+
+    >>> scope_changes("She welcomed the release of all political detainees.",
+    ...               "She welcomed the release of political detainees.", "")
+    ['the claim says "all"; the statement says "She welcomed the release of political detainees."']
+    """
+    cw = set(words(claim))
+    sw = set(words(sentence))
+    added = sorted((cw & SCOPE_WORDS) - sw - {"any"})  # "any democratic society": generic, not scope
+    if added:
+        return [f'the claim says "{added[0]}"; the statement says "{sentence.strip()}"']
+    return []
+
+
+_NON_NAMES = frozenset({"the", "a", "an", "he", "she", "it", "they", "we", "but", "and", "in",
+                        "on", "at", "as", "according", "under", "both", "that", "this", "its",
+                        "his", "her", "their", "mr", "ms", "mrs", "last", "after", "before",
+                        "during", "while", "when", "also", "earlier", "later", "officials",
+                        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                        "sunday", "january", "february", "march", "april", "may", "june", "july",
+                        "august", "september", "october", "november", "december", "secretary",
+                        "state", "department", "statement", "president", "washington", "u", "s"})
+
+
+# The issuer's side of a State Department statement, however the press names it: a statement
+# that never writes "the United States" is still the United States speaking.
+ISSUER_NAMES = frozenset({"cc:USA", "acr:us", "america", "washington", "pentagon",
+                          "administration"})
+
+
+def _name_key(key: str) -> str:
+    if key in CAPITALS:
+        return "cc:" + CAPITALS[key]
+    dem = DEMONYMS.get(key)
+    return f"cc:{dem}" if dem else key
+
+
+def _names(text: str) -> list[list[tuple[str, str]]]:
+    """Runs of capitalised words of `text` that name someone or something, as
+    (canonical key, raw) pairs: "Vladimir Putin" is one run, "Donetsk and Kharkiv" two."""
+    runs: list[list[tuple[str, str]]] = []
+    prev_end = -1
+    for t in _canon(text):
+        raw = text[t.start:t.end]
+        named = t.key.startswith("cc:") or (
+            raw[:1].isupper() and t.key not in _NON_NAMES and t.key not in TITLES
+            and t.key not in FUNCTION_WORDS and not t.key.startswith(("acr:u", "date:")))
+        if not named:
+            if raw[:1].isupper() and t.key in TITLES | {"president", "secretary"} and runs and prev_end >= 0:
+                prev_end = t.end  # "Russian President Vladimir Putin" is one run
+            else:
+                prev_end = -1
+            continue
+        item = (_name_key(t.key), raw)
+        if runs and prev_end >= 0 and text[prev_end:t.start].strip() == "":
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+        prev_end = t.end
+    return runs
+
+
+def _statement_names(statement: str) -> set[str]:
+    runs = _names(statement)
+    keys = {k for run in runs for k, _ in run} | {t.key for t in _canon(statement)}
+    keys |= {_name_key(w) for w in words(statement)} | set(words(statement))
+    # Initials of capitalised runs ("Narcotics Control Bureau" -> "ncb"), for acronyms.
+    for m in re.finditer(r"(?:[A-Z][\w-]+(?:\s+(?:of|for|and|the|on)\s+|\s+))+[A-Z][\w-]+", statement):
+        keys.add("".join(w[0] for w in m.group(0).split() if w[:1].isupper()).lower())
+    return keys | ISSUER_NAMES
+
+
+def _known(key: str, raw: str, have: set[str], prefixes: set[str]) -> bool:
+    base = key.removesuffix("'s").removesuffix("'")
+    if key in have or base in have or base.rstrip("s") in have:
+        return True
+    if key.startswith("acr:") and key[4:] in have:
+        return True  # an acronym the statement spells out: initials checked by _statement_names
+    # "Belarusian" / "Belarus", "African" / "Africa": a name's adjective shares its stem.
+    return len(base) >= 5 and base[:5] in prefixes
+
+
+def entity_changes(claim: str, statement: str, speaker: str | None = None) -> list[str]:
+    """Names in the claim (outside its attribution) that the statement never names.
+
+    A run of names counts as known when any of its words is ("Vladimir Putin" for
+    "President Putin"); capitals and nationality adjectives stand for their countries.
+
+    >>> entity_changes("The order will cover the Donetsk and Kharkiv regions.",
+    ...                "The order covers the Donetsk and Luhansk regions of Ukraine.")
+    ['the claim names "Kharkiv", which the statement does not mention']
+    >>> entity_changes("Moscow's decision, Vladimir Putin said, was Russian.", "Russia and President Putin decided.")
+    []
+    """
+    have = _statement_names(statement)
+    prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
+    raw_names = re.findall(r"[A-Z][\w’'-]+", statement)
+    out = []
+    for run in _names(claim):
+        if speaker and all(raw in speaker for _, raw in run):
+            continue
+        if any(_known(k, raw, have, prefixes) or any(transliteration(raw, n) for n in raw_names)
+               for k, raw in run):
+            continue
+        out.append(f'the claim names "{" ".join(raw for _, raw in run)}", which the statement does not mention')
+    return out
+
+
+_AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+                  "may", "might", "must", "should", "did", "does", "do"})
+_OPENER = re.compile(r"^(?:(?:In|On|At|During|After|Before|Under|According to|Since|While|Last|This)\b[^,]{0,80},\s*)+")
+
+
+def _actor(text: str) -> str:
+    """Who does what a sentence says: the words before its first verb ("Deputy Secretary
+    Sherman and Foreign Minister Park" in "... discussed ..."); "" when none is found."""
+    body = _OPENER.sub("", text.strip())
+    for m in re.finditer(r"[A-Za-z’'-]+", body):
+        w = m.group(0)
+        if m.start() == 0 or not w.islower():
+            continue
+        if w in _AUX or lemma(w) in CLAIM_VERBS or lemma(w) in ("propose", "reiterate", "voice") or \
+                (w.endswith("ed") and len(w) > 4):
+            head = body[:m.start()].strip(" ,")
+            return head if 0 < len(head.split()) <= 14 else ""
+    return ""
+
+
+def attribution_changes(claim: str, speaker: str | None, statement: str, sentence: str = "") -> list[str]:
+    """The statement presented as someone else's: "jointly", "in a joint statement" for a
+    statement one party issued, or a named speaker the statement never names.
+
+    >>> attribution_changes("Blinken and his Greek counterpart said in a joint statement that ...",
+    ...                     "Blinken", "Antony J. Blinken, Secretary of State\\n\\nThe United States ...")
+    ['the claim calls it joint; the statement is issued by one party']
+    >>> attribution_changes("India proposed sharing best practices.", None, "",
+    ...                     "Participants proposed to share best practices.")
+    ['the claim has "India" do it; the statement says "Participants"']
+    """
+    low = claim.lower()
+    st = statement.lower()
+    if re.search(r"\bjoint (?:statement|declaration|communiqu)|\b(?:issued|released|said) jointly\b", low) and not re.search(
+            r"\bjoint\b|\bwe, the\b|\bgovernments of\b|\btogether\b|\bco-chair|\bparticipants\b", st):
+        return ["the claim calls it joint; the statement is issued by one party"]
+    mine, theirs = _actor(claim_content(claim)), _actor(sentence)
+    if mine and theirs and not re.fullmatch(r"(?i)we|they|it|he|she|i", theirs.strip()):
+        # The act of several parties given to one of them ("Participants proposed" -> "India
+        # proposed"), or a party added to those who acted ("Sherman and Park discussed" ->
+        # "Sherman, Park and Japanese officials discussed").
+        have = {k for run in _names(theirs) for k, _ in run} | {t.key for t in _canon(theirs)}
+        have |= {_name_key(w) for w in words(theirs)}
+        collective = re.search(r"\b(?:participants|both sides|the two sides|delegations|the governments)\b",
+                               theirs, re.I) is not None
+        parties = len(_names(theirs))
+        if collective or parties >= 2:
+            for run in _names(mine):
+                if all(k not in ISSUER_NAMES and k not in have for k, _ in run):
+                    said = " ".join(raw for _, raw in run)
+                    return [f'the claim has "{said}" do it; the statement says "{theirs.strip()}"']
+    if speaker:
+        for name in re.findall(r"\b[A-Z][a-z]{2,}\b", speaker):
+            if name.lower() in _NON_NAMES or name.lower() in TITLES or name.lower() in FUNCTION_WORDS:
+                continue
+            if name.lower() not in st and not DEMONYMS.get(name.lower()):
+                return [f'the claim gives it to "{name}", whom the statement does not name']
+    return []
+
+
+# -- alignment and verdicts ------------------------------------------------------------------------
+
+def _lexical(claim: str, sentence: str) -> float:
+    cw = _content(claim)
+    if not cw:
+        return 0.0
+    return len(cw & _content(sentence)) / len(cw)
+
+
+def _severity(kind: DriftKind, reasons: Sequence[str]) -> Severity:
+    if kind in (DriftKind.SOFTENED, DriftKind.HARDENED) and all("no such word" not in r for r in reasons):
+        return Severity.MAJOR
+    return Severity.MAJOR
+
+
+def novelty(claim: str, statement: str) -> float:
+    """Share of the claim's content words (lemmas) that the statement never uses.
+
+    >>> novelty("He said Washington would recall its ambassador.", "We will continue to coordinate.")
+    1.0
+    """
+    cw = _content(claim) - {"say", "said", "statement", "washington", "united", "state"}
+    return len(cw - _content(statement)) / len(cw) if cw else 0.0
+
+
+def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
+    """A changed figure, or flipped polarity in a clause sharing two content words with the
+    claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
+    nums = number_changes(content, sentence, statement)
+    if nums:
+        return DriftKind.NUMBER, nums
+    clause = _best_clause(content, sentence)
+    if len(_content(content) & _content(clause)) >= 2:
+        neg = negation_changes(content, clause)
+        if neg:
+            return DriftKind.NEGATION, neg
+    return None
+
+
+def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: float) -> tuple[
+        ClaimVerdict, DriftKind | None, Severity, tuple[str, ...]]:
+    """Verdict, drift kind, severity and reasons for a claim against the sentence(s) it reports
+    (pure: the alignment is done). The checks run in order of how surely they misinform.
+
+    Below UNSUPPORTED_BELOW no sentence reports the claim; under LOOSE a claim most of whose
+    content words the statement never uses (NOVEL_UNSUPPORTED) says something else, and one
+    that adds much (NOVEL_DRIFT) with no explicit change found drifts (minor: the evidence is
+    what it adds, not a changed fact).
+    """
+    content = claim_content(claim.text)
+    matched = " ".join(sentences)
+    clause = _best_clause(content, matched)
+    new = novelty(content, statement)
+    if score < UNSUPPORTED_BELOW or (score < LOOSE and new >= NOVEL_UNSUPPORTED):
+        return (ClaimVerdict.UNSUPPORTED, None, Severity.MAJOR,
+                (f"no statement sentence reports it (closest: \"{matched.strip()}\", score {score:.2f}; "
+                 f"{new:.0%} of its words are not in the statement)",))
+    checks: list[tuple[DriftKind, list[str]]] = [
+        (DriftKind.NUMBER, number_changes(content, matched, statement)),
+        (DriftKind.NEGATION, negation_changes(content, clause)),
+        (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
+        (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
+        (DriftKind.MODAL, modal_changes(content, clause)),
+        (DriftKind.SCOPE, scope_changes(content, matched, statement)),
+    ]
+    kind_i, why = intensity_changes(content, matched, statement)
+    if kind_i is not None:
+        checks.append((kind_i, why))
+    for kind, reasons in checks:
+        if reasons:
+            return ClaimVerdict.DRIFT, kind, _severity(kind, reasons), tuple(reasons)
+    if score < LOOSE and new >= NOVEL_DRIFT:
+        added = sorted(_content(content) - _content(statement))
+        shown = ", ".join(f'"{w}"' for w in added[:4])
+        kind = _added_kind(added)
+        return (ClaimVerdict.DRIFT, kind, Severity.MINOR,
+                (f'the claim adds {shown}, which the statement does not say; it reports '
+                 f'"{matched.strip()}" only loosely (score {score:.2f})',))
+    return (ClaimVerdict.FAITHFUL, None, Severity.NONE,
+            (f'reports "{matched.strip()}" (score {score:.2f})',))
+
+
+def _added_kind(added: Sequence[str]) -> DriftKind:
+    """What added words do to the reported sentence: weaker stance words soften it, anything
+    else (stronger words, new acts or demands) hardens it."""
+    levels = [INTENSITY[w] for w in added if w in INTENSITY]
+    if levels and min(levels) < 0 and max(levels) <= 0:
+        return DriftKind.SOFTENED
+    return DriftKind.HARDENED
+
+
+def check_claims(index: StatementIndex, text: str, quote_checks: Sequence[QuoteCheck] = (),
+                 published_at: datetime | None = None, links: Sequence[str] = (),
+                 embedder: Embedder | None = None, claims: Sequence[Claim] | None = None) -> ClaimReport:
+    """Every reported claim of the article checked, and the coverage map of its statements.
+
+    `quote_checks` are the article's quote verdicts (compare.quote_engine.check_article): the
+    statements they matched are the ones the article is about, and the paragraphs they
+    matched are the quoted part of the coverage map. `claims` replaces `find_claims` (a
+    reader's own selection, or a benchmark judging labelled spans).
+    """
+    if claims is None:
+        quotes = [qc.quote for qc in quote_checks]
+        claims = find_claims(text, quotes) if quote_checks else find_claims(text)
+    quoted_urls = [qc.source for qc in quote_checks
+                   if qc.source and qc.verdict is not Verdict.UNVERIFIED]
+    urls = list(dict.fromkeys(
+        statement_candidates(index, [c.text for c in claims], published_at, links,
+                             preferred=quoted_urls)))[:MAX_STATEMENTS]
+    statements = _statements(index, urls, published_at) if urls else []
+    checks = _align_and_judge(claims, statements, embedder or default_embedder())
+    return ClaimReport(tuple(checks), _coverage(statements, quote_checks, checks))
+
+
+def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
+                     embedder: Embedder) -> list[ClaimCheck]:
+    sents = [s for st in statements for s in _sentences(st)]
+    by_url = {st.url: st for st in statements}
+    if not claims:
+        return []
+    if not sents:
+        return [ClaimCheck(c, ClaimVerdict.UNSUPPORTED, None, Severity.MAJOR, None, None, None, "",
+                           0.0, ("no statement to check it against",)) for c in claims]
+    # Units a claim is set against: every sentence and, for long ones, its clauses (a claim
+    # reports one clause of a 60-word sentence; the whole sentence's vector is diluted).
+    units: list[tuple[int, str]] = []
+    for j, s in enumerate(sents):
+        units.append((j, s.text))
+        parts = _clauses(s.text)
+        if len(parts) > 1:
+            units.extend((j, p) for p in parts)
+    contents = [claim_content(c.text) for c in claims]
+    vecs = embedder.encode([*contents, *(u for _, u in units)])
+    sim = vecs[:len(claims)] @ vecs[len(claims):].T
+    owner = np.array([j for j, _ in units])
+    unit_content = [_content(u) for _, u in units]
+    out = []
+    for i, c in enumerate(claims):
+        cw = _content(contents[i])
+        lex = np.array([len(cw & uc) / max(1, len(cw)) for uc in unit_content], dtype=np.float32)
+        unit_score = (1 - LEX_WEIGHT) * sim[i] + LEX_WEIGHT * lex
+        score = np.full(len(sents), -1.0, dtype=np.float32)
+        np.maximum.at(score, owner, unit_score)
+        order = np.argsort(-score)
+        best = int(order[0])
+        chosen = [best]
+        if len(order) > 1:
+            second = int(order[1])
+            if sents[second].url == sents[best].url and score[best] - score[second] <= SECOND_WITHIN:
+                chosen.append(second)
+        chosen.sort()
+        top = sents[best]
+        st = by_url[top.url]
+        matched = [sents[j].text for j in chosen if sents[j].url == top.url]
+        verdict, kind, sev, reasons = judge_claim(c, matched, st.text, float(score[best]))
+        if verdict is ClaimVerdict.UNSUPPORTED:
+            # A loose paraphrase with a changed figure or a flipped polarity scores low
+            # precisely because of the change: look at the next best sentences for one.
+            for j in (int(k) for k in order[:3]):
+                if score[j] < RESCUE_FLOOR:
+                    break
+                hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text)
+                if hard is not None:
+                    best, chosen, top = j, [j], sents[j]
+                    st, matched = by_url[top.url], [top.text]
+                    verdict, kind, sev, reasons = ClaimVerdict.DRIFT, hard[0], Severity.MAJOR, tuple(hard[1])
+                    break
+        unsupported = verdict is ClaimVerdict.UNSUPPORTED
+        out.append(ClaimCheck(
+            c, verdict, kind, sev, top.url, top.version.id, top.version.seq,
+            "" if unsupported else " ".join(matched), float(score[best]), reasons,
+            () if unsupported else tuple(sorted({sents[j].paragraph for j in chosen if sents[j].url == top.url}))))
+    return out
+
+
+# -- coverage map ----------------------------------------------------------------------------------
+
+def _coverage(statements: Sequence[_Statement], quote_checks: Sequence[QuoteCheck],
+              checks: Sequence[ClaimCheck]) -> tuple[ParagraphCoverage, ...]:
+    out = []
+    for st in statements:
+        quoted: set[int] = set()
+        for qc in quote_checks:
+            if qc.source != st.url or qc.verdict is Verdict.UNVERIFIED or not qc.matched:
+                continue
+            quoted |= _paragraphs_of(st.paragraphs, qc.matched)
+        para = {p for c in checks if c.source == st.url and c.verdict is not ClaimVerdict.UNSUPPORTED
+                for p in c.paragraphs}
+        for i, p in enumerate(st.paragraphs):
+            out.append(ParagraphCoverage(st.url, i, p, CoverageHow.of(i in quoted, i in para)))
+    return tuple(out)
+
+
+def _paragraphs_of(paragraphs: Sequence[str], passage: str) -> set[int]:
+    """Paragraphs a matched passage draws on: each line of it found in a paragraph, else the
+    paragraphs holding most of its word triples."""
+    out: set[int] = set()
+    for piece in (x.strip() for x in passage.split("\n")):
+        if not piece:
+            continue
+        hit = {i for i, p in enumerate(paragraphs) if piece in p}
+        if not hit:
+            pw = words(piece)
+            grams = {tuple(pw[k:k + 3]) for k in range(max(1, len(pw) - 2))}
+            for i, p in enumerate(paragraphs):
+                w = words(p)
+                mine = {tuple(w[k:k + 3]) for k in range(max(1, len(w) - 2))}
+                if grams and len(grams & mine) >= 0.5 * len(grams):
+                    hit.add(i)
+        out |= hit
+    return out
+
+
+def merge_coverage(reports: Iterable[ClaimReport]) -> tuple[ParagraphCoverage, ...]:
+    """One row per (statement, paragraph) across articles: quoted if any article quoted it,
+    paraphrased if any paraphrased it.
+
+    >>> a = ClaimReport((), (ParagraphCoverage("u", 0, "p", CoverageHow.QUOTED),))
+    >>> b = ClaimReport((), (ParagraphCoverage("u", 0, "p", CoverageHow.PARAPHRASED),))
+    >>> [p.how.value for p in merge_coverage([a, b])]
+    ['both']
+    """
+    seen: dict[tuple[str, int], tuple[str, bool, bool]] = {}
+    for r in reports:
+        for p in r.coverage:
+            text, q, ph = seen.get((p.source, p.paragraph), (p.text, False, False))
+            seen[(p.source, p.paragraph)] = (
+                text, q or p.how in (CoverageHow.QUOTED, CoverageHow.BOTH),
+                ph or p.how in (CoverageHow.PARAPHRASED, CoverageHow.BOTH))
+    return tuple(ParagraphCoverage(u, i, t, CoverageHow.of(q, ph))
+                 for (u, i), (t, q, ph) in sorted(seen.items()))
