@@ -584,11 +584,17 @@ def cmd_web(args: argparse.Namespace) -> int:
         check_bind(args.host, settings, args.insecure_public)
     except BindRefused as exc:
         raise UsageError(str(exc)) from None
-    store = Store(args.db or _settings().database_url)
+    config = _settings()
+    store = Store(args.db or config.database_url)
     try:
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(f"onrecord web: http://{host}:{args.port}/ (store {store.location}; "
               f"{'token required' if settings.token else 'no token'}; Ctrl-C stops)")
+        if config.web_url:
+            print(f"  alerts link to {terminal_line(config.web_url)} (ONRECORD_WEB_URL)")
+        else:
+            print("  alerts do not link here: set ONRECORD_WEB_URL to this site's address "
+                  "for the runs that send them")
         serve(store, settings, args.host, args.port, insecure_public=args.insecure_public)
     finally:
         store.close()

@@ -225,11 +225,15 @@ def _quote_section(q: QuoteResult) -> str:
     heading = _QUOTE_HEADING.get(verdict, verdict.value.capitalize())
     if verdict is Verdict.MISQUOTE:
         heading += f" ({q.severity})"
-    # The article's page on the web site (its quotes beside the statement text they match).
-    link = change_link(Settings.from_env().report_base, q.article_url)
-    page = f"\n\nQuotes checked: {md_link(link)}" if link else ""
     return (f"### {heading} in {md_link(q.article_url)}\n\n{_quote_md(q.quote)}\n\n"
-            + "\n".join(f"- {markdown(r)}" for r in q.reasons) + page)
+            + "\n".join(f"- {markdown(r)}" for r in q.reasons) + _article_page(q.article_url))
+
+
+def _article_page(article_url: str) -> str:
+    """A link to the article's page on the web site (its quotes and claims beside the
+    statement text they match), when a report base is configured."""
+    link = change_link(Settings.from_env().report_base, article_url)
+    return f"\n\nQuotes and claims checked: {md_link(link)}" if link else ""
 
 
 def _claim_section(c: ClaimResult) -> str:
@@ -240,7 +244,7 @@ def _claim_section(c: ClaimResult) -> str:
             f"reported:\n\n{_quote_md(c.claim)}\n\n"
             f"statement ({md_link(c.source) if c.source else 'none'}):\n\n"
             f"{_quote_md(c.matched)}\n\n"
-            + "\n".join(f"- {markdown(r)}" for r in c.reasons))
+            + "\n".join(f"- {markdown(r)}" for r in c.reasons) + _article_page(c.article_url))
 
 
 ARTIFACT_SECTIONS = 100  # edits (or quotes) shown in full in one run's Markdown artifact

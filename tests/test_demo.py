@@ -71,4 +71,6 @@ def test_demo_through_prefect_then_history(tmp_path: Path) -> None:
         assert "number changed: 80 -&gt; 58" in resp.text and "<del" in resp.text
     finally:
         web.terminate()
-        web.wait(timeout=30)
+        shown, _ = web.communicate(timeout=30)
+    assert f"onrecord web: http://127.0.0.1:{port}/ (store {tmp_path / 'demo.sqlite'}" in shown
+    assert "set ONRECORD_WEB_URL" in shown  # not set here: alerts cannot link to the site

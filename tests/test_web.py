@@ -498,6 +498,10 @@ def test_token_is_enforced_when_set(site: Site) -> None:
             assert first.headers["location"] == f"/statement/{ids['statement']}?x=1"
             assert "httponly" in first.headers["set-cookie"].lower()
             assert browser.get(guarded.url + "/api/activity", timeout=10).status_code == 200
+        # The redirect that drops the token stays on this site.
+        away = requests.get(guarded.url + "//evil.example/x?token=s3cret-token", timeout=10,
+                            allow_redirects=False)
+        assert away.status_code == 303 and away.headers["location"] == "/evil.example/x"
     finally:
         guarded.stop()
 
@@ -586,7 +590,7 @@ def test_sinks_and_artifacts_link_to_the_site(site: Site, monkeypatch: pytest.Mo
     monkeypatch.delenv("ONRECORD_REPORT_BASE", raising=False)
     article = site.demo.url(ARTICLES[1])
     md = _quote_section(QuoteResult(article, "quoted", Verdict.MISQUOTE, Severity.MAJOR, ("r",)))
-    link = re.search(r"Quotes checked: <([^>]+)>", md)
+    link = re.search(r"Quotes and claims checked: <([^>]+)>", md)
     assert link is not None
     r = requests.get(link.group(1), timeout=10, allow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/article/{_ids(site)['misquote']}"
@@ -629,3 +633,19 @@ def test_claims_on_every_page(site: Site) -> None:
     page = site.get(f"/statement/{ids['statement']}").text
     assert "Coverage map" in page and "not reported" in page
     assert f"{len(reported)} of {len(current)} paragraphs reported" in page
+
+
+def test_an_empty_store_serves_empty_pages(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    web = start(store)
+    try:
+        for path in ("/", "/api/activity", "/search?q=anything", "/search", "/api/search?q="):
+            r = requests.get(web.url + path, timeout=10)
+            assert r.status_code == 200, path
+        assert "Nothing here yet" in requests.get(web.url + "/", timeout=10).text
+        assert requests.get(web.url + "/api/activity", timeout=10).json() == {
+            "events": [], "next": None}
+        assert requests.head(web.url + "/static/site.css", timeout=10).status_code == 200
+    finally:
+        web.stop()
+        store.close()

@@ -158,7 +158,8 @@ class Guard(BaseHTTPMiddleware):
                     return _unauthorized()
                 # Set once from the link, then the URL without it (not kept in history).
                 rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-                target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+                # One leading slash: "//host/x" would send the browser to another site.
+                target = "/" + request.url.path.lstrip("/") + (f"?{urlencode(rest)}" if rest else "")
                 response: Response = RedirectResponse(target, status_code=303)
                 response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict",
                                     secure=request.url.scheme == "https")
