@@ -29,7 +29,7 @@ MAX_PAGE = 200
 # listed) is applied first, as their ids: the page then reads their events, instead of
 # walking every event newest first to meet theirs late or never (bench/web_pages.py: a site
 # with no edits made the edit walk read all 250,000 changes of a 100,000-document store).
-FEW_DOCUMENTS = 1000
+FEW_DOCUMENTS = 200
 
 # A misquote's severity stands for a significance in the activity filter.
 _SEVERITY_LEVEL = {Severity.MAJOR: Significance.SUBSTANTIVE, Severity.MINOR: Significance.MINOR,
@@ -315,9 +315,10 @@ class Queries:
         if filters.significance:
             Significance(filters.significance)  # ValueError for an unknown level
         events: list[Event] = []
+        few: dict[str, list[int] | None] = {}  # the filter's documents, read once per page
         with self._conn() as conn:
             for kind in kinds:
-                events += self._events(conn, kind, filters, after, limit + 1)
+                events += self._events(conn, kind, filters, after, limit + 1, few)
         rank = {k: i for i, k in enumerate(EVENT_KINDS)}
         events.sort(key=lambda e: (-e.at.timestamp(), rank[e.kind], -e.id))
         page = events[:limit]
@@ -344,13 +345,17 @@ class Queries:
             q = q.where(_host_filter(doc.c.url, filters.source))
         return q
 
-    def _few_documents(self, conn: Connection, kind: str, filters: ActivityFilter
-                       ) -> list[int] | None:
+    def _few_documents(self, conn: Connection, kind: str, filters: ActivityFilter,
+                       memo: dict[str, list[int] | None] | None = None) -> list[int] | None:
         """Ids of the documents an issuer or site filter leaves that can have events of
         `kind`, when at most FEW_DOCUMENTS; None without such a filter or when more (their
         events are then dense enough for the newest-first walk to meet them early)."""
         if not (filters.issuer or filters.source):
             return None
+        # Edits can be of any document; every other event is of a statement.
+        which = "edit" if kind == "edit" else "statement"
+        if memo is not None and which in memo:
+            return memo[which]
         d = t.documents
         q = select(d.c.id)
         if filters.issuer:
@@ -367,12 +372,16 @@ class Queries:
             # A new statement, or the statement a quote or claim was checked against.
             q = q.where(d.c.kind == "statement")
         ids = list(conn.execute(q.limit(FEW_DOCUMENTS + 1)).scalars())
-        return ids if len(ids) <= FEW_DOCUMENTS else None
+        found = ids if len(ids) <= FEW_DOCUMENTS else None
+        if memo is not None:
+            memo[which] = found
+        return found
 
     def _events(self, conn: Connection, kind: str, filters: ActivityFilter,
-                after: tuple[datetime, str, int] | None, n: int) -> list[Event]:
+                after: tuple[datetime, str, int] | None, n: int,
+                memo: dict[str, list[int] | None] | None = None) -> list[Event]:
         d = t.documents
-        few = self._few_documents(conn, kind, filters)
+        few = self._few_documents(conn, kind, filters, memo)
         if few == []:
             return []
         if kind == "edit":
