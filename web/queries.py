@@ -338,12 +338,22 @@ class Queries:
             return or_(at_col < at, and_(at_col == at, id_col < cid))
         return at_col < at
 
-    def _scoped(self, q: Select[Any], doc: Any, filters: ActivityFilter) -> Select[Any]:
+    def _scoped(self, q: Select[Any], doc_id: Any, filters: ActivityFilter) -> Select[Any]:
+        """`q` kept to the events whose document (`doc_id`) the issuer and site filters
+        leave. When they leave many documents, the newest-first walk of the events' time
+        index is the fast plan; a correlated look-up of each walked event's document keeps
+        it (a condition on the joined document made SQLite read every document for a bloom
+        filter, 14 ms, or take all of an issuer's 14,000 documents' changes and sort them,
+        367 ms, at 100,000 documents)."""
+        if not (filters.issuer or filters.source):
+            return q
+        x = t.documents.alias("scope")
+        cond = exists().where(x.c.id == doc_id)
         if filters.issuer:
-            q = q.where(doc.c.issuer == filters.issuer)
+            cond = cond.where(x.c.issuer == filters.issuer)
         if filters.source:
-            q = q.where(_host_filter(doc.c.url, filters.source))
-        return q
+            cond = cond.where(_host_filter(x.c.url, filters.source))
+        return q.where(cond)
 
     def _few_documents(self, conn: Connection, kind: str, filters: ActivityFilter,
                        memo: dict[str, list[int] | None] | None = None) -> list[int] | None:
@@ -396,7 +406,8 @@ class Queries:
             cond = self._after(kind, c.c.created_at, c.c.id, after)
             if cond is not None:
                 q = q.where(cond)
-            q = self._scoped(q, d, filters).order_by(c.c.created_at.desc(), c.c.id.desc()).limit(n)
+            q = self._scoped(q, c.c.document_id, filters).order_by(c.c.created_at.desc(),
+                                                                  c.c.id.desc()).limit(n)
             return [Event("edit", r.created_at, r.id, _doc_ref(r, "d_"), r.significance, r.summary,
                           r.new_version_id, r.old_version_id) for r in conn.execute(q)]
         if kind == "new":
@@ -411,7 +422,8 @@ class Queries:
             cond = self._after(kind, v.c.first_seen, v.c.id, after)
             if cond is not None:
                 q = q.where(cond)
-            q = self._scoped(q, d, filters).order_by(v.c.first_seen.desc(), v.c.id.desc()).limit(n)
+            q = self._scoped(q, v.c.document_id, filters).order_by(v.c.first_seen.desc(),
+                                                                  v.c.id.desc()).limit(n)
             return [Event("new", r.first_seen, r.id, _doc_ref(r, "d_"), None,
                           "new statement", r.id) for r in conn.execute(q)]
         # misquote | stale: the article's verdict on a quote; drift: on a reported claim.
@@ -438,7 +450,7 @@ class Queries:
         if cond is not None:
             q = q.where(cond)
         # Issuer and site are the statement's (whose words were quoted or reported).
-        q = self._scoped(q, st, filters).order_by(checks.c.checked_at.desc(),
+        q = self._scoped(q, st_v.c.document_id, filters).order_by(checks.c.checked_at.desc(),
                                                   checks.c.id.desc()).limit(n)
         out = []
         for r in conn.execute(q):
