@@ -102,6 +102,17 @@ def _path(site: Site) -> str:
     return re.sub(r"^https?://[^/]+", "", site.driver.current_url)
 
 
+def _go(site: Site, element: Any, pattern: str) -> None:
+    """Click `element` and wait (a loaded machine is slow) until the page's path matches."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element.click()
+    WebDriverWait(site.driver, 30).until(
+        lambda d: re.fullmatch(pattern, _path(site)) and
+        d.execute_script("return document.readyState") == "complete",
+        message=f"never reached {pattern}")
+
+
 def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     from selenium.webdriver.common.by import By
 
@@ -114,8 +125,8 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     assert site.console() == []
 
     # Activity -> the statement, by its title.
-    d.find_element(By.LINK_TEXT, "Joint Statement on the Pacific Clean Water Partnership").click()
-    assert _path(site) == f"/statement/{site.ids['statement']}"
+    _go(site, d.find_element(By.LINK_TEXT, "Joint Statement on the Pacific Clean Water Partnership"),
+        f"/statement/{site.ids['statement']}")
     assert _one(site, "h1").text == "Joint Statement on the Pacific Clean Water Partnership"
     timeline = _by_css(site, "ol.timeline > li")
     assert [li.find_element(By.CSS_SELECTOR, "a").text for li in timeline] == \
@@ -125,9 +136,8 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     assert site.console() == []
 
     # Compare version 1 with version 3 through the page's own form (defaults: first, last).
-    _one(site, "form.pick button[type=submit]").click()
     v1, v3 = site.ids["statement_v1"], site.ids["statement_v3"]
-    assert _path(site) == f"/compare/{v1}/{v3}"
+    _go(site, _one(site, "form.pick button[type=submit]"), f"/compare/{v1}/{v3}")
     assert _one(site, "h1").text == "Version 1 → version 3"
     reasons = " | ".join(li.text for li in _by_css(site, "ol.changes ul.reasons li"))
     assert "number changed: 80 -> 58" in reasons and "negation removed: not" in reasons
@@ -135,7 +145,7 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     assert "58" in [e.text for e in _by_css(site, ".col.new ins")]
     assert "A first report is due in June." in _one(site, ".col.new").text
     # The first change's "show" link lands on its span in the text.
-    _one(site, "ol.changes a[href='#c1']").click()
+    _go(site, _one(site, "ol.changes a[href='#c1']"), f"/compare/{v1}/{v3}#c1")
     assert d.execute_script("return document.querySelector(':target').id") == "c1"
     width, bpp, rows = _png_pixels(site.shot("compare"))
     assert width == 1280
@@ -143,8 +153,7 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     assert _count_colour(rows, bpp, (0xFF, 0xCF, 0xCF)) > 30
     assert _count_colour(rows, bpp, (0xC3, 0xF2, 0xCB)) > 30
     assert site.console() == []
-    d.find_element(By.LINK_TEXT, "Inline").click()
-    assert _path(site) == f"/compare/{v1}/{v3}?view=inline"
+    _go(site, d.find_element(By.LINK_TEXT, "Inline"), re.escape(f"/compare/{v1}/{v3}?view=inline"))
     inline = _one(site, ".text.inline")
     assert [e.text for e in inline.find_elements(By.CSS_SELECTOR, "del")][:1] == ["80"]
     assert "The partners will not impose conditions on emergency relief." in \
@@ -157,8 +166,7 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     row = _one(site, "table.quotes tr.verdict-misquote")
     quote_link = row.find_element(By.CSS_SELECTOR, "td a[href*='#q-']")
     assert "will impose conditions" in quote_link.text
-    quote_link.click()
-    assert _path(site).startswith(f"/article/{site.ids['misquote']}")
+    _go(site, quote_link, rf"/article/{site.ids['misquote']}\?version=\d+#q-\d+")
     target = d.execute_script("return document.querySelector(':target')")
     assert target is not None and "verdict-misquote" in target.get_attribute("class")
     passage = target.find_element(By.CSS_SELECTOR, "blockquote.passage mark.matched")
@@ -173,8 +181,8 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     site.shot("article")
     assert site.console() == []
     # ... and on to the paragraph of the statement version it was checked against.
-    target.find_element(By.CSS_SELECTOR, "a.to-statement").click()
-    assert re.fullmatch(rf"/version/{site.ids['statement_v1']}#p\d+", _path(site)), _path(site)
+    _go(site, target.find_element(By.CSS_SELECTOR, "a.to-statement"),
+        rf"/version/{site.ids['statement_v1']}#p\d+")
     para = d.execute_script("return document.querySelector(':target')")
     assert para is not None and para.tag_name == "p"
     assert para.text == ("The partners will not impose conditions on emergency relief. Assistance "
@@ -192,8 +200,7 @@ def test_search_finds_the_statement(site: Site) -> None:
     site.open("/")
     box = _one(site, "form.search input[name=q]")
     box.send_keys("clean water partnership")
-    _one(site, "form.search button[type=submit]").click()
-    assert _path(site).startswith("/search?q=clean")
+    _go(site, _one(site, "form.search button[type=submit]"), r"/search\?q=clean.*")
     links = [a.text for a in site.driver.find_elements(By.CSS_SELECTOR, "main a")]
     assert "Joint Statement on the Pacific Clean Water Partnership" in links
     site.shot("search")
