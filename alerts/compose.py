@@ -5,7 +5,7 @@ The pipeline calls these between `compare.observe.decide` and the store's write,
 alerts commit in the same transaction as the version that caused them.
 
     >>> alert = removed_alert("Statement", "https://gov.example/s", None, 404)
-    >>> (alert.kind, alert.significance)
+    >>> (alert.kind.value, alert.significance.value)
     ('removed', 'substantive')
 """
 
@@ -160,7 +160,7 @@ def drift_alert(article: Document, check: ClaimCheck, statement_title: str) -> A
         ...     ("'$80 million' reported as '$18 million'",))
         >>> a = drift_alert(Document(url="https://news.example/a", title="Aid", paragraphs=(),
         ...                          kind="coverage"), check, "Aid statement")
-        >>> (a.kind, a.significance, a.subject_url)
+        >>> (a.kind.value, a.significance.value, a.subject_url)
         ('drift', 'substantive', 'https://gov.example/s')
     """
     severity = Severity(check.severity)

@@ -198,7 +198,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 base_quoted = p.how.value in ("quoted", "both")
                 cov_got[("base", article, p.source, p.paragraph)] = "quoted" if base_quoted else "none"  # type: ignore[index]
 
-    Path("/tmp/claims-judged.json").write_text(json.dumps(got_judged))
     scored_n = sum(1 for r in claims if r["expected"] != "ignore")
     print(f"coverage-dev: {len(statements_of)} articles, {scored_n} scored claims, {len(cov)} coverage rows; "
           f"onrecord listed {n_found} claims; CPU {cpu:.1f} s in all; model load {t_load:.2f} s CPU")

@@ -72,11 +72,12 @@ class MiniLM:
     ((2, 384), 1.0, True)
     """
 
-    def __init__(self, threads: int = 1, verify: bool = True) -> None:
+    def __init__(self, threads: int = 1, verify: bool = True, model_path: Path | None = None) -> None:
         # One thread: the pipeline runs several checks at once on few cores, and onnxruntime's
         # thread pool spinning on a loaded machine costs more CPU than it saves.
         self.threads = threads
         self.verify = verify
+        self.model_path = model_path  # another copy of the file (checked like the packaged one)
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
@@ -93,6 +94,7 @@ class MiniLM:
             from tokenizers import Tokenizer
 
             model, tok_file = model_files()
+            model = self.model_path or model
             if not model.is_file() or not tok_file.is_file():
                 raise ModelUnavailable(f"embedding model files missing: {model}, {tok_file}")
             if self.verify and _sha256(model) != MODEL_SHA256:

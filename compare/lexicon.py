@@ -252,7 +252,8 @@ INTENSITY: Mapping[str, int] = MappingProxyType({
     "option": -1, "options": -1, "worth": -1, "departure": -1,
     "suggest": -1, "suggested": -1, "explore": -1, "explored": -1, "wish": -1,
     "welcome": -1, "welcomed": -1, "noted": -1, "encouraged": -1, "encourage": -1,
-    "questioned": -1, "reservations": -1, "disappointed": -1, "regret": -1, "regretted": -1,
+    "try": -1, "tried": -1, "tries": -1, "attempt": -1, "attempted": -1, "seek": -1,
+    "sought": -1, "questioned": -1, "reservations": -1, "disappointed": -1, "regret": -1, "regretted": -1,
 })
 # Words that widen or fix a claim's extent; one in the claim but not in the sentence it
 # reports changes its scope ("political detainees" -> "all political detainees").
@@ -260,6 +261,12 @@ SCOPE_WORDS = frozenset({"all", "every", "any", "entire", "whole", "unanimously"
                          "most", "only", "always", "everyone", "everything", "none",
                          "completely", "total", "totally", "universal", "worldwide",
                          "majority", "sole", "solely", "exclusively"})
+# Verbs that deny their complement as "not" does: "failed to get" is "did not get", "refused
+# to sign" is "did not sign", "stopped short of calling" is "did not call" (before "to" or
+# "short" only: "the talks failed" denies nothing said).
+NEGATIVE_VERBS = frozenset({"fail", "fails", "failed", "failing", "refuse", "refuses", "refused",
+                            "refusing", "stopped", "stops", "stop", "declined", "declines",
+                            "decline"})
 # Backshift of reported speech: "we will" is reported as "they would"; not a change of modal.
 BACKSHIFT: Mapping[str, str] = MappingProxyType({"would": "will", "could": "can",
                                                  "might": "may", "should": "shall"})

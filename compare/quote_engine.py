@@ -146,15 +146,19 @@ def statement_candidates(index: StatementIndex, texts: Sequence[str], published_
     order = sorted(counts, key=lambda u: -counts[u])
     order += [u for u in index.statements_among(list(dict.fromkeys(links))) if u not in counts]
     art = _Article(index, published_at)
-    if art.few is not None:
-        return order + [u for u in art.few if u not in order]
     parsed = [parse_quote(t) for t in texts if t.strip()]
+    total: dict[str, float] = {}
+    if parsed:
+        for sc in art._url_scores([top for _, top in art._votes(parsed)]):
+            for u, n in sc.items():
+                total[u] = total.get(u, 0.0) + n
+    if art.few is not None:
+        # Every statement, best voted first: a caller keeping the first few (claims align
+        # against three) keeps the ones the article is about, not the first stored.
+        return order + sorted((u for u in art.few if u not in order),
+                              key=lambda u: -total.get(u, 0.0))
     if not parsed:
         return order
-    total: dict[str, float] = {}
-    for sc in art._url_scores([top for _, top in art._votes(parsed)]):
-        for u, n in sc.items():
-            total[u] = total.get(u, 0.0) + n
     ranked = sorted((u for u in total if u not in order), key=lambda u: -total[u])
     return order + ranked[:limit]
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
     from compare.claims import ClaimReport
     from compare.quotecheck import QuoteCheck
-    from flows.pipeline import Runtime, SourceReport
+    from flows.pipeline import ClaimResult, Runtime, SourceReport
     from sources.config import Source
     from sources.document import Document
     from store.quoteindex import StoreQuoteIndex
@@ -245,7 +245,7 @@ def _print_outcome(o) -> None:  # noqa: ANN001
     print_claims(o.claims)
 
 
-def print_claims(claims, indent: str = "             ") -> None:  # noqa: ANN001
+def print_claims(claims: Sequence[ClaimResult], indent: str = "             ") -> None:
     """A run's reported claims on the terminal: each drifted or unsupported one with its
     reasons, the faithful ones counted (they are stored and shown by `onrecord history`)."""
     faithful = 0
@@ -365,8 +365,11 @@ def cmd_history(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.url}: not in the store ({store.location})")
         versions = store.versions(args.url)
         changes = {c.new_version_id: c for c in store.changes(args.url)}
-        # An article's reported claims, each with its verdict now (issue 14).
+        # An article's reported claims, each with its verdict now, and which statement
+        # paragraphs it reported (issue 14).
         claims = ({v.id: store.claim_checks(v.id) for v in versions}
+                  if doc.kind == COVERAGE else {})
+        mapped = ({v.id: store.coverage(article_version_id=v.id) for v in versions}
                   if doc.kind == COVERAGE else {})
     finally:
         store.close()
@@ -377,7 +380,10 @@ def cmd_history(args: argparse.Namespace) -> int:
              "significance": changes[v.id].significance if v.id in changes else None,
              "summary": changes[v.id].summary if v.id in changes else "first seen",
              "revert_of": v.revert_of,
-             **({"claims": [c.details for c in claims[v.id]]} if v.id in claims else {})}
+             **({"claims": [c.details for c in claims[v.id]],
+                 "coverage": [{"statement": p.statement_url, "paragraph": p.paragraph,
+                               "how": p.how} for p in mapped[v.id]]}
+                if v.id in claims else {})}
             for v in versions]}, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}  ({doc.kind}, {doc.state})")
@@ -387,6 +393,12 @@ def cmd_history(args: argparse.Namespace) -> int:
         if v.revert_of:
             summary = f"revert to version {v.revert_of}; {summary}"
         print(f"  v{v.seq}  {v.first_seen:%Y-%m-%d %H:%M:%S} UTC  {terminal_line(summary)}")
+        reported: dict[str, list[str]] = {}
+        for p in mapped.get(v.id, ()):
+            if p.how != "none":
+                reported.setdefault(p.statement_url, []).append(f"¶{p.paragraph + 1} {p.how}")
+        for statement, places in reported.items():
+            print(f"       reports {terminal_line(statement)}: {', '.join(places)}")
         for c in claims.get(v.id, ()):
             what = ", ".join(x for x in (c.kind, c.severity if c.severity != "none" else None)
                              if x)

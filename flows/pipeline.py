@@ -513,7 +513,7 @@ class Pipeline:
                             decision.significance, decision.summary, quotes=quotes,
                             claims=claims)
 
-    # -- quotes ------------------------------------------------------------------------
+    # -- quotes and reported claims ----------------------------------------------------
 
     def judge_article(self, doc: Document, version: Version
                       ) -> tuple[tuple[QuoteResult, ...], tuple[ClaimResult, ...]]:
@@ -532,10 +532,6 @@ class Pipeline:
         return (tuple(QuoteResult(doc.url, c.quote.text, c.verdict, c.severity, c.reasons)
                       for c in checks),
                 tuple(ClaimResult.of(doc.url, c) for c in report.claims))
-
-    def check_quotes(self, doc: Document, version: Version) -> list[QuoteResult]:
-        """Check an article version's quotes and claims; the quote results."""
-        return list(self.judge_article(doc, version)[0])
 
     def _check_quotes(self, doc: Document, version: Version,
                       index: StoreQuoteIndex) -> list[QuoteCheck]:

@@ -176,3 +176,13 @@ def test_prefect_artifact_lists_a_drifted_claim_escaped() -> None:
     assert r"- number changed\: \'\$80 million\' reported as" in md
     assert "![x](http" not in md and r"\!\[x\]" in md  # scraped Markdown is inert
     assert f"<{STATEMENT}>" in md
+
+
+def test_the_composition_examples_run() -> None:
+    """The examples in alerts/compose.py (drift_alert's among them) are run, not just read."""
+    import doctest
+
+    import alerts.compose
+
+    result = doctest.testmod(alerts.compose)
+    assert result.attempted >= 4 and result.failed == 0

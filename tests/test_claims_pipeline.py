@@ -279,9 +279,12 @@ def test_cli_coverage_and_history_read_the_stored_claims(
     assert main(["history", "http://news.example/a"]) == 0
     out = capsys.readouterr().out
     assert "claim drift (number, major): “They said \\x1b[2Jtwo.”" in out and "\x1b" not in out
+    assert "reports http://gov.example/s: ¶2 paraphrased" in out
     assert main(["history", "http://news.example/a", "--format", "json"]) == 0
     [version] = json.loads(capsys.readouterr().out)["versions"]
     assert version["claims"] == [{"text": "They said two.", "verdict": "drift"}]
+    assert [(p["paragraph"], p["how"]) for p in version["coverage"]] == [
+        (0, "none"), (1, "paraphrased"), (2, "none")]
 
     assert main(["coverage", "http://gov.example/unknown"]) == 2
     assert "not in the store" in capsys.readouterr().err
@@ -300,3 +303,27 @@ def test_a_dateline_with_its_agency_is_not_part_of_a_claim() -> None:
                 "to a statement released by their foreign ministries.")
         [claim] = find_claims(text)
         assert claim.text.startswith("Three countries launched"), claim.text
+
+
+def test_a_claim_is_aligned_to_its_statement_whatever_its_place_in_the_store(
+        runtime: Runtime) -> None:
+    """Claims are aligned against a few statements; with a small store those must be the best
+    voted, not the first stored: here the statement reported is the fifth of five."""
+    from sources.document import STATEMENT, Document
+
+    pipe = Pipeline(runtime)
+    topics = ("fisheries quotas in the North Atlantic", "rail links between the two capitals",
+              "vaccine donations to the region", "cyber security cooperation among partners",
+              "clean water projects in the Pacific islands")
+    for i, topic in enumerate(topics):
+        pipe.record_document(Document(
+            url=f"https://gov.example/s{i}", title=f"Statement {i}", kind=STATEMENT,
+            paragraphs=(f"The ministers discussed {topic} at length.",
+                        f"The partners committed $8{i} million to {topic} over five years.")))
+    text = ("The ministers said the partners had committed $18 million to clean water projects "
+            "in the Pacific islands over five years.")
+    out = pipe.record_document(Document(url="https://news.example/w", title="Water",
+                                        paragraphs=(text,), kind=COVERAGE))
+    [claim] = out.claims
+    assert claim.source == "https://gov.example/s4" and "$84 million" in claim.matched
+    assert claim.verdict is ClaimVerdict.DRIFT and claim.kind is DriftKind.NUMBER

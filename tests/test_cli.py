@@ -13,7 +13,8 @@ import pytest
 from tests.httpfixture import LocalServer, Response
 
 ROOT = Path(__file__).resolve().parents[1]
-COMMANDS = ["demo", "run", "check", "history", "extract", "diff", "quotes", "deliver", "serve"]
+COMMANDS = ["demo", "run", "check", "history", "extract", "diff", "quotes", "claims", "deliver", "serve",
+            "coverage", "web"]
 
 
 def onrecord(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -95,3 +95,27 @@ def test_concurrent_first_use_upgrades_once(fresh_url: str) -> None:
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         store.close()
+
+
+def test_claims_migration_goes_down_and_up_again(fresh_url: str) -> None:
+    """0006_claims adds claim_checks and claim_coverage; its downgrade removes them and
+    leaves 0005's schema, which upgrades to head again."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from store.migrate import alembic_config
+
+    Store(fresh_url).close()
+    bare = Store(fresh_url, migrate=False)
+    try:
+        with bare.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0005_identity")
+        with bare.engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            assert "claim_checks" not in tables and "claim_coverage" not in tables
+            assert "quote_checks" in tables
+        assert bare.migrate() == head_revision()
+        with bare.engine.connect() as conn:
+            assert {"claim_checks", "claim_coverage"} <= set(inspect(conn).get_table_names())
+    finally:
+        bare.close()

@@ -1,6 +1,6 @@
 """The activity page's issuer and site filters give the same events whichever way they are
 read: the ids of few matching documents first, or the newest-first walk of every event
-(web/queries.py, FEW_DOCUMENTS). The store is filled through the pipeline (tests/webworld.py)."""
+(web/queries.py, Queries.few_documents). The store is filled through the pipeline (tests/webworld.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import web.queries as queries
 from store import Store
 from tests.webworld import World, build_world
 from web.queries import ActivityFilter, Queries
@@ -35,8 +34,7 @@ def _walk(q: Queries, filters: ActivityFilter) -> list[tuple[str, int]]:
         cursor = page.next_cursor
 
 
-def test_few_documents_first_and_the_walk_agree(world: tuple[World, Store],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_few_documents_first_and_the_walk_agree(world: tuple[World, Store]) -> None:
     w, store = world
     q = Queries(store)
     host = urlsplit(w.statement_url).netloc
@@ -47,8 +45,8 @@ def test_few_documents_first_and_the_walk_agree(world: tuple[World, Store],
              ActivityFilter(source=host, kind="misquote"),
              ActivityFilter(issuer="Demo Ministry of Foreign Affairs", significance="substantive")]
     first = {c: _walk(q, c) for c in cases}
-    monkeypatch.setattr(queries, "FEW_DOCUMENTS", 0)  # every filter read by the walk
-    walked = {c: _walk(q, c) for c in cases}
+    walking = Queries(store, few_documents=0)  # every filter read by the walk
+    walked = {c: _walk(walking, c) for c in cases}
     assert first == walked
     everything = _walk(q, ActivityFilter())
     # The filters select: the site has every event, another site and issuer none.

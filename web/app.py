@@ -69,11 +69,15 @@ class WebSettings:
     """What the site needs beyond the store: its access token, if any (never shown)."""
 
     token: str | None = field(default=None, repr=False)
+    # Mark the token cookie Secure although requests arrive over http: the site is served
+    # over https by a reverse proxy (its public address, ONRECORD_WEB_URL, is https).
+    secure_cookie: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> WebSettings:
         env = dict(os.environ if env is None else env)
-        return cls(token=env.get("ONRECORD_WEB_TOKEN") or None)
+        return cls(token=env.get("ONRECORD_WEB_TOKEN") or None,
+                   secure_cookie=(env.get("ONRECORD_WEB_URL") or "").startswith("https://"))
 
 
 # -- templates ----------------------------------------------------------------------------------
@@ -135,9 +139,10 @@ def _json(data: dict[str, Any], status: int = 200) -> JSONResponse:
 class Guard(BaseHTTPMiddleware):
     """Read-only methods, the access token when one is set, and the security headers."""
 
-    def __init__(self, app: Any, token: str | None) -> None:
+    def __init__(self, app: Any, token: str | None, secure_cookie: bool = False) -> None:
         super().__init__(app)
         self.token = token
+        self.secure_cookie = secure_cookie
 
     async def dispatch(self, request: Request,
                        call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -162,7 +167,7 @@ class Guard(BaseHTTPMiddleware):
                 target = "/" + request.url.path.lstrip("/") + (f"?{urlencode(rest)}" if rest else "")
                 response: Response = RedirectResponse(target, status_code=303)
                 response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict",
-                                    secure=request.url.scheme == "https")
+                                    secure=self.secure_cookie or request.url.scheme == "https")
                 return response
             if not self._authorized(request):
                 return _unauthorized()
@@ -193,7 +198,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     queries = Queries(store)
     env = _environment()
     app = FastAPI(title="onrecord", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(Guard, token=settings.token)
+    app.add_middleware(Guard, token=settings.token, secure_cookie=settings.secure_cookie)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(name: str, status: int = 200, **context: Any) -> Response:
@@ -368,7 +373,11 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
                       "new": {"id": data["new"].id, "seq": data["new"].seq,
                               "document": data["new_doc"]},
                       "significance": diff.significance, "summary": diff.summary(),
-                      "changes": [{**c.to_json(), "part": c.part} for c in diff.changes]})
+                      # Spans: offsets into the two versions' canonical texts (the titles'
+                      # for a change whose part is "title").
+                      "changes": [{**c.to_json(), "part": c.part, "old_start": c.old_start,
+                                   "old_end": c.old_end, "new_start": c.new_start,
+                                   "new_end": c.new_end} for c in diff.changes]})
 
     # -- article ------------------------------------------------------------------------------
 
