@@ -144,3 +144,25 @@ def test_unmatched_agrees_with_comparing_every_pair(rng: random.Random, cased: b
         b = [rng.choice(base + variants) for _ in range(200)]
         brute = [w for w in a if not any(same(w, x) for x in b)]
         assert _unmatched(a, b, cased=cased) == brute
+
+
+def test_a_block_moved_beside_an_edited_paragraph_is_a_move_not_a_rewrite(
+        rng: random.Random) -> None:
+    # The moved block lands next to a paragraph with one word changed: both fall in one
+    # differing stretch, whose phrases (over the longer side) are mostly the block's.
+    vocab = vocabulary(rng, 800)
+    # One paragraph each (statement() makes several): about 120 words.
+    paras = [statement(rng, 120, vocab).replace("\n\n", " ") for _ in range(12)]
+    block = paras[2:5]
+    edited = paras[9].split(" ")
+    edited[5] = "Ruritania"
+    rest = [*paras[:2], *paras[5:9], " ".join(edited), *paras[10:]]
+    old, new = "\n\n".join(paras), "\n\n".join([*rest[:-2], *block, *rest[-2:]])
+    diff = diff_texts(old, new)
+    assert not any(r.startswith("rewritten") for c in diff.changes for r in c.reasons)
+    moves = [c for c in diff.changes if c.op == "move"]
+    assert len(moves) == 1 and moves[0].old == "\n\n".join(block)
+    assert any(c.op == "replace" and c.new == "Ruritania" for c in diff.changes)
+    # Unrelated texts of unequal lengths are still a rewrite: the shorter is not inside.
+    short, long_ = statement(rng, 200, vocab), statement(rng, 2000, vocab)
+    assert [c.reasons[0].split(":")[0] for c in diff_texts(short, long_).changes] == ["rewritten"]
