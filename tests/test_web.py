@@ -171,7 +171,7 @@ def test_activity_lists_every_kind_newest_first(site: Site) -> None:
     assert stamps == sorted(stamps, reverse=True)
     edits = [e for e in data["events"] if e["kind"] == "edit"]
     assert edits[-1]["link"] == f"/compare/{ids['v1']}/{ids['v2']}"
-    assert "80 -> 58" in edits[-1]["summary"]
+    assert "$80 million -> $58 million" in edits[-1]["summary"]
     page = site.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert f'href="/compare/{ids["v1"]}/{ids["v2"]}"' in page.text
@@ -286,16 +286,16 @@ def test_compare_side_by_side_inline_and_json(site: Site) -> None:
     data = site.json(f"/api/compare/{ids['v1']}/{ids['v3']}")
     assert data["significance"] == "substantive"
     reasons = [r for c in data["changes"] for r in c["reasons"]]
-    assert any("80 -> 58" in r for r in reasons)
+    assert any("$80 million -> $58 million" in r for r in reasons)
     old_text = site.store.version(ids["v1"]).canonical_text
     new_text = site.store.version(ids["v3"]).canonical_text
-    number = next(c for c in data["changes"] if any("80 -> 58" in r for r in c["reasons"]))
+    number = next(c for c in data["changes"] if any("$80 million -> $58 million" in r for r in c["reasons"]))
     assert old_text[number["old_start"]:number["old_end"]] == number["old"]
     assert new_text[number["new_start"]:number["new_end"]] == number["new"]
     side = site.get(f"/compare/{ids['v1']}/{ids['v3']}")
     assert side.status_code == 200
     assert "<del" in side.text and "<ins" in side.text and 'class="cols"' in side.text
-    assert 'id="c1"' in side.text and "80 -&gt; 58" in side.text
+    assert 'id="c1"' in side.text and "$80 million -&gt; $58 million" in side.text
     inline = site.get(f"/compare/{ids['v1']}/{ids['v3']}?view=inline")
     assert 'class="text inline"' in inline.text and "<del" in inline.text
     assert "cols" not in re.findall(r'class="([^"]*)"', inline.text)

@@ -131,7 +131,7 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     timeline = _by_css(site, "ol.timeline > li")
     assert [li.find_element(By.CSS_SELECTOR, "a").text for li in timeline] == \
         ["version 1", "version 2", "version 3"]
-    assert "number changed: 80 -> 58" in timeline[1].text
+    assert "number changed: $80 million -> $58 million" in timeline[1].text
     site.shot("statement")
     assert site.console() == []
 
@@ -140,7 +140,7 @@ def test_activity_to_statement_to_compare_to_misquote(site: Site) -> None:
     _go(site, _one(site, "form.pick button[type=submit]"), f"/compare/{v1}/{v3}")
     assert _one(site, "h1").text == "Version 1 → version 3"
     reasons = " | ".join(li.text for li in _by_css(site, "ol.changes ul.reasons li"))
-    assert "number changed: 80 -> 58" in reasons and "negation removed: not" in reasons
+    assert "number changed: $80 million -> $58 million" in reasons and "negation removed: not" in reasons
     assert [e.text for e in _by_css(site, ".col.old del")][:1] == ["80"]
     assert "58" in [e.text for e in _by_css(site, ".col.new ins")]
     assert "A first report is due in June." in _one(site, ".col.new").text
