@@ -352,7 +352,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         with prefect_api("flows.prefect_flows"):
             from flows.prefect_flows import check_coverage, check_statement
 
-            outcome = (check_statement if args.kind == STATEMENT else check_coverage)(args.url)
+            report = (check_statement if args.kind == STATEMENT else check_coverage)(args.url)
+        outcome = report.outcome
+        delivery_status = _delivery_status(report.delivery)
     _print_outcome(outcome)
     return EXIT_FAILED if outcome.status == "error" or delivery_status != EXIT_OK else EXIT_OK
 

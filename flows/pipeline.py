@@ -139,6 +139,15 @@ class SourceReport:
 
 
 @dataclass(frozen=True)
+class CheckReport:
+    """What a manual check of one URL did: its outcome and the alert delivery that followed
+    (whose `problems` the caller reports, as for a pass)."""
+
+    outcome: CheckOutcome
+    delivery: DeliveryReport
+
+
+@dataclass(frozen=True)
 class PassReport:
     """What one monitoring pass did: each source's report, in config order, and the alert
     delivery that followed it (whose `problems` the caller reports: a stopped channel or

@@ -39,6 +39,7 @@ from compare.vocab import ClaimVerdict, Verdict
 from flows.pipeline import (
     ERROR,
     CheckOutcome,
+    CheckReport,
     ClaimResult,
     PassReport,
     Pipeline,
@@ -424,7 +425,7 @@ def monitor(config_path: str | None = None, kind: str | None = None,
     return PassReport(tuple(reports), delivered)
 
 
-def _check_one(url: str, kind: str) -> CheckOutcome:
+def _check_one(url: str, kind: str) -> CheckReport:
     future = check_url_task.with_options(tags=["onrecord", "manual"]).submit(url, kind)
     future.wait()
     result = future.state.result(raise_on_failure=False)
@@ -435,18 +436,19 @@ def _check_one(url: str, kind: str) -> CheckOutcome:
     else:
         outcome = result
     publish([outcome])
-    deliver_task()
-    return outcome
+    # Returned with the outcome so that `onrecord check` says what could not be delivered
+    # and exits non-zero, as `onrecord run` and `--plain` do.
+    return CheckReport(outcome, deliver_task())
 
 
 @flow(name="check-statement")
-def check_statement(url: str) -> CheckOutcome:
+def check_statement(url: str) -> CheckReport:
     """Manual trigger: fetch and version one statement now, compare, alert."""
     return _check_one(url, STATEMENT)
 
 
 @flow(name="check-coverage")
-def check_coverage(url: str) -> CheckOutcome:
+def check_coverage(url: str) -> CheckReport:
     """Check one article's quotes and reported claims now against the stored statements."""
     return _check_one(url, COVERAGE)
 

@@ -38,8 +38,8 @@ def fake() -> Iterator[FakeSlack]:
     srv.stop()
 
 
-def _run(config: Path, tmp_path: Path, fake: FakeSlack, *extra: str
-         ) -> subprocess.CompletedProcess[str]:
+def _run(config: Path | None, tmp_path: Path, fake: FakeSlack, *extra: str,
+         command: str = "run") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("PREFECT_API_URL", "SLACK_WEBHOOK_URL")}
     env.update({"PYTHONPATH": str(ROOT), "PREFECT_HOME": str(tmp_path / "prefect"),
@@ -47,8 +47,8 @@ def _run(config: Path, tmp_path: Path, fake: FakeSlack, *extra: str
                 "ONRECORD_DATABASE_URL": f"sqlite:///{tmp_path}/s.sqlite",
                 "ONRECORD_ALLOW_PRIVATE_URLS": "1", "SLACK_BOT_TOKEN": TOKEN,
                 "SLACK_CHANNEL": "C0RUN", "SLACK_API_URL": fake.url})
-    return subprocess.run([sys.executable, "-m", "flows.cli", "run", *extra,
-                           "--config", str(config)],
+    where = ["--config", str(config)] if config is not None else []
+    return subprocess.run([sys.executable, "-m", "flows.cli", command, *extra, *where],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
 
 
@@ -91,3 +91,19 @@ def test_run_exits_1_with_a_line_per_problem_when_slack_answers_invalid_auth(
         time.sleep(0.5)
     assert found and "invalid\\_auth" in found[0]  # Markdown-escaped scraped text
     assert TOKEN not in found[0]
+
+
+@pytest.mark.parametrize("plain", [False, True], ids=["prefect", "plain"])
+def test_check_exits_1_with_a_line_per_problem_when_slack_answers_invalid_auth(
+        server: LocalServer, tmp_path: Path, fake: FakeSlack, plain: bool) -> None:
+    # The manual trigger (`onrecord check URL`) reports delivery as `run` does: through
+    # Prefect, the check flow returns the delivery report with the outcome.
+    server.routes["/readout"] = Response(PAGE)
+    fake.default = ("error", "invalid_auth")
+    result = _run(None, tmp_path, fake, server.url("/readout"), *(["--plain"] if plain else []),
+                  command="check")
+    assert "Readout" in result.stdout, result.stderr[-3000:]
+    assert result.returncode == 1, result.stderr[-3000:]
+    lines = _delivery_lines(result.stderr)
+    assert len(lines) == 1 and "invalid_auth" in lines[0], result.stderr[-3000:]
+    assert TOKEN not in result.stdout + result.stderr

@@ -275,10 +275,10 @@ def test_in_process_flow_publishes_edit_artifact(prefect_api: str, site: LocalSe
     try:
         with temporary_settings({PREFECT_API_URL: prefect_api,
                                  PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            assert check_statement(url).status == "new"
+            assert check_statement(url).outcome.status == "new"
             site.routes["/inproc"] = Response(page(PARAS[0].replace("$80", "$58"), *PARAS[1:]))
             state = check_statement(url, return_state=True)
-            outcome = state.result()
+            outcome = state.result().outcome
             assert outcome.status == "changed" and outcome.significance == "substantive"
 
             async def edit_artifacts() -> list:
@@ -294,7 +294,7 @@ def test_in_process_flow_publishes_edit_artifact(prefect_api: str, site: LocalSe
             artifacts = asyncio.run(edit_artifacts())
             edit = [a for a in artifacts if a.key == "onrecord-edit"]
             assert edit and "after:\n\n> 58" in edit[0].data and "before:\n\n> 80" in edit[0].data
-            missing = check_statement(site.url("/nowhere"))
+            missing = check_statement(site.url("/nowhere")).outcome
             assert missing.status == "error" and "404" in (missing.error or "")
             APILogHandler().flush()  # before the module's server goes away
     finally:
@@ -384,9 +384,9 @@ def test_in_process_flow_publishes_drifted_claims(prefect_api: str, site: LocalS
     try:
         with temporary_settings({PREFECT_API_URL: prefect_api,
                                  PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            assert check_statement(site.url("/claims-statement")).status == "new"
+            assert check_statement(site.url("/claims-statement")).outcome.status == "new"
             state = check_coverage(site.url("/claims-article"), return_state=True)
-            outcome = state.result()
+            outcome = state.result().outcome
             assert any(c.verdict == "drift" and "$18 million" in c.claim for c in outcome.claims)
 
             async def claim_artifacts() -> list:
