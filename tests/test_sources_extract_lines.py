@@ -213,3 +213,15 @@ def test_br_before_control_character_does_not_break_extraction():
     # The control character itself is dropped (sources.normalize.drop_hidden, issue 16):
     # the text on both sides of the <br> is kept.
     assert "cooperation. They agreed" in doc.text
+
+
+def test_heading_repeating_a_title_with_a_bidi_override_is_not_a_paragraph():
+    # The title and the paragraphs are both cleaned of bidi and control characters; the
+    # heading that repeats the title is recognised after that cleaning, not before.
+    title = "Joint Statement \u202eon Cooperation"
+    body = " ".join(["The ministers reaffirmed their commitment to regional stability."] * 4)
+    page = (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{body}</p><p>{body}</p></article></body></html>")
+    doc = extract(page, "https://example.org/s")
+    assert doc.title == "Joint Statement on Cooperation"
+    assert doc.paragraphs[0].startswith("The ministers"), doc.paragraphs[:2]

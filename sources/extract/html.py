@@ -22,7 +22,7 @@ from sources.extract.common import MIN_WORDS, ExtractionError, words
 from sources.extract.generic import generic_paragraphs
 from sources.extract.metadata import container_links, links_near, page_metadata
 from sources.extract.parsing import is_fragment, parse_html
-from sources.normalize import clean_paragraphs
+from sources.normalize import clean_paragraphs, drop_hidden
 from sources.profiles import Profile, profile_for
 
 # Pages answered 200 that say they are missing, in the wordings sites use ("We could not
@@ -87,7 +87,9 @@ def extract_html(html: str, url: str, kind: str, selector: str | None) -> Docume
         container = best_container(root)
         paras = filter_lines(clean_paragraphs(blocks(container)))
         extractor = "generic:fallback"
-    if meta.title and paras and paras[0] == meta.title:
+    # The page's own heading repeats its title: compared as the paragraphs were cleaned
+    # (a bidi or control character in the title must not keep the heading as a paragraph).
+    if meta.title and paras and paras[0] == " ".join(drop_hidden(meta.title).split()):
         paras = paras[1:]
     word_count = words(paras)
     if extractor.startswith("generic") and paras and mostly_links(root, paras, word_count):
