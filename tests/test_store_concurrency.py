@@ -94,8 +94,9 @@ class RacingStore(Store):
         self.reads: list[tuple[str, int | None]] = []
         self._lock = threading.Lock()
 
-    def prior(self, url: str):  # noqa: ANN201
-        latest, hashes = super().prior(url)
+    # The pipeline reads a document's prior by id, once, while it identifies the document.
+    def prior_of(self, document_id: int | None):  # noqa: ANN201
+        latest, hashes = super().prior_of(document_id)
         with self._lock:
             self.reads.append((threading.current_thread().name, latest.seq if latest else None))
             first = sum(1 for name, _ in self.reads
