@@ -64,6 +64,7 @@ MIN_CLAIM_WORDS = 6
 MAX_STATEMENTS = 3  # statements a claim is aligned against (the article's, best first)
 CLAUSE_WORDS = 25
 LEXICAL_TOP = 4  # sentences this long are also split into clauses for alignment
+LEXICAL_FLOOR = 3  # candidates share at least 1/this of the best candidate's shared words
 LEX_WEIGHT = 0.35  # share of the alignment score that comes from shared content words
 LOOSE = 0.6  # under this score a claim reports its sentence loosely: what it adds is judged
 NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says something else
@@ -1097,8 +1098,11 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
     for cw in claim_words:
         shared = [len(cw & sw) for sw in sent_words]
         ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
-        keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= 1)
-        keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= 4)
+        # A sentence sharing under a third of what the best one shares is not what a claim
+        # reports when the best shares many (a close paraphrase): it is not embedded.
+        floor = max(1, shared[ranked[0]] // LEXICAL_FLOOR) if ranked else 1
+        keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= floor)
+        keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= max(4, floor))
     units: list[tuple[int, str]] = []
     for j in sorted(keep):
         units.append((j, sents[j].text))
