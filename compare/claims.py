@@ -1095,6 +1095,7 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
     claim_words = [_content(x) for x in contents]
     sent_words = [_content(s.text) for s in sents]
     keep: set[int] = set()
+    split: set[int] = set()  # sentences also embedded clause by clause: some claim's closest two
     for cw in claim_words:
         shared = [len(cw & sw) for sw in sent_words]
         ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
@@ -1103,10 +1104,11 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         floor = max(1, shared[ranked[0]] // LEXICAL_FLOOR) if ranked else 1
         keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= floor)
         keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= max(4, floor))
+        split.update(j for j in ranked[:2] if shared[j] >= floor)
     units: list[tuple[int, str]] = []
     for j in sorted(keep):
         units.append((j, sents[j].text))
-        pieces = _clauses(sents[j].text) if len(sents[j].text.split()) >= CLAUSE_WORDS else []
+        pieces = _clauses(sents[j].text) if j in split and len(sents[j].text.split()) >= CLAUSE_WORDS else []
         if len(pieces) > 1:
             units.extend((j, p) for p in pieces)
     if not units:
