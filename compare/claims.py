@@ -54,7 +54,8 @@ from compare.pressstyle import canonical, transliteration
 from compare.quote_engine import IndexedVersion, StatementIndex, statement_candidates
 from compare.quotecheck import QuoteCheck
 from compare.quotes import OTHER_CUES, Quote, extract_quotes, sentence_spans
-from compare.textnorm import Token, fold, tokenize, us_spelling, words
+from compare.textnorm import Token, fold, tokenize, us_spelling
+from compare.textnorm import words as _split_words
 from compare.vocab import ClaimVerdict, CoverageHow, DriftKind, Severity, Verdict
 
 # -- thresholds (tuned on ../shared/data/coverage-dev, bench/claims_dev.py) -----------------
@@ -401,8 +402,19 @@ def lemma(word: str) -> str:
     return str(simplemma.lemmatize(word, lang="en")).lower()
 
 
-def _lemmas(text: str) -> set[str]:
-    return {lemma(w) for w in words(text)}
+@lru_cache(maxsize=65536)  # each statement sentence is split for every claim set against it
+def _words_cached(text: str) -> tuple[str, ...]:
+    return tuple(_split_words(text))
+
+
+def words(text: str) -> list[str]:
+    """compare.textnorm.words, remembered per text within the process."""
+    return list(_words_cached(text))
+
+
+@lru_cache(maxsize=4096)  # a whole statement's lemmas, asked for by every claim on it
+def _lemmas(text: str) -> frozenset[str]:
+    return frozenset(lemma(w) for w in words(text))
 
 
 @lru_cache(maxsize=4096)  # the same statement sentences are set against every claim
