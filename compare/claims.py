@@ -66,6 +66,8 @@ MAX_STATEMENTS = 3  # statements a claim is aligned against (the article's, best
 CLAUSE_WORDS = 25
 LEXICAL_TOP = 4  # sentences this long are also split into clauses for alignment
 LEXICAL_FLOOR = 3  # candidates share at least 1/this of the best candidate's shared words
+COPY_SHARE = 0.9  # a claim with this share of its content words in one sentence copies it
+COPY_MIN_WORDS = 6
 LEX_WEIGHT = 0.35  # share of the alignment score that comes from shared content words
 LOOSE = 0.6  # under this score a claim reports its sentence loosely: what it adds is judged
 NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says something else
@@ -1107,16 +1109,27 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
     claim_words = [_content(x) for x in contents]
     sent_words = [_content(s.text) for s in sents]
     keep: set[int] = set()
+    keep_model: set[int] = set()  # candidates of the claims the model places
     split: set[int] = set()  # sentences also embedded clause by clause: some claim's closest two
+    copied: list[bool] = []
     for cw in claim_words:
         shared = [len(cw & sw) for sw in sent_words]
         ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
+        # A claim whose content words one sentence nearly all has, and no other as many, is
+        # placed by those words: the model would only confirm it (its score is then the share).
+        most = shared[ranked[0]]
+        copy = len(cw) >= COPY_MIN_WORDS and most >= COPY_SHARE * len(cw) and (
+            len(ranked) == 1 or shared[ranked[1]] < most)
+        copied.append(copy)
         # A sentence sharing under a third of what the best one shares is not what a claim
         # reports when the best shares many (a close paraphrase): it is not embedded.
-        floor = max(1, shared[ranked[0]] // LEXICAL_FLOOR) if ranked else 1
-        keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= floor)
-        keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= max(4, floor))
-        split.update(j for j in ranked[:2] if shared[j] >= floor)
+        floor = max(1, most // LEXICAL_FLOOR)
+        mine = {j for j in ranked[:LEXICAL_TOP] if shared[j] >= floor}
+        mine |= {j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= max(4, floor)}
+        keep |= mine
+        if not copy:
+            keep_model |= mine
+            split.update(j for j in ranked[:2] if shared[j] >= floor)
     units: list[tuple[int, str]] = []
     for j in sorted(keep):
         units.append((j, sents[j].text))
@@ -1125,28 +1138,35 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
             units.extend((j, p) for p in pieces)
     if not units:
         units = [(j, s.text) for j, s in enumerate(sents)]
+        keep_model = set(range(len(sents)))
     parts = [claim_parts(x) for x in contents]
-    flat_parts = [p for ps in parts for p in ps]
-    vecs = embedder.encode([*contents, *flat_parts, *(u for _, u in units)])
-    n_q = len(contents) + len(flat_parts)
-    sim_all = vecs[:n_q] @ vecs[n_q:].T
+    # One model call for everything that needs it: the claims (and their parts) that words
+    # alone do not place, and the sentences (and clauses) they may report.
+    queries = list(dict.fromkeys(q for i, x in enumerate(contents) if not copied[i] for q in (x, *parts[i])))
+    embedded = np.array([j in keep_model for j, _ in units])
+    vecs = embedder.encode([*queries, *(u for j, u in units if j in keep_model)]) if queries else \
+        np.zeros((0, 0), dtype=np.float32)
+    row_of = {q: k for k, q in enumerate(queries)}
+    sim_all = vecs[:len(queries)] @ vecs[len(queries):].T if queries else vecs
     owner = np.array([j for j, _ in units])
     unit_content = [_content(u) for _, u in units]
 
-    def scores(row: int, text: str) -> npt.NDArray[np.float32]:
+    def scores(text: str) -> npt.NDArray[np.float32]:
         cw = _content(text)
         lex = np.array([len(cw & uc) / max(1, len(cw)) for uc in unit_content], dtype=np.float32)
-        unit_score = (1 - LEX_WEIGHT) * sim_all[row] + LEX_WEIGHT * lex
+        sim = lex.copy()  # units the model never saw, and claims it never placed: words alone
+        row = row_of.get(text)
+        if row is not None:
+            sim[embedded] = sim_all[row]
+        unit_score = (1 - LEX_WEIGHT) * sim + LEX_WEIGHT * lex
         score = np.full(len(sents), -1.0, dtype=np.float32)
         np.maximum.at(score, owner, unit_score)
         return score
 
     out = []
-    part_row = len(contents)
     for i, c in enumerate(claims):
-        score = scores(i, contents[i])
-        part_scores = [(p, scores(part_row + k, p)) for k, p in enumerate(parts[i])]
-        part_row += len(parts[i])
+        score = scores(contents[i])
+        part_scores = [(p, scores(p)) for p in parts[i]]
         order = np.argsort(-score)
         best = int(order[0])
         chosen = [best]
