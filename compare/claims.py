@@ -508,12 +508,22 @@ def count_changes(claim: str, sentence: str) -> list[str]:
     ['the claim counts "four" where the statement lists 3: "Director Kemp Chester, Secretary Jorgan Andrews, and Attorney General Jennifer Hodge"']
     >>> count_changes("It executed four activists.", "It executed Ko Jimmy, Phyo Zeya Thaw, Hla Myo Aung, and Aung Thura Zaw.")
     []
+    >>> count_changes("It executed four activists.", "It condemns the executions of activists and "
+    ...               "elected leaders Ko Jimmy, Phyo Zeya Thaw, Hla Myo Aung, and Aung Thura Zaw.")
+    []
+    >>> count_changes("It named four.", "It named Ko Jimmy, Phyo Zeya Thaw, Hla Myo Aung and Aung Thura Zaw.")
+    []
     """
     lists = [m.group(0) for m in _LIST.finditer(sentence)]
     if not lists:
         return []
     items_text = max(lists, key=len)
-    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", items_text) if x.strip()]
+    # Commas separate the items; a bare "and" only the last two ("A, B and C"): an "and"
+    # inside an earlier item ("activists and elected leaders Ko Jimmy", "Narcotics and Law
+    # Enforcement Affairs") is part of its name or description.
+    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?", items_text) if x.strip()]
+    if items and not re.search(r",\s*and\s", items_text):
+        items[-1:] = [x.strip() for x in re.split(r"\s+and\s+", items[-1]) if x.strip()]
     if len(items) < 3:
         return []
     out = []
