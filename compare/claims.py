@@ -166,10 +166,13 @@ OTHER_SPEAKERS = re.compile(r"\b(?:groups|organi[sz]ations?|ngos?|agencies|chari
                             r"military government|junta|kremlin|ministry|spokesperson for|militants?)\b", re.I)
 # "SUVA —", "SEOUL, Nov 3 —", and with the agency: "WASHINGTON (Reuters) —".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?(?:\s\([^()\n]{1,40}\))?\s[—–-]{1,2}\s+")
-_BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
+_BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b(?![^,\n]{1,60}?['’]s?\s+(?:own\s+)?account,)|^\W*$")
 _ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
                           r"[^,]{0,40}?\b(?:said|says|added|stated))\s*[.!?]?$", re.I)
 _ATTRIB_HEAD = re.compile(r"^(?:(?:But|And|Also|However|Meanwhile),?\s+)?(?:according to\s[^,]{1,80},\s*|"
+                          # "By Blinken's account, ...", "In the minister's words, ...": an
+                          # attribution as "according to" is, with the speaker as a possessive.
+                          r"(?:by|in)\s(?P<acc>[^,]{1,60}?)['’]s?\s+(?:own\s+)?(?:account|words|telling),\s*|"
                           r"(?P<sp>[^,;:]{1,80}?)\s+(?:\w+ly\s+|also\s+|further\s+)?"
                           r"(?:said|says|stated|added|noted|stressed|warned|told \w+|declared|insisted|"
                           r"argued|wrote|emphasi[sz]ed|reiterated|announced)(?:\s+that)?\s+)", re.I)
@@ -238,8 +241,12 @@ def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> C
         return None  # a quotation the extractor did not pair: the quote checker's
     verb = CLAIM_VERB.search(sentence)
     noun = REPORT_NOUN.search(sentence)
-    if verb is None and noun is None:
+    head = _ATTRIB_HEAD.match(sentence)
+    account = head.group("acc") if head else None
+    if verb is None and noun is None and account is None:
         return None
+    if account is not None and OTHER_CUES.search(account) and not ISSUER_SUBJECT.search(account):
+        return None  # "By analysts' account" is not the statement
     speaker = _speaker(sentence)
     subject_zone = sentence[:verb.start()] if verb else sentence
     accord = re.search(r"according to ([^,.;]{1,80})", sentence, re.I)
@@ -263,6 +270,8 @@ def _named(zone: str) -> bool:
 
 def _speaker(sentence: str) -> str | None:
     m = _ATTRIB_HEAD.match(sentence)
+    if m and m.group("acc"):
+        return m.group("acc").strip()
     if m and m.group("sp"):
         sp = re.sub(r"^(?:But|And|Also|However|Meanwhile),?\s+", "", m.group("sp")).strip()
         return sp[:80] or None
@@ -288,6 +297,8 @@ def claim_content(sentence: str) -> str:
     'the order would take effect at once.'
     >>> claim_content("The order bars all trade, according to the statement.")
     'The order bars all trade'
+    >>> claim_content("By Blinken’s account, the network had moved oil worth billions.")
+    'the network had moved oil worth billions.'
     """
     s = _ATTRIB_TAIL.sub("", sentence)
     m = _ATTRIB_HEAD.match(s)
