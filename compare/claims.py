@@ -241,8 +241,8 @@ def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> C
         return None  # a quotation the extractor did not pair: the quote checker's
     verb = CLAIM_VERB.search(sentence)
     noun = REPORT_NOUN.search(sentence)
-    head = _ATTRIB_HEAD.match(sentence)
-    account = head.group("acc") if head else None
+    lead = _ATTRIB_HEAD.match(sentence)
+    account = lead.group("acc") if lead else None
     if verb is None and noun is None and account is None:
         return None
     if account is not None and OTHER_CUES.search(account) and not ISSUER_SUBJECT.search(account):
