@@ -1139,8 +1139,8 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
         # A claim whose content words one sentence nearly all has, and no other as many, is
         # placed by those words: the model would only confirm it (its score is then the share).
         most = shared[ranked[0]]
-        copy = len(cw) >= COPY_MIN_WORDS and most >= COPY_SHARE * len(cw) and (
-            len(ranked) == 1 or shared[ranked[1]] < most)
+        copy = len(cw) >= COPY_MIN_WORDS and most >= COPY_SHARE * len(cw) and len(
+            {sents[j].text for j in ranked if shared[j] == most}) == 1  # a repeated sentence is one
         copied.append(copy)
         # A sentence sharing under a third of what the best one shares is not what a claim
         # reports when the best shares many (a close paraphrase): it is not embedded.
