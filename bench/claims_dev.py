@@ -277,6 +277,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 shown += 1
                 if shown >= args.show:
                     break
+        print("\nlabelled number / negation drifts not called drift with finding on:")
+        for r in claims:
+            if r["expected"] == "drift" and r["kind"] in ("number", "negation"):
+                g = got_found.get(r["id"])
+                if g is None or g["verdict"] != "drift":
+                    got = "not found" if g is None else f"{g['verdict']}/{g['kind']} ({g['score']}) on: {g['text'][:200]}"
+                    print(f"- {r['id']} {r['kind']}: {r['text'][:200]}\n    got {got}")
+                    for why in (g or {}).get("reasons", ())[:2]:
+                        print(f"    why: {why[:200]}")
     return 0
 
 

