@@ -73,6 +73,33 @@ def test_case1_a_slow_drip_source_does_not_stall_a_plain_run(server: LocalServer
     assert "Traceback" not in result.stderr
 
 
+def test_case1_a_slow_drip_source_does_not_stop_a_prefect_run_delivering(server: LocalServer,
+                                                                         tmp_path: Path) -> None:
+    # The Prefect half: the run ends the drip's fetch, and the alert of the source that was
+    # fine is still delivered (the console sink prints it), instead of waiting for ever.
+    def drip() -> Iterator[bytes]:
+        yield b"<html><body><p>"
+        for _ in range(20_000):
+            time.sleep(1.0)
+            yield b"a"
+
+    server.routes["/drip"] = Response(headers={"Content-Type": "text/html"}, chunks=drip())
+    server.routes["/fine"] = Response(PAGE.format(title="Fine", p1=P1))
+    config = tmp_path / "sources.toml"
+    config.write_text(f'[[source]]\nname = "drip"\nurls = ["{server.url("/drip")}"]\n'
+                      f'[[source]]\nname = "fine"\nurls = ["{server.url("/fine")}"]\n')
+    try:
+        result = cli("run", "--config", str(config), timeout=240,
+                     env={"ONRECORD_DATABASE_URL": f"sqlite:///{tmp_path}/s.sqlite",
+                          "PREFECT_HOME": str(tmp_path / "prefect"),
+                          "PREFECT_SERVER_ANALYTICS_ENABLED": "false"})
+    except subprocess.TimeoutExpired:
+        pytest.fail("the Prefect run was still running after 240 s")
+    assert result.returncode == 1, result.stderr[-3000:]  # the drip source failed, and said so
+    assert server.url("/fine") in result.stdout, result.stdout
+    assert "[NEW]" in result.stdout and "Fine" in result.stdout, result.stdout  # delivered
+
+
 # -- 4. a full rewrite diffs in seconds ---------------------------------------------------------
 
 def test_case4_a_full_rewrite_of_3200_words_is_checked_in_seconds_without_locking_out_deliver(
