@@ -522,12 +522,13 @@ class Store:
         """
         with self._tx() as conn:
             stamp = now()
-            for c in checks:
-                conn.execute(_insert_ignore(conn, t.quote_checks, "check_key").values(
-                    article_version_id=article_version_id,
-                    statement_version_id=c.statement_version_id, quote=c.quote, start=c.start,
-                    end=c.end, verdict=c.verdict, severity=c.severity, details=c.details,
-                    checked_at=stamp, check_key=_check_key(article_version_id, c)))
+            if checks:  # one statement for all rows, as for claim checks
+                conn.execute(_insert_ignore(conn, t.quote_checks, "check_key"), [
+                    {"article_version_id": article_version_id,
+                     "statement_version_id": c.statement_version_id, "quote": c.quote,
+                     "start": c.start, "end": c.end, "verdict": c.verdict,
+                     "severity": c.severity, "details": c.details, "checked_at": stamp,
+                     "check_key": _check_key(article_version_id, c)} for c in checks])
             self._enqueue(conn, alerts, document_id)
 
     def quote_checks(self, article_version_id: int) -> list[QuoteCheckRecord]:
@@ -575,14 +576,21 @@ class Store:
                 if row is None:
                     raise StoreError(f"coverage of {url}: no such statement in the store")
                 doc_ids[url] = row.id
-            for c in checks:
-                conn.execute(_insert_ignore(conn, t.claim_checks, "check_key").values(
-                    article_version_id=article_version_id,
-                    statement_version_id=c.statement_version_id, text=c.text, start=c.start,
-                    end=c.end, verdict=c.verdict, kind=c.kind, severity=c.severity,
-                    details=c.details, checked_at=stamp,
-                    check_key=_claim_key(article_version_id, c)))
+            # One statement for all rows (executemany): compiling an INSERT per row cost
+            # more than judging the claims (2,000 compilations per 30 articles at 100k).
+            if checks:
+                conn.execute(_insert_ignore(conn, t.claim_checks, "check_key"), [
+                    {"article_version_id": article_version_id,
+                     "statement_version_id": c.statement_version_id, "text": c.text,
+                     "start": c.start, "end": c.end, "verdict": c.verdict, "kind": c.kind,
+                     "severity": c.severity, "details": c.details, "checked_at": stamp,
+                     "check_key": _claim_key(article_version_id, c)} for c in checks])
             cov = t.claim_coverage
+            insert = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(cov)
+            upsert = insert.on_conflict_do_update(
+                index_elements=["article_version_id", "statement_document_id", "paragraph"],
+                set_={"text": insert.excluded.text, "how": insert.excluded.how,
+                      "checked_at": insert.excluded.checked_at})
             conn.execute(cov.delete().where(
                 cov.c.article_version_id == article_version_id,
                 cov.c.statement_document_id.not_in(list(doc_ids.values()))))
@@ -592,17 +600,11 @@ class Store:
                     cov.c.article_version_id == article_version_id,
                     cov.c.statement_document_id == doc_id,
                     cov.c.paragraph.not_in([p.paragraph for p in rows])))
-                for p in rows:
-                    values = {"article_version_id": article_version_id,
-                              "statement_document_id": doc_id, "paragraph": p.paragraph,
-                              "text": p.text, "how": p.how, "checked_at": stamp}
-                    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-                    upsert = dialect.insert(cov).values(**values)
-                    conn.execute(upsert.on_conflict_do_update(
-                        index_elements=["article_version_id", "statement_document_id",
-                                        "paragraph"],
-                        set_={"text": upsert.excluded.text, "how": upsert.excluded.how,
-                              "checked_at": upsert.excluded.checked_at}))
+                if rows:
+                    conn.execute(upsert, [
+                        {"article_version_id": article_version_id,
+                         "statement_document_id": doc_id, "paragraph": p.paragraph,
+                         "text": p.text, "how": p.how, "checked_at": stamp} for p in rows])
             self._enqueue(conn, alerts, document_id)
 
     def claim_checks(self, article_version_id: int, *,
