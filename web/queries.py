@@ -118,8 +118,27 @@ class VersionRow:
     change_id: int | None = None
 
 
+class _Judged:
+    """What a stored verdict's details say (the check's to_json): its reasons, the statement
+    words it matched and the speaker; shared by quotes and reported claims."""
+
+    details: dict[str, Any]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(r) for r in self.details.get("reasons", [])]
+
+    @property
+    def matched(self) -> str:
+        return str(self.details.get("matched") or "")
+
+    @property
+    def speaker(self) -> str:
+        return str(self.details.get("speaker") or "")
+
+
 @dataclass(frozen=True)
-class QuoteRow:
+class QuoteRow(_Judged):
     """A stored verdict on one quote, with the documents on both sides."""
 
     id: int
@@ -140,24 +159,12 @@ class QuoteRow:
     earlier: tuple[tuple[str, int | None], ...] = ()
 
     @property
-    def reasons(self) -> list[str]:
-        return [str(r) for r in self.details.get("reasons", [])]
-
-    @property
-    def matched(self) -> str:
-        return str(self.details.get("matched") or "")
-
-    @property
-    def speaker(self) -> str:
-        return str(self.details.get("speaker") or "")
-
-    @property
     def role(self) -> str:
         return str(self.details.get("role") or "")
 
 
 @dataclass(frozen=True)
-class ClaimRow:
+class ClaimRow(_Judged):
     """A stored verdict on one reported claim (compare/claims.py), with both documents."""
 
     id: int
@@ -175,18 +182,6 @@ class ClaimRow:
     severity: str
     details: dict[str, Any] = field(default_factory=dict)
     earlier: tuple[tuple[str, int | None], ...] = ()
-
-    @property
-    def reasons(self) -> list[str]:
-        return [str(r) for r in self.details.get("reasons", [])]
-
-    @property
-    def matched(self) -> str:
-        return str(self.details.get("matched") or "")
-
-    @property
-    def speaker(self) -> str:
-        return str(self.details.get("speaker") or "")
 
 
 @dataclass(frozen=True)
