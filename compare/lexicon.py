@@ -105,6 +105,9 @@ TITLES = frozenset({"mr", "ms", "mrs", "dr", "sir", "dame", "president", "minist
                     "adviser", "undersecretary", "administrator", "chair", "chairman",
                     "chairwoman", "mayor", "judge", "justice", "acting", "assistant",
                     "prime", "foreign", "vice", "consul", "attache", "coordinator"})
+# Lower-case words that may join the capitalised words of one name ("Treaty on the
+# Non-Proliferation of Nuclear Weapons", "Department of Homeland Security").
+NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "del", "la", "al"})
 
 # -- attribution ---------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ from compare.lexicon import (
     LIGHT_WORDS,
     MODAL_STRENGTH,
     MODALS,
+    NAME_JOINERS,
     NEGATIONS,
     PREPOSITIONS,
     QUALIFIERS,
@@ -907,11 +908,6 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
                                               all(n in TITLES for n in [*gone, *came])))]
 
 
-# Lower-case words that may join the capitalised words of one name ("Treaty on the
-# Non-Proliferation of Nuclear Weapons", "Department of Homeland Security").
-_NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "del", "la", "al"})
-
-
 # A run of more capitalised words than this is not one name ("Puerto Rico Aqueduct and
 # Sewer Authority" is five).
 NAME_WORDS = 5
@@ -934,7 +930,7 @@ def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
             runs[-1].append(word)
         elif capital:
             runs.append([word])
-        elif word in _NAME_JOINERS and joined and runs:
+        elif word in NAME_JOINERS and joined and runs:
             runs[-1].append(word)
         else:
             prev_end = -1
@@ -942,11 +938,11 @@ def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
         prev_end = m.end()
     out: list[str] = []
     for run in runs:
-        while run and run[-1] in _NAME_JOINERS:
+        while run and run[-1] in NAME_JOINERS:
             run.pop()
         while run and run[0].lower() in FUNCTION_WORDS:
             run.pop(0)  # "Our Joint Field Office": a sentence's first word
-        size = sum(w not in _NAME_JOINERS for w in run)
+        size = sum(w not in NAME_JOINERS for w in run)
         if size <= NAME_WORDS and any(w.lower() in wanted for w in run):
             out.append(" ".join(run))
         elif size > NAME_WORDS:

@@ -414,9 +414,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Which paragraphs of a statement the stored coverage reported, and how; and which
     paragraphs no article reported."""
-    from compare.claims import ClaimReport, ParagraphCoverage, merge_coverage
-    from compare.vocab import CoverageHow
     from store import Store
+    from web.queries import coverage_lines
 
     store = Store(_settings().database_url)
     try:
@@ -429,41 +428,30 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         rows = store.coverage(statement_url=args.url)
     finally:
         store.close()
-    paragraphs = list(latest.paragraphs) if latest else []
-    # Paragraphs are keyed by their text: an article judged against an earlier version of
-    # the statement still counts for the paragraphs that version shares with today's.
-    texts = paragraphs + sorted({r.text for r in rows} - set(paragraphs))
-    place = {text: i for i, text in enumerate(texts)}
-    # One report per article, merged by compare/ (quoted here + paraphrased there = both).
-    by_article: dict[str, list[ParagraphCoverage]] = {}
-    for r in rows:
-        by_article.setdefault(r.article_url, []).append(
-            ParagraphCoverage(doc.url, place[r.text], r.text, CoverageHow(r.how)))
-    merged = {p.text: p.how for p in merge_coverage(
-        ClaimReport((), tuple(cov)) for cov in by_article.values())}
-    # (paragraph of today's version or None, text, how across articles, [(article, how)])
-    shown = [(i if i < len(paragraphs) else None, text, merged.get(text, CoverageHow.NONE),
-              [r for r in rows if r.text == text and r.how != CoverageHow.NONE])
-             for i, text in enumerate(texts)]
+    current = len(latest.paragraphs) if latest else 0
+    # The map the web's statement page shows (paragraph numbers from 1; None: a paragraph
+    # only an earlier version had).
+    lines = coverage_lines(doc.url, latest.paragraphs if latest else (), rows)
+    articles = len({r.article_url for r in rows})
     if args.format == "json":
         print(json.dumps({"statement": doc.url, "title": doc.title,
-                          "articles": len(by_article), "paragraphs": [
-                              {"paragraph": i, "text": text, "current": i is not None,
-                               "covered": how is not CoverageHow.NONE, "how": how.value,
-                               "articles": [{"url": r.article_url, "title": r.article_title,
-                                             "how": r.how} for r in reported]}
-                              for i, text, how, reported in shown]},
+                          "articles": articles, "paragraphs": [
+                              {"paragraph": None if ln.paragraph is None else ln.paragraph - 1,
+                               "text": ln.text, "current": ln.paragraph is not None,
+                               "covered": ln.covered, "how": ln.how,
+                               "articles": [{"url": url, "title": title, "how": how}
+                                            for url, title, how in ln.articles]}
+                              for ln in lines]},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{terminal_line(doc.title)}\n{terminal_line(doc.url)}")
-    covered = sum(1 for i, _, how, _ in shown if i is not None and how is not CoverageHow.NONE)
-    print(f"  {len(by_article)} article(s) on record; {covered} of {len(paragraphs)} "
-          "paragraph(s) reported")
-    for i, text, how, reported in shown:
-        where = f"¶{i + 1}" if i is not None else "earlier version"
-        print(f"  {where}  {how.value.upper():<11} “{terminal_line(text[:90])}”")
-        for r in reported:
-            print(f"        {r.how:<11} {terminal_line(r.article_title or r.article_url)}")
+    covered = sum(1 for ln in lines if ln.paragraph is not None and ln.covered)
+    print(f"  {articles} article(s) on record; {covered} of {current} paragraph(s) reported")
+    for ln in lines:
+        where = f"¶{ln.paragraph}" if ln.paragraph is not None else "earlier version"
+        print(f"  {where}  {ln.how.upper():<11} “{terminal_line(ln.text[:90])}”")
+        for url, title, how in ln.articles:
+            print(f"        {how:<11} {terminal_line(title or url)}")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_slack import FakeSlack
 from tests.httpfixture import LocalServer
 
 # Store fixtures (db_url, store, pg_url): every store test on SQLite and on PostgreSQL.
@@ -25,6 +26,14 @@ def server() -> Iterator[LocalServer]:
     srv = LocalServer()
     yield srv
     srv.close()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    """A Slack-compatible Web API on loopback (tests/fake_slack.py)."""
+    srv = FakeSlack().start()
+    yield srv
+    srv.stop()
 
 
 @pytest.fixture

@@ -29,13 +29,6 @@ FAST = {"backoff": 0.01}
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
 def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'alerts.sqlite'}"
 

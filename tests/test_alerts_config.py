@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,6 @@ from store.records import NewAlert
 from tests.fake_slack import FakeSlack
 
 TOKEN = "xoxb-3333-4444-FILECONFIGTOKEN"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
 
 
 def sinks_toml(fake: FakeSlack) -> str:

@@ -30,13 +30,6 @@ FAST = {"backoff": 0.01}
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(f"sqlite:///{tmp_path / 'alerts.sqlite'}")
     yield s

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -143,13 +142,6 @@ def test_drift_routes_by_its_own_kind(drift: Alert) -> None:
     assert list(channels_for(drift, sinks, "minor")) == ["press"]
     [entry] = outbox_entries(drift, "k", sinks, "minor")
     assert (entry.kind, entry.channel, entry.dedupe_key) == ("drift", "press", "press|k")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
 
 
 def test_drift_alert_posted_to_slack(fake: FakeSlack, tmp_path: Path, drift: Alert) -> None:

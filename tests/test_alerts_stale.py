@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -129,13 +128,6 @@ def test_slack_blocks_show_stale_as_stale(stale: Alert, misquote: Alert) -> None
     lines = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     assert lines[0].startswith(":red_circle: *Misquote*")
     assert lines[1].startswith(":hourglass_flowing_sand: *Quote made stale*")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
 
 
 def test_stale_alert_posted_to_slack_as_stale(fake: FakeSlack, tmp_path: Path,

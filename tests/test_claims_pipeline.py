@@ -52,13 +52,6 @@ def article_page(statement_url: str) -> str:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
 def runtime(db_url: str, fake: FakeSlack) -> Iterator[Runtime]:
     sinks = {"console": ConsoleSink(io.StringIO()),
              "slack": SlackSink("xoxb-1111-2222-SECRETTOKENVALUE", "C0ALERTS", base_url=fake.url,

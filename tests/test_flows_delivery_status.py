@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,6 @@ PAGE = ("<html><head><title>Readout</title></head><body><article><h1>Readout</h1
         "<p>The Secretary met the Foreign Minister on Monday to discuss 12 joint projects.</p>"
         "<p>Both sides agreed to continue close consultations on regional security.</p>"
         "</article></body></html>")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
 
 
 def _run(config: Path | None, tmp_path: Path, fake: FakeSlack, *extra: str,

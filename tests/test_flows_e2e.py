@@ -88,6 +88,18 @@ def _client(api: str):  # noqa: ANN202
         return get_client()
 
 
+def _run_artifacts(api: str, run_id: object) -> list:
+    """The artifacts a flow run published, read back from the Prefect API."""
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    async def read() -> list:
+        async with _client(api) as client:
+            return await client.read_artifacts(artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+
+    return asyncio.run(read())
+
+
 def _wait_for_deployments(api: str, serve: Process, timeout: float = 60) -> None:
     async def names() -> set[str]:
         async with _client(api) as client:
@@ -281,17 +293,7 @@ def test_in_process_flow_publishes_edit_artifact(prefect_api: str, site: LocalSe
             outcome = state.result().outcome
             assert outcome.status == "changed" and outcome.significance == "substantive"
 
-            async def edit_artifacts() -> list:
-                from prefect.client.schemas.filters import (
-                    ArtifactFilter,
-                    ArtifactFilterFlowRunId,
-                )
-
-                async with _client(prefect_api) as client:
-                    return await client.read_artifacts(artifact_filter=ArtifactFilter(
-                        flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
-
-            artifacts = asyncio.run(edit_artifacts())
+            artifacts = _run_artifacts(prefect_api, state.state_details.flow_run_id)
             edit = [a for a in artifacts if a.key == "onrecord-edit"]
             assert edit and "after:\n\n> 58" in edit[0].data and "before:\n\n> 80" in edit[0].data
             missing = check_statement(site.url("/nowhere")).outcome
@@ -339,17 +341,7 @@ def test_deliver_flow_reports_a_stopped_channel_on_every_run(
                 report = state.result()
                 assert not report.ok and any("invalid_auth" in p for p in report.problems)
 
-                async def artifacts(run_id: object) -> list:
-                    from prefect.client.schemas.filters import (
-                        ArtifactFilter,
-                        ArtifactFilterFlowRunId,
-                    )
-
-                    async with _client(prefect_api) as client:
-                        return await client.read_artifacts(artifact_filter=ArtifactFilter(
-                            flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
-
-                found = [a for a in asyncio.run(artifacts(state.state_details.flow_run_id))
+                found = [a for a in _run_artifacts(prefect_api, state.state_details.flow_run_id)
                          if a.key == "onrecord-delivery"]
                 assert found and "invalid\\_auth" in found[0].data
             assert len(fake.calls("chat.postMessage")) == 1  # the second run did not post
@@ -389,17 +381,8 @@ def test_in_process_flow_publishes_drifted_claims(prefect_api: str, site: LocalS
             outcome = state.result().outcome
             assert any(c.verdict == "drift" and "$18 million" in c.claim for c in outcome.claims)
 
-            async def claim_artifacts() -> list:
-                from prefect.client.schemas.filters import (
-                    ArtifactFilter,
-                    ArtifactFilterFlowRunId,
-                )
-
-                async with _client(prefect_api) as client:
-                    return await client.read_artifacts(artifact_filter=ArtifactFilter(
-                        flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
-
-            [artifact] = [a for a in asyncio.run(claim_artifacts()) if a.key == "onrecord-claim"]
+            [artifact] = [a for a in _run_artifacts(prefect_api, state.state_details.flow_run_id)
+                          if a.key == "onrecord-claim"]
             assert "### Drifted claim (number, major)" in artifact.data
             assert r"\$18 million" in artifact.data and r"\$80 million" in artifact.data
             APILogHandler().flush()  # before the module's server goes away

@@ -47,9 +47,9 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> bool:
 
 # -- 1. a slow-drip server does not stall the pass ----------------------------------------------
 
-def test_case1_a_slow_drip_source_does_not_stall_a_plain_run(server: LocalServer,
-                                                              tmp_path: Path) -> None:
-    # One byte a second for hours: each read is well inside the read timeout.
+def drip_and_fine(server: LocalServer, tmp_path: Path) -> Path:
+    """A sources file with two sources: one that drips a byte a second for hours (each read
+    well inside the read timeout) and one that is fine."""
     def drip() -> Iterator[bytes]:
         yield b"<html><body><p>"
         for _ in range(20_000):
@@ -61,6 +61,12 @@ def test_case1_a_slow_drip_source_does_not_stall_a_plain_run(server: LocalServer
     config = tmp_path / "sources.toml"
     config.write_text(f'[[source]]\nname = "drip"\nurls = ["{server.url("/drip")}"]\n'
                       f'[[source]]\nname = "fine"\nurls = ["{server.url("/fine")}"]\n')
+    return config
+
+
+def test_case1_a_slow_drip_source_does_not_stall_a_plain_run(server: LocalServer,
+                                                              tmp_path: Path) -> None:
+    config = drip_and_fine(server, tmp_path)
     started = time.monotonic()
     try:
         result = cli("run", "--plain", "--config", str(config), timeout=150,
@@ -77,17 +83,7 @@ def test_case1_a_slow_drip_source_does_not_stop_a_prefect_run_delivering(server:
                                                                          tmp_path: Path) -> None:
     # The Prefect half: the run ends the drip's fetch, and the alert of the source that was
     # fine is still delivered (the console sink prints it), instead of waiting for ever.
-    def drip() -> Iterator[bytes]:
-        yield b"<html><body><p>"
-        for _ in range(20_000):
-            time.sleep(1.0)
-            yield b"a"
-
-    server.routes["/drip"] = Response(headers={"Content-Type": "text/html"}, chunks=drip())
-    server.routes["/fine"] = Response(PAGE.format(title="Fine", p1=P1))
-    config = tmp_path / "sources.toml"
-    config.write_text(f'[[source]]\nname = "drip"\nurls = ["{server.url("/drip")}"]\n'
-                      f'[[source]]\nname = "fine"\nurls = ["{server.url("/fine")}"]\n')
+    config = drip_and_fine(server, tmp_path)
     try:
         result = cli("run", "--config", str(config), timeout=240,
                      env={"ONRECORD_DATABASE_URL": f"sqlite:///{tmp_path}/s.sqlite",
@@ -193,13 +189,6 @@ def test_case7_terminal_output_has_no_escape_sequences_or_bidi(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     assert "gnitats" in result.stdout
     assert not [c for c in HIDDEN if c in result.stdout + result.stderr]
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
 
 
 def test_case7_slack_alerts_carry_no_formatting_pings_or_bidi(server: LocalServer, tmp_path: Path,

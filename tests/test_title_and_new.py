@@ -160,13 +160,6 @@ def page(title: str, *paras: str) -> str:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    srv = FakeSlack().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
 def runtime(tmp_path: Path, fake: FakeSlack) -> Iterator[Runtime]:
     out = io.StringIO()
     sinks = {"console": ConsoleSink(out),

@@ -679,6 +679,14 @@ def test_claims_on_every_page(site: Site) -> None:
     assert f'href="/article/{ids["misquote"]}#c-{number[0]["id"]}"' in site.get("/?kind=drift").text
 
     claims = site.json(f"/api/article/{ids['misquote']}")["claims"]
+    # A claim's entry carries what a quote's does, with its text and drift kind in place of
+    # the quote's words and speaker role.
+    shared = {"id", "article", "article_version_id", "statement", "statement_version_id",
+              "statement_version", "start", "end", "verdict", "severity", "matched",
+              "reasons", "speaker", "earlier"}
+    assert all(set(c) == shared | {"text", "kind"} for c in claims)
+    quotes = site.json(f"/api/article/{ids['misquote']}")["quotes"]
+    assert quotes and all(set(q) == shared | {"quote", "role"} for q in quotes)
     drifted = [c for c in claims if c["verdict"] == "drift" and c["kind"] == "number"]
     assert drifted and "$80 million" in drifted[0]["matched"]
     html = site.get(f"/article/{ids['misquote']}").text

@@ -489,22 +489,22 @@ def _event_json(e: Any) -> dict[str, Any]:
     return {**_plain(e), "link": link}
 
 
+def _judged_json(r: QuoteRow | ClaimRow) -> dict[str, Any]:
+    """What a stored quote verdict and a stored claim verdict share in the API."""
+    return {"id": r.id, "article": r.article, "article_version_id": r.article_version_id,
+            "statement": r.statement, "statement_version_id": r.statement_version_id,
+            "statement_version": r.statement_seq, "start": r.start, "end": r.end,
+            "verdict": r.verdict, "severity": r.severity, "matched": r.matched,
+            "reasons": r.reasons, "speaker": r.speaker,
+            "earlier": [{"verdict": v, "statement_version": seq} for v, seq in r.earlier]}
+
+
 def _quote_json(q: QuoteRow) -> dict[str, Any]:
-    return {"id": q.id, "article": q.article, "article_version_id": q.article_version_id,
-            "statement": q.statement, "statement_version_id": q.statement_version_id,
-            "statement_version": q.statement_seq, "quote": q.quote, "start": q.start,
-            "end": q.end, "verdict": q.verdict, "severity": q.severity, "matched": q.matched,
-            "reasons": q.reasons, "speaker": q.speaker, "role": q.role,
-            "earlier": [{"verdict": v, "statement_version": seq} for v, seq in q.earlier]}
+    return {**_judged_json(q), "quote": q.quote, "role": q.role}
 
 
 def _claim_json(c: ClaimRow) -> dict[str, Any]:
-    return {"id": c.id, "article": c.article, "article_version_id": c.article_version_id,
-            "statement": c.statement, "statement_version_id": c.statement_version_id,
-            "statement_version": c.statement_seq, "text": c.text, "start": c.start,
-            "end": c.end, "verdict": c.verdict, "kind": c.kind, "severity": c.severity,
-            "matched": c.matched, "reasons": c.reasons, "speaker": c.speaker,
-            "earlier": [{"verdict": v, "statement_version": seq} for v, seq in c.earlier]}
+    return {**_judged_json(c), "text": c.text, "kind": c.kind}
 
 
 def _spans_marked(text: str, quotes: list[QuoteRow], claims: list[ClaimRow]) -> str:

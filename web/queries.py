@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Select, and_, exists, or_, select, text
 from compare.vocab import Severity, Significance
 from store import Store, searchindex
 from store import schema as t
+from store.records import CoverageRecord
 
 # What the activity page lists, in the order of equal times.
 EVENT_KINDS = ("edit", "misquote", "stale", "drift", "new")
@@ -117,8 +118,27 @@ class VersionRow:
     change_id: int | None = None
 
 
+class _Judged:
+    """What a stored verdict's details say (the check's to_json): its reasons, the statement
+    words it matched and the speaker; shared by quotes and reported claims."""
+
+    details: dict[str, Any]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(r) for r in self.details.get("reasons", [])]
+
+    @property
+    def matched(self) -> str:
+        return str(self.details.get("matched") or "")
+
+    @property
+    def speaker(self) -> str:
+        return str(self.details.get("speaker") or "")
+
+
 @dataclass(frozen=True)
-class QuoteRow:
+class QuoteRow(_Judged):
     """A stored verdict on one quote, with the documents on both sides."""
 
     id: int
@@ -139,24 +159,12 @@ class QuoteRow:
     earlier: tuple[tuple[str, int | None], ...] = ()
 
     @property
-    def reasons(self) -> list[str]:
-        return [str(r) for r in self.details.get("reasons", [])]
-
-    @property
-    def matched(self) -> str:
-        return str(self.details.get("matched") or "")
-
-    @property
-    def speaker(self) -> str:
-        return str(self.details.get("speaker") or "")
-
-    @property
     def role(self) -> str:
         return str(self.details.get("role") or "")
 
 
 @dataclass(frozen=True)
-class ClaimRow:
+class ClaimRow(_Judged):
     """A stored verdict on one reported claim (compare/claims.py), with both documents."""
 
     id: int
@@ -175,18 +183,6 @@ class ClaimRow:
     details: dict[str, Any] = field(default_factory=dict)
     earlier: tuple[tuple[str, int | None], ...] = ()
 
-    @property
-    def reasons(self) -> list[str]:
-        return [str(r) for r in self.details.get("reasons", [])]
-
-    @property
-    def matched(self) -> str:
-        return str(self.details.get("matched") or "")
-
-    @property
-    def speaker(self) -> str:
-        return str(self.details.get("speaker") or "")
-
 
 @dataclass(frozen=True)
 class CoverageLine:
@@ -201,6 +197,33 @@ class CoverageLine:
     @property
     def covered(self) -> bool:
         return self.how != "none"
+
+
+def coverage_lines(statement_url: str, paragraphs: Sequence[str],
+                   rows: Sequence[CoverageRecord]) -> list[CoverageLine]:
+    """A statement's coverage map from the stored rows (Store.coverage), for the web pages
+    and `onrecord coverage` alike: today's paragraphs in order, then the paragraphs only an
+    earlier version had. Paragraphs are keyed by their text, so an article judged against an
+    earlier version still counts for the paragraphs that version shares with today's; each
+    article's rows make one report, and the reports are merged by compare/ (quoted here and
+    paraphrased there = both)."""
+    from compare.claims import ClaimReport, ParagraphCoverage, merge_coverage
+    from compare.vocab import CoverageHow
+
+    current = list(paragraphs)
+    texts = current + sorted({r.text for r in rows} - set(current))
+    place = {text: i for i, text in enumerate(texts)}
+    by_article: dict[str, list[ParagraphCoverage]] = {}
+    for r in rows:
+        by_article.setdefault(r.article_url, []).append(
+            ParagraphCoverage(statement_url, place[r.text], r.text, CoverageHow(r.how)))
+    merged = {p.text: p.how for p in merge_coverage(
+        ClaimReport((), tuple(cov)) for cov in by_article.values())}
+    return [CoverageLine(i + 1 if i < len(current) else None, text,
+                         merged.get(text, CoverageHow.NONE).value,
+                         tuple((r.article_url, r.article_title, r.how) for r in rows
+                               if r.text == text and r.how != CoverageHow.NONE))
+            for i, text in enumerate(texts)]
 
 
 @dataclass(frozen=True)
@@ -645,28 +668,11 @@ class Queries:
 
     def coverage_map(self, doc: DocRef) -> list[CoverageLine]:
         """Which paragraphs of the statement the stored coverage reported, and how: the
-        store's reader (Store.coverage: each article's latest version), paragraphs keyed by
-        their text as `onrecord coverage` does, so an article judged against an earlier
-        version counts for the paragraphs today's version shares with it."""
-        from compare.claims import ClaimReport, ParagraphCoverage, merge_coverage
-        from compare.vocab import CoverageHow
-
+        store's reader (Store.coverage: each article's latest version), merged as
+        `onrecord coverage` merges it (coverage_lines)."""
         latest = self.store.latest_version(doc.url)
-        rows = self.store.coverage(statement_url=doc.url)
-        paragraphs = list(latest.paragraphs) if latest else []
-        texts = paragraphs + sorted({r.text for r in rows} - set(paragraphs))
-        place = {text: i for i, text in enumerate(texts)}
-        by_article: dict[str, list[ParagraphCoverage]] = {}
-        for r in rows:
-            by_article.setdefault(r.article_url, []).append(
-                ParagraphCoverage(doc.url, place[r.text], r.text, CoverageHow(r.how)))
-        merged = {p.text: p.how for p in merge_coverage(
-            ClaimReport((), tuple(cov)) for cov in by_article.values())}
-        return [CoverageLine(i + 1 if i < len(paragraphs) else None, text,
-                             merged.get(text, CoverageHow.NONE).value,
-                             tuple((r.article_url, r.article_title, r.how) for r in rows
-                                   if r.text == text and r.how != CoverageHow.NONE))
-                for i, text in enumerate(texts)]
+        return coverage_lines(doc.url, latest.paragraphs if latest else (),
+                              self.store.coverage(statement_url=doc.url))
 
     def latest_version_id(self, document_id: int) -> int | None:
         with self._conn() as conn:
