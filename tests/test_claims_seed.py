@@ -3,6 +3,7 @@ joint statement, with the verdict a fact-checker would give written beside it.""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -17,35 +18,41 @@ from tests.quote_store import store_of
 
 URL = "https://example.org/joint"
 
-# (start of the claim, acceptable (verdict, kind) pairs, why): our judgement of each claim.
+# (claim, acceptable (verdict, kind) pairs, why): our judgement of each claim. A claim is
+# named by a hash of its first 40 characters, so the article's words stay out of the
+# project (it is read from ../shared at test time); `why` says what it reports.
 JUDGED = [
-    ("The United States, Japan, and the Republic of Korea have issued a joint statement",
+    ("d7caced1b1c4",
      {("faithful", None)}, "it is their joint statement; the meeting was on April 3 in Brussels"),
-    ("The meeting, attended by U.S. Secretary of State Marco Rubio",
+    ("db41d0e55e10",
      {("faithful", None)}, "same three ministers, same aims (trilateral cooperation, both regions)"),
-    ("It also expressed condolences for the impact of wildfires",
+    ("d9088c87a943",
      {("faithful", None)}, "condolences for the wildfires in the ROK and Japan, shortened"),
-    ("The United States underlined its commitments to the defense of its allies",
+    ("c7e3e268960d",
      {("drift", "softened")}, "'ironclad commitments ... backed by America's unmatched military "
                               "strength' reported as plain 'commitments'"),
-    ("Japan and the ROK expressed support for U.S. diplomatic efforts",
+    ("de92152d067f",
      {("faithful", None)}, "support for U.S. efforts to engage the PRC and Russia on nuclear risks"),
-    ("They stressed their commitment to security cooperation",
+    ("3411ab757410",
      {("faithful", None)}, "security cooperation and international law in the Indo-Pacific and "
                            "the South China Sea: two sentences of one paragraph, summarised"),
-    ("On Taiwan, the joint statement highlighted the significance of stability",
+    ("75a40125bb86",
      {("drift", "softened")}, "'expressed concern about provocative actions, particularly the "
                               "recent military drills' reported as 'unease about military activities'"),
-    ("Efforts towards denuclearizing North Korea were also discussed",
+    ("bbbccbe8126d",
      {("faithful", None), ("drift", "hardened")},
      "'serious concerns over DPRK's increasing military cooperation with Russia' as 'opposing' "
      "it: a little stronger, the gist holds; the call for action on cyber theft is there"),
-    ("They voiced a need for continued vigilance on sanctions",
+    ("9acb089230d9",
      {("faithful", None)}, "'maintain and strengthen the sanctions regime ... responding firmly to "
                            "violations ... of the relevant UNSCRs'"),
-    ("The three nations committed to further trilateral meetings",
+    ("e44a470c74aa",
      {("faithful", None)}, "trilateral meetings at all levels and the Youth Summit in Japan"),
 ]
+
+
+def _name(claim: str) -> str:
+    return hashlib.sha256(claim[:40].encode()).hexdigest()[:12]
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +75,11 @@ def report() -> tuple[str, ClaimReport]:
 
 def test_every_reported_claim_found_and_judged(report: tuple[str, ClaimReport]) -> None:
     article, rep = report
-    got = {c.claim.text[:60]: c for c in rep.claims}
+    got = {_name(c.claim.text): c for c in rep.claims}
     assert len(rep.claims) == len(JUDGED)
     for head, accepted, why in JUDGED:
-        c = next((c for t, c in got.items() if head.startswith(t) or t.startswith(head[:60])), None)
-        assert c is not None, f"not found: {head}"
+        c = got.get(head)
+        assert c is not None, f"not found: {why}"
         assert article[c.claim.start:c.claim.end] == c.claim.text
         assert (c.verdict.value, c.kind.value if c.kind else None) in accepted, (head, why, c.reasons)
         assert c.source == URL
@@ -81,13 +88,13 @@ def test_every_reported_claim_found_and_judged(report: tuple[str, ClaimReport]) 
 
 def test_drift_reasons_quote_both_texts(report: tuple[str, ClaimReport]) -> None:
     _, rep = report
-    taiwan = next(c for c in rep.claims if c.claim.text.startswith("On Taiwan"))
+    taiwan = next(c for c in rep.claims if _name(c.claim.text) == JUDGED[6][0])
     # The statement's sentence is cut by a stray paragraph break after "They expressed concern":
     # the half it reports has "called for an end to further destabilizing actions".
     assert '"unease"' in taiwan.reasons[0]
     assert any(f'"{w}"' in taiwan.reasons[0] for w in ("concern", "called"))
     assert "military drills" in taiwan.matched
-    defense = next(c for c in rep.claims if c.claim.text.startswith("The United States underlined"))
+    defense = next(c for c in rep.claims if _name(c.claim.text) == JUDGED[3][0])
     assert "ironclad" in defense.reasons[0] and defense.severity.value in ("minor", "major")
 
 
