@@ -917,6 +917,21 @@ def _actor(text: str) -> str:
     return ""
 
 
+def joint_changes(claim: str, statement: str) -> list[str]:
+    """A statement one party issued called joint ("in a joint statement", "issued jointly"):
+    what it misreports is who issued the statement (its byline), whichever sentence it cites.
+
+    >>> joint_changes("The statement, which Washington issued jointly with Britain, said ...",
+    ...               "Antony J. Blinken, Secretary of State\\n\\nWe condemn it.")
+    ['the claim calls it joint; the statement is issued by one party']
+    """
+    if re.search(r"\bjoint (?:statement|declaration|communiqu)|\b(?:issued|released|said) jointly\b",
+                 claim, re.I) and not re.search(
+            r"\bjoint\b|\bwe, the\b|\bgovernments of\b|\btogether\b|\bco-chair|\bparticipants\b", statement, re.I):
+        return ["the claim calls it joint; the statement is issued by one party"]
+    return []
+
+
 def attribution_changes(claim: str, speaker: str | None, statement: str, sentence: str = "") -> list[str]:
     """The statement presented as someone else's: "jointly", "in a joint statement" for a
     statement one party issued, or a named speaker the statement never names.
@@ -928,11 +943,10 @@ def attribution_changes(claim: str, speaker: str | None, statement: str, sentenc
     ...                     "Participants proposed to share best practices.")
     ['the claim has "India" do it; the statement says "Participants"']
     """
-    low = claim.lower()
     st = statement.lower()
-    if re.search(r"\bjoint (?:statement|declaration|communiqu)|\b(?:issued|released|said) jointly\b", low) and not re.search(
-            r"\bjoint\b|\bwe, the\b|\bgovernments of\b|\btogether\b|\bco-chair|\bparticipants\b", st):
-        return ["the claim calls it joint; the statement is issued by one party"]
+    joint = joint_changes(claim, statement)
+    if joint:
+        return joint
     mine, theirs = _actor(claim_content(claim)), _actor(sentence)
     if mine and theirs and not re.fullmatch(r"(?i)we|they|it|he|she|i", theirs.strip()):
         # The act of several parties given to one of them ("Participants proposed" -> "India
@@ -1232,6 +1246,12 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                 matched = [sents[k].text for k in chosen]
                 verdict, kind, sev, reasons = worst[1]
                 best = worst[0]
+        if verdict is ClaimVerdict.UNSUPPORTED and score[best] >= RESCUE_FLOOR:
+            # "In a joint statement" for one party's statement misreports who issued it (the
+            # byline), however loosely the rest reports its closest sentence.
+            joint = joint_changes(c.text, st.text)
+            if joint:
+                verdict, kind, sev, reasons = ClaimVerdict.DRIFT, DriftKind.ATTRIBUTION, Severity.MAJOR, tuple(joint)
         if verdict is ClaimVerdict.FAITHFUL:
             # A claim joining two reports ("highlighted X, expressing Y") is as faithful as
             # its worst part: each part is set against its own sentence.
@@ -1248,11 +1268,29 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                     verdict, kind, sev, reasons = pv, pk, psev, preasons
                     break
         unsupported = verdict is ClaimVerdict.UNSUPPORTED
+        paras = {p for j in chosen if sents[j].url == top.url for p in sents[j].paragraphs or (sents[j].paragraph,)}
+        if kind is DriftKind.ATTRIBUTION and joint_changes(c.text, st.text):
+            paras |= set(_byline(st.paragraphs))  # it reports (wrongly) who issued the statement
         out.append(ClaimCheck(
             c, verdict, kind, sev, top.url, top.version.id, top.version.seq,
             "" if unsupported else " ".join(matched), float(score[best]), reasons,
-            () if unsupported else tuple(sorted({p for j in chosen if sents[j].url == top.url
-                                                 for p in sents[j].paragraphs or (sents[j].paragraph,)}))))
+            () if unsupported else tuple(sorted(paras))))
+    return out
+
+
+def _byline(paragraphs: Sequence[str]) -> list[int]:
+    """The paragraphs between the title and the first body paragraph ("Antony J. Blinken,
+    Secretary of State"): who issued the statement.
+
+    >>> _byline(["Title", "Ned Price, Department Spokesperson", "We condemn the attack today."])
+    [1]
+    """
+    out = []
+    for i, p in enumerate(paragraphs[1:], start=1):
+        if is_body(p):
+            break
+        if p.strip():
+            out.append(i)
     return out
 
 
@@ -1284,6 +1322,8 @@ def _paragraphs_of(paragraphs: Sequence[str], passage: str) -> set[int]:
         if not piece:
             continue
         hit = {i for i, p in enumerate(paragraphs) if piece in p}
+        if len(hit) > 1 and hit - {0}:
+            hit -= {0}  # words the title repeats are quoted from the body that says them
         if not hit:
             pw = words(piece)
             grams = {tuple(pw[k:k + 3]) for k in range(max(1, len(pw) - 2))}
