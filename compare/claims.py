@@ -178,6 +178,33 @@ _ATTRIB_HEAD = re.compile(r"^(?:(?:But|And|Also|However|Meanwhile),?\s+)?(?:acco
                           r"argued|wrote|emphasi[sz]ed|reiterated|announced)(?:\s+that)?\s+)", re.I)
 
 
+# "X issued a statement on Y." tells that a statement exists and what it is about, not what it
+# says: the sentence introduces the claims that follow and reports none itself.
+_ISSUED_ONLY = re.compile(
+    r"\b(?:issued|released|put out|published|sent out)\s+(?:a|an|its|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|readout|communiqu[eé]|declaration)(?P<rest>\s+(?:on|about|regarding|concerning|over)\b[^;:]*)?"
+    r"[.!]?$", re.I)
+
+
+def issued_only(sentence: str) -> bool:
+    """A sentence that reports only that a statement was issued (and its topic).
+
+    >>> issued_only("The State Department this week put out a short statement on Sudan's stalled transition.")
+    True
+    >>> issued_only("Blinken issued a statement on Thursday condemning the attack.")
+    False
+    >>> issued_only("The statement on Sudan said the talks had stalled.")
+    False
+    """
+    m = _ISSUED_ONLY.search(sentence.strip())
+    if m is None:
+        return False
+    rest = m.group("rest") or ""
+    # A that-clause, a participle ("condemning the attack") or a reporting verb in the rest
+    # says what the statement said.
+    return not re.search(r"\bthat\b|\b\w+ing\b", rest, re.I) and CLAIM_VERB.search(rest) is None
+
+
 def find_claims(text: str, quotes: Sequence[Quote] = ()) -> list[Claim]:
     """Sentences (or the clause before a quote) reporting a statement without quoting it.
 
@@ -244,6 +271,8 @@ def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> C
     lead = _ATTRIB_HEAD.match(sentence)
     account = lead.group("acc") if lead else None
     if verb is None and noun is None and account is None:
+        return None
+    if issued_only(sentence):
         return None
     if account is not None and OTHER_CUES.search(account) and not ISSUER_SUBJECT.search(account):
         return None  # "By analysts' account" is not the statement
