@@ -47,6 +47,7 @@ from compare.lexicon import (
     NEGATIONS,
     NEGATIVE_VERBS,
     REPORTING_NOUNS,
+    SCHEDULED_ACTS,
     SCOPE_WORDS,
     TITLES,
 )
@@ -1052,6 +1053,40 @@ def figures_agree(claim: str, sentence: str) -> bool:
     return bool(mine) and mine <= {t.key for t in _numbers(_canon(sentence))}
 
 
+_UNDECIDED = re.compile(
+    r"\bno (?:final )?(?:decision|date|timetable|timeline|schedule|plans?)\b|\bundecided\b|"
+    r"\b(?:not|never) (?:yet )?(?:been )?(?:decided|set|scheduled|agreed|fixed)\b|"
+    r"\b(?:had|has|have)n['’]t (?:yet )?(?:been )?(?:decided|set|scheduled)\b", re.I)
+_PLANNED = re.compile(r"\b(?:will|shall|(?:is|are) (?:to|scheduled to|set to|expected to)|plans? to|intends? to)\s+"
+                      r"(?:\w+\s+){0,2}?(?P<act>\w+)\b", re.I)
+_WHEN = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|October|"
+                   r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+                   r"\bnext (?:week|month|year|spring|summer|autumn|fall|winter)\b|\blater this\b", re.I)
+
+
+def undecided_changes(claim: str, sentence: str) -> list[str]:
+    """A scheduled act reported as undecided: the statement says it will happen at a stated
+    time ("The LECG will convene again in 2023") and the claim that no decision, date or plan
+    for it exists ("no decision had been taken on when the group would meet again"). The two
+    share few words (the denial is of the plan, not of the act), so words and vectors do not
+    align them: the act's class and the time the statement gives do.
+
+    >>> undecided_changes("The statement said no decision had been taken on when the group would meet again.",
+    ...                   "The LECG will convene again in 2023.")
+    ['the claim says nothing is decided ("no decision") where the statement says "The LECG will convene again in 2023."']
+    >>> undecided_changes("The statement said no decision had been taken on sanctions.",
+    ...                   "The LECG will convene again in 2023.")
+    []
+    """
+    denial = _UNDECIDED.search(claim)
+    if denial is None or not any(w in SCHEDULED_ACTS for w in words(claim[denial.end():])):
+        return []
+    plan = _PLANNED.search(sentence)
+    if plan is None or plan.group("act").lower() not in SCHEDULED_ACTS or not _WHEN.search(sentence[plan.end():]):
+        return []
+    return [f'the claim says nothing is decided ("{denial.group(0)}") where the statement says "{sentence.strip()}"']
+
+
 def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
     claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
@@ -1275,6 +1310,16 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                 matched = [sents[k].text for k in chosen]
                 verdict, kind, sev, reasons = worst[1]
                 best = worst[0]
+        if verdict is ClaimVerdict.UNSUPPORTED:
+            # A scheduled act reported as undecided shares no words with its sentence: every
+            # sentence of the closest statement is looked at for one.
+            for j, s in enumerate(sents):
+                und = undecided_changes(contents[i], s.text) if s.url == top.url else []
+                if und:
+                    best, chosen, top = j, [j], s
+                    matched = [s.text]
+                    verdict, kind, sev, reasons = ClaimVerdict.DRIFT, DriftKind.NEGATION, Severity.MAJOR, tuple(und)
+                    break
         if verdict is ClaimVerdict.UNSUPPORTED and score[best] >= RESCUE_FLOOR:
             # "In a joint statement" for one party's statement misreports who issued it (the
             # byline), however loosely the rest reports its closest sentence.

@@ -295,6 +295,14 @@ ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
      frozenset({"decrease", "decreased", "reduce", "reduced", "cut", "cuts", "fewer",
                 "less", "shrink", "shrank"})),
 )
+# Acts a statement schedules ("will convene again in 2023") and the press may report as
+# undecided ("no decision had been taken on when the group would meet again"): one class, as
+# any of them is what "when" asks about.
+SCHEDULED_ACTS = frozenset({"meet", "meets", "met", "meeting", "convene", "convenes", "convened",
+                            "reconvene", "reconvenes", "gather", "gathers", "assemble", "hold",
+                            "held", "resume", "resumes", "visit", "visits", "vote", "votes",
+                            "sign", "signs", "launch", "launches", "begin", "begins", "start",
+                            "starts", "return", "returns", "travel", "travels"})
 # Nationality adjectives the press writes for a country a statement names ("the Burmese
 # military" for "the Burma military regime"), keyed to ISO alpha-3 like COUNTRY_ALIASES.
 DEMONYMS: Mapping[str, str] = MappingProxyType({
