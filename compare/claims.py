@@ -962,6 +962,23 @@ def joint_changes(claim: str, statement: str) -> list[str]:
     return []
 
 
+_BODY_SPEAKER = re.compile(r"(?i)(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?P<noun>board|council|committee|commission|"
+                           r"agency|court|tribunal|assembly|parliament|congress|secretariat)(?:\s+itself)?")
+
+
+def _issuers(statement: str) -> str:
+    """Who issued a statement, as it says: its byline, "released by ...", "We, the ...,".
+
+    >>> _issuers("Title\\n\\nOffice of the Spokesperson\\n\\nWe, the Governments of France and Germany, welcome it.")
+    'Office of the Spokesperson | We, the Governments of France and Germany,'
+    """
+    paras = statement.split("\n\n")
+    out = [paras[i] for i in _byline(paras)]
+    out += re.findall(r"\b(?:released|issued) by [^.:]{1,160}", statement)
+    out += re.findall(r"\bWe, the [^.;]{1,160}?,(?= [a-z])", statement)
+    return " | ".join(out)
+
+
 def attribution_changes(claim: str, speaker: str | None, statement: str, sentence: str = "") -> list[str]:
     """The statement presented as someone else's: "jointly", "in a joint statement" for a
     statement one party issued, or a named speaker the statement never names.
@@ -993,6 +1010,13 @@ def attribution_changes(claim: str, speaker: str | None, statement: str, sentenc
                     said = " ".join(raw for _, raw in run)
                     return [f'the claim has "{said}" do it; the statement says "{theirs.strip()}"']
     if speaker:
+        body = _BODY_SPEAKER.fullmatch(speaker.strip())
+        if body and re.search(rf"\b{body.group('noun')}\b", statement, re.I) and not re.search(
+                rf"\b{body.group('noun')}\b", _issuers(statement), re.I):
+            # A body the statement speaks of ("the IAEA Board of Governors' adoption") given
+            # the statement its issuers made ("We, the Governments of ...").
+            return [f'the claim gives it to "{speaker.strip()}"; the statement names that body but is '
+                    f'issued by others: "{_issuers(statement)[:120].strip()}"']
         # A person the statement never names ("Treasury Secretary Janet Yellen said"): a name
         # of two words or more that is not a country, the issuer or in the statement.
         for run in _names(speaker):
