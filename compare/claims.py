@@ -40,6 +40,7 @@ from compare.lexicon import (
     BACKSHIFT,
     CAPITALS,
     CLAIM_VERBS,
+    CONDITIONS,
     DEMONYMS,
     FUNCTION_WORDS,
     INTENSITY,
@@ -805,6 +806,29 @@ def intensity_changes(claim: str, sentence: str, statement: str = "") -> tuple[D
     return None, []
 
 
+_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that)\b", re.I)
+
+
+def condition_changes(claim: str, sentence: str) -> list[str]:
+    """A condition the statement does not set: "will resume as soon as the military transfers
+    power" for "the need for the military to transfer power ... to enable the resumption", "will
+    keep arming Ukraine until Russian forces had been driven out" for "for as long as it takes":
+    the claim makes a promise with a trigger (or an end) out of a need or an open commitment.
+
+    >>> condition_changes("Aid will resume as soon as the military transfers power.",
+    ...                   "She underscored the need for the military to transfer power to enable the resumption of aid.")
+    ['the claim sets a condition ("as soon as the military transfers power") the statement does not: "She underscored the need for the military to transfer power to enable the resumption of aid."']
+    >>> condition_changes("Aid will resume once power is transferred.", "Aid will resume once power is transferred.")
+    []
+    """
+    m = _CONDITION.search(claim)
+    if m is None or _CONDITION.search(sentence) or any(w in CONDITIONS for w in words(sentence)) \
+            or re.search(r"\bas long as\b", sentence, re.I):
+        return []
+    said = " ".join(claim[m.start():].split()[:8]).rstrip(".,;")
+    return [f'the claim sets a condition ("{said}") the statement does not: "{sentence.strip()}"']
+
+
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
@@ -1158,6 +1182,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
+        (DriftKind.HARDENED, condition_changes(content, matched)),
     ]
     kind_i, why = intensity_changes(content, matched, statement)
     if kind_i is not None:
