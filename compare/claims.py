@@ -40,6 +40,7 @@ from compare.lexicon import (
     BACKSHIFT,
     CAPITALS,
     CLAIM_VERBS,
+    CONDITIONS,
     DEMONYMS,
     FUNCTION_WORDS,
     INTENSITY,
@@ -47,6 +48,7 @@ from compare.lexicon import (
     NEGATIONS,
     NEGATIVE_VERBS,
     REPORTING_NOUNS,
+    SCHEDULED_ACTS,
     SCOPE_WORDS,
     TITLES,
 )
@@ -178,6 +180,33 @@ _ATTRIB_HEAD = re.compile(r"^(?:(?:But|And|Also|However|Meanwhile),?\s+)?(?:acco
                           r"argued|wrote|emphasi[sz]ed|reiterated|announced)(?:\s+that)?\s+)", re.I)
 
 
+# "X issued a statement on Y." tells that a statement exists and what it is about, not what it
+# says: the sentence introduces the claims that follow and reports none itself.
+_ISSUED_ONLY = re.compile(
+    r"\b(?:issued|released|put out|published|sent out)\s+(?:a|an|its|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:statement|readout|communiqu[eé]|declaration)(?P<rest>\s+(?:on|about|regarding|concerning|over)\b[^;:]*)?"
+    r"[.!]?$", re.I)
+
+
+def issued_only(sentence: str) -> bool:
+    """A sentence that reports only that a statement was issued (and its topic).
+
+    >>> issued_only("The State Department this week put out a short statement on Sudan's stalled transition.")
+    True
+    >>> issued_only("Blinken issued a statement on Thursday condemning the attack.")
+    False
+    >>> issued_only("The statement on Sudan said the talks had stalled.")
+    False
+    """
+    m = _ISSUED_ONLY.search(sentence.strip())
+    if m is None:
+        return False
+    rest = m.group("rest") or ""
+    # A that-clause, a participle ("condemning the attack") or a reporting verb in the rest
+    # says what the statement said.
+    return not re.search(r"\bthat\b|\b\w+ing\b", rest, re.I) and CLAIM_VERB.search(rest) is None
+
+
 def find_claims(text: str, quotes: Sequence[Quote] = ()) -> list[Claim]:
     """Sentences (or the clause before a quote) reporting a statement without quoting it.
 
@@ -244,6 +273,8 @@ def _claim_in(text: str, a: int, b: int, quotes: Sequence[tuple[int, int]]) -> C
     lead = _ATTRIB_HEAD.match(sentence)
     account = lead.group("acc") if lead else None
     if verb is None and noun is None and account is None:
+        return None
+    if issued_only(sentence):
         return None
     if account is not None and OTHER_CUES.search(account) and not ISSUER_SUBJECT.search(account):
         return None  # "By analysts' account" is not the statement
@@ -775,6 +806,29 @@ def intensity_changes(claim: str, sentence: str, statement: str = "") -> tuple[D
     return None, []
 
 
+_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that)\b", re.I)
+
+
+def condition_changes(claim: str, sentence: str) -> list[str]:
+    """A condition the statement does not set: "will resume as soon as the military transfers
+    power" for "the need for the military to transfer power ... to enable the resumption", "will
+    keep arming Ukraine until Russian forces had been driven out" for "for as long as it takes":
+    the claim makes a promise with a trigger (or an end) out of a need or an open commitment.
+
+    >>> condition_changes("Aid will resume as soon as the military transfers power.",
+    ...                   "She underscored the need for the military to transfer power to enable the resumption of aid.")
+    ['the claim sets a condition ("as soon as the military transfers power") the statement does not: "She underscored the need for the military to transfer power to enable the resumption of aid."']
+    >>> condition_changes("Aid will resume once power is transferred.", "Aid will resume once power is transferred.")
+    []
+    """
+    m = _CONDITION.search(claim)
+    if m is None or _CONDITION.search(sentence) or any(w in CONDITIONS for w in words(sentence)) \
+            or re.search(r"\bas long as\b", sentence, re.I):
+        return []
+    said = " ".join(claim[m.start():].split()[:8]).rstrip(".,;")
+    return [f'the claim sets a condition ("{said}") the statement does not: "{sentence.strip()}"']
+
+
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
@@ -917,6 +971,38 @@ def _actor(text: str) -> str:
     return ""
 
 
+def joint_changes(claim: str, statement: str) -> list[str]:
+    """A statement one party issued called joint ("in a joint statement", "issued jointly"):
+    what it misreports is who issued the statement (its byline), whichever sentence it cites.
+
+    >>> joint_changes("The statement, which Washington issued jointly with Britain, said ...",
+    ...               "Antony J. Blinken, Secretary of State\\n\\nWe condemn it.")
+    ['the claim calls it joint; the statement is issued by one party']
+    """
+    if re.search(r"\bjoint (?:statement|declaration|communiqu)|\b(?:issued|released|said) jointly\b",
+                 claim, re.I) and not re.search(
+            r"\bjoint\b|\bwe, the\b|\bgovernments of\b|\btogether\b|\bco-chair|\bparticipants\b", statement, re.I):
+        return ["the claim calls it joint; the statement is issued by one party"]
+    return []
+
+
+_BODY_SPEAKER = re.compile(r"(?i)(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?P<noun>board|council|committee|commission|"
+                           r"agency|court|tribunal|assembly|parliament|congress|secretariat)(?:\s+itself)?")
+
+
+def _issuers(statement: str) -> str:
+    """Who issued a statement, as it says: its byline, "released by ...", "We, the ...,".
+
+    >>> _issuers("Title\\n\\nOffice of the Spokesperson\\n\\nWe, the Governments of France and Germany, welcome it.")
+    'Office of the Spokesperson | We, the Governments of France and Germany,'
+    """
+    paras = statement.split("\n\n")
+    out = [paras[i] for i in _byline(paras)]
+    out += re.findall(r"\b(?:released|issued) by [^.:]{1,160}", statement)
+    out += re.findall(r"\bWe, the [^.;]{1,160}?,(?= [a-z])", statement)
+    return " | ".join(out)
+
+
 def attribution_changes(claim: str, speaker: str | None, statement: str, sentence: str = "") -> list[str]:
     """The statement presented as someone else's: "jointly", "in a joint statement" for a
     statement one party issued, or a named speaker the statement never names.
@@ -928,11 +1014,10 @@ def attribution_changes(claim: str, speaker: str | None, statement: str, sentenc
     ...                     "Participants proposed to share best practices.")
     ['the claim has "India" do it; the statement says "Participants"']
     """
-    low = claim.lower()
     st = statement.lower()
-    if re.search(r"\bjoint (?:statement|declaration|communiqu)|\b(?:issued|released|said) jointly\b", low) and not re.search(
-            r"\bjoint\b|\bwe, the\b|\bgovernments of\b|\btogether\b|\bco-chair|\bparticipants\b", st):
-        return ["the claim calls it joint; the statement is issued by one party"]
+    joint = joint_changes(claim, statement)
+    if joint:
+        return joint
     mine, theirs = _actor(claim_content(claim)), _actor(sentence)
     if mine and theirs and not re.fullmatch(r"(?i)we|they|it|he|she|i", theirs.strip()):
         # The act of several parties given to one of them ("Participants proposed" -> "India
@@ -949,13 +1034,22 @@ def attribution_changes(claim: str, speaker: str | None, statement: str, sentenc
                     said = " ".join(raw for _, raw in run)
                     return [f'the claim has "{said}" do it; the statement says "{theirs.strip()}"']
     if speaker:
+        body = _BODY_SPEAKER.fullmatch(speaker.strip())
+        if body and re.search(rf"\b{body.group('noun')}\b", statement, re.I) and not re.search(
+                rf"\b{body.group('noun')}\b", _issuers(statement), re.I):
+            # A body the statement speaks of ("the IAEA Board of Governors' adoption") given
+            # the statement its issuers made ("We, the Governments of ...").
+            return [f'the claim gives it to "{speaker.strip()}"; the statement names that body but is '
+                    f'issued by others: "{_issuers(statement)[:120].strip()}"']
         # A person the statement never names ("Treasury Secretary Janet Yellen said"): a name
         # of two words or more that is not a country, the issuer or in the statement.
         for run in _names(speaker):
             keys = [k for k, _ in run]
             if len(run) < 2 or any(k.startswith(("cc:", "acr:")) or k in ISSUER_NAMES for k in keys):
                 continue
-            if not any(k in st for k in keys):
+            # The surname decides: an office or a department the run begins with ("Treasury
+            # Secretary Janet Yellen") is in many statements that never name the person.
+            if not re.search(rf"\b{re.escape(keys[-1])}\b", st):
                 return [f'the claim gives it to "{" ".join(raw for _, raw in run)}", whom the statement does not name']
     return []
 
@@ -1009,6 +1103,40 @@ def figures_agree(claim: str, sentence: str) -> bool:
     return bool(mine) and mine <= {t.key for t in _numbers(_canon(sentence))}
 
 
+_UNDECIDED = re.compile(
+    r"\bno (?:final )?(?:decision|date|timetable|timeline|schedule|plans?)\b|\bundecided\b|"
+    r"\b(?:not|never) (?:yet )?(?:been )?(?:decided|set|scheduled|agreed|fixed)\b|"
+    r"\b(?:had|has|have)n['’]t (?:yet )?(?:been )?(?:decided|set|scheduled)\b", re.I)
+_PLANNED = re.compile(r"\b(?:will|shall|(?:is|are) (?:to|scheduled to|set to|expected to)|plans? to|intends? to)\s+"
+                      r"(?:\w+\s+){0,2}?(?P<act>\w+)\b", re.I)
+_WHEN = re.compile(r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|June|July|August|September|October|"
+                   r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+                   r"\bnext (?:week|month|year|spring|summer|autumn|fall|winter)\b|\blater this\b", re.I)
+
+
+def undecided_changes(claim: str, sentence: str) -> list[str]:
+    """A scheduled act reported as undecided: the statement says it will happen at a stated
+    time ("The LECG will convene again in 2023") and the claim that no decision, date or plan
+    for it exists ("no decision had been taken on when the group would meet again"). The two
+    share few words (the denial is of the plan, not of the act), so words and vectors do not
+    align them: the act's class and the time the statement gives do.
+
+    >>> undecided_changes("The statement said no decision had been taken on when the group would meet again.",
+    ...                   "The LECG will convene again in 2023.")
+    ['the claim says nothing is decided ("no decision") where the statement says "The LECG will convene again in 2023."']
+    >>> undecided_changes("The statement said no decision had been taken on sanctions.",
+    ...                   "The LECG will convene again in 2023.")
+    []
+    """
+    denial = _UNDECIDED.search(claim)
+    if denial is None or not any(w in SCHEDULED_ACTS for w in words(claim[denial.end():])):
+        return []
+    plan = _PLANNED.search(sentence)
+    if plan is None or plan.group("act").lower() not in SCHEDULED_ACTS or not _WHEN.search(sentence[plan.end():]):
+        return []
+    return [f'the claim says nothing is decided ("{denial.group(0)}") where the statement says "{sentence.strip()}"']
+
+
 def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
     claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
@@ -1056,6 +1184,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
+        (DriftKind.HARDENED, condition_changes(content, matched)),
     ]
     kind_i, why = intensity_changes(content, matched, statement)
     if kind_i is not None:
@@ -1232,6 +1361,22 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                 matched = [sents[k].text for k in chosen]
                 verdict, kind, sev, reasons = worst[1]
                 best = worst[0]
+        if verdict is ClaimVerdict.UNSUPPORTED:
+            # A scheduled act reported as undecided shares no words with its sentence: every
+            # sentence of the closest statement is looked at for one.
+            for j, s in enumerate(sents):
+                und = undecided_changes(contents[i], s.text) if s.url == top.url else []
+                if und:
+                    best, chosen, top = j, [j], s
+                    matched = [s.text]
+                    verdict, kind, sev, reasons = ClaimVerdict.DRIFT, DriftKind.NEGATION, Severity.MAJOR, tuple(und)
+                    break
+        if verdict is ClaimVerdict.UNSUPPORTED and score[best] >= RESCUE_FLOOR:
+            # "In a joint statement" for one party's statement misreports who issued it (the
+            # byline), however loosely the rest reports its closest sentence.
+            joint = joint_changes(c.text, st.text)
+            if joint:
+                verdict, kind, sev, reasons = ClaimVerdict.DRIFT, DriftKind.ATTRIBUTION, Severity.MAJOR, tuple(joint)
         if verdict is ClaimVerdict.FAITHFUL:
             # A claim joining two reports ("highlighted X, expressing Y") is as faithful as
             # its worst part: each part is set against its own sentence.
@@ -1248,11 +1393,29 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                     verdict, kind, sev, reasons = pv, pk, psev, preasons
                     break
         unsupported = verdict is ClaimVerdict.UNSUPPORTED
+        paras = {p for j in chosen if sents[j].url == top.url for p in sents[j].paragraphs or (sents[j].paragraph,)}
+        if kind is DriftKind.ATTRIBUTION and joint_changes(c.text, st.text):
+            paras |= set(_byline(st.paragraphs))  # it reports (wrongly) who issued the statement
         out.append(ClaimCheck(
             c, verdict, kind, sev, top.url, top.version.id, top.version.seq,
             "" if unsupported else " ".join(matched), float(score[best]), reasons,
-            () if unsupported else tuple(sorted({p for j in chosen if sents[j].url == top.url
-                                                 for p in sents[j].paragraphs or (sents[j].paragraph,)}))))
+            () if unsupported else tuple(sorted(paras))))
+    return out
+
+
+def _byline(paragraphs: Sequence[str]) -> list[int]:
+    """The paragraphs between the title and the first body paragraph ("Antony J. Blinken,
+    Secretary of State"): who issued the statement.
+
+    >>> _byline(["Title", "Ned Price, Department Spokesperson", "We condemn the attack today."])
+    [1]
+    """
+    out = []
+    for i, p in enumerate(paragraphs[1:], start=1):
+        if is_body(p):
+            break
+        if p.strip():
+            out.append(i)
     return out
 
 
@@ -1284,6 +1447,8 @@ def _paragraphs_of(paragraphs: Sequence[str], passage: str) -> set[int]:
         if not piece:
             continue
         hit = {i for i, p in enumerate(paragraphs) if piece in p}
+        if len(hit) > 1 and hit - {0}:
+            hit -= {0}  # words the title repeats are quoted from the body that says them
         if not hit:
             pw = words(piece)
             grams = {tuple(pw[k:k + 3]) for k in range(max(1, len(pw) - 2))}

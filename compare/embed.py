@@ -18,7 +18,7 @@ import hashlib
 import importlib.util
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,7 +33,8 @@ TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 # or swapped file is refused rather than silently giving other vectors.
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 MAX_TOKENS = 64  # claims and statement sentences are short; longer ones are cut (cost is quadratic)
-BATCH = 16  # texts per onnxruntime call, sorted by length so padding stays small
+BATCH = 16  # texts per onnxruntime call at most
+PAD_SLACK = 1.15  # a batch's padded tokens stay under this share of its real tokens
 CACHE = 20_000  # sentence vectors kept per process: a statement's sentences recur for every article
 DIM = 384
 
@@ -116,24 +117,40 @@ class MiniLM:
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if todo:
             self.load()
-            todo.sort(key=len)
-            for i in range(0, len(todo), BATCH):
-                chunk = todo[i:i + BATCH]
-                for text, vec in zip(chunk, self._run(chunk), strict=True):
+            for chunk, vecs in self._batches(todo):
+                for text, vec in zip(chunk, vecs, strict=True):
                     self._cache[text] = vec
             while len(self._cache) > CACHE:
                 self._cache.popitem(last=False)
         for i, t in enumerate(texts):
             vec = self._cache.get(t)
             if vec is None:  # evicted by this very call (more texts than the cache holds)
-                vec = self._run([t])[0]
+                vec = next(self._batches([t]))[1][0]
             out[i] = vec
         return out
 
-    def _run(self, texts: Sequence[str]) -> Vectors:
-        enc = self._tokenizer.encode_batch(list(texts))
+    def _batches(self, texts: Sequence[str]) -> Iterator[tuple[list[str], Vectors]]:
+        """Vectors of `texts`, run in batches of like token counts: the model's cost is per
+        token, padding included, and texts sorted by characters still padded a third of each
+        batch. A batch grows while its padding stays under PAD_SLACK of its real tokens."""
+        enc = self._tokenizer.encode_batch(list(texts))  # padded to the longest (<= MAX_TOKENS)
         ids = np.array([e.ids for e in enc], dtype=np.int64)
         mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+        lengths = mask.sum(axis=1)
+        order = [int(k) for k in np.argsort(lengths, kind="stable")]
+        group: list[int] = []
+        real = 0
+        for k in [*order, -1]:
+            n = int(lengths[k]) if k >= 0 else 0
+            if group and (k < 0 or len(group) >= BATCH or (len(group) + 1) * n > PAD_SLACK * (real + n)):
+                width = int(lengths[group[-1]])
+                yield [texts[g] for g in group], self._run(ids[group, :width], mask[group, :width])
+                group, real = [], 0
+            if k >= 0:
+                group.append(k)
+                real += n
+
+    def _run(self, ids: npt.NDArray[np.int64], mask: npt.NDArray[np.int64]) -> Vectors:
         hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                           "token_type_ids": np.zeros_like(ids)})[0]
         weights = mask[..., None].astype(np.float32)

@@ -251,6 +251,8 @@ INTENSITY: Mapping[str, int] = MappingProxyType({
     "called": 1, "call": 1, "convinced": 1, "commit": 1, "committed": 1,
     "underline": 1, "underlined": 1, "oppose": 1, "opposed": 1, "opposing": 1,
     "pledge": 2, "pledged": 2, "unease": -1, "uneasy": -1,
+    "urgency": 2, "urgent": 2, "urgently": 2, "priority": 1, "priorities": 1,
+    "important": -1, "interests": -1,
     "hope": -1, "hoped": -1, "hopes": -1, "consider": -1, "considered": -1, "open": -1,
     "option": -1, "options": -1, "worth": -1, "departure": -1,
     "suggest": -1, "suggested": -1, "explore": -1, "explored": -1, "wish": -1,
@@ -298,6 +300,14 @@ ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
      frozenset({"decrease", "decreased", "reduce", "reduced", "cut", "cuts", "fewer",
                 "less", "shrink", "shrank"})),
 )
+# Acts a statement schedules ("will convene again in 2023") and the press may report as
+# undecided ("no decision had been taken on when the group would meet again"): one class, as
+# any of them is what "when" asks about.
+SCHEDULED_ACTS = frozenset({"meet", "meets", "met", "meeting", "convene", "convenes", "convened",
+                            "reconvene", "reconvenes", "gather", "gathers", "assemble", "hold",
+                            "held", "resume", "resumes", "visit", "visits", "vote", "votes",
+                            "sign", "signs", "launch", "launches", "begin", "begins", "start",
+                            "starts", "return", "returns", "travel", "travels"})
 # Nationality adjectives the press writes for a country a statement names ("the Burmese
 # military" for "the Burma military regime"), keyed to ISO alpha-3 like COUNTRY_ALIASES.
 DEMONYMS: Mapping[str, str] = MappingProxyType({
