@@ -500,12 +500,16 @@ def number_changes(claim: str, matched: str, statement: str) -> list[str]:
     ['the claim says "70,000" where the statement says "700,000"']
     >>> number_changes("He named four activists.", "It named Ko Jimmy and Hla Myo Aung on 2 June.", "")
     []
+    >>> number_changes("They committed $18 million over five years.",
+    ...                "The partners committed $80 million over five years.", "")
+    ['the claim says "18" where the statement says "80"']
     """
     c_toks, s_toks = _canon(claim), _canon(matched)
     src_nums = _numbers(s_toks)
     if not src_nums:
         return []
     have = _statement_numbers(statement) | {t.key for t in src_nums}
+    said = {t.key for t in _numbers(c_toks)}
     out = []
     for t in _numbers(c_toks):
         ctx = _number_context(claim, t, c_toks)
@@ -521,6 +525,9 @@ def number_changes(claim: str, matched: str, statement: str) -> list[str]:
         if _year_like(t.key, have):
             continue
         same = [sn for sn in src_nums if ctx & _number_context(matched, sn, s_toks)]
+        # A figure both texts give ("five years" in each) is not the counterpart that
+        # changed; it is named only when nothing else counts the same thing.
+        same = [sn for sn in same if sn.key not in said] or same
         if same:
             theirs = ", ".join(f'"{matched[sn.start:sn.end]}"' for sn in same[:3])
             out.append(f'the claim says "{claim[t.start:t.end]}" where the statement says {theirs}')
