@@ -38,7 +38,7 @@ def edit_alert(doc: Document, decision: Decision, when: datetime) -> Alert | Non
         return None
     # Cosmetic lines are left out when there is anything more serious to show.
     shown = [c for c in diff.changes if c.significance != Significance.COSMETIC] or list(diff.changes)
-    lines = tuple(ChangeLine(c.op, c.old, c.new, c.significance, c.reasons) for c in shown)
+    lines = tuple(ChangeLine(str(c.op), c.old, c.new, c.significance, c.said) for c in shown)
     return Alert(kind=AlertKind.EDIT, title=doc.title or doc.url, url=doc.url, significance=diff.significance,
                  summary=diff.summary(), issuer=doc.issuer,
                  when=when.isoformat(timespec="seconds"), version=decision.seq, lines=lines,

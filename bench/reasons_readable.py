@@ -98,7 +98,9 @@ def emit(data: Path) -> dict[str, Any]:
         summaries[f"{ds}|{pid}"] = diff.summary()
         for c in diff.changes:
             rows.append({"key": f"{ds}|{pid}|{c.op}|{c.old_start}|{c.new_start}",
-                         "ds": ds, "sig": str(c.significance), "reasons": list(c.reasons),
+                         "ds": ds, "sig": str(c.significance),
+                         # The JSON contract's reasons: plain text on every side.
+                         "reasons": c.to_json()["reasons"],
                          "old": c.old[:80], "new": c.new[:80]})
     return {"cpu": time.process_time() - t0, "rows": rows, "summaries": summaries}
 

@@ -63,7 +63,7 @@ def main() -> None:
         p = pairs[pid]
         diff = diff_texts(canonical(p["old"]), canonical(p["new"]))
         ours[pid] = str(diff.significance)
-        reasons[pid] = [f"{c.significance}: {'; '.join(c.reasons)}" for c in diff.changes
+        reasons[pid] = [f"{c.significance}: {'; '.join(c.said)}" for c in diff.changes
                         if c.significance != "cosmetic"][:3]
     elapsed = time.perf_counter() - t0
     subst = [i for i, row in labels.items() if row["label"] == "substantive"]

@@ -21,9 +21,9 @@ from typing import Any
 
 from diff_match_patch import diff_match_patch
 
-from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff, is_fact
-from compare.significance import classify, clip, content_words, rewrite_facts
-from compare.vocab import Significance
+from compare.model import COSMETIC, MINOR, SUBSTANTIVE, Change, Diff, Reason
+from compare.significance import clip, content_words, judge, rewrite_facts
+from compare.vocab import ChangeOp, ReasonKind, Significance
 from sources.normalize import text_hash
 
 # URLs and e-mail addresses are single tokens, so a changed link is one change and the
@@ -320,10 +320,10 @@ def _common_prefix(a: str, b: str) -> int:
 REWRITE_FACTS_CHARS = 20_000
 
 
-def _rewrite_reasons(old: str, new: str, sim: Similarity) -> tuple[str, ...]:
+def _rewrite_reasons(old: str, new: str, sim: Similarity) -> tuple[Reason, ...]:
     """The facts that differ (amounts, names, negations), then how much was rewritten."""
     facts = rewrite_facts(old, new) if len(old) + len(new) <= REWRITE_FACTS_CHARS else []
-    return (*facts, sim.reason)
+    return (*facts, Reason(ReasonKind.REWRITTEN, sim.reason))
 
 
 def _region_changes(old: str, new: str, os_: int, oe: int, ns: int, ne: int) -> list[Change]:
@@ -336,7 +336,7 @@ def _region_changes(old: str, new: str, os_: int, oe: int, ns: int, ne: int) -> 
         o, n = old[os_:oe], new[ns:ne]
         os_, oe = os_ + len(o) - len(o.lstrip()), oe - (len(o) - len(o.rstrip()))
         ns, ne = ns + len(n) - len(n.lstrip()), ne - (len(n) - len(n.rstrip()))
-        return [Change("replace", old[os_:oe], new[ns:ne], SUBSTANTIVE,
+        return [Change(ChangeOp.REPLACE, old[os_:oe], new[ns:ne], SUBSTANTIVE,
                        _rewrite_reasons(old[os_:oe], new[ns:ne], sim), os_, oe, ns, ne)]
     if (oe - os_) + (ne - ns) > _SENTENCE_ALIGN_CHARS:
         ob, nb = _sentence_bounds(old, os_, oe), _sentence_bounds(new, ns, ne)
@@ -405,7 +405,8 @@ def _spacing_change(old_t: str, new_t: str, os_: int, oe: int, ns: int, ne: int)
         reason = "space removed"
     else:
         reason = "spacing changed"
-    return Change("replace", old_t, new_t, COSMETIC, (reason,), os_, oe, ns, ne)
+    return Change(ChangeOp.REPLACE, old_t, new_t, COSMETIC, (Reason(ReasonKind.STYLE, reason),),
+                  os_, oe, ns, ne)
 
 
 def _change(old: str, new: str, old_t: str, new_t: str, os_: int, oe: int, ns: int, ne: int
@@ -419,31 +420,33 @@ def _change(old: str, new: str, old_t: str, new_t: str, os_: int, oe: int, ns: i
     ln, rn = len(new_t) - len(new_t.lstrip()), len(new_t) - len(new_t.rstrip())
     os_, oe, ns, ne = os_ + lo, oe - ro, ns + ln, ne - rn
     old_c, new_c = old[os_:oe], new[ns:ne]
-    op = "replace" if old_c and new_c else ("delete" if old_c else "insert")
-    level, reasons = classify(op, old_c, new_c, _ctx(old, os_, oe), _ctx(new, ns, ne),
-                              min(os_, CONTEXT_CHARS), min(ns, CONTEXT_CHARS))
-    if op != "replace":
+    op = ChangeOp.REPLACE if old_c and new_c else (ChangeOp.DELETE if old_c else ChangeOp.INSERT)
+    level, reasons = judge(op, old_c, new_c, _ctx(old, os_, oe), _ctx(new, ns, ne),
+                           min(os_, CONTEXT_CHARS), min(ns, CONTEXT_CHARS))
+    if op is not ChangeOp.REPLACE:
         # Structure is known here, not in classify(): a whole paragraph (or bullet,
         # heading) appearing or disappearing is always worth an alert.
-        text, full, s, e = (new_c, new, ns, ne) if op == "insert" else (old_c, old, os_, oe)
+        text, full, s, e = (new_c, new, ns, ne) if op is ChangeOp.INSERT else (old_c, old, os_, oe)
         if _whole_paragraph(full, s, e) and content_words(text):
-            verb = "added" if op == "insert" else "removed"
-            reason = f"paragraph {verb}: {clip(text)!r}"
+            verb = "added" if op is ChangeOp.INSERT else "removed"
+            reason = Reason(ReasonKind.PARAGRAPH, f"paragraph {verb}: {clip(text)!r}")
             # The paragraph quoted says which words went: no list of them beside it. The
             # facts in it (amounts, names, a negation) lead, then what happened.
             reasons = [r for r in reasons
-                       if not r.startswith(("sentence ", "words ", "word ", "passage ", "phrase "))]
-            facts = [r for r in reasons if is_fact(r)]
-            reasons = [*facts, reason, *(r for r in reasons if not is_fact(r))]
+                       if r.kind not in (ReasonKind.WORDS, ReasonKind.REWRITTEN)]
+            facts = [r for r in reasons if r.fact]
+            reasons = [*facts, reason, *(r for r in reasons if not r.fact)]
             level = SUBSTANTIVE
     elif _whole_paragraph(old, os_, oe) and _whole_paragraph(new, ns, ne):
         # A stretch rewritten from one paragraph break to the next is a paragraph (or
-        # several) rewritten: said so, which classify() cannot see in its context.
+        # several) rewritten: said so, which judge() cannot see in its context.
         unit = "paragraphs" if "\n" in old_c + new_c else "paragraph"
-        reasons = [_REWRITTEN.sub(unit + " rewritten:", r, count=1) for r in reasons]
+        reasons = [replace(r, text=_REWRITTEN.sub(unit + " rewritten:", r.text, count=1))
+                   if r.kind is ReasonKind.REWRITTEN else r for r in reasons]
     return Change(op, old_c, new_c, level, tuple(reasons), os_, oe, ns, ne)
 
 
+# The unit compare/significance.py names a rewritten stretch by, without the layout.
 _REWRITTEN = re.compile(r"^(?:passage|sentence|phrase) rewritten:")
 
 
@@ -456,14 +459,14 @@ def _detect_moves(changes: list[Change]) -> list[Change]:
     deletes: dict[str, list[int]] = {}
     for k, c in enumerate(changes):
         key = _move_key(c.old)
-        if c.op == "delete" and len(key.split()) >= MOVE_MIN_WORDS and len(key) >= MOVE_MIN_CHARS:
+        if c.op is ChangeOp.DELETE and len(key.split()) >= MOVE_MIN_WORDS and len(key) >= MOVE_MIN_CHARS:
             deletes.setdefault(key, []).append(k)
     if not deletes:
         return changes
     moved: dict[int, Change] = {}
     drop: set[int] = set()
     for k, c in enumerate(changes):
-        if c.op != "insert":
+        if c.op is not ChangeOp.INSERT:
             continue
         candidates = deletes.get(_move_key(c.new))
         if not candidates:
@@ -473,8 +476,8 @@ def _detect_moves(changes: list[Change]) -> list[Change]:
         # A whole paragraph moved unchanged says nothing new (cosmetic); words moved inside
         # a paragraph can change what goes with what (minor).
         whole = "\n" not in gone.old.strip() and c.new == gone.old and _whole_move(gone, c)
-        moved[d] = Change("move", gone.old, c.new, COSMETIC if whole else MINOR,
-                          (f"moved: {clip(c.new)!r}",),
+        moved[d] = Change(ChangeOp.MOVE, gone.old, c.new, COSMETIC if whole else MINOR,
+                          (Reason(ReasonKind.MOVE, f"moved: {clip(c.new)!r}"),),
                           gone.old_start, gone.old_end, c.new_start, c.new_end)
         drop.add(k)
     return [moved.get(k, c) for k, c in enumerate(changes) if k not in drop]
@@ -482,8 +485,8 @@ def _detect_moves(changes: list[Change]) -> list[Change]:
 
 def _whole_move(gone: Change, came: Change) -> bool:
     """Both ends of a move are whole paragraphs (decided when the changes were made)."""
-    return any(r.startswith("paragraph removed") for r in gone.reasons) and \
-        any(r.startswith("paragraph added") for r in came.reasons)
+    return any(r.kind is ReasonKind.PARAGRAPH for r in gone.reasons) and \
+        any(r.kind is ReasonKind.PARAGRAPH for r in came.reasons)
 
 
 def is_revert(new_hash: str, earlier_hashes: Iterable[str]) -> bool:
@@ -507,7 +510,7 @@ def diff_texts(old: str, new: str, *, earlier: Sequence[str] = ()) -> Diff:
     # out (it costs more than aligning a few edits); both checks are linear.
     sim = _rewrite(old, new) if old != new and _few_paragraphs_kept(old, new) else None
     if sim is not None:
-        changes = [Change("replace", old, new, SUBSTANTIVE, _rewrite_reasons(old, new, sim),
+        changes = [Change(ChangeOp.REPLACE, old, new, SUBSTANTIVE, _rewrite_reasons(old, new, sim),
                           0, len(old), 0, len(new))]
     elif old != new:
         ob = _paragraph_bounds(old, 0, len(old))
@@ -525,20 +528,21 @@ def diff_titles(old: str, new: str) -> Change | None:
     Re-casing is cosmetic; any other edit takes the significance of its words. A title
     missing on either side is an extraction gap, not an edit.
 
-    >>> diff_titles("Joint statement", "Joint Statement").reasons
+    >>> diff_titles("Joint statement", "Joint Statement").said
     ('title re-cased',)
     """
     if old == new or not old or not new:
         return None
     if old.lower() == new.lower():
         level: Significance = COSMETIC
-        reasons: tuple[str, ...] = ("title re-cased",)
+        reasons: tuple[Reason, ...] = (Reason(ReasonKind.TITLE, "title re-cased"),)
     else:
         inner = diff_texts(old, new)
         level = inner.significance
-        reasons = (f"title changed: {clip(old)!r} -> {clip(new)!r}",
+        reasons = (Reason(ReasonKind.TITLE, f"title changed: {clip(old)!r} -> {clip(new)!r}"),
                    *dict.fromkeys(r for c in inner.changes for r in c.reasons))
-    return Change("replace", old, new, level, reasons, 0, len(old), 0, len(new), part="title")
+    return Change(ChangeOp.REPLACE, old, new, level, reasons, 0, len(old), 0, len(new),
+                  part="title")
 
 
 def with_title(diff: Diff, title: Change | None) -> Diff:
@@ -564,8 +568,8 @@ def mark_revert(diff: Diff) -> Diff:
     """
     if not diff.changes:
         return diff
-    changes = tuple(replace(c, revert=True, reasons=(*c.reasons, "reverts to an earlier version"))
-                    for c in diff.changes)
+    undone = Reason(ReasonKind.REVERT, "reverts to an earlier version")
+    changes = tuple(replace(c, revert=True, reasons=(*c.reasons, undone)) for c in diff.changes)
     return Diff(changes, diff.significance, revert=True)
 
 

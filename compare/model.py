@@ -1,52 +1,52 @@
-"""Data types passed out of compare/: `Change`, `Diff`."""
+"""Data types passed out of compare/: `Change`, its `Reason`s, `Diff`."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from compare.vocab import Significance
+from compare.vocab import ChangeOp, ReasonKind, Significance
 
 # Short names for the levels (the members themselves, not a second vocabulary).
 NONE, COSMETIC, MINOR, SUBSTANTIVE = (Significance.NONE, Significance.COSMETIC,
                                       Significance.MINOR, Significance.SUBSTANTIVE)
 
 
-# The facts a reason can name, in the order a reader wants them: an amount, a negation (it
-# reverses the sentence), a name, a modal verb, a date, a qualifier, a link
-# (compare/significance.py words them "number changed: $80 million -> $58 million",
-# "negation removed: not", ...).
-FACT_KINDS = ("number", "negation", "name", "name or title", "modal verb", "date", "qualifier",
-              "link")
-_FACT = re.compile(r"(" + "|".join(sorted(FACT_KINDS, key=len, reverse=True))
-                   + r")s? (?:order )?(?:changed|added|removed)\b")
+@dataclass(frozen=True)
+class Reason:
+    """One reason a change matters, as said to a reader ("number changed: $80 million ->
+    $58 million"), with what it is about: its `kind` is decided where the reason is made, so
+    reasons are ordered and filtered by kind, never by reading their wording back."""
 
+    kind: ReasonKind
+    text: str
 
-def fact_rank(reason: str) -> int:
-    """Where `reason` goes among a change's reasons: the facts in FACT_KINDS order, then
-    everything else (what happened to the words: rewritten, removed, moved).
+    def __str__(self) -> str:
+        return self.text
 
-    >>> fact_rank("number changed: 80 -> 58") < fact_rank("negation removed: not") < fact_rank("sentence removed: 'x'")
-    True
-    """
-    m = _FACT.match(reason)
-    return FACT_KINDS.index(m.group(1)) if m else len(FACT_KINDS)
+    @property
+    def rank(self) -> int:
+        """Where the reason goes among a change's reasons: facts first (ReasonKind.rank).
 
+        >>> Reason(ReasonKind.NUMBER, "number changed: 80 -> 58").rank < Reason(ReasonKind.WORDS, "sentence removed: 'x'").rank
+        True
+        """
+        return self.kind.rank
 
-def is_fact(reason: str) -> bool:
-    """True when `reason` names a concrete fact (an amount, a name, a negation, ...)."""
-    return fact_rank(reason) < len(FACT_KINDS)
+    @property
+    def fact(self) -> bool:
+        """True when the reason names a concrete fact (an amount, a name, a negation, ...)."""
+        return self.kind.fact
 
 
 @dataclass(frozen=True)
 class Change:
     """One edit between two versions, with character spans in both texts."""
 
-    op: str  # insert | delete | replace | move
+    op: ChangeOp
     old: str
     new: str
     significance: Significance
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     old_start: int
     old_end: int
     new_start: int
@@ -57,6 +57,11 @@ class Change:
     # "text", or "title" for a change of the title: its spans are in the titles, not the texts.
     part: str = "text"
 
+    @property
+    def said(self) -> tuple[str, ...]:
+        """The reasons as a reader gets them (the JSON contract's `reasons`)."""
+        return tuple(r.text for r in self.reasons)
+
     def to_json(self) -> dict[str, object]:
         """One entry of the public `changes` list: op, old, new, significance, reasons."""
         return {
@@ -64,7 +69,7 @@ class Change:
             "old": self.old,
             "new": self.new,
             "significance": self.significance,
-            "reasons": list(self.reasons),
+            "reasons": list(self.said),
         }
 
 
@@ -85,9 +90,13 @@ class Diff:
         """One short line: the most significant changes, those naming a fact first, each by
         its first reason, then how many other changes there are.
 
-        >>> d = Diff((Change("delete", "x", "", SUBSTANTIVE, ("sentence removed: 'x'",), 0, 1, 0, 0),
-        ...           Change("replace", "8", "5", SUBSTANTIVE, ("number changed: 8 -> 5",), 2, 3, 1, 2),
-        ...           Change("replace", "a", "b", MINOR, ("wording changed: 'a' -> 'b'",), 4, 5, 3, 4)),
+        >>> K = ReasonKind
+        >>> d = Diff((Change(ChangeOp.DELETE, "x", "", SUBSTANTIVE,
+        ...                  (Reason(K.WORDS, "sentence removed: 'x'"),), 0, 1, 0, 0),
+        ...           Change(ChangeOp.REPLACE, "8", "5", SUBSTANTIVE,
+        ...                  (Reason(K.NUMBER, "number changed: 8 -> 5"),), 2, 3, 1, 2),
+        ...           Change(ChangeOp.REPLACE, "a", "b", MINOR,
+        ...                  (Reason(K.WORDING, "wording changed: 'a' -> 'b'"),), 4, 5, 3, 4)),
         ...          SUBSTANTIVE)
         >>> d.summary(limit=2)
         "substantive: 3 changes: number changed: 8 -> 5; sentence removed: 'x'; and 1 other change"
@@ -96,11 +105,12 @@ class Diff:
             return "no change"
         # Stable: within a level and a kind of fact, document order.
         ordered = sorted(self.changes, key=lambda c: (-Significance(c.significance).rank,
-                                                      fact_rank(c.reasons[0] if c.reasons else "")))
+                                                      c.reasons[0].rank if c.reasons
+                                                      else ReasonKind.WORDS.rank))
         shown: list[str] = []
         covered = 0
         for change in ordered:
-            reason = change.reasons[0] if change.reasons else change.op
+            reason = change.reasons[0].text if change.reasons else str(change.op)
             if reason in shown:
                 covered += 1  # the same fact again ("number removed: 11"): said once
             elif len(shown) < limit:

@@ -139,7 +139,7 @@ def render_terminal(diff: Diff, old: str, new: str, *, color: bool = True,
         ctx = " ".join(x for x in (paint("dim", terminal_line(e.before)), body,
                                    paint("dim", terminal_line(e.after))) if x)
         mark = _LEVEL_MARK.get(c.significance, "")
-        reasons = terminal_line("; ".join(c.reasons))
+        reasons = terminal_line("; ".join(c.said))
         return f"{mark:>2} {c.significance:<11} {ctx}\n   {paint('dim', reasons)}"
 
     header = paint("bold", terminal(_header(diff)))
@@ -175,7 +175,7 @@ def render_mrkdwn(diff: Diff, old: str, new: str, *, max_chars: int = 2900,
                                         _slack_wrap("*", e.new, ("{+", "+}"))) if x)
         before = escape_mrkdwn(e.before)
         after = escape_mrkdwn(e.after)
-        reasons = escape_mrkdwn("; ".join(c.reasons))
+        reasons = escape_mrkdwn("; ".join(c.said))
         ctx = " ".join(x for x in (before, body, after) if x)
         return f"• [{c.significance}] {ctx}\n    {reasons}"
 
@@ -205,7 +205,7 @@ def render_markdown(diff: Diff, old: str, new: str, *, max_changes: int = 50,
             body = " ".join(x for x in (f"~~{cell(e.old)}~~" if e.old else "",
                                         f"**{cell(e.new)}**" if e.new else "") if x)
         ctx = " ".join(x for x in (cell(e.before), body, cell(e.after)) if x)
-        return f"| {c.significance} | {c.op} | {ctx} | {cell('; '.join(c.reasons))} |"
+        return f"| {c.significance} | {c.op} | {ctx} | {cell('; '.join(c.said))} |"
 
     header = (f"### {escape_markdown(_header(diff))}\n\n"
               "| significance | op | change | reasons |\n|---|---|---|---|")
@@ -258,7 +258,7 @@ def _marked(text: str, spans: list[Span]) -> str:
 
 
 def _tip(k: int, c: Change) -> str:
-    return f"#{k} {c.significance}: " + "; ".join(c.reasons)
+    return f"#{k} {c.significance}: " + "; ".join(c.said)
 
 
 def html_columns(diff: Diff, old: str, new: str, *, anchors: bool = False) -> tuple[str, str]:
@@ -323,7 +323,7 @@ def render_html(diff: Diff, old: str, new: str, *, title: str = "onrecord diff",
     left, right = html_columns(diff, old, new)
     items = "".join(
         f'<li><span class="level-{html_text(c.significance)}">{html_text(c.significance)}'
-        f"</span> {html_text(c.op)}: {html_text('; '.join(c.reasons))}</li>"
+        f"</span> {html_text(c.op)}: {html_text('; '.join(c.said))}</li>"
         for c in diff.changes)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

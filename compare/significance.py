@@ -50,15 +50,16 @@ from compare.lexicon import (
     QUALIFIERS,
     TITLES,
 )
-from compare.model import fact_rank
+from compare.model import Reason
 from compare.textnorm import NUMBER_WORDS, expand, surface_words, us_spelling, words
-from compare.vocab import Significance
+from compare.vocab import ChangeOp, ReasonKind, Significance
 
 __all__ = ["FUNCTION_WORDS", "INTENSIFIERS", "LIGHT_WORDS", "MODALS", "NEGATIONS", "RULES",
            "TITLES", "Edit", "Finding", "Rule", "classify", "clip", "content_words", "rule",
            "spelling_variant", "stem"]
 
 COSMETIC, MINOR, SUBSTANTIVE = Significance.COSMETIC, Significance.MINOR, Significance.SUBSTANTIVE
+K = ReasonKind
 # Any of these added or removed changes what is promised (see compare/lexicon.py).
 QUALIFYING = QUALIFIERS | HEDGES | CONDITIONS
 _NUMBER_WORDS = (r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -363,7 +364,7 @@ def _inside_name(ctx: str, at: int, length: int) -> bool:
             and prev_at >= line_start and not _sentence_start(ctx, prev_at))
 
 
-def _modal_changes(old: str, new: str) -> list[str]:
+def _modal_changes(old: str, new: str) -> list[Reason]:
     """Modal verbs added, removed or swapped while the action itself stays.
 
     "we will support" -> "we support" is substantive; "can be found here." dropped as a
@@ -380,7 +381,7 @@ def _modal_changes(old: str, new: str) -> list[str]:
         how = " (weaker)" if now < was else " (stronger)" if now > was else ""
         # Only the modals that differ, each once: "will -> may", not "will, will -> will, may".
         gone, came = Counter(om) - Counter(nm), Counter(nm) - Counter(om)
-        return [_delta("modal verb", list(gone), list(came)) + (how if gone and came else "")]
+        return [_fact(K.MODAL, list(gone), list(came), how if gone and came else "")]
     others = {"be", "been", "have", "not"} | MODALS
     oc = [w for w in ow if w not in FUNCTION_WORDS and w not in others]
     nc = [w for w in nw if w not in FUNCTION_WORDS and w not in others]
@@ -388,7 +389,7 @@ def _modal_changes(old: str, new: str) -> list[str]:
     kept = not _unmatched(oc, nc, cased=False) and not _unmatched(nc, oc, cased=False)
     if not kept:
         return []
-    return [_delta("modal verb", om, nm)]
+    return [_fact(K.MODAL, om, nm)]
 
 
 def _link_text_for_url(url: str, text: str) -> bool:
@@ -415,14 +416,14 @@ class Finding:
     """One reason an edit matters, and how much."""
 
     level: Significance
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
 class Edit:
     """One change as the rules see it: raw texts, their contexts, and derived views."""
 
-    op: str  # insert | delete | replace
+    op: ChangeOp  # not a move: compare/diff.py pairs moves after classifying
     old: str
     new: str
     old_ctx: str = ""
@@ -563,21 +564,23 @@ def _judge_links(old: str, new: str) -> tuple[list[Finding], str, str]:
     gone = [u for u in old_urls if u not in new_urls]
     came = [u for u in new_urls if u not in old_urls]
     if [u.lower() for u in gone] == [u.lower() for u in came]:
-        return [Finding(COSMETIC, f"link capitalisation: {gone[0]!r} -> {came[0]!r}")], old_t, new_t
+        return [Finding(COSMETIC, Reason(K.STYLE, f"link capitalisation: {gone[0]!r} -> {came[0]!r}"))], old_t, new_t
     if gone and not came and _link_text_for_url(" ".join(gone), new_t):
         # The link text stands for the URL, judged as such.
-        return ([Finding(COSMETIC, f"link text replaces the URL: {clip(new_t.strip())!r}")],
+        return ([Finding(COSMETIC, Reason(
+            K.STYLE, f"link text replaces the URL: {clip(new_t.strip())!r}"))],
                 old_t, old_t)
     if came and not gone and _link_text_for_url(" ".join(came), old_t):
-        return ([Finding(COSMETIC, f"URL replaces the link text: {clip(old_t.strip())!r}")],
+        return ([Finding(COSMETIC, Reason(
+            K.STYLE, f"URL replaces the link text: {clip(old_t.strip())!r}"))],
                 new_t, new_t)
     # A link's target is where readers are sent (a form, a contact address): another
     # target, or one added or taken away, is worth an alert (issue 12's analyst).
     if gone and came:
-        return [Finding(SUBSTANTIVE, f"link changed: {clip(gone[0])} -> {clip(came[0])}")], old_t, new_t
+        return [Finding(SUBSTANTIVE, Reason(K.LINK, f"link changed: {clip(gone[0])} -> {clip(came[0])}"))], old_t, new_t
     if gone:
-        return [Finding(SUBSTANTIVE, f"link removed: {clip(gone[0])}")], old_t, new_t
-    return [Finding(SUBSTANTIVE, f"link added: {clip(came[0])}")], old_t, new_t
+        return [Finding(SUBSTANTIVE, Reason(K.LINK, f"link removed: {clip(gone[0])}"))], old_t, new_t
+    return [Finding(SUBSTANTIVE, Reason(K.LINK, f"link added: {clip(came[0])}"))], old_t, new_t
 
 
 def _respaced(e: Edit) -> bool:
@@ -588,7 +591,7 @@ def _respaced(e: Edit) -> bool:
 
 
 def _substantive(found: Sequence[Finding]) -> list[str]:
-    return [f.reason for f in found if f.level is SUBSTANTIVE]
+    return [f.reason.text for f in found if f.level is SUBSTANTIVE]
 
 
 @rule("links", "a URL added, removed or changed; link text standing in for a bare URL")
@@ -704,7 +707,7 @@ def listed(items: Sequence[str], limit: int = LIST_ITEMS) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _amount_reasons(old: Sequence[Amount], new: Sequence[Amount]) -> list[str]:
+def _amount_reasons(old: Sequence[Amount], new: Sequence[Amount]) -> list[Reason]:
     """"number changed: $80 million -> $58 million", "numbers removed: ...": the amounts
     that differ, an old one paired with a new one that counts the same noun (or, when as
     many came as went, in order)."""
@@ -723,16 +726,16 @@ def _amount_reasons(old: Sequence[Amount], new: Sequence[Amount]) -> list[str]:
         pairs += list(zip(gone, came, strict=True))
         gone, came = [], []
     pairs.sort(key=lambda p: old.index(p[0]))
-    out: list[str] = []
+    out: list[Reason] = []
     if pairs:
         # One noun for both when they count the same thing ("94 -> 93 other countries").
         said = [f"{a.figure} -> {b.said()}" if _head(a.noun) == _head(b.noun)
                 else f"{a.said()} -> {b.said()}" for a, b in pairs]
-        out.append(f"{_plural('number', len(said))} changed: {listed(said)}")
+        out.append(Reason(K.NUMBER, f"{_plural('number', len(said))} changed: {listed(said)}"))
     if gone:
-        out.append(_delta("number", [a.said() for a in gone], [], plural=True))
+        out.append(_fact(K.NUMBER, [a.said() for a in gone], [], plural=True))
     if came:
-        out.append(_delta("number", [], [a.said() for a in came], plural=True))
+        out.append(_fact(K.NUMBER, [], [a.said() for a in came], plural=True))
     return out
 
 
@@ -772,6 +775,13 @@ def _delta(what: str, old: Sequence[str], new: Sequence[str], *, plural: bool = 
     return f"{what} removed: {listed(old)}"
 
 
+def _fact(kind: ReasonKind, old: Sequence[str], new: Sequence[str], suffix: str = "", *,
+          plural: bool = False) -> Reason:
+    """A fact's reason, worded by `_delta` with the kind's name ("modal verb changed: will
+    -> may" and `suffix` " (weaker)")."""
+    return Reason(kind, _delta(kind.value, old, new, plural=plural) + suffix)
+
+
 @rule("dates", "a month, weekday or relative day (today, tomorrow) changed")
 def _dates_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     """A date moves a commitment; lower-case "may" is the modal, not the month.
@@ -788,7 +798,7 @@ def _dates_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     came = Counter(d.lower() for d in new_dates) - Counter(d.lower() for d in old_dates)
     was = [d for d in dict.fromkeys(old_dates) if d.lower() in gone]
     now = [d for d in dict.fromkeys(new_dates) if d.lower() in came]
-    return [Finding(SUBSTANTIVE, _delta("date", was, now))]
+    return [Finding(SUBSTANTIVE, _fact(K.DATE, was, now))]
 
 
 @rule("style", "the same letters and digits: case, punctuation, spacing, quotation marks",
@@ -809,26 +819,26 @@ def _style_rule(e: Edit, found: Sequence[Finding]) -> list[Finding] | None:
     for mark, label in (('"', "quotation mark"), ("?", "question mark")):
         if old_t.count(mark) != new_t.count(mark):
             verb = "added" if new_t.count(mark) > old_t.count(mark) else "removed"
-            out.append(Finding(MINOR, f"{label} {verb}"))
+            out.append(Finding(MINOR, Reason(K.WORDING, f"{label} {verb}")))
     if out or any(f.level is MINOR for f in found) or old_t.strip() == new_t.strip():
         return out
     was, now = clip(old_t.strip()), clip(new_t.strip())
     if old_t.lower() == new_t.lower():
-        return [Finding(COSMETIC, f"capitalisation: {was!r} -> {now!r}")]
+        return [Finding(COSMETIC, Reason(K.STYLE, f"capitalisation: {was!r} -> {now!r}"))]
     if (_alnum(old_t) and old_t.split() != new_t.split()
             and "".join(old_t.split()) == "".join(new_t.split())):
-        return [Finding(COSMETIC, f"missing space: {was!r} -> {now!r}")]
-    return [Finding(COSMETIC, f"punctuation or spacing: {was!r} -> {now!r}")]
+        return [Finding(COSMETIC, Reason(K.STYLE, f"missing space: {was!r} -> {now!r}"))]
+    return [Finding(COSMETIC, Reason(K.STYLE, f"punctuation or spacing: {was!r} -> {now!r}"))]
 
 
-def _vocab_rule(label: str, vocab: frozenset[str], e: Edit) -> list[Finding]:
+def _vocab_rule(kind: ReasonKind, vocab: frozenset[str], e: Edit) -> list[Finding]:
     removed = [w for w in e.ow if w in vocab and w not in e.nw]
     added = [w for w in e.nw if w in vocab and w not in e.ow]
     out = []
     if removed:
-        out.append(Finding(SUBSTANTIVE, _delta(label, removed, [])))
+        out.append(Finding(SUBSTANTIVE, _fact(kind, removed, [])))
     if added:
-        out.append(Finding(SUBSTANTIVE, _delta(label, [], added)))
+        out.append(Finding(SUBSTANTIVE, _fact(kind, [], added)))
     return out
 
 
@@ -839,7 +849,7 @@ def _negation_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     >>> classify("replace", "will not provide", "will provide")
     (<Significance.SUBSTANTIVE: 'substantive'>, ['negation removed: not'])
     """
-    return _vocab_rule("negation", NEGATIONS, e)
+    return _vocab_rule(K.NEGATION, NEGATIONS, e)
 
 
 @rule("qualifier", "a qualifier, hedge or condition (only, all, immediate, about, if ...) "
@@ -850,7 +860,7 @@ def _qualifier_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     >>> classify("delete", "immediate", "", "in immediate assistance", "in assistance")
     (<Significance.SUBSTANTIVE: 'substantive'>, ['qualifier removed: immediate'])
     """
-    return _vocab_rule("qualifier", QUALIFYING, e)
+    return _vocab_rule(K.QUALIFIER, QUALIFYING, e)
 
 
 @rule("modal", "a modal verb (will, may, must ...) added, removed or swapped, the verb kept")
@@ -871,7 +881,7 @@ def _typo_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     >>> classify("replace", "the beseeched civilians", "the besieged civilians")
     (<Significance.COSMETIC: 'cosmetic'>, ["typo fixed: 'beseeched' -> 'besieged'"])
     """
-    return [Finding(COSMETIC, f"typo fixed: {a!r} -> {b!r}") for a, b in e.typos]
+    return [Finding(COSMETIC, Reason(K.STYLE, f"typo fixed: {a!r} -> {b!r}")) for a, b in e.typos]
 
 
 @rule("name", "a name, place, acronym or person's title changed")
@@ -900,8 +910,8 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
         if (e.op == "replace" and len(order_old) > 1 and order_old != order_new
                 and Counter(order_old) == Counter(order_new)):
             # "Fumio Kishida" -> "Kishida Fumio": the same words, another name order.
-            return [Finding(SUBSTANTIVE, f"name order changed: {' '.join(order_old)} -> "
-                                         f"{' '.join(order_new)}")]
+            return [Finding(SUBSTANTIVE, Reason(K.NAME, f"name order changed: {' '.join(order_old)}"
+                                                        f" -> {' '.join(order_new)}"))]
         return []
     return [Finding(SUBSTANTIVE, _name_reason(_name_phrases(e.old_t, gone),
                                               _name_phrases(e.new_t, came),
@@ -956,10 +966,10 @@ def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _name_reason(gone: Sequence[str], came: Sequence[str], titles: bool) -> str:
+def _name_reason(gone: Sequence[str], came: Sequence[str], titles: bool) -> Reason:
     """"name changed: Blinken -> Rubio", "names removed: ...", "name or title changed: Ms ->
     Mr" (not "title changed": that is the document's title, compare/diff.py)."""
-    return _delta("name or title" if titles else "name", gone, came, plural=True)
+    return _fact(K.NAME_OR_TITLE if titles else K.NAME, gone, came, plural=True)
 
 
 @rule("spelling", "a British/American spelling variant (travelling -> traveling)")
@@ -969,7 +979,8 @@ def _spelling_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     >>> classify("replace", "organise", "organize")
     (<Significance.COSMETIC: 'cosmetic'>, ["spelling variant: 'organise' -> 'organize'"])
     """
-    return [Finding(COSMETIC, f"spelling variant: {a!r} -> {b!r}") for a, b in e.spelled]
+    return [Finding(COSMETIC, Reason(K.STYLE, f"spelling variant: {a!r} -> {b!r}"))
+            for a, b in e.spelled]
 
 
 @rule("content", "a content word replaced by one of another stem; a sentence added or removed")
@@ -999,7 +1010,8 @@ def _content_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
         return []
     if e.op in ("insert", "delete") and _SENTENCE.search(e.old_t if e.op == "delete" else e.new_t):
         verb = "added" if e.op == "insert" else "removed"
-        reason = f"sentence {verb}: {clip(e.new_t if e.op == 'insert' else e.old_t)!r}"
+        reason = Reason(K.WORDS, f"sentence {verb}: "
+                                 f"{clip(e.new_t if e.op == 'insert' else e.old_t)!r}")
     else:
         reason = _reworded(e, list(dict.fromkeys(lost)), list(dict.fromkeys(got)))
     return [Finding(SUBSTANTIVE, reason)]
@@ -1012,12 +1024,12 @@ WORDS_LISTED = 3
 WORDS_QUOTED = 12
 
 
-def _reworded(e: Edit, lost: Sequence[str], got: Sequence[str]) -> str:
+def _reworded(e: Edit, lost: Sequence[str], got: Sequence[str]) -> Reason:
     """What happened to a stretch whose content words changed: the words when few
     ("word changed: defending -> defunding"), the stretch quoted when short, else what it
     is and how long ("passage rewritten: 38 words -> 7"), never a bag of words."""
     if len(lost) <= WORDS_LISTED and len(got) <= WORDS_LISTED and len(lost) + len(got) <= 5:
-        return _delta("word", lost, got)
+        return Reason(K.WORDS, _delta("word", lost, got))
     old_n, new_n = len(e.ow), len(e.nw)
     unit = ("passage" if "\n" in e.old_t.strip() + e.new_t.strip() or max(old_n, new_n) > 40
             else "sentence" if _SENTENCE.search(e.old_t) or _SENTENCE.search(e.new_t)
@@ -1026,11 +1038,13 @@ def _reworded(e: Edit, lost: Sequence[str], got: Sequence[str]) -> str:
         verb, text, n = (("added", e.new_t, new_n) if e.op == "insert" or not old_n
                          else ("removed", e.old_t, old_n))
         if n <= WORDS_QUOTED:
-            return f"words {verb}: {clip(text.strip(), 50)!r}"
-        return f"{unit} {verb} ({n} words): {clip(text.strip(), 50)!r}"
+            return Reason(K.WORDS, f"words {verb}: {clip(text.strip(), 50)!r}")
+        return Reason(K.WORDS, f"{unit} {verb} ({n} words): {clip(text.strip(), 50)!r}")
     if max(old_n, new_n) <= WORDS_QUOTED:
-        return f"reworded: {clip(e.old_t.strip(), 50)!r} -> {clip(e.new_t.strip(), 50)!r}"
-    return f"{unit} rewritten: {old_n} words -> {new_n}"
+        return Reason(K.WORDS, f"reworded: {clip(e.old_t.strip(), 50)!r} -> "
+                               f"{clip(e.new_t.strip(), 50)!r}")
+    # compare/diff.py says "paragraph" instead of the unit when it sees a whole paragraph.
+    return Reason(K.REWRITTEN, f"{unit} rewritten: {old_n} words -> {new_n}")
 
 
 @rule("wording", "anything else: function words, intensifiers, inflections (minor)")
@@ -1081,33 +1095,40 @@ def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
         # list numbering ("1." -> "2.") or a number's style ("5" -> "five"); or only the
         # inflection of words ("rising" -> "risen"). A contraction ("do not" -> "don't")
         # has other words and stays a rewording.
-        return [Finding(COSMETIC, f"same words: {clip(e.old_t.strip())!r} -> "
-                                  f"{clip(e.new_t.strip())!r}")]
+        return [Finding(COSMETIC, Reason(K.STYLE, f"same words: {clip(e.old_t.strip())!r} -> "
+                                                  f"{clip(e.new_t.strip())!r}"))]
     if small and small <= FUNCTION_WORDS and sum(removed.values()) + sum(added.values()) <= 2:
         # A preposition (not an article or a conjunction) between two capitalised words.
         if small & PREPOSITIONS and (_inside_name(e.old_ctx, e.o_at, len(e.old))
                                      or _inside_name(e.new_ctx, e.n_at, len(e.new))):
-            return [Finding(SUBSTANTIVE, f"name changed: {clip(e.old_t.strip())!r} -> "
-                                         f"{clip(e.new_t.strip())!r}")]
+            return [Finding(SUBSTANTIVE, Reason(K.NAME, f"name changed: {clip(e.old_t.strip())!r}"
+                                                        f" -> {clip(e.new_t.strip())!r}"))]
         if (not removed or not added) and not opening:
             # Not the first word of a heading ("On the Budget" -> "The Budget" changes what
             # it announces): "commitment the mission" -> "commitment to the mission": a function word
             # restored or dropped reads the same.
             verb = "added" if added else "removed"
-            return [Finding(COSMETIC, f"function word {verb}: {', '.join(small)}")]
+            return [Finding(COSMETIC, Reason(K.STYLE, f"function word {verb}: {', '.join(small)}"))]
         a, b = next(iter(removed), ""), next(iter(added), "")
         if len(removed) == len(added) == 1 and len(b) == len(a) + 1 and b.startswith(a):
             # "the do" -> "they do": a letter restored, the original read as nonsense.
-            return [Finding(COSMETIC, f"typo fixed: {a!r} -> {b!r}")]
+            return [Finding(COSMETIC, Reason(K.STYLE, f"typo fixed: {a!r} -> {b!r}"))]
     if e.op == "replace":
-        return [Finding(MINOR, f"wording changed: {clip(e.old_t.strip())!r} -> "
-                               f"{clip(e.new_t.strip())!r}")]
+        return [Finding(MINOR, Reason(K.WORDING, f"wording changed: {clip(e.old_t.strip())!r} -> "
+                                                 f"{clip(e.new_t.strip())!r}"))]
     verb = "added" if e.op == "insert" else "removed"
-    return [Finding(MINOR, f"words {verb}: {clip((e.old_t or e.new_t).strip())!r}")]
+    return [Finding(MINOR, Reason(K.WORDS, f"words {verb}: {clip((e.old_t or e.new_t).strip())!r}"))]
 
 
 def classify(op: str, old: str, new: str, old_ctx: str = "", new_ctx: str = "",
              old_at: int = -1, new_at: int = -1) -> tuple[Significance, list[str]]:
+    """Significance and reasons (as said) for one change (old -> new): `judge`'s, in words."""
+    level, reasons = judge(op, old, new, old_ctx, new_ctx, old_at, new_at)
+    return level, [r.text for r in reasons]
+
+
+def judge(op: str, old: str, new: str, old_ctx: str = "", new_ctx: str = "",
+          old_at: int = -1, new_at: int = -1) -> tuple[Significance, list[Reason]]:
     """Significance and reasons for one change (old -> new): every rule of RULES in turn.
 
     `old_ctx`/`new_ctx` are the surrounding texts (containing `old`/`new`), used to tell a
@@ -1115,7 +1136,7 @@ def classify(op: str, old: str, new: str, old_ctx: str = "", new_ctx: str = "",
     `old_at`/`new_at` say where `old`/`new` start in them (searched for when not given).
     Reasons come most serious first.
     """
-    edit = Edit(op, old, new, old_ctx, new_ctx, old_at, new_at)
+    edit = Edit(ChangeOp(op), old, new, old_ctx, new_ctx, old_at, new_at)
     found: list[Finding] = []
     for r in RULES:
         out = r.fn(edit, found)
@@ -1133,16 +1154,16 @@ def _has_other_words(ow: list[str], nw: list[str], spelled: list[tuple[str, str]
     return Counter(fix.get(w, w) for w in ow) != Counter(nw)
 
 
-def _verdict(found: Sequence[Finding]) -> tuple[Significance, list[str]]:
+def _verdict(found: Sequence[Finding]) -> tuple[Significance, list[Reason]]:
     level = Significance.highest(f.level for f in found)
     if level is Significance.NONE:
-        return COSMETIC, ["formatting"]
+        return COSMETIC, [Reason(K.STYLE, "formatting")]
     order = (SUBSTANTIVE, MINOR, COSMETIC)
     # Within a level, the facts first (numbers, names, negations, modals, dates), then what
     # happened to the words: a reader sees what changed before how.
     return level, [f.reason for lv in order
                    for f in sorted((f for f in found if f.level is lv),
-                                   key=lambda f: fact_rank(f.reason))]
+                                   key=lambda f: f.reason.rank)]
 
 
 def clip(text: str, limit: int = 60) -> str:
@@ -1158,15 +1179,15 @@ def clip(text: str, limit: int = 60) -> str:
 
 
 
-def rewrite_facts(old: str, new: str) -> list[str]:
+def rewrite_facts(old: str, new: str) -> list[Reason]:
     """The facts that differ between two texts too far apart to diff word by word (a
     paragraph or a statement rewritten): amounts, names, negations and modal verbs, each
     listed short. Linear in the length of the texts; no rule is run.
 
-    >>> rewrite_facts("We will not pay $5 million to Acme Corp.", "Beta Inc gets $7 million.")
+    >>> [r.text for r in rewrite_facts("We will not pay $5 million to Acme Corp.", "Beta Inc gets $7 million.")]
     ['number changed: $5 million -> $7 million', 'negation removed: not', 'name changed: Acme Corp -> Beta Inc', 'modal verb removed: will']
     """
-    edit = Edit("replace", old, new)
+    edit = Edit(ChangeOp.REPLACE, old, new)
     out = _amount_reasons(_amounts(edit.old_t), _amounts(edit.new_t))
     gone = sorted(_names(edit.old_t, edit.old_t) - _names(edit.new_t, edit.new_t))
     came = sorted(_names(edit.new_t, edit.new_t) - _names(edit.old_t, edit.old_t))
@@ -1180,10 +1201,10 @@ def rewrite_facts(old: str, new: str) -> list[str]:
     if gone or came:
         out.append(_name_reason(_name_phrases(edit.old_t, gone), _name_phrases(edit.new_t, came),
                                 False))
-    for label, vocab in (("negation", NEGATIONS), ("modal verb", MODALS)):
+    for kind, vocab in ((K.NEGATION, NEGATIONS), (K.MODAL, MODALS)):
         was, now = Counter(w for w in edit.ow if w in vocab), Counter(w for w in edit.nw if w in vocab)
         if was - now:
-            out.append(_delta(label, list(was - now), []))
+            out.append(_fact(kind, list(was - now), []))
         if now - was:
-            out.append(_delta(label, [], list(now - was)))
-    return sorted(out, key=fact_rank)
+            out.append(_fact(kind, [], list(now - was)))
+    return sorted(out, key=lambda r: r.rank)

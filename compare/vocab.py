@@ -1,4 +1,5 @@
-"""The closed vocabularies of onrecord: significance, quote verdicts and severities, alert kinds.
+"""The closed vocabularies of onrecord: significance, quote verdicts and severities, alert kinds,
+what a change does and what its reasons are about.
 
 StrEnums, so every member *is* its old string: `Significance.MINOR == "minor"`, JSON and
 database values are unchanged, and a payload read back from the outbox converts with
@@ -184,3 +185,59 @@ class CoverageHow(StrEnum):
         if quoted:
             return cls.QUOTED
         return cls.PARAPHRASED if paraphrased else cls.NONE
+
+
+class ChangeOp(StrEnum):
+    """What one change of a diff does to the text (compare/model.py's `Change.op`)."""
+
+    INSERT = "insert"
+    DELETE = "delete"
+    REPLACE = "replace"
+    MOVE = "move"
+
+
+class ReasonKind(StrEnum):
+    """What one reason of a change is about (compare/model.py's `Reason`), decided where
+    the reason is made, so that ordering and filtering never read its wording.
+
+    The facts come first, in the order a reader wants them: an amount, a negation (it
+    reverses the sentence), a name, a modal verb, a date, a qualifier, a link. The other
+    kinds say what happened to the words, and rank after every fact.
+
+    >>> ReasonKind.NUMBER.rank < ReasonKind.NEGATION.rank < ReasonKind.WORDS.rank == ReasonKind.STYLE.rank
+    True
+    """
+
+    NUMBER = "number"
+    NEGATION = "negation"
+    NAME = "name"
+    NAME_OR_TITLE = "name or title"  # a person's title among the names ("Ms -> Mr")
+    MODAL = "modal verb"
+    DATE = "date"
+    QUALIFIER = "qualifier"
+    LINK = "link"  # a link's target added, removed or changed
+    # Not facts: what happened to the words.
+    WORDS = "words"  # content words, a phrase, a sentence added, removed or replaced
+    REWRITTEN = "rewritten"  # a stretch rewritten, told by its size and what it shares
+    PARAGRAPH = "paragraph"  # a whole paragraph added or removed (compare/diff.py)
+    WORDING = "wording"  # a minor rewording: function words, intensifiers, a quotation mark
+    STYLE = "style"  # cosmetic: case, punctuation, spacing, spelling, a typo, link text
+    MOVE = "move"
+    TITLE = "title"  # the document's title changed or re-cased
+    REVERT = "revert"  # the new version is an earlier one
+
+    @property
+    def fact(self) -> bool:
+        """True for the kinds that name a concrete fact (an amount, a name, a negation...)."""
+        return self in _FACTS
+
+    @property
+    def rank(self) -> int:
+        """Where a reason of this kind goes among a change's reasons: the facts in order,
+        then everything else (equal: those keep the order they were found in)."""
+        return _FACTS.get(self, len(_FACTS))
+
+
+_FACTS = {kind: i for i, kind in enumerate((
+    ReasonKind.NUMBER, ReasonKind.NEGATION, ReasonKind.NAME, ReasonKind.NAME_OR_TITLE,
+    ReasonKind.MODAL, ReasonKind.DATE, ReasonKind.QUALIFIER, ReasonKind.LINK))}

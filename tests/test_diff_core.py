@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from compare.diff import diff_texts, is_revert, tokenize, word_ops
-from compare.model import COSMETIC, MINOR, NONE, SUBSTANTIVE, Change, Diff
+from compare.model import COSMETIC, MINOR, NONE, SUBSTANTIVE, Change, Diff, Reason
 from compare.significance import classify
+from compare.vocab import ChangeOp, ReasonKind
 from sources.normalize import canonical_text, text_hash
 
 BASE = ("The United States will provide $80 million in immediate assistance to Ukraine. "
@@ -43,7 +44,7 @@ def one(old: str, new: str) -> Change:
 def test_rule(new: str, level: str, reason: str) -> None:
     diff = diff_texts(BASE, new)
     assert diff.significance == level, diff.summary(10)
-    assert reason in " | ".join(r for c in diff.changes for r in c.reasons)
+    assert reason in " | ".join(r for c in diff.changes for r in c.said)
 
 
 def test_cosmetic_style_rules() -> None:
@@ -51,15 +52,15 @@ def test_cosmetic_style_rules() -> None:
     assert one("We will organise the programme.", "We will organize the programme.").significance == COSMETIC
     c = one("See https://example.gov/covid-19-vaccines.html for details.",
             "See COVID-19 vaccines for details.")
-    assert c.significance == COSMETIC and "link text" in c.reasons[0]
+    assert c.significance == COSMETIC and "link text" in c.said[0]
     # A different page is a different link, not a style change (issue 12: substantive).
     c = one("See https://example.gov/a.html today.", "See https://example.gov/b.html today.")
-    assert c.significance == SUBSTANTIVE and "link changed" in c.reasons[0]
+    assert c.significance == SUBSTANTIVE and "link changed" in c.said[0]
 
 
 def test_quotation_mark_is_not_cosmetic() -> None:
     c = one('He called it a "ceasefire" today.', "He called it a ceasefire today.")
-    assert c.significance == MINOR and "quotation mark" in c.reasons[0]
+    assert c.significance == MINOR and "quotation mark" in c.said[0]
 
 
 def test_no_change_and_whitespace() -> None:
@@ -67,7 +68,7 @@ def test_no_change_and_whitespace() -> None:
     assert diff_texts(BASE, BASE).summary() == "no change"
     split = BASE.replace("Ukraine. We", "Ukraine.\n\nWe")
     diff = diff_texts(BASE, split)
-    assert diff.significance == COSMETIC and diff.changes[0].reasons == ("paragraph split",)
+    assert diff.significance == COSMETIC and diff.changes[0].said == ("paragraph split",)
 
 
 def test_moved_paragraph_is_one_move() -> None:
@@ -119,7 +120,7 @@ def test_revert() -> None:
 
 
 def test_dataclasses_are_frozen_and_defaults() -> None:
-    c = Change("insert", "", "x", MINOR, ("r",), 0, 0, 0, 1)
+    c = Change(ChangeOp.INSERT, "", "x", MINOR, (Reason(ReasonKind.WORDS, "r"),), 0, 0, 0, 1)
     assert c.revert is False
     with pytest.raises(AttributeError):
         c.op = "delete"  # type: ignore[misc]

@@ -39,9 +39,9 @@ def test_number_edits_are_substantive(texts) -> None:
     assert staff and states, diff.summary(50)
     for c in staff + states:
         assert c.significance == SUBSTANTIVE
-        assert any(r.startswith("number changed") for r in c.reasons)
-    assert "number changed: 12,300 -> 14,000 federal staff" in staff[0].reasons
-    assert "number changed: 18 -> 19 states" in states[0].reasons
+        assert any(r.startswith("number changed") for r in c.said)
+    assert "number changed: 12,300 -> 14,000 federal staff" in staff[0].said
+    assert "number changed: 18 -> 19 states" in states[0].said
 
 
 def test_encoding_difference_reports_nothing(texts) -> None:

@@ -54,8 +54,8 @@ def test_a_full_rewrite_of_3200_words_is_one_substantive_replacement(rng: random
     assert (change.old, change.new) == (old, new)
     sim = similarity(old, new)
     assert sim.rewritten and sim.words > 0.5 > sim.phrases
-    assert change.reasons == (sim.reason,)
-    assert change.reasons[0].startswith("rewritten: ") and "% of phrases shared" in change.reasons[0]
+    assert change.said == (sim.reason,)
+    assert change.said[0].startswith("rewritten: ") and "% of phrases shared" in change.said[0]
     assert diff.summary().startswith("substantive: 1 change: rewritten: ")
 
 
@@ -65,7 +65,7 @@ def test_the_same_words_in_another_order_are_a_rewrite(rng: random.Random) -> No
     rng.shuffle(shuffled)
     diff = diff_texts(old, " ".join(shuffled))
     assert [c.op for c in diff.changes] == ["replace"]
-    assert "(100% of words)" in diff.changes[0].reasons[0]
+    assert "(100% of words)" in diff.changes[0].said[0]
 
 
 def test_a_rewritten_stretch_between_kept_paragraphs_is_one_change(rng: random.Random) -> None:
@@ -81,7 +81,7 @@ def test_a_rewritten_stretch_between_kept_paragraphs_is_one_change(rng: random.R
     (change,) = diff.changes
     assert change.op == "replace" and change.significance == "substantive"
     # The facts (here: the random names) lead; what happened comes last.
-    assert change.reasons[-1].startswith("rewritten: ")
+    assert change.said[-1].startswith("rewritten: ")
     # The spans are exactly the rewritten paragraphs, in both texts.
     assert old[change.old_start:change.old_end] == gone == change.old
     assert new[change.new_start:change.new_end] == came == change.new
@@ -98,13 +98,13 @@ def test_unrelated_texts_are_a_rewrite_and_small_edits_are_not(rng: random.Rando
     assert not similarity(old, edited).rewritten
     diff = diff_texts(old, edited)
     assert len(diff.changes) > 50
-    assert not any(r.startswith("rewritten") for c in diff.changes for r in c.reasons)
+    assert not any(r.startswith("rewritten") for c in diff.changes for r in c.said)
 
 
 def test_short_texts_are_never_called_rewritten() -> None:
     # A one-sentence statement replaced by another is a word diff, with its reasons.
     diff = diff_texts("Aid will continue.", "Funding ends in May.")
-    assert diff.changes and not diff.changes[0].reasons[0].startswith("rewritten")
+    assert diff.changes and not diff.changes[0].said[0].startswith("rewritten")
     sim = similarity("a b c", "d e f")
     assert sim.phrases == 0.0 and not sim.rewritten and REWRITE_MIN_WORDS > 3
 
@@ -159,10 +159,10 @@ def test_a_block_moved_beside_an_edited_paragraph_is_a_move_not_a_rewrite(
     rest = [*paras[:2], *paras[5:9], " ".join(edited), *paras[10:]]
     old, new = "\n\n".join(paras), "\n\n".join([*rest[:-2], *block, *rest[-2:]])
     diff = diff_texts(old, new)
-    assert not any(r.startswith("rewritten") for c in diff.changes for r in c.reasons)
+    assert not any(r.startswith("rewritten") for c in diff.changes for r in c.said)
     moves = [c for c in diff.changes if c.op == "move"]
     assert len(moves) == 1 and moves[0].old == "\n\n".join(block)
     assert any(c.op == "replace" and c.new == "Ruritania" for c in diff.changes)
     # Unrelated texts of unequal lengths are still a rewrite: the shorter is not inside.
     short, long_ = statement(rng, 200, vocab), statement(rng, 2000, vocab)
-    assert [c.reasons[0].split(":")[0] for c in diff_texts(short, long_).changes] == ["rewritten"]
+    assert [c.said[0].split(":")[0] for c in diff_texts(short, long_).changes] == ["rewritten"]

@@ -140,7 +140,7 @@ def test_real_edit(versions, key, a, b, level, reason, why) -> None:
     assert old != new
     diff = diff_texts(old, new)
     assert diff.significance == level, (why, diff.summary(10))
-    reasons = " | ".join(r for c in diff.changes for r in c.reasons).lower()
+    reasons = " | ".join(r for c in diff.changes for r in c.said).lower()
     assert reason.lower() in reasons, (why, reasons)
     for c in diff.changes:
         # Offsets point at the reported words in both versions.

@@ -28,7 +28,7 @@ from alerts.slack import (
     build_blocks,
 )
 from compare.diff import diff_texts
-from compare.model import Diff, is_fact
+from compare.model import Diff
 from compare.observe import Decision, Outcome
 from sources.document import Document
 from sources.extract import extract
@@ -60,7 +60,7 @@ def fema() -> tuple[Document, str, str, Diff]:
 
 def test_no_fema_reason_is_a_bag_of_words(fema) -> None:
     _, _, _, diff = fema
-    reasons = [r for c in diff.changes for r in c.reasons]
+    reasons = [r for c in diff.changes for r in c.said]
     assert len(diff.changes) >= 20 and reasons
     bags = [r for r in reasons if bare_words(r) > 5]
     assert not bags, bags
@@ -71,22 +71,22 @@ def test_no_fema_reason_is_a_bag_of_words(fema) -> None:
 def test_the_rewritten_paragraph_leads_with_its_numbers(fema) -> None:
     _, _, _, diff = fema
     (rewritten,) = [c for c in diff.changes if c.old.startswith("More than 240 patients")]
-    first = rewritten.reasons[0]
+    first = rewritten.said[0]
     assert first.startswith("numbers removed: 240 patients, 15%, 78%") and "more" in first
     # Then its names, as written and whole, then what happened to the words.
-    assert any(r.startswith("names changed: U.S. Health and Human Services") for r in rewritten.reasons)
-    assert rewritten.reasons[-1] == "paragraphs rewritten: 76 words -> 30"
-    assert not any(r.startswith("word changed") for r in rewritten.reasons)
+    assert any(r.startswith("names changed: U.S. Health and Human Services") for r in rewritten.said)
+    assert rewritten.said[-1] == "paragraphs rewritten: 76 words -> 30"
+    assert not any(r.startswith("word changed") for r in rewritten.said)
     # A number edit says what it counts, with its unit.
     staff = next(c for c in diff.changes if (c.old, c.new) == ("12,300", "14,000"))
-    assert staff.reasons[0] == "number changed: 12,300 -> 14,000 federal staff"
+    assert staff.said[0] == "number changed: 12,300 -> 14,000 federal staff"
     # A stretch too far apart to diff word by word still leads with the facts in it.
     (whole,) = [c for c in diff.changes if c.old.startswith("Our Joint Field Office")]
-    assert whole.reasons[0].startswith("numbers ") and whole.reasons[-1].startswith("rewritten: ")
+    assert whole.said[0].startswith("numbers ") and whole.said[-1].startswith("rewritten: ")
     # Every change whose reasons name a fact names it first.
     for c in diff.changes:
-        if any(is_fact(r) for r in c.reasons):
-            assert is_fact(c.reasons[0]), c.reasons
+        if any(r.fact for r in c.reasons):
+            assert c.reasons[0].fact, c.said
 
 
 def test_fema_summary_is_short_facts_first(fema) -> None:
@@ -116,11 +116,11 @@ def test_demo_edit_says_what_happened() -> None:
     old, new = demo_texts()
     diff = diff_texts(old, new)
     number, sentence = diff.changes
-    assert number.reasons == ("number changed: $80 million -> $58 million",)
+    assert number.said == ("number changed: $80 million -> $58 million",)
     # The dropped "not" leads; then the sentence itself, quoted.
-    assert sentence.op == "delete" and sentence.reasons[0] == "negation removed: not"
+    assert sentence.op == "delete" and sentence.said[0] == "negation removed: not"
     assert ("sentence removed: 'The partners will not impose conditions on emergency relief.'"
-            in sentence.reasons)
+            in sentence.said)
     assert diff.summary() == ("substantive: 2 changes: number changed: $80 million -> $58 million; "
                               "negation removed: not")
 
@@ -168,7 +168,7 @@ def test_hostile_words_in_a_reason_stay_inert_in_slack() -> None:
     old = "The ministry gives $80 million to Acme Corp this year."
     new = "The ministry gives $58 million to <!channel> Zeta *Group* this year."
     diff = diff_texts(old, new)
-    reasons = [r for c in diff.changes for r in c.reasons]
+    reasons = [r for c in diff.changes for r in c.said]
     assert any(r.startswith("number changed: $80 million -> $58 million") for r in reasons)
     doc = Document("https://gov.example/s", "Statement", (new,))
     alert = edit_alert(doc, Decision(Outcome.CHANGED, 1, diff), WHEN)

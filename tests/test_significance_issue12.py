@@ -87,8 +87,8 @@ def test_issue_12_edit(old: str, new: str, level: str, reason: str) -> None:
     diff = diff_texts(canonical_text([old]) if "\n" not in old else old,
                       canonical_text([new]) if "\n" not in new else new)
     assert diff.significance == level, diff.summary(10)
-    assert reason in " | ".join(r for c in diff.changes for r in c.reasons).lower() or \
-        reason in " | ".join(r for c in diff.changes for r in c.reasons), diff.summary(10)
+    assert reason in " | ".join(r for c in diff.changes for r in c.said).lower() or \
+        reason in " | ".join(r for c in diff.changes for r in c.said), diff.summary(10)
 
 
 def test_unchanged_paragraph_moved_is_cosmetic() -> None:

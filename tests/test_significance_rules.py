@@ -54,7 +54,7 @@ def test_rule_example_is_explained_by_that_rule(r: Rule) -> None:
         own = r.fn(edit, found)
         level, reasons = classify(*args)
         assert own, f"rule {r.name!r} finds nothing in its own example {call}"
-        assert all(f.reason in reasons for f in own)
+        assert all(f.reason.text in reasons for f in own)
         assert level >= Significance.highest(f.level for f in own)
 
 

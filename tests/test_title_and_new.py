@@ -64,7 +64,7 @@ def test_a_retitle_is_a_new_version_and_a_title_change() -> None:
     assert d.diff is not None and len(d.diff.changes) == 1
     (change,) = d.diff.changes
     assert change.part == "title" and (change.old, change.new) == (old, new)
-    assert change.reasons[0] == f"title changed: {old!r} -> {new!r}"
+    assert change.said[0] == f"title changed: {old!r} -> {new!r}"
     assert change.significance == "substantive" and d.significance == "substantive"
     assert d.summary is not None and "title changed" in d.summary
 
@@ -77,7 +77,7 @@ def test_a_treaty_name_fixed_in_the_title_is_substantive_and_body_edits_stay() -
     assert d.diff is not None
     title, *rest = d.diff.changes
     assert title.part == "title" and title.significance == "substantive"
-    assert any("name changed" in r for r in title.reasons)
+    assert any("name changed" in r for r in title.said)
     assert rest and all(c.part == "text" for c in rest)
     assert any("next year" in c.old for c in rest)
 
@@ -85,7 +85,7 @@ def test_a_treaty_name_fixed_in_the_title_is_substantive_and_body_edits_stay() -
 def test_recasing_the_title_is_cosmetic_and_the_same_title_is_unchanged() -> None:
     d = decide(prior(1, "Joint statement on water"), {}, observed("Joint Statement on Water"))
     assert d.outcome is Outcome.CHANGED and d.significance == "cosmetic"
-    assert d.diff is not None and d.diff.changes[0].reasons == ("title re-cased",)
+    assert d.diff is not None and d.diff.changes[0].said == ("title re-cased",)
     same = decide(prior(1, "Joint Statement"), {}, observed("Joint Statement"))
     assert same.outcome is Outcome.UNCHANGED
 
