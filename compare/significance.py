@@ -74,6 +74,20 @@ _DATE_NAMES = ("January February March April May June July August September Octo
 # Title case or capitals only: lower-case "may" is the modal verb, not the month.
 _DATE_WORD = re.compile(r"\b(" + "|".join([*_DATE_NAMES, *(d.upper() for d in _DATE_NAMES)])
                         + r"|(?i:today|tomorrow|yesterday|tonight))\b")
+
+
+def _date_word(word: str) -> bool:
+    """A weekday, a month or a relative day written as one word, in any case (the name rule's
+    names are lower-case): "June", "JUNE", a possessive ("Monday's summit") or dates joined
+    by a hyphen ("January-March"). Such a word is the dates rule's, never a name.
+
+    >>> [_date_word(w) for w in ("june", "Monday's", "January-March", "Mar-a-Lago", "Junes")]
+    [True, True, True, False, False]
+    """
+    parts = re.split(r"[-–]", re.sub(r"['’]s$", "", word, flags=re.I))
+    return all(_DATE_WORD.fullmatch(p.title()) for p in parts)
+
+
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]']|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SENTENCE = re.compile(r"(?:^|(?<=[.!?]\s))[A-Z][^.!?]{10,}[.!?]")
 _SUFFIXES = ("ations", "ation", "itions", "ition", "ments", "ment", "ings", "ing", "edly",
@@ -902,8 +916,8 @@ def _name_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
     gone = [a for a in gone if all(a != x for x, _ in pairs)]
     came = [b for b in came if all(b != y for _, y in pairs)]
     # A weekday or a month is the dates rule's to report.
-    gone = [n for n in gone if not _DATE_WORD.fullmatch(n.title())]
-    came = [n for n in came if not _DATE_WORD.fullmatch(n.title())]
+    gone = [n for n in gone if not _date_word(n)]
+    came = [n for n in came if not _date_word(n)]
     if not gone and not came:
         order_old = [w.lower() for w in surface_words(e.old_t) if w.lower() in old_names]
         order_new = [w.lower() for w in surface_words(e.new_t) if w.lower() in new_names]
@@ -935,7 +949,7 @@ def _name_phrases(text: str, names: Sequence[str]) -> list[str]:
         word = word if word.count(".") > 1 else word.rstrip(".")
         joined = prev_end >= 0 and text[prev_end:m.start()].strip(" -") == ""
         capital = ((word[:1].isupper() or word.lower() in TITLES)
-                   and not _DATE_WORD.fullmatch(word))
+                   and not _date_word(word))
         if capital and joined and runs:
             runs[-1].append(word)
         elif capital:
@@ -1194,9 +1208,9 @@ def rewrite_facts(old: str, new: str) -> list[Reason]:
     # A word the other text also has (capitalised only at a sentence's start there) is not a
     # name that came or went.
     old_words, new_words = set(edit.ow), set(edit.nw)
-    gone = [n for n in gone if n not in TITLES and not _DATE_WORD.fullmatch(n.title())
+    gone = [n for n in gone if n not in TITLES and not _date_word(n)
             and n not in new_words]
-    came = [n for n in came if n not in TITLES and not _DATE_WORD.fullmatch(n.title())
+    came = [n for n in came if n not in TITLES and not _date_word(n)
             and n not in old_words]
     if gone or came:
         out.append(_name_reason(_name_phrases(edit.old_t, gone), _name_phrases(edit.new_t, came),

@@ -30,6 +30,7 @@ from alerts.slack import (
 from compare.diff import diff_texts
 from compare.model import Diff
 from compare.observe import Decision, Outcome
+from compare.vocab import ReasonKind
 from sources.document import Document
 from sources.extract import extract
 from sources.normalize import canonical_text
@@ -177,3 +178,24 @@ def test_hostile_words_in_a_reason_stay_inert_in_slack() -> None:
     dumped = json.dumps(blocks)
     assert "<!channel>" not in dumped and "<!channel>" not in text
     assert "&lt;!channel&gt;" in dumped
+
+
+def test_a_date_written_with_a_possessive_or_a_range_is_no_name() -> None:
+    """A sentence added with "Monday's meeting" or "the January-March quarter" names a date,
+    not a person or a body: the dates rule reports it, the name rule does not (it once read
+    "name added: Monday's", "name added: See the January-March")."""
+    old = ("The Secretary will travel to Brussels for talks with allies.\n\n"
+           "Exports rose last year, the ministry said.")
+    new = ("The Secretary will travel to Brussels for talks with allies. The visit follows "
+           "Monday's meeting of defence officials in Vilnius.\n\n"
+           "Exports rose last year, the ministry said. Figures for the January-March "
+           "quarter are due on Friday.")
+    diff = diff_texts(old, new)
+    reasons = [r for c in diff.changes for r in c.reasons]
+    names = [r.text for r in reasons if r.kind in (ReasonKind.NAME, ReasonKind.NAME_OR_TITLE)]
+    dates = [r.text for r in reasons if r.kind is ReasonKind.DATE]
+    assert names == ["name added: Vilnius"], names
+    assert dates == ["date added: Monday, January, March and 1 more"], dates
+    # The kind is what the wording says: a reader and the ranking agree.
+    for r in reasons:
+        assert r.text.startswith(r.kind.value) == r.fact, r
