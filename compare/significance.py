@@ -1122,7 +1122,9 @@ def _wording_rule(e: Edit, found: Sequence[Finding]) -> list[Finding]:
             # it announces): "commitment the mission" -> "commitment to the mission": a function word
             # restored or dropped reads the same.
             verb = "added" if added else "removed"
-            return [Finding(COSMETIC, Reason(K.STYLE, f"function word {verb}: {', '.join(small)}"))]
+            # In the order of the text (`small` is a set: its order changed from run to run).
+            listed_ = ", ".join(added or removed)
+            return [Finding(COSMETIC, Reason(K.STYLE, f"function word {verb}: {listed_}"))]
         a, b = next(iter(removed), ""), next(iter(added), "")
         if len(removed) == len(added) == 1 and len(b) == len(a) + 1 and b.startswith(a):
             # "the do" -> "they do": a letter restored, the original read as nonsense.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import os
 
 import pytest
 
@@ -120,3 +121,17 @@ def test_reason_wording_helper_example() -> None:
     [test] = finder.find(significance._delta, "_delta", globs={"_delta": significance._delta})
     result = doctest.DocTestRunner().run(test)
     assert result.attempted == 1 and result.failed == 0
+
+
+def test_function_words_are_listed_in_the_order_of_the_text_in_every_run() -> None:
+    """The words a reason lists do not depend on the interpreter's string hashing (they
+    were read from a set: "and, have" in one run, "have, and" in the next)."""
+    import subprocess
+    import sys
+
+    call = ("from compare.significance import classify; print(classify('replace', 'rising', "
+            "'and have risen', 'prices rising fast', 'prices and have risen fast')[1])")
+    seen = {subprocess.run([sys.executable, "-c", call], env={**os.environ, "PYTHONHASHSEED": seed},
+                           capture_output=True, text=True, check=True).stdout.strip()
+            for seed in ("0", "2", "5")}
+    assert seen == {"['function word added: and, have']"}
