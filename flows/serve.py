@@ -8,9 +8,11 @@ with a process work pool instead (see deploy/README.md); the deployments are the
 
 from __future__ import annotations
 
-from datetime import timedelta
+import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from sources.config import Config
 
@@ -106,11 +108,59 @@ def ensure_host_limits(config: Config, slots: int) -> list[str]:
     return created
 
 
+# The state message of a run `serve` was executing when it stopped.
+STOPPED_MESSAGE = "onrecord serve stopped while this run was in flight"
+
+
+def crash_in_flight(since: datetime, message: str = STOPPED_MESSAGE) -> list[UUID]:
+    """Mark Crashed the runs of the DEPLOYMENTS that went Pending or Running since `since`
+    and are still so: those this process was executing when it stopped.
+
+    Prefect's runner does not await its own stop on SIGTERM (`Runner.handle_sigterm` calls
+    the async `stop` without awaiting it, then `sys.exit`): its flow-run subprocesses die
+    with it and their runs stayed "Running" in the API, holding the deployment's concurrency
+    slot: the next pass, after a restart, was cancelled ("Deployment concurrency limit
+    reached"). A run put in flight before this serve started is not its to judge. Returns
+    the runs marked.
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterDeploymentId,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.exceptions import ObjectNotFound
+    from prefect.states import Crashed
+
+    marked: list[UUID] = []
+    with get_client(sync_client=True) as client:
+        ids = []
+        for flow, name in DEPLOYMENTS:
+            try:
+                ids.append(client.read_deployment_by_name(f"{flow}/{name}").id)
+            except ObjectNotFound:
+                continue
+        if not ids:
+            return marked
+        runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            deployment_id=FlowRunFilterDeploymentId(any_=ids),
+            state=FlowRunFilterState(type=FlowRunFilterStateType(
+                any_=[StateType.PENDING, StateType.RUNNING]))))
+        for run in runs:
+            if run.state is not None and run.state.timestamp >= since:
+                client.set_flow_run_state(run.id, Crashed(message=message))
+                marked.append(run.id)
+    return marked
+
+
 def serve_all(config_path: str | Path, *, poll_seconds: float = POLL_SECONDS,
               limit: int | None = None, host_slots: int = 1,
               statements_every: timedelta = STATEMENTS_EVERY,
               coverage_every: timedelta = COVERAGE_EVERY) -> None:
-    """Register the deployments and run their schedules and manual runs until interrupted."""
+    """Register the deployments and run their schedules and manual runs until interrupted
+    (Ctrl-C, SIGTERM); the runs left in flight are then marked Crashed (`crash_in_flight`)."""
     from prefect import serve
 
     from sources.config import load_config
@@ -120,4 +170,13 @@ def serve_all(config_path: str | Path, *, poll_seconds: float = POLL_SECONDS,
         ensure_host_limits(config, host_slots)
     deployments = build_deployments(config_path, statements_every=statements_every,
                                     coverage_every=coverage_every)
-    serve(*deployments, limit=limit, query_seconds=poll_seconds)
+    started = datetime.now(UTC)
+    try:
+        serve(*deployments, limit=limit, query_seconds=poll_seconds)
+    finally:
+        # Also on SIGTERM: Prefect's handler raises SystemExit through `serve`.
+        try:
+            crash_in_flight(started)
+        except Exception as exc:  # noqa: BLE001 - stopping anyway (the API may be the reason)
+            print(f"onrecord serve: could not mark the runs left in flight: {exc}",
+                  file=sys.stderr)
