@@ -1093,9 +1093,28 @@ def novelty(claim: str, statement: str) -> float:
 
     >>> novelty("He said Washington would recall its ambassador.", "We will continue to coordinate.")
     1.0
+    >>> novelty("The FBI took part.", "The Federal Bureau of Investigation took part.")
+    0.0
     """
-    cw = _content(claim) - {"say", "said", "statement", "washington", "united", "state"}
+    cw = _content(claim) - _ISSUER_STEMS - spelled_out(claim, statement)
     return len(cw - _content(statement)) / len(cw) if cw else 0.0
+
+
+# How the press names the issuer and the act of saying: never new content. Compared as stems,
+# as `_content` gives them ("United States" -> "unite", "state").
+_ISSUER_STEMS = frozenset(stem(w) for w in ("say", "said", "statement", "washington", "united", "states"))
+
+
+def spelled_out(claim: str, statement: str) -> set[str]:
+    """Acronyms of the claim ("FBI", "DEA") that are the initials of a capitalised name the
+    statement spells out ("Federal Bureau of Investigation"): the same name, not a new one.
+
+    >>> sorted(spelled_out("The FBI and the DEA took part.",
+    ...                    "The Federal Bureau of Investigation and the U.S. Drug Enforcement Administration"))
+    ['dea', 'fbi']
+    """
+    have = _statement_names(statement)
+    return {stem(w.lower()) for w in re.findall(r"\b[A-Z]{2,6}\b", claim) if w.lower() in have}
 
 
 def figures_agree(claim: str, sentence: str) -> bool:
@@ -1206,7 +1225,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
                          f"(score {score:.2f}; {new:.0%} of its words are not in the statement)",))
             return ClaimVerdict.DRIFT, kind, _severity(kind, reasons), tuple(reasons)
     if score < LOOSE and new >= NOVEL_DRIFT:
-        added = sorted(_content(content) - _content(statement))
+        added = sorted(_content(content) - _content(statement) - spelled_out(content, statement))
         shown = ", ".join(f'"{w}"' for w in added[:4])
         kind = _added_kind(added)
         return (ClaimVerdict.DRIFT, kind, Severity.MINOR,
