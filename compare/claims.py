@@ -40,6 +40,8 @@ from compare.lexicon import (
     BACKSHIFT,
     CAPITALS,
     CLAIM_VERBS,
+    CONCLUDED_ACTS,
+    CONDITION_PHRASES,
     CONDITIONS,
     DEMONYMS,
     FUNCTION_WORDS,
@@ -50,6 +52,7 @@ from compare.lexicon import (
     REPORTING_NOUNS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
+    TENTATIVE_ACTS,
     TITLES,
 )
 from compare.pressstyle import canonical, transliteration
@@ -836,6 +839,25 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim sets a condition ("{said}") the statement does not: "{sentence.strip()}"']
 
 
+def concluded_changes(claim: str, sentence: str) -> list[str]:
+    """A proposal, a discussion or a study reported as a deal done: the claim concludes
+    ("signed", "agreed", "decided") what the sentence only puts on the table ("proposed",
+    "discussed", "explored") and never concludes.
+
+    >>> concluded_changes("The two countries signed an agreement to share intelligence.",
+    ...                   "Participants proposed to share best practices.")
+    ['the claim says "signed" where the statement says "proposed"']
+    >>> concluded_changes("They agreed to share best practices.", "They discussed and agreed to share best practices.")
+    []
+    """
+    done = [w for w in words(claim) if lemma(w) in CONCLUDED_ACTS]
+    said = {lemma(w) for w in words(sentence)}
+    tentative = [w for w in words(sentence) if lemma(w) in TENTATIVE_ACTS]
+    if not done or not tentative or said & CONCLUDED_ACTS:
+        return []
+    return [f'the claim says "{done[0]}" where the statement says "{tentative[0]}"']
+
+
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
@@ -1211,6 +1233,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
+        (DriftKind.HARDENED, concluded_changes(content, matched)),
     ]
     kind_i, why = intensity_changes(content, matched, statement)
     if kind_i is not None:

@@ -334,3 +334,29 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
     "serbian": "SRB", "croatian": "HRV", "bosnian": "BIH", "albanian": "ALB",
     "kosovar": "XKX", "cypriot": "CYP", "maltese": "MLT", "portuguese": "PRT",
 })
+# -- commitments reported stronger or weaker than made (compare/claims.py) ----------------------
+
+# Acts that only put something on the table: talks, proposals, studies. Reported with a
+# CONCLUDED_ACTS verb ("proposed to share" -> "signed an agreement to share"), an intention or
+# a discussion becomes a done deal: hardened. Lemmas.
+TENTATIVE_ACTS = frozenset({"propose", "discuss", "explore", "consider", "suggest", "examine",
+                            "study", "review", "raise", "float", "debate", "seek"})
+# Acts that settle something: agreements reached, documents signed, decisions taken. Lemmas.
+CONCLUDED_ACTS = frozenset({"sign", "agree", "decide", "conclude", "adopt", "approve", "ratify",
+                            "finalize", "finalise", "seal", "clinch", "establish", "commit"})
+# Phrases that make one thing the condition of another, like the subordinators of CONDITIONS
+# ("aid would depend on progress", "assistance is conditional on reforms"): a need the
+# statement names turned into a condition hardens it.
+CONDITION_PHRASES = ("depend on", "depends on", "depended on", "dependent on", "conditional on",
+                     "conditioned on", "contingent on", "contingent upon", "tied to", "linked to",
+                     "in exchange for", "in return for")
+# Words that report a change or a view as partial or only beginning ("some partners", "had begun
+# to see", "partly"): added where the statement states it whole, they soften it (narrowed
+# scope and inchoative hedges, Quirk et al. 4.36 on aspectual verbs).
+PARTIAL_WORDS = frozenset({"some", "begin", "began", "begun", "beginning", "start", "started",
+                           "starting", "partly", "partially", "tentatively", "gradually",
+                           "few", "several"})
+# Quantifiers and adverbs of the whole and their partial counterparts: "unanimously" where the
+# statement says "majority" widens the scope.
+WHOLE_WORDS = frozenset({"unanimous", "unanimously", "all", "every", "everyone", "universally"})
+PART_OF_WHOLE = frozenset({"majority", "most", "many", "some", "several"})
