@@ -816,7 +816,8 @@ def intensity_changes(claim: str, sentence: str, statement: str = "") -> tuple[D
     return None, []
 
 
-_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that)\b", re.I)
+_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that|"
+                        + "|".join(map(re.escape, CONDITION_PHRASES)) + r")\b", re.I)
 
 
 def condition_changes(claim: str, sentence: str) -> list[str]:
@@ -1135,7 +1136,11 @@ def spelled_out(claim: str, statement: str) -> set[str]:
     ...                    "The Federal Bureau of Investigation and the U.S. Drug Enforcement Administration"))
     ['dea', 'fbi']
     """
-    have = _statement_names(statement)
+    have: set[str] = set()
+    for m in re.finditer(r"(?:[A-Z][\w-]+(?:\s+(?:of|for|and|the|on)\s+|\s+))+[A-Z][\w-]+", statement):
+        caps = [w for w in m.group(0).split() if w[:1].isupper()]
+        # Any tail of the run: "The Federal Bureau of Investigation" opens a sentence.
+        have |= {"".join(w[0] for w in caps[k:]).lower() for k in range(len(caps) - 1)}
     return {stem(w.lower()) for w in re.findall(r"\b[A-Z]{2,6}\b", claim) if w.lower() in have}
 
 
@@ -1185,9 +1190,96 @@ def undecided_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim says nothing is decided ("{denial.group(0)}") where the statement says "{sentence.strip()}"']
 
 
-def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
+def _same_actor(a: str, b: str) -> bool:
+    """Two subjects that name the same party: a shared name ("Mr Blinken", "Secretary
+    Blinken"), or both the statement's side (its pronouns, "the United States", "Washington").
+
+    >>> _same_actor("Mr Blinken", "Secretary Blinken"), _same_actor("Washington", "We"), _same_actor("Russia", "We")
+    (True, True, False)
+    """
+    if not a.strip() or not b.strip():
+        return False
+    ka = {k for run in _names(a) for k, _ in run}
+    kb = {k for run in _names(b) for k, _ in run}
+    if ka & kb:
+        return True
+
+    def issuer(x: str) -> bool:
+        keys = {k for run in _names(x) for k, _ in run}
+        return (re.fullmatch(r"(?i)\s*(?:we|they|he|she|it|i)\s*", x) is not None
+                or bool(keys & ISSUER_NAMES) or (not keys - ISSUER_NAMES and ISSUER_SUBJECT.search(x) is not None))
+    return issuer(a) and issuer(b)
+
+
+def _act_lemma(text: str, actor: str) -> str:
+    """The lemma of the first word after the actor that is not an auxiliary or an adverb: the
+    act the text reports ("called" in "They also called on ...")."""
+    rest = text.strip()[len(actor):] if actor and text.strip().startswith(actor) else ""
+    for w in words(rest)[:4]:
+        if w not in _AUX and w not in FUNCTION_WORDS and not w.endswith("ly"):
+            return lemma(w)
+    return ""
+
+
+def commitment_changes(claim: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
+    """A claim that reports what a sentence's actor does, and makes it a stronger (or weaker)
+    commitment than the statement does: a condition it does not set ("assistance would depend
+    on progress against corruption" for "emphasized ... combatting corruption"), a sanction or
+    a demand it does not make ("called on the Security Council to impose sanctions" for "called
+    on the international community to hold the DPRK accountable"), a wider scope, or a weaker
+    stance ("open to the process as one of several options" for "convinced that the process
+    is the most inclusive"). The added commitment is why such a claim scores low, so the words
+    and vectors alone call it unsupported; the same actor and the same act (or, for a
+    condition or a weaker stance, the same object) keep it aligned as drift. A claim whose
+    content the sentence lacks (no shared act or object) stays unsupported.
+
+    >>> commitment_changes("They called on the Security Council to impose sanctions on the DPRK.",
+    ...                    "They also called on the international community to hold the DPRK accountable.", "")
+    (<DriftKind.HARDENED: 'hardened'>, ['the claim says "impose"; the statement has no such word: "They also called on the international community to hold the DPRK accountable."'])
+    >>> commitment_changes("Mr Blinken warned that assistance would depend on progress against corruption.",
+    ...                    "Secretary Blinken emphasized a commitment to combatting corruption.", "")[0]
+    <DriftKind.HARDENED: 'hardened'>
+    >>> commitment_changes("Russia could face sanctions.", "We will enforce sanctions.", "") is None
+    True
+    """
+    content = claim_content(claim)
+    mine = [x for x in {_actor(content), _speaker(claim) or ""} if x]
+    theirs = [x for x in {_actor(sentence), *(_actor(c) for c in _clauses(sentence))} if x]
+    if not any(_same_actor(a, b) for a in mine for b in theirs):
+        return None
+    said = {lemma(w) for w in words(sentence)}
+    act = any((v := _act_lemma(x, a)) and v in said and v not in ("be", "have") for x in (content, claim)
+              for a in mine)
+    shared = _plain_content(content) & _plain_content(sentence)
+    cond = condition_changes(content, sentence)
+    # The condition's object is the head of the phrase it ends with ("progress against
+    # corruption"): that, not a modifier ("political detainees"), must be the sentence's.
+    m = _CONDITION.search(content)
+    tail = [w for w in re.findall(r"\b[a-z][a-z'’-]+", fold(content[m.end():]))
+            if w not in FUNCTION_WORDS and len(w) > 2] if m else []
+    if cond and (act or (tail and stem(tail[-1]) in shared)):
+        return DriftKind.HARDENED, cond
+    kind, why = intensity_changes(content, sentence, statement)
+    if act:
+        done = concluded_changes(content, sentence)
+        if done:
+            return DriftKind.HARDENED, done
+        scope = scope_changes(content, sentence, statement)
+        if scope:
+            return DriftKind.SCOPE, scope
+        if kind is DriftKind.HARDENED:
+            return kind, why
+    # A weaker stance only when the claim has its own weak word ("open", "hoped"): a strong
+    # word of the sentence the claim merely leaves out is no evidence that it reports it.
+    if kind is DriftKind.SOFTENED and (act or shared) and why[0].startswith("the claim says"):
+        return kind, why
+    return None
+
+
+def hard_changes(content: str, sentence: str, statement: str, claim: str = "") -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
-    claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
+    claim: drift the statement's own sentence shows, however loosely the rest is paraphrased;
+    and, given the whole `claim`, a commitment made stronger or weaker (commitment_changes)."""
     nums = number_changes(content, sentence, statement) or count_changes(content, sentence)
     if nums:
         return DriftKind.NUMBER, nums
@@ -1199,7 +1291,7 @@ def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind
         scope = scope_changes(content, sentence, statement)
         if scope and len(_content(content) & _content(clause)) >= 3:
             return DriftKind.SCOPE, scope
-    return None
+    return commitment_changes(claim, sentence, statement) if claim else None
 
 
 def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: float) -> tuple[
@@ -1387,7 +1479,7 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
             near = [int(k) for k in order[:3] if score[int(k)] >= RESCUE_FLOOR]
             agreed = any(figures_agree(contents[i], sents[j].text) for j in near)
             for j in near:
-                hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text)
+                hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text, c.text)
                 if hard is not None and not (agreed and hard[0] is DriftKind.NUMBER):
                     best, chosen, top = j, [j], sents[j]
                     st, matched = by_url[top.url], [top.text]
