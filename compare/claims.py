@@ -46,6 +46,7 @@ from compare.lexicon import (
     DEMONYMS,
     FUNCTION_WORDS,
     INTENSITY,
+    MAJORITY_VOTE,
     MODAL_STRENGTH,
     NEGATIONS,
     NEGATIVE_VERBS,
@@ -54,6 +55,7 @@ from compare.lexicon import (
     SCOPE_WORDS,
     TENTATIVE_ACTS,
     TITLES,
+    UNANIMITY,
 )
 from compare.pressstyle import canonical, transliteration
 from compare.quote_engine import IndexedVersion, StatementIndex, statement_candidates
@@ -1276,6 +1278,34 @@ def commitment_changes(claim: str, sentence: str, statement: str) -> tuple[Drift
     return None
 
 
+def vote_changes(claim: str, sentence: str) -> list[str]:
+    """A decision reported as unanimous where the statement gives it a majority: the claim
+    counts in those who voted against. The two share few words ("passed unanimously", "the
+    overwhelming majority vote"), so every sentence of the statement is looked at.
+
+    >>> vote_changes("They said the resolution had passed unanimously.",
+    ...              "The overwhelming majority vote at the Board sends a message.")
+    ['the claim says "unanimously" where the statement says "majority": "The overwhelming majority vote at the Board sends a message."']
+    >>> vote_changes("It passed unanimously.", "It passed unanimously, with a majority of 30.")
+    []
+    """
+    mine = [w for w in words(claim) if w in UNANIMITY]
+    theirs = [w for w in words(sentence) if w in MAJORITY_VOTE]
+    if not mine or not theirs or any(w in UNANIMITY for w in words(sentence)):
+        return []
+    return [f'the claim says "{mine[0]}" where the statement says "{theirs[0]}": "{sentence.strip()}"']
+
+
+def wide_changes(claim: str, sentence: str) -> tuple[DriftKind, list[str]] | None:
+    """Changes a claim shows against any sentence of its statement, however far from it the
+    words and vectors put it: a scheduled act reported as undecided, a majority as unanimity."""
+    und = undecided_changes(claim, sentence)
+    if und:
+        return DriftKind.NEGATION, und
+    vote = vote_changes(claim, sentence)
+    return (DriftKind.SCOPE, vote) if vote else None
+
+
 def hard_changes(content: str, sentence: str, statement: str, claim: str = "") -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
     claim: drift the statement's own sentence shows, however loosely the rest is paraphrased;
@@ -1503,14 +1533,14 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                 verdict, kind, sev, reasons = worst[1]
                 best = worst[0]
         if verdict is ClaimVerdict.UNSUPPORTED:
-            # A scheduled act reported as undecided shares no words with its sentence: every
-            # sentence of the closest statement is looked at for one.
+            # A scheduled act reported as undecided, a majority as unanimity, shares no words
+            # with its sentence: every sentence of the closest statement is looked at for one.
             for j, s in enumerate(sents):
-                und = undecided_changes(contents[i], s.text) if s.url == top.url else []
-                if und:
+                wide = wide_changes(contents[i], s.text) if s.url == top.url else None
+                if wide:
                     best, chosen, top = j, [j], s
                     matched = [s.text]
-                    verdict, kind, sev, reasons = ClaimVerdict.DRIFT, DriftKind.NEGATION, Severity.MAJOR, tuple(und)
+                    verdict, kind, sev, reasons = ClaimVerdict.DRIFT, wide[0], Severity.MAJOR, tuple(wide[1])
                     break
         if verdict is ClaimVerdict.UNSUPPORTED and score[best] >= RESCUE_FLOOR:
             # "In a joint statement" for one party's statement misreports who issued it (the

@@ -356,7 +356,8 @@ CONDITION_PHRASES = ("depend on", "depends on", "depended on", "dependent on", "
 PARTIAL_WORDS = frozenset({"some", "begin", "began", "begun", "beginning", "start", "started",
                            "starting", "partly", "partially", "tentatively", "gradually",
                            "few", "several"})
-# Quantifiers and adverbs of the whole and their partial counterparts: "unanimously" where the
-# statement says "majority" widens the scope.
-WHOLE_WORDS = frozenset({"unanimous", "unanimously", "all", "every", "everyone", "universally"})
-PART_OF_WHOLE = frozenset({"majority", "most", "many", "some", "several"})
+# How a body decided: with every member (UNANIMITY) or with more than half (MAJORITY_VOTE).
+# "passed unanimously" where the statement says "the overwhelming majority vote" widens the
+# scope of the decision to members who voted against it.
+UNANIMITY = frozenset({"unanimous", "unanimously", "unanimity", "consensus"})
+MAJORITY_VOTE = frozenset({"majority", "majorities"})
