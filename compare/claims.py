@@ -50,7 +50,9 @@ from compare.lexicon import (
     MODAL_STRENGTH,
     NEGATIONS,
     NEGATIVE_VERBS,
+    PARTIAL_WORDS,
     REPORTING_NOUNS,
+    RESTRICTIVE_MODIFIERS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
     TENTATIVE_ACTS,
@@ -867,6 +869,9 @@ def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     >>> scope_changes("She welcomed the release of all political detainees.",
     ...               "She welcomed the release of political detainees.", "")
     ['the claim says "all"; the statement says "She welcomed the release of political detainees."']
+    >>> scope_changes("Any foreign official suspected of corruption is barred.",
+    ...               "Designated officials of foreign governments are barred.", "")
+    ['the claim says "any"; the statement says "Designated officials of foreign governments are barred."']
     """
     cw = set(words(claim))
     sw = set(words(sentence))
@@ -874,8 +879,12 @@ def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     # "any weapons" for "the arms" widens; "any democratic society" for "a democratic
     # society", "any violations" for "violations", is the same generic reading.
     cws = words(claim)
+    sws = words(sentence)
+    # The nouns the sentence restricts to a chosen set ("designated officials").
+    restricted = {stem(sws[k + 1]) for k in range(len(sws) - 1) if sws[k] in RESTRICTIVE_MODIFIERS}
     for i, w in enumerate(cws[:-1]):
-        if w == "any" and "any" not in sw and stem(cws[i + 1]) not in _content(sentence):
+        if w == "any" and "any" not in sw and (stem(cws[i + 1]) not in _content(sentence)
+                                               or {stem(x) for x in cws[i + 1:i + 4]} & restricted):
             added.append("any")
             break
     if added:
@@ -1352,8 +1361,10 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
-        (DriftKind.MODAL, modal_changes(content, clause, matched)),
+        # A widened scope before a modal: "any official ... can be refused" for "designated
+        # officials ... are ineligible" changes who is covered; the modal follows from it.
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
+        (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
         (DriftKind.HARDENED, concluded_changes(content, matched)),
     ]
@@ -1381,11 +1392,18 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
 
 
 def _added_kind(added: Sequence[str]) -> DriftKind:
-    """What added words do to the reported sentence: weaker stance words soften it, anything
-    else (stronger words, new acts or demands) hardens it."""
+    """What added words do to the reported sentence: weaker stance words soften it, and so do
+    words that make it partial or only beginning; anything else (stronger words, new acts or
+    demands) hardens it.
+
+    >>> _added_kind(["some", "begin", "case"]), _added_kind(["impose", "sanction"])
+    (<DriftKind.SOFTENED: 'softened'>, <DriftKind.HARDENED: 'hardened'>)
+    """
     levels = [INTENSITY[w] for w in added if w in INTENSITY]
     if levels and min(levels) < 0 and max(levels) <= 0:
         return DriftKind.SOFTENED
+    if any(w in PARTIAL_WORDS for w in added) and not any(lvl > 0 for lvl in levels):
+        return DriftKind.SOFTENED  # "some partners had begun to see": a part, a beginning
     return DriftKind.HARDENED
 
 

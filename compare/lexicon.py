@@ -361,3 +361,7 @@ PARTIAL_WORDS = frozenset({"some", "begin", "began", "begun", "beginning", "star
 # scope of the decision to members who voted against it.
 UNANIMITY = frozenset({"unanimous", "unanimously", "unanimity", "consensus"})
 MAJORITY_VOTE = frozenset({"majority", "majorities"})
+# Modifiers that restrict a noun to a named or chosen set ("designated officials", "these
+# companies", "certain entities"): "any official" for "designated officials" widens it.
+RESTRICTIVE_MODIFIERS = frozenset({"designated", "named", "listed", "identified", "certain",
+                                   "specific", "specified", "selected", "these", "those", "such"})
