@@ -1618,7 +1618,7 @@ def _coverage(statements: Sequence[_Statement], quote_checks: Sequence[QuoteChec
         for qc in quote_checks:
             if qc.source != st.url or qc.verdict is Verdict.UNVERIFIED or not qc.matched:
                 continue
-            quoted |= _paragraphs_of(st.paragraphs, qc.matched)
+            quoted |= _paragraphs_of(st.paragraphs, qc.matched, qc.quote.text)
         para = {p for c in checks if c.source == st.url and c.verdict is not ClaimVerdict.UNSUPPORTED
                 for p in c.paragraphs}
         if not quoted and not para:
@@ -1628,9 +1628,16 @@ def _coverage(statements: Sequence[_Statement], quote_checks: Sequence[QuoteChec
     return tuple(out)
 
 
-def _paragraphs_of(paragraphs: Sequence[str], passage: str) -> set[int]:
+def _paragraphs_of(paragraphs: Sequence[str], passage: str, said: str = "") -> set[int]:
     """Paragraphs a matched passage draws on: each line of it found in a paragraph, else the
-    paragraphs holding most of its word triples."""
+    paragraphs holding most of its word triples. Given the quotation itself (`said`), only
+    the paragraphs it has words of: a passage spliced from two paragraphs matches all the
+    text between them, which the quotation leaves out.
+
+    >>> paras = ["The network is backed by Russia.", "We act under the order.", "Buyers face sanctions."]
+    >>> sorted(_paragraphs_of(paras, chr(10).join(paras), "The network is backed by Russia. Buyers face sanctions."))
+    [0, 2]
+    """
     out: set[int] = set()
     for piece in (x.strip() for x in passage.split("\n")):
         if not piece:
@@ -1647,6 +1654,13 @@ def _paragraphs_of(paragraphs: Sequence[str], passage: str) -> set[int]:
                 if grams and len(grams & mine) >= 0.5 * len(grams):
                     hit.add(i)
         out |= hit
+    if said and len(out) > 1:
+        sw = words(said)
+        n = min(3, len(sw))
+        grams = {tuple(sw[k:k + n]) for k in range(len(sw) - n + 1)} if n else set()
+        mine = {i for i in out if grams & {tuple(w[k:k + n]) for w in (words(paragraphs[i]),)
+                                           for k in range(len(w) - n + 1)}}
+        return mine or out
     return out
 
 
