@@ -1658,9 +1658,9 @@ def _paragraphs_of(paragraphs: Sequence[str], passage: str, said: str = "") -> s
         sw = words(said)
         n = min(3, len(sw))
         grams = {tuple(sw[k:k + n]) for k in range(len(sw) - n + 1)} if n else set()
-        mine = {i for i in out if grams & {tuple(w[k:k + n]) for w in (words(paragraphs[i]),)
+        kept = {i for i in out if grams & {tuple(w[k:k + n]) for w in (words(paragraphs[i]),)
                                            for k in range(len(w) - n + 1)}}
-        return mine or out
+        return kept or out
     return out
 
 
