@@ -50,6 +50,7 @@ from compare.lexicon import (
     MODAL_STRENGTH,
     NEGATIONS,
     NEGATIVE_VERBS,
+    NEUTRAL_REPORTING,
     PARTIAL_WORDS,
     REPORTING_NOUNS,
     RESTRICTIVE_MODIFIERS,
@@ -1201,12 +1202,15 @@ def undecided_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim says nothing is decided ("{denial.group(0)}") where the statement says "{sentence.strip()}"']
 
 
-def _same_actor(a: str, b: str) -> bool:
+def _same_actor(a: str, b: str, issuers: frozenset[str] = frozenset()) -> bool:
     """Two subjects that name the same party: a shared name ("Mr Blinken", "Secretary
-    Blinken"), or both the statement's side (its pronouns, "the United States", "Washington").
+    Blinken"), or both the statement's side (its pronouns, "the United States", "Washington",
+    the names of its byline: `issuers`).
 
     >>> _same_actor("Mr Blinken", "Secretary Blinken"), _same_actor("Washington", "We"), _same_actor("Russia", "We")
     (True, True, False)
+    >>> _same_actor("Blinken", "The United States"), _same_actor("Blinken", "The United States", frozenset({"blinken"}))
+    (False, True)
     """
     if not a.strip() or not b.strip():
         return False
@@ -1218,7 +1222,8 @@ def _same_actor(a: str, b: str) -> bool:
     def issuer(x: str) -> bool:
         keys = {k for run in _names(x) for k, _ in run}
         return (re.fullmatch(r"(?i)\s*(?:we|they|he|she|it|i)\s*", x) is not None
-                or bool(keys & ISSUER_NAMES) or (not keys - ISSUER_NAMES and ISSUER_SUBJECT.search(x) is not None))
+                or bool(keys & (ISSUER_NAMES | issuers))
+                or (not keys - ISSUER_NAMES and ISSUER_SUBJECT.search(x) is not None))
     return issuer(a) and issuer(b)
 
 
@@ -1228,11 +1233,12 @@ def _act_lemma(text: str, actor: str) -> str:
     rest = text.strip()[len(actor):] if actor and text.strip().startswith(actor) else ""
     for w in words(rest)[:4]:
         if w not in _AUX and w not in FUNCTION_WORDS and not w.endswith("ly"):
-            return lemma(w)
+            return "" if lemma(w) in NEUTRAL_REPORTING else lemma(w)
     return ""
 
 
-def commitment_changes(claim: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
+def commitment_changes(claim: str, sentence: str, statement: str,
+                       anywhere: bool = False) -> tuple[DriftKind, list[str]] | None:
     """A claim that reports what a sentence's actor does, and makes it a stronger (or weaker)
     commitment than the statement does: a condition it does not set ("assistance would depend
     on progress against corruption" for "emphasized ... combatting corruption"), a sanction or
@@ -1242,7 +1248,9 @@ def commitment_changes(claim: str, sentence: str, statement: str) -> tuple[Drift
     is the most inclusive"). The added commitment is why such a claim scores low, so the words
     and vectors alone call it unsupported; the same actor and the same act (or, for a
     condition or a weaker stance, the same object) keep it aligned as drift. A claim whose
-    content the sentence lacks (no shared act or object) stays unsupported.
+    content the sentence lacks (no shared act or object) stays unsupported. `anywhere`: the
+    sentence is any of the statement's, however far the vectors put it; then only the same
+    act counts (a shared object or a weaker stance is too common across a statement).
 
     >>> commitment_changes("They called on the Security Council to impose sanctions on the DPRK.",
     ...                    "They also called on the international community to hold the DPRK accountable.", "")
@@ -1256,7 +1264,8 @@ def commitment_changes(claim: str, sentence: str, statement: str) -> tuple[Drift
     content = claim_content(claim)
     mine = [x for x in {_actor(content), _speaker(claim) or ""} if x]
     theirs = [x for x in {_actor(sentence), *(_actor(c) for c in _clauses(sentence))} if x]
-    if not any(_same_actor(a, b) for a in mine for b in theirs):
+    issuers = frozenset(k for run in _names(_issuers(statement)) for k, _ in run) if statement else frozenset()
+    if not any(_same_actor(a, b, issuers) for a in mine for b in theirs):
         return None
     said = {lemma(w) for w in words(sentence)}
     act = any((v := _act_lemma(x, a)) and v in said and v not in ("be", "have") for x in (content, claim)
@@ -1268,6 +1277,8 @@ def commitment_changes(claim: str, sentence: str, statement: str) -> tuple[Drift
     m = _CONDITION.search(content)
     tail = [w for w in re.findall(r"\b[a-z][a-z'’-]+", fold(content[m.end():]))
             if w not in FUNCTION_WORDS and len(w) > 2] if m else []
+    if anywhere and not act:
+        return None
     if cond and (act or (tail and stem(tail[-1]) in shared)):
         return DriftKind.HARDENED, cond
     kind, why = intensity_changes(content, sentence, statement)
@@ -1305,14 +1316,17 @@ def vote_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim says "{mine[0]}" where the statement says "{theirs[0]}": "{sentence.strip()}"']
 
 
-def wide_changes(claim: str, sentence: str) -> tuple[DriftKind, list[str]] | None:
-    """Changes a claim shows against any sentence of its statement, however far from it the
-    words and vectors put it: a scheduled act reported as undecided, a majority as unanimity."""
+def wide_changes(claim: str, sentence: str, text: str = "", statement: str = "") -> tuple[DriftKind, list[str]] | None:
+    """Changes a claim (its content; `text` the whole claim) shows against any sentence of its
+    statement, however far from it the words and vectors put it: a scheduled act reported as
+    undecided, a majority as unanimity, the same actor's act made a stronger commitment."""
     und = undecided_changes(claim, sentence)
     if und:
         return DriftKind.NEGATION, und
     vote = vote_changes(claim, sentence)
-    return (DriftKind.SCOPE, vote) if vote else None
+    if vote:
+        return DriftKind.SCOPE, vote
+    return commitment_changes(text, sentence, statement, anywhere=True) if text else None
 
 
 def hard_changes(content: str, sentence: str, statement: str, claim: str = "") -> tuple[DriftKind, list[str]] | None:
@@ -1554,7 +1568,7 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
             # A scheduled act reported as undecided, a majority as unanimity, shares no words
             # with its sentence: every sentence of the closest statement is looked at for one.
             for j, s in enumerate(sents):
-                wide = wide_changes(contents[i], s.text) if s.url == top.url else None
+                wide = wide_changes(contents[i], s.text, c.text, st.text) if s.url == top.url else None
                 if wide:
                     best, chosen, top = j, [j], s
                     matched = [s.text]

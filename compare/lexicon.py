@@ -365,3 +365,7 @@ MAJORITY_VOTE = frozenset({"majority", "majorities"})
 # companies", "certain entities"): "any official" for "designated officials" widens it.
 RESTRICTIVE_MODIFIERS = frozenset({"designated", "named", "listed", "identified", "certain",
                                    "specific", "specified", "selected", "these", "those", "such"})
+# Lemmas of the verbs that only report speech ("said", "added", "noted"): as the act of a claim
+# they say nothing about what was done; "called on", "warned", "pledged" are acts.
+NEUTRAL_REPORTING = frozenset({"say", "tell", "add", "state", "write", "note", "declare", "read",
+                               "explain", "mention", "report"})
