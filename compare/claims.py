@@ -1148,12 +1148,18 @@ def spelled_out(claim: str, statement: str) -> set[str]:
     ...                    "The Federal Bureau of Investigation and the U.S. Drug Enforcement Administration"))
     ['dea', 'fbi']
     """
+    have = _initials(statement)
+    return {stem(w.lower()) for w in re.findall(r"\b[A-Z]{2,6}\b", claim) if w.lower() in have}
+
+
+@lru_cache(maxsize=64)  # one statement, many claims
+def _initials(statement: str) -> frozenset[str]:
     have: set[str] = set()
     for m in re.finditer(r"(?:[A-Z][\w-]+(?:\s+(?:of|for|and|the|on)\s+|\s+))+[A-Z][\w-]+", statement):
         caps = [w for w in m.group(0).split() if w[:1].isupper()]
         # Any tail of the run: "The Federal Bureau of Investigation" opens a sentence.
         have |= {"".join(w[0] for w in caps[k:]).lower() for k in range(len(caps) - 1)}
-    return {stem(w.lower()) for w in re.findall(r"\b[A-Z]{2,6}\b", claim) if w.lower() in have}
+    return frozenset(have)
 
 
 def figures_agree(claim: str, sentence: str) -> bool:
@@ -1227,6 +1233,12 @@ def _same_actor(a: str, b: str, issuers: frozenset[str] = frozenset()) -> bool:
     return issuer(a) and issuer(b)
 
 
+@lru_cache(maxsize=64)  # one statement, many claims and sentences
+def _issuer_keys(statement: str) -> frozenset[str]:
+    """Name keys of who issued the statement (its byline, "We, the ...")."""
+    return frozenset(k for run in _names(_issuers(statement)) for k, _ in run) if statement else frozenset()
+
+
 def _act_lemma(text: str, actor: str) -> str:
     """The lemma of the first word after the actor that is not an auxiliary or an adverb: the
     act the text reports ("called" in "They also called on ...")."""
@@ -1263,13 +1275,14 @@ def commitment_changes(claim: str, sentence: str, statement: str,
     """
     content = claim_content(claim)
     mine = [x for x in {_actor(content), _speaker(claim) or ""} if x]
-    theirs = [x for x in {_actor(sentence), *(_actor(c) for c in _clauses(sentence))} if x]
-    issuers = frozenset(k for run in _names(_issuers(statement)) for k, _ in run) if statement else frozenset()
-    if not any(_same_actor(a, b, issuers) for a in mine for b in theirs):
-        return None
-    said = {lemma(w) for w in words(sentence)}
+    said = _lemmas(sentence)
     act = any((v := _act_lemma(x, a)) and v in said and v not in ("be", "have") for x in (content, claim)
               for a in mine)
+    if anywhere and not act:
+        return None
+    theirs = [x for x in {_actor(sentence), *(_actor(c) for c in _clauses(sentence))} if x]
+    if not any(_same_actor(a, b, _issuer_keys(statement)) for a in mine for b in theirs):
+        return None
     shared = _plain_content(content) & _plain_content(sentence)
     cond = condition_changes(content, sentence)
     # The condition's object is the head of the phrase it ends with ("progress against
@@ -1277,8 +1290,6 @@ def commitment_changes(claim: str, sentence: str, statement: str,
     m = _CONDITION.search(content)
     tail = [w for w in re.findall(r"\b[a-z][a-z'’-]+", fold(content[m.end():]))
             if w not in FUNCTION_WORDS and len(w) > 2] if m else []
-    if anywhere and not act:
-        return None
     if cond and (act or (tail and stem(tail[-1]) in shared)):
         return DriftKind.HARDENED, cond
     kind, why = intensity_changes(content, sentence, statement)
