@@ -850,10 +850,10 @@ def concluded_changes(claim: str, sentence: str) -> list[str]:
     ("signed", "agreed", "decided") what the sentence only puts on the table ("proposed",
     "discussed", "explored") and never concludes.
 
-    >>> concluded_changes("The two countries signed an agreement to share intelligence.",
-    ...                   "Participants proposed to share best practices.")
-    ['the claim says "signed" where the statement says "proposed"']
-    >>> concluded_changes("They agreed to share best practices.", "They discussed and agreed to share best practices.")
+    >>> concluded_changes("The ministers signed a pact on fishing quotas.",
+    ...                   "The ministers explored a joint approach to fishing quotas.")
+    ['the claim says "signed" where the statement says "explored"']
+    >>> concluded_changes("They agreed to pool funds.", "They discussed and agreed to pool funds.")
     []
     """
     done = [w for w in words(claim) if lemma(w) in CONCLUDED_ACTS]
@@ -870,9 +870,9 @@ def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     >>> scope_changes("She welcomed the release of all political detainees.",
     ...               "She welcomed the release of political detainees.", "")
     ['the claim says "all"; the statement says "She welcomed the release of political detainees."']
-    >>> scope_changes("Any foreign official suspected of corruption is barred.",
-    ...               "Designated officials of foreign governments are barred.", "")
-    ['the claim says "any"; the statement says "Designated officials of foreign governments are barred."']
+    >>> scope_changes("Any local company found polluting loses its licence.",
+    ...               "Listed companies of the local region found polluting lose their licence.", "")
+    ['the claim says "any"; the statement says "Listed companies of the local region found polluting lose their licence."']
     """
     cw = set(words(claim))
     sw = set(words(sentence))
@@ -1128,7 +1128,7 @@ def novelty(claim: str, statement: str) -> float:
 
     >>> novelty("He said Washington would recall its ambassador.", "We will continue to coordinate.")
     1.0
-    >>> novelty("The FBI took part.", "The Federal Bureau of Investigation took part.")
+    >>> novelty("The IMF took part.", "The International Monetary Fund took part.")
     0.0
     """
     cw = _content(claim) - _ISSUER_STEMS - spelled_out(claim, statement)
@@ -1144,9 +1144,9 @@ def spelled_out(claim: str, statement: str) -> set[str]:
     """Acronyms of the claim ("FBI", "DEA") that are the initials of a capitalised name the
     statement spells out ("Federal Bureau of Investigation"): the same name, not a new one.
 
-    >>> sorted(spelled_out("The FBI and the DEA took part.",
-    ...                    "The Federal Bureau of Investigation and the U.S. Drug Enforcement Administration"))
-    ['dea', 'fbi']
+    >>> sorted(spelled_out("The WHO and the IMF took part.",
+    ...                    "The World Health Organization and the U.N. International Monetary Fund"))
+    ['imf', 'who']
     """
     have = _initials(statement)
     return {stem(w.lower()) for w in re.findall(r"\b[A-Z]{2,6}\b", claim) if w.lower() in have}
@@ -1213,9 +1213,9 @@ def _same_actor(a: str, b: str, issuers: frozenset[str] = frozenset()) -> bool:
     Blinken"), or both the statement's side (its pronouns, "the United States", "Washington",
     the names of its byline: `issuers`).
 
-    >>> _same_actor("Mr Blinken", "Secretary Blinken"), _same_actor("Washington", "We"), _same_actor("Russia", "We")
+    >>> _same_actor("Ms Okafor", "Minister Okafor"), _same_actor("Washington", "We"), _same_actor("Brazil", "We")
     (True, True, False)
-    >>> _same_actor("Blinken", "The United States"), _same_actor("Blinken", "The United States", frozenset({"blinken"}))
+    >>> _same_actor("Okafor", "The United States"), _same_actor("Okafor", "The United States", frozenset({"okafor"}))
     (False, True)
     """
     if not a.strip() or not b.strip():
@@ -1252,25 +1252,25 @@ def _act_lemma(text: str, actor: str) -> str:
 def commitment_changes(claim: str, sentence: str, statement: str,
                        anywhere: bool = False) -> tuple[DriftKind, list[str]] | None:
     """A claim that reports what a sentence's actor does, and makes it a stronger (or weaker)
-    commitment than the statement does: a condition it does not set ("assistance would depend
-    on progress against corruption" for "emphasized ... combatting corruption"), a sanction or
-    a demand it does not make ("called on the Security Council to impose sanctions" for "called
-    on the international community to hold the DPRK accountable"), a wider scope, or a weaker
-    stance ("open to the process as one of several options" for "convinced that the process
-    is the most inclusive"). The added commitment is why such a claim scores low, so the words
-    and vectors alone call it unsupported; the same actor and the same act (or, for a
-    condition or a weaker stance, the same object) keep it aligned as drift. A claim whose
-    content the sentence lacks (no shared act or object) stays unsupported. `anywhere`: the
-    sentence is any of the statement's, however far the vectors put it; then only the same
-    act counts (a shared object or a weaker stance is too common across a statement).
+    commitment than the statement does: a condition it does not set ("loans would depend on
+    progress against inflation" for "stressed ... fighting inflation"), a sanction or a demand
+    it does not make ("urged the Council to impose an embargo" for "urged the international
+    community to hold the junta accountable"), a wider scope, or a weaker stance ("open to the
+    plan as one option among others" for "convinced that the plan is the best way"). The added
+    commitment is why such a claim scores low, so the words and vectors alone call it
+    unsupported; the same actor and the same act (or, for a condition or a weaker stance, the
+    same object) keep it aligned as drift. A claim whose content the sentence lacks (no shared
+    act or object) stays unsupported. `anywhere`: the sentence is any of the statement's,
+    however far the vectors put it; then only the same act counts (a shared object or a weaker
+    stance is too common across a statement).
 
-    >>> commitment_changes("They called on the Security Council to impose sanctions on the DPRK.",
-    ...                    "They also called on the international community to hold the DPRK accountable.", "")
-    (<DriftKind.HARDENED: 'hardened'>, ['the claim says "impose"; the statement has no such word: "They also called on the international community to hold the DPRK accountable."'])
-    >>> commitment_changes("Mr Blinken warned that assistance would depend on progress against corruption.",
-    ...                    "Secretary Blinken emphasized a commitment to combatting corruption.", "")[0]
+    >>> commitment_changes("They urged the Council to impose an embargo on the junta.",
+    ...                    "They also urged the international community to hold the junta accountable.", "")
+    (<DriftKind.HARDENED: 'hardened'>, ['the claim says "impose"; the statement has no such word: "They also urged the international community to hold the junta accountable."'])
+    >>> commitment_changes("Ms Okafor warned that loans would depend on progress against inflation.",
+    ...                    "Minister Okafor stressed a commitment to fighting inflation.", "")[0]
     <DriftKind.HARDENED: 'hardened'>
-    >>> commitment_changes("Russia could face sanctions.", "We will enforce sanctions.", "") is None
+    >>> commitment_changes("The ministry could face fines.", "We will enforce fines.", "") is None
     True
     """
     content = claim_content(claim)
@@ -1286,7 +1286,7 @@ def commitment_changes(claim: str, sentence: str, statement: str,
     shared = _plain_content(content) & _plain_content(sentence)
     cond = condition_changes(content, sentence)
     # The condition's object is the head of the phrase it ends with ("progress against
-    # corruption"): that, not a modifier ("political detainees"), must be the sentence's.
+    # inflation"): that, not a modifier ("political prisoners"), must be the sentence's.
     m = _CONDITION.search(content)
     tail = [w for w in re.findall(r"\b[a-z][a-z'’-]+", fold(content[m.end():]))
             if w not in FUNCTION_WORDS and len(w) > 2] if m else []
@@ -1314,9 +1314,9 @@ def vote_changes(claim: str, sentence: str) -> list[str]:
     counts in those who voted against. The two share few words ("passed unanimously", "the
     overwhelming majority vote"), so every sentence of the statement is looked at.
 
-    >>> vote_changes("They said the resolution had passed unanimously.",
-    ...              "The overwhelming majority vote at the Board sends a message.")
-    ['the claim says "unanimously" where the statement says "majority": "The overwhelming majority vote at the Board sends a message."']
+    >>> vote_changes("They said the assembly approved the budget unanimously.",
+    ...              "A large majority of delegates backed the budget today.")
+    ['the claim says "unanimously" where the statement says "majority": "A large majority of delegates backed the budget today."']
     >>> vote_changes("It passed unanimously.", "It passed unanimously, with a majority of 30.")
     []
     """
@@ -1386,8 +1386,8 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
-        # A widened scope before a modal: "any official ... can be refused" for "designated
-        # officials ... are ineligible" changes who is covered; the modal follows from it.
+        # A widened scope before a modal: "any company ... can lose its licence" for "listed
+        # companies ... lose their licence" changes who is covered; the modal follows from it.
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
@@ -1421,14 +1421,14 @@ def _added_kind(added: Sequence[str]) -> DriftKind:
     words that make it partial or only beginning; anything else (stronger words, new acts or
     demands) hardens it.
 
-    >>> _added_kind(["some", "begin", "case"]), _added_kind(["impose", "sanction"])
+    >>> _added_kind(["some", "start", "doubt"]), _added_kind(["impose", "embargo"])
     (<DriftKind.SOFTENED: 'softened'>, <DriftKind.HARDENED: 'hardened'>)
     """
     levels = [INTENSITY[w] for w in added if w in INTENSITY]
     if levels and min(levels) < 0 and max(levels) <= 0:
         return DriftKind.SOFTENED
     if any(w in PARTIAL_WORDS for w in added) and not any(lvl > 0 for lvl in levels):
-        return DriftKind.SOFTENED  # "some partners had begun to see": a part, a beginning
+        return DriftKind.SOFTENED  # "some members have started to doubt": a part, a beginning
     return DriftKind.HARDENED
 
 
@@ -1659,8 +1659,8 @@ def _paragraphs_of(paragraphs: Sequence[str], passage: str, said: str = "") -> s
     the paragraphs it has words of: a passage spliced from two paragraphs matches all the
     text between them, which the quotation leaves out.
 
-    >>> paras = ["The network is backed by Russia.", "We act under the order.", "Buyers face sanctions."]
-    >>> sorted(_paragraphs_of(paras, chr(10).join(paras), "The network is backed by Russia. Buyers face sanctions."))
+    >>> paras = ["The fund is run by the bank.", "We act under the law.", "Donors face audits."]
+    >>> sorted(_paragraphs_of(paras, chr(10).join(paras), "The fund is run by the bank. Donors face audits."))
     [0, 2]
     """
     out: set[int] = set()
