@@ -40,17 +40,25 @@ from compare.lexicon import (
     BACKSHIFT,
     CAPITALS,
     CLAIM_VERBS,
+    CONCLUDED_ACTS,
+    CONDITION_PHRASES,
     CONDITIONS,
     DEMONYMS,
     FUNCTION_WORDS,
     INTENSITY,
+    MAJORITY_VOTE,
     MODAL_STRENGTH,
     NEGATIONS,
     NEGATIVE_VERBS,
+    NEUTRAL_REPORTING,
+    PARTIAL_WORDS,
     REPORTING_NOUNS,
+    RESTRICTIVE_MODIFIERS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
+    TENTATIVE_ACTS,
     TITLES,
+    UNANIMITY,
 )
 from compare.pressstyle import canonical, transliteration
 from compare.quote_engine import IndexedVersion, StatementIndex, statement_candidates
@@ -813,7 +821,8 @@ def intensity_changes(claim: str, sentence: str, statement: str = "") -> tuple[D
     return None, []
 
 
-_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that)\b", re.I)
+_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that|"
+                        + "|".join(map(re.escape, CONDITION_PHRASES)) + r")\b", re.I)
 
 
 def condition_changes(claim: str, sentence: str) -> list[str]:
@@ -836,12 +845,34 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim sets a condition ("{said}") the statement does not: "{sentence.strip()}"']
 
 
+def concluded_changes(claim: str, sentence: str) -> list[str]:
+    """A proposal, a discussion or a study reported as a deal done: the claim concludes
+    ("signed", "agreed", "decided") what the sentence only puts on the table ("proposed",
+    "discussed", "explored") and never concludes.
+
+    >>> concluded_changes("The ministers signed a pact on fishing quotas.",
+    ...                   "The ministers explored a joint approach to fishing quotas.")
+    ['the claim says "signed" where the statement says "explored"']
+    >>> concluded_changes("They agreed to pool funds.", "They discussed and agreed to pool funds.")
+    []
+    """
+    done = [w for w in words(claim) if lemma(w) in CONCLUDED_ACTS]
+    said = {lemma(w) for w in words(sentence)}
+    tentative = [w for w in words(sentence) if lemma(w) in TENTATIVE_ACTS]
+    if not done or not tentative or said & CONCLUDED_ACTS:
+        return []
+    return [f'the claim says "{done[0]}" where the statement says "{tentative[0]}"']
+
+
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
     >>> scope_changes("She welcomed the release of all political detainees.",
     ...               "She welcomed the release of political detainees.", "")
     ['the claim says "all"; the statement says "She welcomed the release of political detainees."']
+    >>> scope_changes("Any local company found polluting loses its licence.",
+    ...               "Listed companies of the local region found polluting lose their licence.", "")
+    ['the claim says "any"; the statement says "Listed companies of the local region found polluting lose their licence."']
     """
     cw = set(words(claim))
     sw = set(words(sentence))
@@ -849,8 +880,12 @@ def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     # "any weapons" for "the arms" widens; "any democratic society" for "a democratic
     # society", "any violations" for "violations", is the same generic reading.
     cws = words(claim)
+    sws = words(sentence)
+    # The nouns the sentence restricts to a chosen set ("designated officials").
+    restricted = {stem(sws[k + 1]) for k in range(len(sws) - 1) if sws[k] in RESTRICTIVE_MODIFIERS}
     for i, w in enumerate(cws[:-1]):
-        if w == "any" and "any" not in sw and stem(cws[i + 1]) not in _content(sentence):
+        if w == "any" and "any" not in sw and (stem(cws[i + 1]) not in _content(sentence)
+                                               or {stem(x) for x in cws[i + 1:i + 4]} & restricted):
             added.append("any")
             break
     if added:
@@ -1093,9 +1128,38 @@ def novelty(claim: str, statement: str) -> float:
 
     >>> novelty("He said Washington would recall its ambassador.", "We will continue to coordinate.")
     1.0
+    >>> novelty("The IMF took part.", "The International Monetary Fund took part.")
+    0.0
     """
-    cw = _content(claim) - {"say", "said", "statement", "washington", "united", "state"}
+    cw = _content(claim) - _ISSUER_STEMS - spelled_out(claim, statement)
     return len(cw - _content(statement)) / len(cw) if cw else 0.0
+
+
+# How the press names the issuer and the act of saying: never new content. Compared as stems,
+# as `_content` gives them ("United States" -> "unite", "state").
+_ISSUER_STEMS = frozenset(stem(w) for w in ("say", "said", "statement", "washington", "united", "states"))
+
+
+def spelled_out(claim: str, statement: str) -> set[str]:
+    """Acronyms of the claim ("FBI", "DEA") that are the initials of a capitalised name the
+    statement spells out ("Federal Bureau of Investigation"): the same name, not a new one.
+
+    >>> sorted(spelled_out("The WHO and the IMF took part.",
+    ...                    "The World Health Organization and the U.N. International Monetary Fund"))
+    ['imf', 'who']
+    """
+    have = _initials(statement)
+    return {stem(w.lower()) for w in re.findall(r"\b[A-Z]{2,6}\b", claim) if w.lower() in have}
+
+
+@lru_cache(maxsize=64)  # one statement, many claims
+def _initials(statement: str) -> frozenset[str]:
+    have: set[str] = set()
+    for m in re.finditer(r"(?:[A-Z][\w-]+(?:\s+(?:of|for|and|the|on)\s+|\s+))+[A-Z][\w-]+", statement):
+        caps = [w for w in m.group(0).split() if w[:1].isupper()]
+        # Any tail of the run: "The Federal Bureau of Investigation" opens a sentence.
+        have |= {"".join(w[0] for w in caps[k:]).lower() for k in range(len(caps) - 1)}
+    return frozenset(have)
 
 
 def figures_agree(claim: str, sentence: str) -> bool:
@@ -1144,9 +1208,142 @@ def undecided_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim says nothing is decided ("{denial.group(0)}") where the statement says "{sentence.strip()}"']
 
 
-def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind, list[str]] | None:
+def _same_actor(a: str, b: str, issuers: frozenset[str] = frozenset()) -> bool:
+    """Two subjects that name the same party: a shared name ("Mr Blinken", "Secretary
+    Blinken"), or both the statement's side (its pronouns, "the United States", "Washington",
+    the names of its byline: `issuers`).
+
+    >>> _same_actor("Ms Okafor", "Minister Okafor"), _same_actor("Washington", "We"), _same_actor("Brazil", "We")
+    (True, True, False)
+    >>> _same_actor("Okafor", "The United States"), _same_actor("Okafor", "The United States", frozenset({"okafor"}))
+    (False, True)
+    """
+    if not a.strip() or not b.strip():
+        return False
+    ka = {k for run in _names(a) for k, _ in run}
+    kb = {k for run in _names(b) for k, _ in run}
+    if ka & kb:
+        return True
+
+    def issuer(x: str) -> bool:
+        keys = {k for run in _names(x) for k, _ in run}
+        return (re.fullmatch(r"(?i)\s*(?:we|they|he|she|it|i)\s*", x) is not None
+                or bool(keys & (ISSUER_NAMES | issuers))
+                or (not keys - ISSUER_NAMES and ISSUER_SUBJECT.search(x) is not None))
+    return issuer(a) and issuer(b)
+
+
+@lru_cache(maxsize=64)  # one statement, many claims and sentences
+def _issuer_keys(statement: str) -> frozenset[str]:
+    """Name keys of who issued the statement (its byline, "We, the ...")."""
+    return frozenset(k for run in _names(_issuers(statement)) for k, _ in run) if statement else frozenset()
+
+
+def _act_lemma(text: str, actor: str) -> str:
+    """The lemma of the first word after the actor that is not an auxiliary or an adverb: the
+    act the text reports ("called" in "They also called on ...")."""
+    rest = text.strip()[len(actor):] if actor and text.strip().startswith(actor) else ""
+    for w in words(rest)[:4]:
+        if w not in _AUX and w not in FUNCTION_WORDS and not w.endswith("ly"):
+            return "" if lemma(w) in NEUTRAL_REPORTING else lemma(w)
+    return ""
+
+
+def commitment_changes(claim: str, sentence: str, statement: str,
+                       anywhere: bool = False) -> tuple[DriftKind, list[str]] | None:
+    """A claim that reports what a sentence's actor does, and makes it a stronger (or weaker)
+    commitment than the statement does: a condition it does not set ("loans would depend on
+    progress against inflation" for "stressed ... fighting inflation"), a sanction or a demand
+    it does not make ("urged the Council to impose an embargo" for "urged the international
+    community to hold the junta accountable"), a wider scope, or a weaker stance ("open to the
+    plan as one option among others" for "convinced that the plan is the best way"). The added
+    commitment is why such a claim scores low, so the words and vectors alone call it
+    unsupported; the same actor and the same act (or, for a condition or a weaker stance, the
+    same object) keep it aligned as drift. A claim whose content the sentence lacks (no shared
+    act or object) stays unsupported. `anywhere`: the sentence is any of the statement's,
+    however far the vectors put it; then only the same act counts (a shared object or a weaker
+    stance is too common across a statement).
+
+    >>> commitment_changes("They urged the Council to impose an embargo on the junta.",
+    ...                    "They also urged the international community to hold the junta accountable.", "")
+    (<DriftKind.HARDENED: 'hardened'>, ['the claim says "impose"; the statement has no such word: "They also urged the international community to hold the junta accountable."'])
+    >>> commitment_changes("Ms Okafor warned that loans would depend on progress against inflation.",
+    ...                    "Minister Okafor stressed a commitment to fighting inflation.", "")[0]
+    <DriftKind.HARDENED: 'hardened'>
+    >>> commitment_changes("The ministry could face fines.", "We will enforce fines.", "") is None
+    True
+    """
+    content = claim_content(claim)
+    mine = [x for x in {_actor(content), _speaker(claim) or ""} if x]
+    said = _lemmas(sentence)
+    act = any((v := _act_lemma(x, a)) and v in said and v not in ("be", "have") for x in (content, claim)
+              for a in mine)
+    if anywhere and not act:
+        return None
+    theirs = [x for x in {_actor(sentence), *(_actor(c) for c in _clauses(sentence))} if x]
+    if not any(_same_actor(a, b, _issuer_keys(statement)) for a in mine for b in theirs):
+        return None
+    shared = _plain_content(content) & _plain_content(sentence)
+    cond = condition_changes(content, sentence)
+    # The condition's object is the head of the phrase it ends with ("progress against
+    # inflation"): that, not a modifier ("political prisoners"), must be the sentence's.
+    m = _CONDITION.search(content)
+    tail = [w for w in re.findall(r"\b[a-z][a-z'’-]+", fold(content[m.end():]))
+            if w not in FUNCTION_WORDS and len(w) > 2] if m else []
+    if cond and (act or (tail and stem(tail[-1]) in shared)):
+        return DriftKind.HARDENED, cond
+    kind, why = intensity_changes(content, sentence, statement)
+    if act:
+        done = concluded_changes(content, sentence)
+        if done:
+            return DriftKind.HARDENED, done
+        scope = scope_changes(content, sentence, statement)
+        if scope:
+            return DriftKind.SCOPE, scope
+        if kind is DriftKind.HARDENED:
+            return kind, why
+    # A weaker stance only when the claim has its own weak word ("open", "hoped"): a strong
+    # word of the sentence the claim merely leaves out is no evidence that it reports it.
+    if kind is DriftKind.SOFTENED and (act or shared) and why[0].startswith("the claim says"):
+        return kind, why
+    return None
+
+
+def vote_changes(claim: str, sentence: str) -> list[str]:
+    """A decision reported as unanimous where the statement gives it a majority: the claim
+    counts in those who voted against. The two share few words ("passed unanimously", "the
+    overwhelming majority vote"), so every sentence of the statement is looked at.
+
+    >>> vote_changes("They said the assembly approved the budget unanimously.",
+    ...              "A large majority of delegates backed the budget today.")
+    ['the claim says "unanimously" where the statement says "majority": "A large majority of delegates backed the budget today."']
+    >>> vote_changes("It passed unanimously.", "It passed unanimously, with a majority of 30.")
+    []
+    """
+    mine = [w for w in words(claim) if w in UNANIMITY]
+    theirs = [w for w in words(sentence) if w in MAJORITY_VOTE]
+    if not mine or not theirs or any(w in UNANIMITY for w in words(sentence)):
+        return []
+    return [f'the claim says "{mine[0]}" where the statement says "{theirs[0]}": "{sentence.strip()}"']
+
+
+def wide_changes(claim: str, sentence: str, text: str = "", statement: str = "") -> tuple[DriftKind, list[str]] | None:
+    """Changes a claim (its content; `text` the whole claim) shows against any sentence of its
+    statement, however far from it the words and vectors put it: a scheduled act reported as
+    undecided, a majority as unanimity, the same actor's act made a stronger commitment."""
+    und = undecided_changes(claim, sentence)
+    if und:
+        return DriftKind.NEGATION, und
+    vote = vote_changes(claim, sentence)
+    if vote:
+        return DriftKind.SCOPE, vote
+    return commitment_changes(text, sentence, statement, anywhere=True) if text else None
+
+
+def hard_changes(content: str, sentence: str, statement: str, claim: str = "") -> tuple[DriftKind, list[str]] | None:
     """A changed figure, or flipped polarity in a clause sharing two content words with the
-    claim: drift the statement's own sentence shows, however loosely the rest is paraphrased."""
+    claim: drift the statement's own sentence shows, however loosely the rest is paraphrased;
+    and, given the whole `claim`, a commitment made stronger or weaker (commitment_changes)."""
     nums = number_changes(content, sentence, statement) or count_changes(content, sentence)
     if nums:
         return DriftKind.NUMBER, nums
@@ -1158,7 +1355,7 @@ def hard_changes(content: str, sentence: str, statement: str) -> tuple[DriftKind
         scope = scope_changes(content, sentence, statement)
         if scope and len(_content(content) & _content(clause)) >= 3:
             return DriftKind.SCOPE, scope
-    return None
+    return commitment_changes(claim, sentence, statement) if claim else None
 
 
 def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: float) -> tuple[
@@ -1189,9 +1386,12 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
-        (DriftKind.MODAL, modal_changes(content, clause, matched)),
+        # A widened scope before a modal: "any company ... can lose its licence" for "listed
+        # companies ... lose their licence" changes who is covered; the modal follows from it.
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
+        (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
+        (DriftKind.HARDENED, concluded_changes(content, matched)),
     ]
     kind_i, why = intensity_changes(content, matched, statement)
     if kind_i is not None:
@@ -1206,7 +1406,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
                          f"(score {score:.2f}; {new:.0%} of its words are not in the statement)",))
             return ClaimVerdict.DRIFT, kind, _severity(kind, reasons), tuple(reasons)
     if score < LOOSE and new >= NOVEL_DRIFT:
-        added = sorted(_content(content) - _content(statement))
+        added = sorted(_content(content) - _content(statement) - spelled_out(content, statement))
         shown = ", ".join(f'"{w}"' for w in added[:4])
         kind = _added_kind(added)
         return (ClaimVerdict.DRIFT, kind, Severity.MINOR,
@@ -1217,11 +1417,18 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
 
 
 def _added_kind(added: Sequence[str]) -> DriftKind:
-    """What added words do to the reported sentence: weaker stance words soften it, anything
-    else (stronger words, new acts or demands) hardens it."""
+    """What added words do to the reported sentence: weaker stance words soften it, and so do
+    words that make it partial or only beginning; anything else (stronger words, new acts or
+    demands) hardens it.
+
+    >>> _added_kind(["some", "start", "doubt"]), _added_kind(["impose", "embargo"])
+    (<DriftKind.SOFTENED: 'softened'>, <DriftKind.HARDENED: 'hardened'>)
+    """
     levels = [INTENSITY[w] for w in added if w in INTENSITY]
     if levels and min(levels) < 0 and max(levels) <= 0:
         return DriftKind.SOFTENED
+    if any(w in PARTIAL_WORDS for w in added) and not any(lvl > 0 for lvl in levels):
+        return DriftKind.SOFTENED  # "some members have started to doubt": a part, a beginning
     return DriftKind.HARDENED
 
 
@@ -1345,7 +1552,7 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
             near = [int(k) for k in order[:3] if score[int(k)] >= RESCUE_FLOOR]
             agreed = any(figures_agree(contents[i], sents[j].text) for j in near)
             for j in near:
-                hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text)
+                hard = hard_changes(contents[i], sents[j].text, by_url[sents[j].url].text, c.text)
                 if hard is not None and not (agreed and hard[0] is DriftKind.NUMBER):
                     best, chosen, top = j, [j], sents[j]
                     st, matched = by_url[top.url], [top.text]
@@ -1369,14 +1576,14 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
                 verdict, kind, sev, reasons = worst[1]
                 best = worst[0]
         if verdict is ClaimVerdict.UNSUPPORTED:
-            # A scheduled act reported as undecided shares no words with its sentence: every
-            # sentence of the closest statement is looked at for one.
+            # A scheduled act reported as undecided, a majority as unanimity, shares no words
+            # with its sentence: every sentence of the closest statement is looked at for one.
             for j, s in enumerate(sents):
-                und = undecided_changes(contents[i], s.text) if s.url == top.url else []
-                if und:
+                wide = wide_changes(contents[i], s.text, c.text, st.text) if s.url == top.url else None
+                if wide:
                     best, chosen, top = j, [j], s
                     matched = [s.text]
-                    verdict, kind, sev, reasons = ClaimVerdict.DRIFT, DriftKind.NEGATION, Severity.MAJOR, tuple(und)
+                    verdict, kind, sev, reasons = ClaimVerdict.DRIFT, wide[0], Severity.MAJOR, tuple(wide[1])
                     break
         if verdict is ClaimVerdict.UNSUPPORTED and score[best] >= RESCUE_FLOOR:
             # "In a joint statement" for one party's statement misreports who issued it (the
@@ -1436,7 +1643,7 @@ def _coverage(statements: Sequence[_Statement], quote_checks: Sequence[QuoteChec
         for qc in quote_checks:
             if qc.source != st.url or qc.verdict is Verdict.UNVERIFIED or not qc.matched:
                 continue
-            quoted |= _paragraphs_of(st.paragraphs, qc.matched)
+            quoted |= _paragraphs_of(st.paragraphs, qc.matched, qc.quote.text)
         para = {p for c in checks if c.source == st.url and c.verdict is not ClaimVerdict.UNSUPPORTED
                 for p in c.paragraphs}
         if not quoted and not para:
@@ -1446,9 +1653,16 @@ def _coverage(statements: Sequence[_Statement], quote_checks: Sequence[QuoteChec
     return tuple(out)
 
 
-def _paragraphs_of(paragraphs: Sequence[str], passage: str) -> set[int]:
+def _paragraphs_of(paragraphs: Sequence[str], passage: str, said: str = "") -> set[int]:
     """Paragraphs a matched passage draws on: each line of it found in a paragraph, else the
-    paragraphs holding most of its word triples."""
+    paragraphs holding most of its word triples. Given the quotation itself (`said`), only
+    the paragraphs it has words of: a passage spliced from two paragraphs matches all the
+    text between them, which the quotation leaves out.
+
+    >>> paras = ["The fund is run by the bank.", "We act under the law.", "Donors face audits."]
+    >>> sorted(_paragraphs_of(paras, chr(10).join(paras), "The fund is run by the bank. Donors face audits."))
+    [0, 2]
+    """
     out: set[int] = set()
     for piece in (x.strip() for x in passage.split("\n")):
         if not piece:
@@ -1465,6 +1679,13 @@ def _paragraphs_of(paragraphs: Sequence[str], passage: str) -> set[int]:
                 if grams and len(grams & mine) >= 0.5 * len(grams):
                     hit.add(i)
         out |= hit
+    if said and len(out) > 1:
+        sw = words(said)
+        n = min(3, len(sw))
+        grams = {tuple(sw[k:k + n]) for k in range(len(sw) - n + 1)} if n else set()
+        kept = {i for i in out if grams & {tuple(w[k:k + n]) for w in (words(paragraphs[i]),)
+                                           for k in range(len(w) - n + 1)}}
+        return kept or out
     return out
 
 

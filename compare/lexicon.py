@@ -334,3 +334,39 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
     "serbian": "SRB", "croatian": "HRV", "bosnian": "BIH", "albanian": "ALB",
     "kosovar": "XKX", "cypriot": "CYP", "maltese": "MLT", "portuguese": "PRT",
 })
+
+# -- commitments reported stronger or weaker than made (compare/claims.py) ----------------------
+
+# Acts that only put something on the table: talks, proposals, studies. Reported with a
+# CONCLUDED_ACTS verb ("explored a joint approach" -> "signed a pact"), an intention or
+# a discussion becomes a done deal: hardened. Lemmas.
+TENTATIVE_ACTS = frozenset({"propose", "discuss", "explore", "consider", "suggest", "examine",
+                            "study", "review", "raise", "float", "debate", "seek"})
+# Acts that settle something: agreements reached, documents signed, decisions taken. Lemmas.
+CONCLUDED_ACTS = frozenset({"sign", "agree", "decide", "conclude", "adopt", "approve", "ratify",
+                            "finalize", "finalise", "seal", "clinch", "establish", "commit"})
+# Phrases that make one thing the condition of another, like the subordinators of CONDITIONS
+# ("loans would depend on progress", "assistance is conditional on reforms"): a need the
+# statement names turned into a condition hardens it.
+CONDITION_PHRASES = ("depend on", "depends on", "depended on", "dependent on", "conditional on",
+                     "conditioned on", "contingent on", "contingent upon", "tied to", "linked to",
+                     "in exchange for", "in return for")
+# Words that report a change or a view as partial or only beginning ("some members", "have
+# started to doubt", "partly"): added where the statement states it whole, they soften it (a
+# narrowed scope, or an inchoative verb: the change only beginning).
+PARTIAL_WORDS = frozenset({"some", "begin", "began", "begun", "beginning", "start", "started",
+                           "starting", "partly", "partially", "tentatively", "gradually",
+                           "few", "several"})
+# How a body decided: with every member (UNANIMITY) or with more than half (MAJORITY_VOTE).
+# "approved unanimously" where the statement says "a large majority of delegates" widens the
+# scope of the decision to members who voted against it.
+UNANIMITY = frozenset({"unanimous", "unanimously", "unanimity", "consensus"})
+MAJORITY_VOTE = frozenset({"majority", "majorities"})
+# Modifiers that restrict a noun to a named or chosen set ("listed companies", "these
+# vessels", "certain entities"): "any company" for "listed companies" widens it.
+RESTRICTIVE_MODIFIERS = frozenset({"designated", "named", "listed", "identified", "certain",
+                                   "specific", "specified", "selected", "these", "those", "such"})
+# Lemmas of the verbs that only report speech ("said", "added", "noted"): as the act of a claim
+# they say nothing about what was done; "called on", "warned", "pledged" are acts.
+NEUTRAL_REPORTING = frozenset({"say", "tell", "add", "state", "write", "note", "declare", "read",
+                               "explain", "mention", "report"})

@@ -181,3 +181,36 @@ def test_no_statement_means_unsupported() -> None:
     finally:
         store.close()
         Path(store.location).unlink(missing_ok=True)
+
+
+BOARD_URL = "https://www.state.gov/assembly-readout"
+BOARD = (
+    "Readout of the Ministers' Meeting on Fisheries\n\n"
+    "A large majority of delegates at the Regional Fisheries Assembly backed the new catch limits "
+    "today, a clear sign that the stocks must be protected.\n\n"
+    "They also urged the coastal states to hold illegal trawler fleets accountable for overfishing, "
+    "particularly in the southern waters.\n\n"
+    "The ministers explored a joint approach to monitoring catches at sea. Minister Okafor stressed "
+    "the importance of open markets and a commitment to fighting inflation in the sector.")
+
+
+def test_commitments_reported_stronger_stay_aligned_as_drift() -> None:
+    """A claim that adds a commitment to a sentence's act (same actor, same act or object)
+    scores low and would be called unsupported on words and vectors alone: the rules keep it
+    drift of the right kind; a claim the statement has nothing of stays unsupported."""
+    article = ("They urged regional governments to impose sanctions on the owners and seize their vessels.\n\n"
+               "Delegates passed it unanimously, the statement said.\n\n"
+               "The ministers signed a pact on monitoring catches at sea.\n\n"
+               "Minister Okafor warned that subsidies would depend on progress against inflation.\n\n"
+               "The statement said the ministers would open a research station on the coast next year.")
+    store = store_of([SourceText(BOARD_URL, BOARD)])
+    try:
+        paras = article.split("\n\n")
+        spans = [Claim(p, article.index(p), article.index(p) + len(p), None) for p in paras]
+        got = [(c.verdict, c.kind) for c in check_claims(StoreQuoteIndex(store), article, claims=spans).claims]
+        assert got == [(ClaimVerdict.DRIFT, DriftKind.HARDENED), (ClaimVerdict.DRIFT, DriftKind.SCOPE),
+                       (ClaimVerdict.DRIFT, DriftKind.HARDENED), (ClaimVerdict.DRIFT, DriftKind.HARDENED),
+                       (ClaimVerdict.UNSUPPORTED, None)]
+    finally:
+        store.close()
+        Path(store.location).unlink(missing_ok=True)
