@@ -24,6 +24,7 @@ Usage::
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ from compare.lexicon import (
     REPORTING_NOUNS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
+    SENTENCE_QUANTIFIERS,
     TITLES,
 )
 from compare.pressstyle import canonical, transliteration
@@ -76,6 +78,7 @@ NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says
 NOVEL_DRIFT = 0.4  # ... adds enough to change what the statement says
 ENTITY_LOOSE = 0.5  # a new name under this score, with many new words, is a new story
 RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
+SLOT_WORDS = 4  # a name replaced by a name within this many words stands in the same place
 
 
 @dataclass(frozen=True)
@@ -881,16 +884,77 @@ def _name_key(key: str) -> str:
     return f"cc:{dem}" if dem else key
 
 
+def _is_name(t: Token, raw: str, opens: bool) -> bool:
+    """A token that names someone or something (`opens`: it begins its sentence)."""
+    return t.key.startswith("cc:") or (
+        raw[:1].isupper() and t.key not in _NON_NAMES and t.key not in TITLES
+        and t.key not in FUNCTION_WORDS and not t.key.startswith(("acr:u", "date:"))
+        and not (opens and t.key in SENTENCE_QUANTIFIERS))
+
+
+def _name_keys(text: str) -> list[str | None]:
+    """Per token of `_canon(text)`, its name key (see `_name_key`) or None: not a name."""
+    out: list[str | None] = []
+    prev = -1
+    for t in _canon(text):
+        out.append(_name_key(t.key) if _is_name(t, text[t.start:t.end], t.sentence != prev) else None)
+        prev = t.sentence
+    return out
+
+
+def _acronym(raw: str) -> bool:
+    """ "IRGC-QF’s", "FBI": initials, which spell out a name the other text may write in full."""
+    core = re.sub(r"['’]s$", "", raw)
+    return len(core) >= 2 and core.replace("-", "").isupper()
+
+
+def swapped_names(claim: str, sentence: str) -> list[str]:
+    """A name in the claim standing where its sentence has another name ("Thailand's deputy
+    foreign minister" for "Bruneian Second Foreign Minister Erywan"): the same act or office
+    given to someone else, even when the statement names the claim's one elsewhere (which is
+    why `entity_changes`, asking only whether the statement knows a name, lets it pass).
+    Claim and sentence are aligned token by token; a name replacing a name in the same place,
+    that the sentence does not know in any spelling, is swapped.
+
+    >>> swapped_names("He welcomed the Thai minister as envoy.", "I welcomed the Bruneian minister as envoy.")
+    ['the claim has "Thai" where the statement says "Bruneian": "I welcomed the Bruneian minister as envoy."']
+    >>> swapped_names("He welcomed Burma's minister as envoy.", "I welcomed Myanmar's minister as envoy.")
+    []
+    """
+    a, b = _canon(claim), _canon(sentence)
+    na, nb = _name_keys(claim), _name_keys(sentence)
+    have = _statement_names(sentence)
+    prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
+    raw_b = [sentence[t.start:t.end] for t in b]
+    sm = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "replace" or i2 - i1 > SLOT_WORDS or j2 - j1 > SLOT_WORDS:
+            continue
+        mine = [(k, claim[t.start:t.end]) for t, k in zip(a[i1:i2], na[i1:i2], strict=True)
+                if k and k not in ISSUER_NAMES]
+        theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
+                  if k and k not in ISSUER_NAMES]
+        mine = [(k, raw) for k, raw in mine if not _known(k, raw, have, prefixes)
+                and not any(transliteration(raw, r) for r in raw_b)]
+        if any(_acronym(raw) for raw in theirs) or any(_acronym(raw) for _, raw in mine):
+            continue  # "Revolutionary Guards" for "IRGC": a name spelled out, or shortened
+        if mine and theirs:
+            said = " ".join(raw for _, raw in mine)
+            return [f'the claim has "{said}" where the statement says "{" ".join(theirs)}": '
+                    f'"{sentence.strip()}"']
+    return []
+
+
 def _names(text: str) -> list[list[tuple[str, str]]]:
     """Runs of capitalised words of `text` that name someone or something, as
     (canonical key, raw) pairs: "Vladimir Putin" is one run, "Donetsk and Kharkiv" two."""
     runs: list[list[tuple[str, str]]] = []
     prev_end = -1
+    prev_sentence = -1
     for t in _canon(text):
         raw = text[t.start:t.end]
-        named = t.key.startswith("cc:") or (
-            raw[:1].isupper() and t.key not in _NON_NAMES and t.key not in TITLES
-            and t.key not in FUNCTION_WORDS and not t.key.startswith(("acr:u", "date:")))
+        opens, prev_sentence = t.sentence != prev_sentence, t.sentence
+        named = _is_name(t, raw, opens)
         if not named:
             if raw[:1].isupper() and t.key in TITLES | {"president", "secretary"} and runs and prev_end >= 0:
                 prev_end = t.end  # "Russian President Vladimir Putin" is one run
@@ -927,6 +991,28 @@ def _known(key: str, raw: str, have: frozenset[str], prefixes: set[str]) -> bool
     return len(base) >= 5 and base[:5] in prefixes
 
 
+def _after_title(text: str, run: Sequence[tuple[str, str]]) -> int:
+    """How many of a run's words follow a title inside it: 2 for "Russian President Vladimir
+    Putin" (the person's name; what comes before the title qualifies the office), 0 when
+    no title is inside the run.
+
+    >>> _after_title("hold Russian President Vladimir Putin to account", [("cc:RUS", "Russian"),
+    ...              ("vladimir", "Vladimir"), ("putin", "Putin")])
+    2
+    """
+    at, gaps = 0, []
+    for _, raw in run:
+        k = text.find(raw, at)
+        if k < 0:
+            return 0
+        gaps.append(text[at:k] if gaps else "")
+        at = k + len(raw)
+    for i in range(len(gaps) - 1, 0, -1):
+        if any(w.lower() in TITLES for w in re.findall(r"[A-Za-z]+", gaps[i])):
+            return len(run) - i
+    return 0
+
+
 def entity_changes(claim: str, statement: str, speaker: str | None = None) -> list[str]:
     """Names in the claim (outside its attribution) that the statement never names.
 
@@ -952,6 +1038,9 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
         # and most of it is: "East Asia Summit" is not the "Special Summit".
         if known[-1] and sum(known) * 2 >= len(known) or (len(run) == 1 and known[0]):
             continue
+        after = _after_title(claim, run)
+        if known[-1] and after and sum(known[-after:]) * 2 >= after:
+            continue  # "Russian President Vladimir Putin" for "Putin": the person, more fully named
         if any(k.startswith("cc:") and ok for (k, _), ok in zip(run, known, strict=True)):
             continue  # "Russian President Vladimir Putin" where the statement names Russia
         out.append(f'the claim names "{" ".join(raw for _, raw in run)}", which the statement does not mention')
@@ -1188,7 +1277,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         (DriftKind.NEGATION, negation_changes(content, clause)
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
-        (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
+        (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.HARDENED, condition_changes(content, matched)),

@@ -333,4 +333,10 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
     "uzbek": "UZB", "moldovan": "MDA", "romanian": "ROU", "hungarian": "HUN",
     "serbian": "SRB", "croatian": "HRV", "bosnian": "BIH", "albanian": "ALB",
     "kosovar": "XKX", "cypriot": "CYP", "maltese": "MLT", "portuguese": "PRT",
+    "bruneian": "BRN", "singaporean": "SGP",
 })
+# Quantifiers and determiners a sentence may begin with, capitalised only by their place
+# ("All of the participating governments", "Several ministers"): never a name there.
+SENTENCE_QUANTIFIERS = frozenset({"all", "any", "some", "every", "each", "both", "most", "many",
+                                  "several", "few", "no", "none", "neither", "either", "other",
+                                  "another", "such", "only", "much", "more", "fewer", "less"})
