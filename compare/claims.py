@@ -1047,6 +1047,46 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
     return out
 
 
+@lru_cache(maxsize=64)  # one statement, many claims
+def sentence_texts(statement: str) -> tuple[str, ...]:
+    """The sentences of a statement's text, paragraph by paragraph."""
+    return tuple(p[a:b] for p in statement.split("\n\n") for a, b in sentence_spans(p))
+
+
+def namesake_changes(claim: str, sentence: str, statement: str) -> list[str]:
+    """A person given what the statement says of another person with the same surname: the
+    claim's "Rosa Lobo" where its sentence says "President Lobo", in a statement that names
+    Rosa Lobo elsewhere and more than one Lobo (a family, a couple). One surname, two people:
+    the act of one sentence and the person of another are merged.
+
+    >>> namesake_changes("Rosa Lobo accepted bribes.", "President Lobo accepted bribes.",
+    ...     "Porfirio Lobo and Rosa Lobo are designated. President Lobo accepted bribes. Rosa Lobo committed fraud.")
+    ['the claim has "Rosa Lobo" where the statement says "President Lobo": "President Lobo accepted bribes."; it names "Rosa Lobo" elsewhere: "Porfirio Lobo and Rosa Lobo are designated."']
+    >>> namesake_changes("Rosa Lobo committed fraud.", "Rosa Lobo committed fraud.", "Porfirio Lobo and Rosa Lobo.")
+    []
+    """
+    out = []
+    for run in _names(claim):
+        if len(run) < 2 or run[-1][0].startswith(("cc:", "acr:")) or run[-2][0].startswith(("cc:", "acr:")):
+            continue
+        first, last = run[-2][1], run[-1][1]
+        before = re.findall(rf"(\S+)\s+{re.escape(last)}\b", sentence)
+        if not re.search(rf"\b{re.escape(last)}\b", sentence) or re.search(rf"\b{re.escape(first)}\b", sentence):
+            continue  # the sentence's own person ("Porfirio “Pepe” Lobo Sosa" for "Porfirio Lobo")
+        # Other people of that surname: capitalised words before it that are not titles.
+        others = {w for w in re.findall(rf"([A-Z][\w’'-]*)\s+{re.escape(last)}\b", statement)
+                  if w.lower() not in TITLES and w.lower() not in _NON_NAMES and w != first}
+        # The whole name, not the end of a longer one ("Fabio Porfirio Lobo", the son).
+        full = re.compile(rf"(\S*)\s+{re.escape(first)}\s+{re.escape(last)}\b")
+        elsewhere = [x for x in sentence_texts(statement) if x.strip() != sentence.strip() and any(
+            not m.group(1)[:1].isupper() or m.group(1).lower() in _NON_NAMES for m in full.finditer(" " + x))]
+        if others and elsewhere:
+            said = " ".join(before[-1:] + [last]) if before else last
+            out.append(f'the claim has "{first} {last}" where the statement says "{said}": "{sentence.strip()}"; '
+                       f'it names "{first} {last}" elsewhere: "{elsewhere[0].strip()}"')
+    return out
+
+
 _AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
                   "may", "might", "must", "should", "did", "does", "do"})
 _OPENER = re.compile(r"^(?:(?:In|On|At|During|After|Before|Under|According to|Since|While|Last|This)\b[^,]{0,80},\s*)+")
@@ -1278,6 +1318,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
+        (DriftKind.CONFLATION, namesake_changes(content, matched, statement)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
