@@ -52,6 +52,7 @@ from compare.lexicon import (
     SCHEDULED_ACTS,
     SCOPE_WORDS,
     SENTENCE_QUANTIFIERS,
+    STANDING_IN,
     TITLES,
 )
 from compare.pressstyle import canonical, transliteration
@@ -78,6 +79,7 @@ NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says
 NOVEL_DRIFT = 0.4  # ... adds enough to change what the statement says
 ENTITY_LOOSE = 0.5  # a new name under this score, with many new words, is a new story
 RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
+ACT_WORDS = 2  # content words a claim's act shares with the one sentence that reports it
 SLOT_WORDS = 4  # a name replaced by a name within this many words stands in the same place
 
 
@@ -1000,7 +1002,7 @@ def _after_title(text: str, run: Sequence[tuple[str, str]]) -> int:
     ...              ("vladimir", "Vladimir"), ("putin", "Putin")])
     2
     """
-    at, gaps = 0, []
+    at, gaps = 0, list[str]()
     for _, raw in run:
         k = text.find(raw, at)
         if k < 0:
@@ -1105,6 +1107,49 @@ def _actor(text: str) -> str:
             head = body[:m.start()].strip(" ,")
             return head if 0 < len(head.split()) <= 14 else ""
     return ""
+
+
+def actor_conflation(content: str, statement: str) -> list[str]:
+    """The claim's actor taken from one sentence and its act from another: the sentence that
+    says what the claim says was done (most of the words after the actor) does not name the
+    actor, and another sentence of the statement does ("Belarusian military aircraft had put
+    the lives of passengers at risk" where one sentence has the regime's act endanger the
+    passengers and the next speaks of the aircraft). Only named actors: a pronoun or an
+    office may stand for anyone the statement names.
+
+    >>> actor_conflation("Thailand and Vietnam had committed to rejoin the Paris Agreement.",
+    ...     "The Administration brought the United States back into the Paris Agreement. "
+    ...     "We were pleased to have Thailand and Vietnam join the Summit.")[0][:78]
+    'the claim has "Thailand and Vietnam" do what the statement says of others: "Th'
+    """
+    mine = _actor(content)
+    names = [(k, raw) for run in _names(mine) for k, raw in run if k not in ISSUER_NAMES]
+    if not mine or not names:
+        return []
+    pred = _content(content[len(mine):]) - _content(mine)
+    sents = sentence_texts(statement)
+    shared = [len(pred & _content(x)) for x in sents]
+    best = max(shared, default=0)
+    if best < ACT_WORDS or shared.count(best) > 1:
+        return []
+    act = sents[shared.index(best)]
+
+    def names_it(x: str) -> list[bool]:
+        have = _statement_names(x)
+        prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
+        return [_known(k, raw, have, prefixes) for k, raw in names]
+
+    theirs = [w.lower() for w in re.findall(r"[A-Za-z]+", _actor(act) or act.split(",")[0])]
+    if any(names_it(act)) or not set(theirs).isdisjoint(STANDING_IN) or \
+            all(w in FUNCTION_WORDS or w in TITLES for w in theirs):
+        return []  # "She urged", "I again called", "both sides committed", "The Deputy Secretary raised"
+    need = _content(mine)
+    source = next((x for x in sents if x != act and all(names_it(x)) and need <= _content(x)), None)
+    if source is None:
+        return []
+    said = re.sub(r",\s*\w+$", "", mine.strip(" ,"))  # "Thailand and Vietnam, he [said]"
+    return [f'the claim has "{said}" do what the statement says of others: "{act.strip()}"; '
+            f'it names them in another sentence: "{source.strip()}"']
 
 
 def joint_changes(claim: str, statement: str) -> list[str]:
@@ -1318,7 +1363,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
-        (DriftKind.CONFLATION, namesake_changes(content, matched, statement)),
+        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.HARDENED, condition_changes(content, matched)),

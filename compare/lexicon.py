@@ -340,3 +340,8 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
 SENTENCE_QUANTIFIERS = frozenset({"all", "any", "some", "every", "each", "both", "most", "many",
                                   "several", "few", "no", "none", "neither", "either", "other",
                                   "another", "such", "only", "much", "more", "fewer", "less"})
+# Subjects that may stand for any party a statement names elsewhere: personal pronouns and
+# the collective subjects of joint readouts ("both sides committed", "Participants noted").
+STANDING_IN = frozenset({"i", "we", "he", "she", "they", "it", "both", "sides", "participants",
+                         "delegations", "parties", "governments", "countries", "leaders",
+                         "ministers", "members", "all"})
