@@ -1152,6 +1152,32 @@ def actor_conflation(content: str, statement: str) -> list[str]:
             f'it names them in another sentence: "{source.strip()}"']
 
 
+_BE = r"(?:is|are|was|were|remains?|remained|(?:has|have|had) been|(?:will|would) be)"
+_RELATIVE_BE = re.compile(rf"\b(?P<head>[a-z]+)\s*,?\s+(?:which|that|who)\s+{_BE}\s+(?:\w+ly\s+)?(?P<pred>[a-z]+)")
+
+
+def relative_conflation(claim: str, sentence: str) -> list[str]:
+    """What a relative clause says of one thing said of another: "the resolution was
+    essential" where the sentence says the resolution upholds "the safeguards system, which
+    is essential": two points of the sentence merged into one.
+
+    >>> relative_conflation("They said the resolution was essential to our security.",
+    ...     "The resolution supports the safeguards system, which is essential to our security.")
+    ['the claim says "resolution was essential"; the statement says it of the "system": "The resolution supports the safeguards system, which is essential to our security."']
+    """
+    out = []
+    for m in _RELATIVE_BE.finditer(sentence):
+        head, pred = m.group("head"), m.group("pred")
+        if pred in FUNCTION_WORDS or head in FUNCTION_WORDS:
+            continue
+        said = re.search(rf"\b(?P<subj>[a-z]+)\s+{_BE}\s+(?:\w+ly\s+)?{re.escape(pred)}\b", claim)
+        if said is None or said.group("subj") in FUNCTION_WORDS or stem(said.group("subj")) == stem(head):
+            continue
+        if stem(said.group("subj")) in {stem(w) for w in words(sentence[:m.start("head")])}:
+            out.append(f'the claim says "{said.group(0)}"; the statement says it of the "{head}": "{sentence.strip()}"')
+    return out
+
+
 def joint_changes(claim: str, statement: str) -> list[str]:
     """A statement one party issued called joint ("in a joint statement", "issued jointly"):
     what it misreports is who issued the statement (its byline), whichever sentence it cites.
@@ -1363,7 +1389,8 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
-        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)),
+        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
+         or relative_conflation(content, matched)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
