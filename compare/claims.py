@@ -1193,6 +1193,30 @@ def joint_changes(claim: str, statement: str) -> list[str]:
     return []
 
 
+# "The two officials", "Both ministers", "The two foreign ministers": the whole subject.
+_SEVERAL = re.compile(r"(?:the\s+)?(?:two|three|four|five|both)(?:\s+[a-z]+){1,2}", re.I)
+
+
+def plural_attribution(claim: str, sentence: str) -> list[str]:
+    """What one party did or said given to several: "The two officials voiced concern" where
+    the sentence has one of them act ("The Deputy Secretary reiterated U.S. concerns"). Not
+    when the sentence's act is done with someone ("discussed with", "jointly"), nor when its
+    subject is plural itself ("They discussed").
+
+    >>> plural_attribution("The two officials voiced concern about the base.",
+    ...                    "The Deputy Secretary reiterated U.S. concerns about the base.")
+    ['the claim has "The two officials" do it; the statement says "The Deputy Secretary" alone: "The Deputy Secretary reiterated U.S. concerns about the base."']
+    """
+    mine, theirs = _actor(claim), _actor(sentence)
+    if not mine or not theirs or not _SEVERAL.fullmatch(mine.strip()):
+        return []
+    said = [w.lower() for w in re.findall(r"[A-Za-z]+", theirs)]
+    if "and" in said or not set(said).isdisjoint(STANDING_IN) or \
+            re.search(r"\b(?:with|jointly|joint|together|each other)\b", sentence, re.I):
+        return []
+    return [f'the claim has "{mine}" do it; the statement says "{theirs}" alone: "{sentence.strip()}"']
+
+
 _BODY_SPEAKER = re.compile(r"(?i)(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?P<noun>board|council|committee|commission|"
                            r"agency|court|tribunal|assembly|parliament|congress|secretariat)(?:\s+itself)?")
 
@@ -1387,7 +1411,8 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         # the claim does not mention.
         (DriftKind.NEGATION, negation_changes(content, clause)
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
-        (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
+        (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
+         or plural_attribution(content, sentences[0] if sentences else "")),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
         (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
          or relative_conflation(content, matched)),
