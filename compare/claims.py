@@ -841,6 +841,36 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim sets a condition ("{said}") the statement does not: "{sentence.strip()}"']
 
 
+def condition_conflation(claim: str, statement: str) -> list[str]:
+    """A condition taken from another sentence: the claim's main clause is one sentence's
+    point and its condition another's ("support would resume once the detainees were
+    released" where one sentence ties the resumption of support to a transfer of power and
+    another asks for the detainees' release): two points tied together.
+
+    >>> condition_conflation("Financial support would resume once the detainees were released.",
+    ...     "She pressed for the release of the detainees. Power must pass to enable financial support to resume.")
+    ['the claim ties "Financial support would resume" to "once the detainees were released"; the statement says the one in "Power must pass to enable financial support to resume." and the other in "She pressed for the release of the detainees."']
+    """
+    m = _CONDITION.search(claim)
+    if m is None:
+        return []
+    main, cond = _content(claim[:m.start()]), _content(claim[m.end():])
+    sents = sentence_texts(statement)
+
+    shared = [len(main & _content(x)) for x in sents]
+    top = max(shared, default=0)
+    if top < ACT_WORDS or shared.count(top) > 1:
+        return []
+    i = shared.index(top)  # the one sentence saying the main clause
+    if len(cond & _content(sents[i])) >= ACT_WORDS:
+        return []  # the condition is that sentence's own
+    j = next((k for k, x in enumerate(sents) if len(cond & _content(x)) >= max(ACT_WORDS, len(cond) - 1)), None)
+    if j is None:
+        return []
+    return [f'the claim ties "{claim[:m.start()].strip(" ,")}" to "{claim[m.start():].strip(" .")}"; the statement '
+            f'says the one in "{sents[i].strip()}" and the other in "{sents[j].strip()}"']
+
+
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
@@ -1415,7 +1445,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          or plural_attribution(content, sentences[0] if sentences else "")),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
         (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
-         or relative_conflation(content, matched)),
+         or relative_conflation(content, matched) or condition_conflation(content, statement)),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
