@@ -871,6 +871,29 @@ def condition_conflation(claim: str, statement: str) -> list[str]:
             f'says the one in "{sents[i].strip()}" and the other in "{sents[j].strip()}"']
 
 
+_CONCESSIVE = re.compile(r"^\s*(?:While|Although|Though|Whereas|Even as|Even though)\b(?P<first>[^,]{10,200}),(?P<second>.+)$", re.S)
+_CONTRAST = re.compile(r"\b(?:while|although|though|whereas|even as|but|despite|however|yet|at the same time)\b", re.I)
+
+
+def concessive_conflation(claim: str, sentence: str) -> list[str]:
+    """Two points the sentence sets against each other ("While the United States continues to
+    seek a return to the deal, we will strictly enforce sanctions") reported as one, with the
+    contrast gone ("the sanctions were part of the effort to return to the deal").
+
+    >>> concessive_conflation("The sanctions were part of the effort to return to the deal.",
+    ...     "While we seek a return to the deal, we will strictly enforce sanctions on oil.")[0][:64]
+    'the claim joins what the statement sets against each other: "Whi'
+    """
+    m = _CONCESSIVE.match(sentence)
+    if m is None or _CONTRAST.search(claim):
+        return []
+    mine = _content(claim)
+    if len(mine & _content(m.group("first"))) >= ACT_WORDS and len(mine & _content(m.group("second"))) >= 1 \
+            and len(mine & _content(m.group("second")) - _content(m.group("first"))) >= 1:
+        return [f'the claim joins what the statement sets against each other: "{sentence.strip()}"']
+    return []
+
+
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
@@ -1445,7 +1468,8 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
          or plural_attribution(content, sentences[0] if sentences else "")),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
         (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
-         or relative_conflation(content, matched) or condition_conflation(content, statement)),
+         or relative_conflation(content, matched) or condition_conflation(content, statement)
+         or concessive_conflation(content, sentences[0] if sentences else "")),
         (DriftKind.MODAL, modal_changes(content, clause, matched)),
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
         (DriftKind.HARDENED, condition_changes(content, matched)),
