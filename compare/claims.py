@@ -985,6 +985,8 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace" or i2 - i1 > SLOT_WORDS or j2 - j1 > SLOT_WORDS:
             continue
+        if i1 > 0 and na[i1 - 1] and na[i1] or i2 < len(na) and na[i2] and na[i2 - 1]:
+            continue  # part of a longer name the sentence shares ("South China Sea", "Law of the Sea")
         mine = [(k, claim[t.start:t.end]) for t, k in zip(a[i1:i2], na[i1:i2], strict=True)
                 if k and k not in ISSUER_NAMES]
         theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
