@@ -852,8 +852,8 @@ def condition_conflation(claim: str, statement: str) -> list[str]:
     ['the claim ties "Financial support would resume" to "once the detainees were released"; the statement says the one in "Power must pass to enable financial support to resume." and the other in "She pressed for the release of the detainees."']
     """
     m = _CONDITION.search(claim)
-    if m is None:
-        return []
+    if m is None or _WHEN.match(claim[m.end():].strip()):
+        return []  # "until 1997": a time, not a condition
     main, cond = _content(claim[:m.start()]), _content(claim[m.end():])
     sents = sentence_texts(statement)
 
@@ -865,8 +865,8 @@ def condition_conflation(claim: str, statement: str) -> list[str]:
     if len(cond & _content(sents[i])) >= ACT_WORDS:
         return []  # the condition is that sentence's own
     j = next((k for k, x in enumerate(sents) if len(cond & _content(x)) >= max(ACT_WORDS, len(cond) - 1)), None)
-    if j is None:
-        return []
+    if j is None or len(main & _content(sents[j])) >= top - 1:
+        return []  # the condition's sentence says the main clause about as well: it is the one reported
     return [f'the claim ties "{claim[:m.start()].strip(" ,")}" to "{claim[m.start():].strip(" .")}"; the statement '
             f'says the one in "{sents[i].strip()}" and the other in "{sents[j].strip()}"']
 
@@ -985,6 +985,8 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace" or i2 - i1 > SLOT_WORDS or j2 - j1 > SLOT_WORDS:
             continue
+        if i1 == 0 and not (na[0] or "").startswith("cc:"):
+            continue  # a capitalised word opening the claim may be no name ("National agency")
         if i1 > 0 and na[i1 - 1] and na[i1] or i2 < len(na) and na[i2] and na[i2 - 1]:
             continue  # part of a longer name the sentence shares ("South China Sea", "Law of the Sea")
         mine = [(k, claim[t.start:t.end]) for t, k in zip(a[i1:i2], na[i1:i2], strict=True)
@@ -1198,6 +1200,14 @@ def actor_conflation(content: str, statement: str) -> list[str]:
     if any(names_it(act)) or not set(theirs).isdisjoint(STANDING_IN) or \
             all(w in FUNCTION_WORDS or w in TITLES for w in theirs):
         return []  # "She urged", "I again called", "both sides committed", "The Deputy Secretary raised"
+    # The act's own doer, named: a name before the act's words ("This act perpetrated by the
+    # Lukashenka regime endangered"), not a description that may be the claim's actor
+    # ("The automaker will recall") nor initials that may spell it ("the EC has ordered").
+    first = next((m.start() for m in re.finditer(r"[A-Za-z’'-]+", act) if _content(m.group(0)) & pred), len(act))
+    zone = act[:first]
+    doers = [k for t, k in zip(_canon(zone), _name_keys(zone), strict=True) if k and (t.start > 0 or k.startswith("cc:"))]
+    if not doers or any(_acronym(w) for w in re.findall(r"[\w’'-]+", zone)):
+        return []
     need = _content(mine)
     source = next((x for x in sents if x != act and all(names_it(x)) and need <= _content(x)), None)
     if source is None:

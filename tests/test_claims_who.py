@@ -27,7 +27,7 @@ LOBOS = ("Designations of Porfirio Lobo and Rosa Lobo\n\n"
          "The designation also covers their son, Fabio Porfirio Lobo.")
 
 FLIGHT = ("Diversion of a Flight\n\n"
-          "This act perpetrated by the regime endangered the lives of more than 120 passengers. "
+          "This act perpetrated by the Lukashenka regime endangered the lives of more than 120 passengers. "
           "Reports of the use of Belarusian military aircraft to escort the plane are deeply concerning.")
 
 
@@ -78,8 +78,8 @@ def test_one_surname_two_people() -> None:
 def test_an_actor_from_another_sentence() -> None:
     claim = "Belarusian military aircraft had put the lives of more than 120 passengers at risk."
     why = actor_conflation(claim, FLIGHT)
-    assert why and "This act perpetrated by the regime" in why[0] and "Belarusian military aircraft to escort" in why[0]
-    act = "This act perpetrated by the regime endangered the lives of more than 120 passengers."
+    assert why and "This act perpetrated by the Lukashenka regime" in why[0] and "Belarusian military aircraft to escort" in why[0]
+    act = "This act perpetrated by the Lukashenka regime endangered the lives of more than 120 passengers."
     assert judged(claim, act, FLIGHT, 0.6) == (ClaimVerdict.DRIFT, DriftKind.CONFLATION)
     # A pronoun, an office or a collective subject may be the claim's actor: no conflation.
     readout = ("Sherman met Prak Sokhonn\n\nDeputy Secretary Sherman met Deputy Prime Minister Prak Sokhonn. "
