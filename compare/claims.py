@@ -51,6 +51,7 @@ from compare.lexicon import (
     REPORTING_NOUNS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
+    SEATS_OF_GOVERNMENT,
     SENTENCE_QUANTIFIERS,
     STANDING_IN,
     TITLES,
@@ -978,7 +979,7 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     """
     a, b = _canon(claim), _canon(sentence)
     na, nb = _name_keys(claim), _name_keys(sentence)
-    have = _statement_names(sentence)
+    have = _statement_names(sentence) | {"cc:" + SEATS_OF_GOVERNMENT[t.key] for t in b if t.key in SEATS_OF_GOVERNMENT}
     prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
     raw_b = [sentence[t.start:t.end] for t in b]
     sm = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
@@ -989,8 +990,8 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
             continue  # a capitalised word opening the claim may be no name ("National agency")
         if i1 > 0 and na[i1 - 1] and na[i1] or i2 < len(na) and na[i2] and na[i2 - 1]:
             continue  # part of a longer name the sentence shares ("South China Sea", "Law of the Sea")
-        mine = [(k, claim[t.start:t.end]) for t, k in zip(a[i1:i2], na[i1:i2], strict=True)
-                if k and k not in ISSUER_NAMES]
+        mine = [("cc:" + SEATS_OF_GOVERNMENT[k] if k in SEATS_OF_GOVERNMENT else k, claim[t.start:t.end])
+                for t, k in zip(a[i1:i2], na[i1:i2], strict=True) if k and k not in ISSUER_NAMES]
         theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
                   if k and k not in ISSUER_NAMES]
         mine = [(k, raw) for k, raw in mine if not _known(k, raw, have, prefixes)
@@ -1181,8 +1182,9 @@ def actor_conflation(content: str, statement: str) -> list[str]:
     """
     mine = _actor(content)
     names = [(k, raw) for run in _names(mine) for k, raw in run if k not in ISSUER_NAMES]
-    if not mine or not names:
-        return []
+    issuers = _issuers(statement)
+    if not mine or not names or any(re.search(rf"\b{re.escape(raw)}\b", issuers) for _, raw in names):
+        return []  # the issuer ("Blinken" for "The United States condemns"): the statement's own voice
     pred = _content(content[len(mine):]) - _content(mine)
     sents = sentence_texts(statement)
     shared = [len(pred & _content(x)) for x in sents]

@@ -345,3 +345,9 @@ SENTENCE_QUANTIFIERS = frozenset({"all", "any", "some", "every", "each", "both",
 STANDING_IN = frozenset({"i", "we", "he", "she", "they", "it", "both", "sides", "participants",
                          "delegations", "parties", "governments", "countries", "leaders",
                          "ministers", "members", "all"})
+# Seats of government the press writes for the government itself ("the Kremlin's decision"
+# for "Russia's decision"), keyed like CAPITALS: one word each, valued by ISO alpha-3.
+SEATS_OF_GOVERNMENT: Mapping[str, str] = MappingProxyType({
+    "kremlin": "RUS", "elysee": "FRA", "whitehall": "GBR", "zhongnanhai": "CHN",
+    "bundeskanzleramt": "DEU", "quirinale": "ITA", "moncloa": "ESP",
+})

@@ -49,6 +49,12 @@ def test_a_name_in_the_place_of_another_is_swapped_even_when_the_statement_names
     assert swapped_names("Moscow's decision was condemned.", "Russia's decision was condemned.") == []
     assert swapped_names("Support for the Revolutionary Guards fuels conflict.",
                          "Support for the IRGC fuels conflict.") == []
+    assert swapped_names("He said the Kremlin's decision was illegal.", "He said Russia's decision was illegal.") == []
+    assert swapped_names("He said China's decision was illegal.", "He said the Kremlin's decision was illegal.")
+    # An opening capitalised word, or a word of a longer name both texts share, is no swap.
+    assert swapped_names("National agency Airservices Australia will deploy it.",
+                         "Australia's agency will deploy it.") == []
+    assert swapped_names("They upheld law in the South China Sea.", "They upheld the Law of the Sea.") == []
 
 
 def test_a_titled_person_named_in_full_and_an_opening_quantifier_are_not_new_names() -> None:
@@ -85,6 +91,14 @@ def test_an_actor_from_another_sentence() -> None:
     readout = ("Sherman met Prak Sokhonn\n\nDeputy Secretary Sherman met Deputy Prime Minister Prak Sokhonn. "
                "She urged him to seek full implementation of the consensus.")
     assert actor_conflation("Sherman urged Prak Sokhonn to seek full implementation of the consensus.", readout) == []
+    # The issuer named for the government it speaks for ("Blinken" for "The United States").
+    issued = ("Sanctions\n\nAntony J. Blinken, Secretary of State\n\n"
+              "The United States condemns the regime for the killing of protesters in Minsk.")
+    assert actor_conflation("Blinken condemned the regime for the killing of protesters.", issued) == []
+    # A description of the doer ("The automaker") may be the claim's actor: no named other.
+    recall = ("Recall\n\nLordstown Motors showed its Endurance pickup. "
+              "The automaker also will recall 19 Endurance pickups to address an electrical issue.")
+    assert actor_conflation("Lordstown will recall 19 Endurance pickups to address an electrical issue.", recall) == []
     joint = ("Dialogue\n\nThe United States and India held the dialogue. "
              "Both sides committed to a framework for cooperation to address the drug threat.")
     assert actor_conflation("India committed to a framework for cooperation against the drug threat.", joint) == []
@@ -97,6 +111,8 @@ def test_a_condition_from_another_sentence_and_a_relative_clause_moved() -> None
     assert condition_conflation(claim, statement)
     same = "International financial support would resume once power is transferred to civilians."
     assert condition_conflation(same, statement) == []  # the sentence's own condition
+    assert condition_conflation("International financial support would resume until 2025, once the political "
+                                "detainees were released.", statement) == []  # "until 2025": a time
     sentence = "Today's resolution affirms support for the safeguards system, which is essential to all of our security."
     assert relative_conflation("the resolution was essential to the security of all four countries.", sentence)
     assert relative_conflation("the safeguards system was essential to their security.", sentence) == []
