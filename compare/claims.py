@@ -948,14 +948,15 @@ def _is_name(t: Token, raw: str, opens: bool) -> bool:
         and not (opens and t.key in SENTENCE_QUANTIFIERS))
 
 
-def _name_keys(text: str) -> list[str | None]:
+@lru_cache(maxsize=4096)  # the same statement sentences are set against every claim
+def _name_keys(text: str) -> tuple[str | None, ...]:
     """Per token of `_canon(text)`, its name key (see `_name_key`) or None: not a name."""
     out: list[str | None] = []
     prev = -1
     for t in _canon(text):
         out.append(_name_key(t.key) if _is_name(t, text[t.start:t.end], t.sentence != prev) else None)
         prev = t.sentence
-    return out
+    return tuple(out)
 
 
 def _acronym(raw: str) -> bool:
@@ -982,6 +983,8 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     have = _statement_names(sentence) | {"cc:" + SEATS_OF_GOVERNMENT[t.key] for t in b if t.key in SEATS_OF_GOVERNMENT}
     prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
     raw_b = [sentence[t.start:t.end] for t in b]
+    if all(not k or k in ISSUER_NAMES or _known(k, claim[t.start:t.end], have, prefixes) for t, k in zip(a, na, strict=True)):
+        return []  # every name of the claim is the sentence's own: nothing to align
     sm = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace" or i2 - i1 > SLOT_WORDS or j2 - j1 > SLOT_WORDS:
@@ -1182,15 +1185,17 @@ def actor_conflation(content: str, statement: str) -> list[str]:
     """
     mine = _actor(content)
     names = [(k, raw) for run in _names(mine) for k, raw in run if k not in ISSUER_NAMES]
-    issuers = _issuers(statement)
-    if not mine or not names or any(re.search(rf"\b{re.escape(raw)}\b", issuers) for _, raw in names):
-        return []  # the issuer ("Blinken" for "The United States condemns"): the statement's own voice
+    if not mine or not names:
+        return []
     pred = _content(content[len(mine):]) - _content(mine)
     sents = sentence_texts(statement)
     shared = [len(pred & _content(x)) for x in sents]
     best = max(shared, default=0)
     if best < ACT_WORDS or shared.count(best) > 1:
         return []
+    issuers = _issuers(statement)
+    if any(re.search(rf"\b{re.escape(raw)}\b", issuers) for _, raw in names):
+        return []  # the issuer ("Blinken" for "The United States condemns"): the statement's own voice
     act = sents[shared.index(best)]
 
     def names_it(x: str) -> list[bool]:
