@@ -48,6 +48,7 @@ from compare.lexicon import (
     MODAL_STRENGTH,
     NEGATIONS,
     NEGATIVE_VERBS,
+    PURPOSE_LINKS,
     REPORTING_NOUNS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
@@ -886,8 +887,9 @@ def concessive_conflation(claim: str, sentence: str) -> list[str]:
     'the claim joins what the statement sets against each other: "Whi'
     """
     m = _CONCESSIVE.match(sentence)
-    if m is None or _CONTRAST.search(claim):
-        return []
+    if m is None or _CONTRAST.search(claim) or not any(
+            re.search(rf"\b{re.escape(p)}\b", claim, re.I) for p in PURPOSE_LINKS):
+        return []  # both halves kept side by side ("enforce sanctions as it seeks a return") are reported
     mine = _content(claim)
     if len(mine & _content(m.group("first"))) >= ACT_WORDS and len(mine & _content(m.group("second"))) >= 1 \
             and len(mine & _content(m.group("second")) - _content(m.group("first"))) >= 1:
@@ -1283,7 +1285,9 @@ def plural_attribution(claim: str, sentence: str) -> list[str]:
     if not mine or not theirs or not _SEVERAL.fullmatch(mine.strip()):
         return []
     said = [w.lower() for w in re.findall(r"[A-Za-z]+", theirs)]
-    if "and" in said or not set(said).isdisjoint(STANDING_IN) or \
+    plural = any(re.fullmatch(r"[a-z]+[^su]s", w.lower()) and (i == 0 or w[0].islower())
+                 for i, w in enumerate(re.findall(r"[A-Za-z]+", theirs)))  # "The Quad partners", "Officials"
+    if plural or "and" in said or not set(said).isdisjoint(STANDING_IN) or \
             re.search(r"\b(?:with|jointly|joint|together|each other)\b", sentence, re.I):
         return []
     return [f'the claim has "{mine}" do it; the statement says "{theirs}" alone: "{sentence.strip()}"']

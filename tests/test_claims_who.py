@@ -127,10 +127,13 @@ def test_a_contrast_dropped_and_one_party_made_several() -> None:
                                  sentence)
     assert concessive_conflation("the United States will enforce sanctions while seeking a return to full "
                                  "implementation of the deal.", sentence) == []
+    assert concessive_conflation("the United States will enforce sanctions as it seeks a return to full "
+                                 "implementation of the deal.", sentence) == []
     one = "The Deputy Secretary reiterated U.S. concerns about the military presence at the base."
     claim = "The two officials voiced concern about the military presence at the base."
     assert plural_attribution(claim, one)
     assert judged(claim, one, f"Title\n\n{one}") == (ClaimVerdict.DRIFT, DriftKind.ATTRIBUTION)
     assert plural_attribution(claim, "They voiced concern about the military presence at the base.") == []
+    assert plural_attribution(claim, "The Quad partners voiced concern about the military presence at the base.") == []
     assert plural_attribution(claim, "The Deputy Secretary discussed with the Minister the military presence.") == []
     assert plural_attribution("Five days after the landing, concern about the base grew.", one) == []
