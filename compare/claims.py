@@ -845,13 +845,13 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
 
 def condition_conflation(claim: str, statement: str) -> list[str]:
     """A condition taken from another sentence: the claim's main clause is one sentence's
-    point and its condition another's ("support would resume once the detainees were
-    released" where one sentence ties the resumption of support to a transfer of power and
-    another asks for the detainees' release): two points tied together.
+    point and its condition another's ("loans would restart once the prisoners were freed"
+    where one sentence ties the loans to an election and another asks for the prisoners'
+    freedom): two points tied together.
 
-    >>> condition_conflation("Financial support would resume once the detainees were released.",
-    ...     "She pressed for the release of the detainees. Power must pass to enable financial support to resume.")
-    ['the claim ties "Financial support would resume" to "once the detainees were released"; the statement says the one in "Power must pass to enable financial support to resume." and the other in "She pressed for the release of the detainees."']
+    >>> condition_conflation("Development loans would restart once the prisoners were freed.",
+    ...     "He asked that the prisoners be freed. A fair election would let development loans restart.")
+    ['the claim ties "Development loans would restart" to "once the prisoners were freed"; the statement says the one in "A fair election would let development loans restart." and the other in "He asked that the prisoners be freed."']
     """
     m = _CONDITION.search(claim)
     if m is None or _WHEN.match(claim[m.end():].strip()):
@@ -878,12 +878,12 @@ _CONTRAST = re.compile(r"\b(?:while|although|though|whereas|even as|but|despite|
 
 
 def concessive_conflation(claim: str, sentence: str) -> list[str]:
-    """Two points the sentence sets against each other ("While the United States continues to
-    seek a return to the deal, we will strictly enforce sanctions") reported as one, with the
-    contrast gone ("the sanctions were part of the effort to return to the deal").
+    """Two points the sentence sets against each other ("While we seek to reopen the talks, we
+    will keep the tariffs") reported as one, with the contrast gone ("the tariffs were part
+    of the push to reopen the talks").
 
-    >>> concessive_conflation("The sanctions were part of the effort to return to the deal.",
-    ...     "While we seek a return to the deal, we will strictly enforce sanctions on oil.")[0][:64]
+    >>> concessive_conflation("The tariffs were part of the push to reopen the trade talks.",
+    ...     "While we seek to reopen the trade talks, we will keep the tariffs on steel.")[0][:64]
     'the claim joins what the statement sets against each other: "Whi'
     """
     m = _CONCESSIVE.match(sentence)
@@ -968,15 +968,15 @@ def _acronym(raw: str) -> bool:
 
 
 def swapped_names(claim: str, sentence: str) -> list[str]:
-    """A name in the claim standing where its sentence has another name ("Thailand's deputy
-    foreign minister" for "Bruneian Second Foreign Minister Erywan"): the same act or office
+    """A name in the claim standing where its sentence has another name ("Chile's deputy
+    foreign minister" for "Peruvian Foreign Minister Rivas"): the same act or office
     given to someone else, even when the statement names the claim's one elsewhere (which is
     why `entity_changes`, asking only whether the statement knows a name, lets it pass).
     Claim and sentence are aligned token by token; a name replacing a name in the same place,
     that the sentence does not know in any spelling, is swapped.
 
-    >>> swapped_names("He welcomed the Thai minister as envoy.", "I welcomed the Bruneian minister as envoy.")
-    ['the claim has "Thai" where the statement says "Bruneian": "I welcomed the Bruneian minister as envoy."']
+    >>> swapped_names("He welcomed the Chilean minister as envoy.", "I welcomed the Peruvian minister as envoy.")
+    ['the claim has "Chilean" where the statement says "Peruvian": "I welcomed the Peruvian minister as envoy."']
     >>> swapped_names("He welcomed Burma's minister as envoy.", "I welcomed Myanmar's minister as envoy.")
     []
     """
@@ -1057,12 +1057,12 @@ def _known(key: str, raw: str, have: frozenset[str], prefixes: set[str]) -> bool
 
 
 def _after_title(text: str, run: Sequence[tuple[str, str]]) -> int:
-    """How many of a run's words follow a title inside it: 2 for "Russian President Vladimir
-    Putin" (the person's name; what comes before the title qualifies the office), 0 when
+    """How many of a run's words follow a title inside it: 2 for "Chilean President Gabriel
+    Boric" (the person's name; what comes before the title qualifies the office), 0 when
     no title is inside the run.
 
-    >>> _after_title("hold Russian President Vladimir Putin to account", [("cc:RUS", "Russian"),
-    ...              ("vladimir", "Vladimir"), ("putin", "Putin")])
+    >>> _after_title("met Chilean President Gabriel Boric today", [("cc:CHL", "Chilean"),
+    ...              ("gabriel", "Gabriel"), ("boric", "Boric")])
     2
     """
     at, gaps = 0, list[str]()
@@ -1105,7 +1105,7 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
             continue
         after = _after_title(claim, run)
         if known[-1] and after and sum(known[-after:]) * 2 >= after:
-            continue  # "Russian President Vladimir Putin" for "Putin": the person, more fully named
+            continue  # "Chilean President Gabriel Boric" for "Boric": the person, more fully named
         if any(k.startswith("cc:") and ok for (k, _), ok in zip(run, known, strict=True)):
             continue  # "Russian President Vladimir Putin" where the statement names Russia
         out.append(f'the claim names "{" ".join(raw for _, raw in run)}", which the statement does not mention')
@@ -1120,14 +1120,14 @@ def sentence_texts(statement: str) -> tuple[str, ...]:
 
 def namesake_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A person given what the statement says of another person with the same surname: the
-    claim's "Rosa Lobo" where its sentence says "President Lobo", in a statement that names
-    Rosa Lobo elsewhere and more than one Lobo (a family, a couple). One surname, two people:
-    the act of one sentence and the person of another are merged.
+    claim's "Ana Mendez" where its sentence says "Governor Mendez", in a statement that names
+    Ana Mendez elsewhere and more than one Mendez (a family, a couple). One surname, two
+    people: the act of one sentence and the person of another are merged.
 
-    >>> namesake_changes("Rosa Lobo accepted bribes.", "President Lobo accepted bribes.",
-    ...     "Porfirio Lobo and Rosa Lobo are designated. President Lobo accepted bribes. Rosa Lobo committed fraud.")
-    ['the claim has "Rosa Lobo" where the statement says "President Lobo": "President Lobo accepted bribes."; it names "Rosa Lobo" elsewhere: "Porfirio Lobo and Rosa Lobo are designated."']
-    >>> namesake_changes("Rosa Lobo committed fraud.", "Rosa Lobo committed fraud.", "Porfirio Lobo and Rosa Lobo.")
+    >>> namesake_changes("Ana Mendez took kickbacks.", "Governor Mendez took kickbacks.",
+    ...     "Luis Mendez and Ana Mendez are designated. Governor Mendez took kickbacks. Ana Mendez laundered funds.")
+    ['the claim has "Ana Mendez" where the statement says "Governor Mendez": "Governor Mendez took kickbacks."; it names "Ana Mendez" elsewhere: "Luis Mendez and Ana Mendez are designated."']
+    >>> namesake_changes("Ana Mendez laundered funds.", "Ana Mendez laundered funds.", "Luis Mendez and Ana Mendez.")
     []
     """
     out = []
@@ -1137,11 +1137,11 @@ def namesake_changes(claim: str, sentence: str, statement: str) -> list[str]:
         first, last = run[-2][1], run[-1][1]
         before = re.findall(rf"(\S+)\s+{re.escape(last)}\b", sentence)
         if not re.search(rf"\b{re.escape(last)}\b", sentence) or re.search(rf"\b{re.escape(first)}\b", sentence):
-            continue  # the sentence's own person ("Porfirio “Pepe” Lobo Sosa" for "Porfirio Lobo")
+            continue  # the sentence's own person ("Luis “Lucho” Mendez Vega" for "Luis Mendez")
         # Other people of that surname: capitalised words before it that are not titles.
         others = {w for w in re.findall(rf"([A-Z][\w’'-]*)\s+{re.escape(last)}\b", statement)
                   if w.lower() not in TITLES and w.lower() not in _NON_NAMES and w != first}
-        # The whole name, not the end of a longer one ("Fabio Porfirio Lobo", the son).
+        # The whole name, not the end of a longer one ("Pablo Luis Mendez", the son).
         full = re.compile(rf"(\S*)\s+{re.escape(first)}\s+{re.escape(last)}\b")
         elsewhere = [x for x in sentence_texts(statement) if x.strip() != sentence.strip() and any(
             not m.group(1)[:1].isupper() or m.group(1).lower() in _NON_NAMES for m in full.finditer(" " + x))]
@@ -1175,15 +1175,15 @@ def _actor(text: str) -> str:
 def actor_conflation(content: str, statement: str) -> list[str]:
     """The claim's actor taken from one sentence and its act from another: the sentence that
     says what the claim says was done (most of the words after the actor) does not name the
-    actor, and another sentence of the statement does ("Belarusian military aircraft had put
-    the lives of passengers at risk" where one sentence has the regime's act endanger the
-    passengers and the next speaks of the aircraft). Only named actors: a pronoun or an
-    office may stand for anyone the statement names.
+    actor, and another sentence of the statement does ("coast guard vessels had put the
+    crew at risk" where one sentence has the junta's raid endanger the crew and the next
+    speaks of the vessels). Only named actors: a pronoun or an office may stand for anyone
+    the statement names.
 
-    >>> actor_conflation("Thailand and Vietnam had committed to rejoin the Paris Agreement.",
-    ...     "The Administration brought the United States back into the Paris Agreement. "
-    ...     "We were pleased to have Thailand and Vietnam join the Summit.")[0][:78]
-    'the claim has "Thailand and Vietnam" do what the statement says of others: "Th'
+    >>> actor_conflation("Chile and Peru had pledged to ratify the Escazu Agreement.",
+    ...     "The Administration brought Canada into the Escazu Agreement. "
+    ...     "We were pleased to have Chile and Peru join the Summit.")[0][:73]
+    'the claim has "Chile and Peru" do what the statement says of others: "The'
     """
     mine = _actor(content)
     names = [(k, raw) for run in _names(mine) for k, raw in run if k not in ISSUER_NAMES]
@@ -1209,9 +1209,9 @@ def actor_conflation(content: str, statement: str) -> list[str]:
     if any(names_it(act)) or not set(theirs).isdisjoint(STANDING_IN) or \
             all(w in FUNCTION_WORDS or w in TITLES for w in theirs):
         return []  # "She urged", "I again called", "both sides committed", "The Deputy Secretary raised"
-    # The act's own doer, named: a name before the act's words ("This act perpetrated by the
-    # Lukashenka regime endangered"), not a description that may be the claim's actor
-    # ("The automaker will recall") nor initials that may spell it ("the EC has ordered").
+    # The act's own doer, named: a name before the act's words ("This raid by the Ortega
+    # government endangered"), not a description that may be the claim's actor ("The
+    # carmaker will recall") nor initials that may spell it ("the EC has ordered").
     first = next((m.start() for m in re.finditer(r"[A-Za-z’'-]+", act) if _content(m.group(0)) & pred), len(act))
     zone = act[:first]
     doers = [k for t, k in zip(_canon(zone), _name_keys(zone), strict=True) if k and (t.start > 0 or k.startswith("cc:"))]
@@ -1231,13 +1231,13 @@ _RELATIVE_BE = re.compile(rf"\b(?P<head>[a-z]+)\s*,?\s+(?:which|that|who)\s+{_BE
 
 
 def relative_conflation(claim: str, sentence: str) -> list[str]:
-    """What a relative clause says of one thing said of another: "the resolution was
-    essential" where the sentence says the resolution upholds "the safeguards system, which
-    is essential": two points of the sentence merged into one.
+    """What a relative clause says of one thing said of another: "the accord was vital"
+    where the sentence says the accord backs "the monitoring mechanism, which is vital": two
+    points of the sentence merged into one.
 
-    >>> relative_conflation("They said the resolution was essential to our security.",
-    ...     "The resolution supports the safeguards system, which is essential to our security.")
-    ['the claim says "resolution was essential"; the statement says it of the "system": "The resolution supports the safeguards system, which is essential to our security."']
+    >>> relative_conflation("They said the accord was vital to regional stability.",
+    ...     "The accord backs the monitoring mechanism, which is vital to regional stability.")
+    ['the claim says "accord was vital"; the statement says it of the "mechanism": "The accord backs the monitoring mechanism, which is vital to regional stability."']
     """
     out = []
     for m in _RELATIVE_BE.finditer(sentence):
@@ -1272,14 +1272,14 @@ _SEVERAL = re.compile(r"(?:the\s+)?(?:two|three|four|five|both)(?:\s+[a-z]+){1,2
 
 
 def plural_attribution(claim: str, sentence: str) -> list[str]:
-    """What one party did or said given to several: "The two officials voiced concern" where
-    the sentence has one of them act ("The Deputy Secretary reiterated U.S. concerns"). Not
+    """What one party did or said given to several: "The two ministers raised concern" where
+    the sentence has one of them act ("The Ambassador raised U.S. concerns"). Not
     when the sentence's act is done with someone ("discussed with", "jointly"), nor when its
     subject is plural itself ("They discussed").
 
-    >>> plural_attribution("The two officials voiced concern about the base.",
-    ...                    "The Deputy Secretary reiterated U.S. concerns about the base.")
-    ['the claim has "The two officials" do it; the statement says "The Deputy Secretary" alone: "The Deputy Secretary reiterated U.S. concerns about the base."']
+    >>> plural_attribution("The two ministers raised concern about the port.",
+    ...                    "The Ambassador raised U.S. concerns about the port.")
+    ['the claim has "The two ministers" do it; the statement says "The Ambassador" alone: "The Ambassador raised U.S. concerns about the port."']
     """
     mine, theirs = _actor(claim), _actor(sentence)
     if not mine or not theirs or not _SEVERAL.fullmatch(mine.strip()):
