@@ -967,6 +967,11 @@ def _acronym(raw: str) -> bool:
     return len(core) >= 2 and core.replace("-", "").isupper()
 
 
+def _country(key: str) -> bool:
+    """A name key that stands for a country: its name, capital, nationality or seat of government."""
+    return key.startswith("cc:") or key in SEATS_OF_GOVERNMENT
+
+
 def swapped_names(claim: str, sentence: str) -> list[str]:
     """A name in the claim standing where its sentence has another name ("Chile's deputy
     foreign minister" for "Peruvian Foreign Minister Rivas"): the same act or office
@@ -999,6 +1004,8 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
                 for t, k in zip(a[i1:i2], na[i1:i2], strict=True) if k and k not in ISSUER_NAMES]
         theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
                   if k and k not in ISSUER_NAMES]
+        if not {_country(k) for k in na[i1:i2] if k} & {_country(k) for k in nb[j1:j2] if k}:
+            continue  # a leader or a city for its country ("Putin's war" for "Russia's war"): metonymy
         mine = [(k, raw) for k, raw in mine if not _known(k, raw, have, prefixes)
                 and not any(transliteration(raw, r) for r in raw_b)]
         if any(_acronym(raw) for raw in theirs) or any(_acronym(raw) for _, raw in mine):

@@ -52,6 +52,7 @@ def test_a_name_in_the_place_of_another_is_swapped_even_when_the_statement_names
     assert swapped_names("Support for the Revolutionary Guards fuels conflict.",
                          "Support for the IRGC fuels conflict.") == []
     assert swapped_names("He said the Kremlin's decision was illegal.", "He said Russia's decision was illegal.") == []
+    assert swapped_names("He condemned Putin's war on Ukraine.", "He condemned Russia's war on Ukraine.") == []
     assert swapped_names("He said China's decision was illegal.", "He said the Kremlin's decision was illegal.")
     # An opening capitalised word, or a word of a longer name both texts share, is no swap.
     assert swapped_names("National carrier Air Chile will fly the route.",
