@@ -999,7 +999,7 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
         if i1 == 0 and not (na[0] or "").startswith("cc:"):
             continue  # a capitalised word opening the claim may be no name ("National agency")
         if i1 > 0 and na[i1 - 1] and na[i1] or i2 < len(na) and na[i2] and na[i2 - 1]:
-            continue  # part of a longer name the sentence shares ("South China Sea", "Law of the Sea")
+            continue  # part of a longer name the sentence shares ("Caribbean Sea", "Law of the Sea")
         mine = [("cc:" + SEATS_OF_GOVERNMENT[k] if k in SEATS_OF_GOVERNMENT else k, claim[t.start:t.end])
                 for t, k in zip(a[i1:i2], na[i1:i2], strict=True) if k and k not in ISSUER_NAMES]
         theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
@@ -1228,7 +1228,7 @@ def actor_conflation(content: str, statement: str) -> list[str]:
     source = next((x for x in sents if x != act and all(names_it(x)) and need <= _content(x)), None)
     if source is None:
         return []
-    said = re.sub(r",\s*\w+$", "", mine.strip(" ,"))  # "Thailand and Vietnam, he [said]"
+    said = re.sub(r",\s*\w+$", "", mine.strip(" ,"))  # "Chile and Peru, he [said]"
     return [f'the claim has "{said}" do what the statement says of others: "{act.strip()}"; '
             f'it names them in another sentence: "{source.strip()}"']
 
