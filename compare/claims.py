@@ -24,6 +24,7 @@ Usage::
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,10 +53,14 @@ from compare.lexicon import (
     NEGATIVE_VERBS,
     NEUTRAL_REPORTING,
     PARTIAL_WORDS,
+    PURPOSE_LINKS,
     REPORTING_NOUNS,
     RESTRICTIVE_MODIFIERS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
+    SEATS_OF_GOVERNMENT,
+    SENTENCE_QUANTIFIERS,
+    STANDING_IN,
     TENTATIVE_ACTS,
     TITLES,
     UNANIMITY,
@@ -84,6 +89,8 @@ NOVEL_UNSUPPORTED = 0.7  # share of content words the statement never uses: says
 NOVEL_DRIFT = 0.4  # ... adds enough to change what the statement says
 ENTITY_LOOSE = 0.5  # a new name under this score, with many new words, is a new story
 RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
+ACT_WORDS = 2  # content words a claim's act shares with the one sentence that reports it
+SLOT_WORDS = 4  # a name replaced by a name within this many words stands in the same place
 
 
 @dataclass(frozen=True)
@@ -864,6 +871,60 @@ def concluded_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim says "{done[0]}" where the statement says "{tentative[0]}"']
 
 
+def condition_conflation(claim: str, statement: str) -> list[str]:
+    """A condition taken from another sentence: the claim's main clause is one sentence's
+    point and its condition another's ("loans would restart once the prisoners were freed"
+    where one sentence ties the loans to an election and another asks for the prisoners'
+    freedom): two points tied together.
+
+    >>> condition_conflation("Development loans would restart once the prisoners were freed.",
+    ...     "He asked that the prisoners be freed. A fair election would let development loans restart.")
+    ['the claim ties "Development loans would restart" to "once the prisoners were freed"; the statement says the one in "A fair election would let development loans restart." and the other in "He asked that the prisoners be freed."']
+    """
+    m = _CONDITION.search(claim)
+    if m is None or _WHEN.match(claim[m.end():].strip()):
+        return []  # "until 1997": a time, not a condition
+    main, cond = _content(claim[:m.start()]), _content(claim[m.end():])
+    sents = sentence_texts(statement)
+
+    shared = [len(main & _content(x)) for x in sents]
+    top = max(shared, default=0)
+    if top < ACT_WORDS or shared.count(top) > 1:
+        return []
+    i = shared.index(top)  # the one sentence saying the main clause
+    if len(cond & _content(sents[i])) >= ACT_WORDS:
+        return []  # the condition is that sentence's own
+    j = next((k for k, x in enumerate(sents) if len(cond & _content(x)) >= max(ACT_WORDS, len(cond) - 1)), None)
+    if j is None or len(main & _content(sents[j])) >= top - 1:
+        return []  # the condition's sentence says the main clause about as well: it is the one reported
+    return [f'the claim ties "{claim[:m.start()].strip(" ,")}" to "{claim[m.start():].strip(" .")}"; the statement '
+            f'says the one in "{sents[i].strip()}" and the other in "{sents[j].strip()}"']
+
+
+_CONCESSIVE = re.compile(r"^\s*(?:While|Although|Though|Whereas|Even as|Even though)\b(?P<first>[^,]{10,200}),(?P<second>.+)$", re.S)
+_CONTRAST = re.compile(r"\b(?:while|although|though|whereas|even as|but|despite|however|yet|at the same time)\b", re.I)
+
+
+def concessive_conflation(claim: str, sentence: str) -> list[str]:
+    """Two points the sentence sets against each other ("While we seek to reopen the talks, we
+    will keep the tariffs") reported as one, with the contrast gone ("the tariffs were part
+    of the push to reopen the talks").
+
+    >>> concessive_conflation("The tariffs were part of the push to reopen the trade talks.",
+    ...     "While we seek to reopen the trade talks, we will keep the tariffs on steel.")[0][:64]
+    'the claim joins what the statement sets against each other: "Whi'
+    """
+    m = _CONCESSIVE.match(sentence)
+    if m is None or _CONTRAST.search(claim) or not any(
+            re.search(rf"\b{re.escape(p)}\b", claim, re.I) for p in PURPOSE_LINKS):
+        return []  # both halves kept side by side ("enforce sanctions as it seeks a return") are reported
+    mine = _content(claim)
+    if len(mine & _content(m.group("first"))) >= ACT_WORDS and len(mine & _content(m.group("second"))) >= 1 \
+            and len(mine & _content(m.group("second")) - _content(m.group("first"))) >= 1:
+        return [f'the claim joins what the statement sets against each other: "{sentence.strip()}"']
+    return []
+
+
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
@@ -916,16 +977,91 @@ def _name_key(key: str) -> str:
     return f"cc:{dem}" if dem else key
 
 
+def _is_name(t: Token, raw: str, opens: bool) -> bool:
+    """A token that names someone or something (`opens`: it begins its sentence)."""
+    return t.key.startswith("cc:") or (
+        raw[:1].isupper() and t.key not in _NON_NAMES and t.key not in TITLES
+        and t.key not in FUNCTION_WORDS and not t.key.startswith(("acr:u", "date:"))
+        and not (opens and t.key in SENTENCE_QUANTIFIERS))
+
+
+@lru_cache(maxsize=4096)  # the same statement sentences are set against every claim
+def _name_keys(text: str) -> tuple[str | None, ...]:
+    """Per token of `_canon(text)`, its name key (see `_name_key`) or None: not a name."""
+    out: list[str | None] = []
+    prev = -1
+    for t in _canon(text):
+        out.append(_name_key(t.key) if _is_name(t, text[t.start:t.end], t.sentence != prev) else None)
+        prev = t.sentence
+    return tuple(out)
+
+
+def _acronym(raw: str) -> bool:
+    """ "IRGC-QF’s", "FBI": initials, which spell out a name the other text may write in full."""
+    core = re.sub(r"['’]s$", "", raw)
+    return len(core) >= 2 and core.replace("-", "").isupper()
+
+
+def _country(key: str) -> bool:
+    """A name key that stands for a country: its name, capital, nationality or seat of government."""
+    return key.startswith("cc:") or key in SEATS_OF_GOVERNMENT
+
+
+def swapped_names(claim: str, sentence: str) -> list[str]:
+    """A name in the claim standing where its sentence has another name ("Chile's deputy
+    foreign minister" for "Peruvian Foreign Minister Rivas"): the same act or office
+    given to someone else, even when the statement names the claim's one elsewhere (which is
+    why `entity_changes`, asking only whether the statement knows a name, lets it pass).
+    Claim and sentence are aligned token by token; a name replacing a name in the same place,
+    that the sentence does not know in any spelling, is swapped.
+
+    >>> swapped_names("He welcomed the Chilean minister as envoy.", "I welcomed the Peruvian minister as envoy.")
+    ['the claim has "Chilean" where the statement says "Peruvian": "I welcomed the Peruvian minister as envoy."']
+    >>> swapped_names("He welcomed Burma's minister as envoy.", "I welcomed Myanmar's minister as envoy.")
+    []
+    """
+    a, b = _canon(claim), _canon(sentence)
+    na, nb = _name_keys(claim), _name_keys(sentence)
+    have = _statement_names(sentence) | {"cc:" + SEATS_OF_GOVERNMENT[t.key] for t in b if t.key in SEATS_OF_GOVERNMENT}
+    prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
+    raw_b = [sentence[t.start:t.end] for t in b]
+    if all(not k or k in ISSUER_NAMES or _known(k, claim[t.start:t.end], have, prefixes) for t, k in zip(a, na, strict=True)):
+        return []  # every name of the claim is the sentence's own: nothing to align
+    sm = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b], autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "replace" or i2 - i1 > SLOT_WORDS or j2 - j1 > SLOT_WORDS:
+            continue
+        if i1 == 0 and not (na[0] or "").startswith("cc:"):
+            continue  # a capitalised word opening the claim may be no name ("National agency")
+        if i1 > 0 and na[i1 - 1] and na[i1] or i2 < len(na) and na[i2] and na[i2 - 1]:
+            continue  # part of a longer name the sentence shares ("Caribbean Sea", "Law of the Sea")
+        mine = [("cc:" + SEATS_OF_GOVERNMENT[k] if k in SEATS_OF_GOVERNMENT else k, claim[t.start:t.end])
+                for t, k in zip(a[i1:i2], na[i1:i2], strict=True) if k and k not in ISSUER_NAMES]
+        theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
+                  if k and k not in ISSUER_NAMES]
+        if not {_country(k) for k in na[i1:i2] if k} & {_country(k) for k in nb[j1:j2] if k}:
+            continue  # a leader or a city for its country ("Putin's war" for "Russia's war"): metonymy
+        mine = [(k, raw) for k, raw in mine if not _known(k, raw, have, prefixes)
+                and not any(transliteration(raw, r) for r in raw_b)]
+        if any(_acronym(raw) for raw in theirs) or any(_acronym(raw) for _, raw in mine):
+            continue  # "Revolutionary Guards" for "IRGC": a name spelled out, or shortened
+        if mine and theirs:
+            said = " ".join(raw for _, raw in mine)
+            return [f'the claim has "{said}" where the statement says "{" ".join(theirs)}": '
+                    f'"{sentence.strip()}"']
+    return []
+
+
 def _names(text: str) -> list[list[tuple[str, str]]]:
     """Runs of capitalised words of `text` that name someone or something, as
     (canonical key, raw) pairs: "Vladimir Putin" is one run, "Donetsk and Kharkiv" two."""
     runs: list[list[tuple[str, str]]] = []
     prev_end = -1
+    prev_sentence = -1
     for t in _canon(text):
         raw = text[t.start:t.end]
-        named = t.key.startswith("cc:") or (
-            raw[:1].isupper() and t.key not in _NON_NAMES and t.key not in TITLES
-            and t.key not in FUNCTION_WORDS and not t.key.startswith(("acr:u", "date:")))
+        opens, prev_sentence = t.sentence != prev_sentence, t.sentence
+        named = _is_name(t, raw, opens)
         if not named:
             if raw[:1].isupper() and t.key in TITLES | {"president", "secretary"} and runs and prev_end >= 0:
                 prev_end = t.end  # "Russian President Vladimir Putin" is one run
@@ -962,6 +1098,28 @@ def _known(key: str, raw: str, have: frozenset[str], prefixes: set[str]) -> bool
     return len(base) >= 5 and base[:5] in prefixes
 
 
+def _after_title(text: str, run: Sequence[tuple[str, str]]) -> int:
+    """How many of a run's words follow a title inside it: 2 for "Chilean President Gabriel
+    Boric" (the person's name; what comes before the title qualifies the office), 0 when
+    no title is inside the run.
+
+    >>> _after_title("met Chilean President Gabriel Boric today", [("cc:CHL", "Chilean"),
+    ...              ("gabriel", "Gabriel"), ("boric", "Boric")])
+    2
+    """
+    at, gaps = 0, list[str]()
+    for _, raw in run:
+        k = text.find(raw, at)
+        if k < 0:
+            return 0
+        gaps.append(text[at:k] if gaps else "")
+        at = k + len(raw)
+    for i in range(len(gaps) - 1, 0, -1):
+        if any(w.lower() in TITLES for w in re.findall(r"[A-Za-z]+", gaps[i])):
+            return len(run) - i
+    return 0
+
+
 def entity_changes(claim: str, statement: str, speaker: str | None = None) -> list[str]:
     """Names in the claim (outside its attribution) that the statement never names.
 
@@ -987,9 +1145,52 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
         # and most of it is: "East Asia Summit" is not the "Special Summit".
         if known[-1] and sum(known) * 2 >= len(known) or (len(run) == 1 and known[0]):
             continue
+        after = _after_title(claim, run)
+        if known[-1] and after and sum(known[-after:]) * 2 >= after:
+            continue  # "Chilean President Gabriel Boric" for "Boric": the person, more fully named
         if any(k.startswith("cc:") and ok for (k, _), ok in zip(run, known, strict=True)):
             continue  # "Russian President Vladimir Putin" where the statement names Russia
         out.append(f'the claim names "{" ".join(raw for _, raw in run)}", which the statement does not mention')
+    return out
+
+
+@lru_cache(maxsize=64)  # one statement, many claims
+def sentence_texts(statement: str) -> tuple[str, ...]:
+    """The sentences of a statement's text, paragraph by paragraph."""
+    return tuple(p[a:b] for p in statement.split("\n\n") for a, b in sentence_spans(p))
+
+
+def namesake_changes(claim: str, sentence: str, statement: str) -> list[str]:
+    """A person given what the statement says of another person with the same surname: the
+    claim's "Ana Mendez" where its sentence says "Governor Mendez", in a statement that names
+    Ana Mendez elsewhere and more than one Mendez (a family, a couple). One surname, two
+    people: the act of one sentence and the person of another are merged.
+
+    >>> namesake_changes("Ana Mendez took kickbacks.", "Governor Mendez took kickbacks.",
+    ...     "Luis Mendez and Ana Mendez are designated. Governor Mendez took kickbacks. Ana Mendez laundered funds.")
+    ['the claim has "Ana Mendez" where the statement says "Governor Mendez": "Governor Mendez took kickbacks."; it names "Ana Mendez" elsewhere: "Luis Mendez and Ana Mendez are designated."']
+    >>> namesake_changes("Ana Mendez laundered funds.", "Ana Mendez laundered funds.", "Luis Mendez and Ana Mendez.")
+    []
+    """
+    out = []
+    for run in _names(claim):
+        if len(run) < 2 or run[-1][0].startswith(("cc:", "acr:")) or run[-2][0].startswith(("cc:", "acr:")):
+            continue
+        first, last = run[-2][1], run[-1][1]
+        before = re.findall(rf"(\S+)\s+{re.escape(last)}\b", sentence)
+        if not re.search(rf"\b{re.escape(last)}\b", sentence) or re.search(rf"\b{re.escape(first)}\b", sentence):
+            continue  # the sentence's own person ("Luis “Lucho” Mendez Vega" for "Luis Mendez")
+        # Other people of that surname: capitalised words before it that are not titles.
+        others = {w for w in re.findall(rf"([A-Z][\w’'-]*)\s+{re.escape(last)}\b", statement)
+                  if w.lower() not in TITLES and w.lower() not in _NON_NAMES and w != first}
+        # The whole name, not the end of a longer one ("Pablo Luis Mendez", the son).
+        full = re.compile(rf"(\S*)\s+{re.escape(first)}\s+{re.escape(last)}\b")
+        elsewhere = [x for x in sentence_texts(statement) if x.strip() != sentence.strip() and any(
+            not m.group(1)[:1].isupper() or m.group(1).lower() in _NON_NAMES for m in full.finditer(" " + x))]
+        if others and elsewhere:
+            said = " ".join(before[-1:] + [last]) if before else last
+            out.append(f'the claim has "{first} {last}" where the statement says "{said}": "{sentence.strip()}"; '
+                       f'it names "{first} {last}" elsewhere: "{elsewhere[0].strip()}"')
     return out
 
 
@@ -1013,6 +1214,86 @@ def _actor(text: str) -> str:
     return ""
 
 
+def actor_conflation(content: str, statement: str) -> list[str]:
+    """The claim's actor taken from one sentence and its act from another: the sentence that
+    says what the claim says was done (most of the words after the actor) does not name the
+    actor, and another sentence of the statement does ("coast guard vessels had put the
+    crew at risk" where one sentence has the junta's raid endanger the crew and the next
+    speaks of the vessels). Only named actors: a pronoun or an office may stand for anyone
+    the statement names.
+
+    >>> actor_conflation("Chile and Peru had pledged to ratify the Escazu Agreement.",
+    ...     "The Administration brought Canada into the Escazu Agreement. "
+    ...     "We were pleased to have Chile and Peru join the Summit.")[0][:73]
+    'the claim has "Chile and Peru" do what the statement says of others: "The'
+    """
+    mine = _actor(content)
+    names = [(k, raw) for run in _names(mine) for k, raw in run if k not in ISSUER_NAMES]
+    if not mine or not names:
+        return []
+    pred = _content(content[len(mine):]) - _content(mine)
+    sents = sentence_texts(statement)
+    shared = [len(pred & _content(x)) for x in sents]
+    best = max(shared, default=0)
+    if best < ACT_WORDS or shared.count(best) > 1:
+        return []
+    issuers = _issuers(statement)
+    if any(re.search(rf"\b{re.escape(raw)}\b", issuers) for _, raw in names):
+        return []  # the issuer ("Blinken" for "The United States condemns"): the statement's own voice
+    act = sents[shared.index(best)]
+
+    def names_it(x: str) -> list[bool]:
+        have = _statement_names(x)
+        prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
+        return [_known(k, raw, have, prefixes) for k, raw in names]
+
+    theirs = [w.lower() for w in re.findall(r"[A-Za-z]+", _actor(act) or act.split(",")[0])]
+    if any(names_it(act)) or not set(theirs).isdisjoint(STANDING_IN) or \
+            all(w in FUNCTION_WORDS or w in TITLES for w in theirs):
+        return []  # "She urged", "I again called", "both sides committed", "The Deputy Secretary raised"
+    # The act's own doer, named: a name before the act's words ("This raid by the Ortega
+    # government endangered"), not a description that may be the claim's actor ("The
+    # carmaker will recall") nor initials that may spell it ("the EC has ordered").
+    first = next((m.start() for m in re.finditer(r"[A-Za-z’'-]+", act) if _content(m.group(0)) & pred), len(act))
+    zone = act[:first]
+    doers = [k for t, k in zip(_canon(zone), _name_keys(zone), strict=True) if k and (t.start > 0 or k.startswith("cc:"))]
+    if not doers or any(_acronym(w) for w in re.findall(r"[\w’'-]+", zone)):
+        return []
+    need = _content(mine)
+    source = next((x for x in sents if x != act and all(names_it(x)) and need <= _content(x)), None)
+    if source is None:
+        return []
+    said = re.sub(r",\s*\w+$", "", mine.strip(" ,"))  # "Chile and Peru, he [said]"
+    return [f'the claim has "{said}" do what the statement says of others: "{act.strip()}"; '
+            f'it names them in another sentence: "{source.strip()}"']
+
+
+_BE = r"(?:is|are|was|were|remains?|remained|(?:has|have|had) been|(?:will|would) be)"
+_RELATIVE_BE = re.compile(rf"\b(?P<head>[a-z]+)\s*,?\s+(?:which|that|who)\s+{_BE}\s+(?:\w+ly\s+)?(?P<pred>[a-z]+)")
+
+
+def relative_conflation(claim: str, sentence: str) -> list[str]:
+    """What a relative clause says of one thing said of another: "the accord was vital"
+    where the sentence says the accord backs "the monitoring mechanism, which is vital": two
+    points of the sentence merged into one.
+
+    >>> relative_conflation("They said the accord was vital to regional stability.",
+    ...     "The accord backs the monitoring mechanism, which is vital to regional stability.")
+    ['the claim says "accord was vital"; the statement says it of the "mechanism": "The accord backs the monitoring mechanism, which is vital to regional stability."']
+    """
+    out = []
+    for m in _RELATIVE_BE.finditer(sentence):
+        head, pred = m.group("head"), m.group("pred")
+        if pred in FUNCTION_WORDS or head in FUNCTION_WORDS:
+            continue
+        said = re.search(rf"\b(?P<subj>[a-z]+)\s+{_BE}\s+(?:\w+ly\s+)?{re.escape(pred)}\b", claim)
+        if said is None or said.group("subj") in FUNCTION_WORDS or stem(said.group("subj")) == stem(head):
+            continue
+        if stem(said.group("subj")) in {stem(w) for w in words(sentence[:m.start("head")])}:
+            out.append(f'the claim says "{said.group(0)}"; the statement says it of the "{head}": "{sentence.strip()}"')
+    return out
+
+
 def joint_changes(claim: str, statement: str) -> list[str]:
     """A statement one party issued called joint ("in a joint statement", "issued jointly"):
     what it misreports is who issued the statement (its byline), whichever sentence it cites.
@@ -1026,6 +1307,32 @@ def joint_changes(claim: str, statement: str) -> list[str]:
             r"\bjoint\b|\bwe, the\b|\bgovernments of\b|\btogether\b|\bco-chair|\bparticipants\b", statement, re.I):
         return ["the claim calls it joint; the statement is issued by one party"]
     return []
+
+
+# "The two officials", "Both ministers", "The two foreign ministers": the whole subject.
+_SEVERAL = re.compile(r"(?:the\s+)?(?:two|three|four|five|both)(?:\s+[a-z]+){1,2}", re.I)
+
+
+def plural_attribution(claim: str, sentence: str) -> list[str]:
+    """What one party did or said given to several: "The two ministers raised concern" where
+    the sentence has one of them act ("The Ambassador raised U.S. concerns"). Not
+    when the sentence's act is done with someone ("discussed with", "jointly"), nor when its
+    subject is plural itself ("They discussed").
+
+    >>> plural_attribution("The two ministers raised concern about the port.",
+    ...                    "The Ambassador raised U.S. concerns about the port.")
+    ['the claim has "The two ministers" do it; the statement says "The Ambassador" alone: "The Ambassador raised U.S. concerns about the port."']
+    """
+    mine, theirs = _actor(claim), _actor(sentence)
+    if not mine or not theirs or not _SEVERAL.fullmatch(mine.strip()):
+        return []
+    said = [w.lower() for w in re.findall(r"[A-Za-z]+", theirs)]
+    plural = any(re.fullmatch(r"[a-z]+[^su]s", w.lower()) and (i == 0 or w[0].islower())
+                 for i, w in enumerate(re.findall(r"[A-Za-z]+", theirs)))  # "The Quad partners", "Officials"
+    if plural or "and" in said or not set(said).isdisjoint(STANDING_IN) or \
+            re.search(r"\b(?:with|jointly|joint|together|each other)\b", sentence, re.I):
+        return []
+    return [f'the claim has "{mine}" do it; the statement says "{theirs}" alone: "{sentence.strip()}"']
 
 
 _BODY_SPEAKER = re.compile(r"(?i)(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?P<noun>board|council|committee|commission|"
@@ -1384,8 +1691,12 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         # the claim does not mention.
         (DriftKind.NEGATION, negation_changes(content, clause)
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
-        (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)),
-        (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker)),
+        (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
+         or plural_attribution(content, sentences[0] if sentences else "")),
+        (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
+        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
+         or relative_conflation(content, matched) or condition_conflation(content, statement)
+         or concessive_conflation(content, sentences[0] if sentences else "")),
         # A widened scope before a modal: "any company ... can lose its licence" for "listed
         # companies ... lose their licence" changes who is covered; the modal follows from it.
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),

@@ -333,6 +333,7 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
     "uzbek": "UZB", "moldovan": "MDA", "romanian": "ROU", "hungarian": "HUN",
     "serbian": "SRB", "croatian": "HRV", "bosnian": "BIH", "albanian": "ALB",
     "kosovar": "XKX", "cypriot": "CYP", "maltese": "MLT", "portuguese": "PRT",
+    "bruneian": "BRN", "singaporean": "SGP",
 })
 
 # -- commitments reported stronger or weaker than made (compare/claims.py) ----------------------
@@ -370,3 +371,27 @@ RESTRICTIVE_MODIFIERS = frozenset({"designated", "named", "listed", "identified"
 # they say nothing about what was done; "called on", "warned", "pledged" are acts.
 NEUTRAL_REPORTING = frozenset({"say", "tell", "add", "state", "write", "note", "declare", "read",
                                "explain", "mention", "report"})
+
+# Quantifiers and determiners a sentence may begin with, capitalised only by their place
+# ("All of the participating governments", "Several ministers"): never a name there.
+SENTENCE_QUANTIFIERS = frozenset({"all", "any", "some", "every", "each", "both", "most", "many",
+                                  "several", "few", "no", "none", "neither", "either", "other",
+                                  "another", "such", "only", "much", "more", "fewer", "less"})
+# Subjects that may stand for any party a statement names elsewhere: personal pronouns and
+# the collective subjects of joint readouts ("both sides committed", "Participants noted").
+STANDING_IN = frozenset({"i", "we", "he", "she", "they", "it", "both", "sides", "participants",
+                         "delegations", "parties", "governments", "countries", "leaders",
+                         "ministers", "members", "all"})
+# Seats of government the press writes for the government itself ("the Kremlin's decision"
+# for "Russia's decision"), keyed like CAPITALS: one word each, valued by ISO alpha-3.
+SEATS_OF_GOVERNMENT: Mapping[str, str] = MappingProxyType({
+    "kremlin": "RUS", "elysee": "FRA", "whitehall": "GBR", "zhongnanhai": "CHN",
+    "bundeskanzleramt": "DEU", "quirinale": "ITA", "moncloa": "ESP",
+})
+# Phrases that make one point the purpose or part of another ("part of the effort to",
+# "in order to", "designed to"): a claim joining a concessive sentence's two halves with one
+# of them states a relation the statement denies by its "While ..., ...".
+PURPOSE_LINKS = ("part of", "in order to", "aimed at", "aimed to", "designed to", "meant to",
+                 "intended to", "so that", "because", "as a way to", "in a bid to",
+                 "in an effort to", "as leverage", "to force", "to pressure", "a step toward",
+                 "a step towards", "a means to")
