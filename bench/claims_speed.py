@@ -21,7 +21,10 @@ does the same).
 Printed: model load (CPU and wall, in a fresh process), the statement writes, the first
 article (cold caches) and the median / p95 CPU of the next ones (each on a statement not
 checked before in the process), split into quotes and claims; then a second article on each
-of the same statements (a statement is reported by many articles); peak RSS. CPU time
+of the same statements (a statement is reported by many articles); then, in a NEW process,
+a new article on each statement the first process edited (the statement on record with its
+vectors, and those its first check filled for the other candidate statements; no process
+cache: the case of a worker that did not write the statement); peak RSS. CPU time
 (time.process_time) is the figure that matters on a loaded machine; wall is printed beside it.
 
 With --baseline-tree (another checkout, e.g. `git worktree add --detach /tmp/main-speed main`)
@@ -107,8 +110,11 @@ def pct(xs: list[float], p: float) -> float:
     return sorted(xs)[int(p * (len(xs) - 1))]
 
 
-def child(url: str, n_articles: int, seed: int) -> dict[str, object]:
-    """One fresh process's measurements on the tree at ROOT (JSON-able)."""
+def child(url: str, n_articles: int, seed: int, later: bool = False) -> dict[str, object]:
+    """One fresh process's measurements on the tree at ROOT (JSON-able). `later`: the
+    statements the run with this seed edited, each reported by a new article in this new
+    process, with nothing written first (their vectors, and those of the statements the
+    first run's checks filled, are in the store; no process cache holds anything)."""
     t0, c0 = time.perf_counter(), time.process_time()
     from compare.embed import MiniLM
 
@@ -165,7 +171,7 @@ def child(url: str, n_articles: int, seed: int) -> dict[str, object]:
     embedded: list[list[int]] = [[], []]
     finals = []
     for doc_url, paras in picked:
-        for k in range(2):
+        for k in range(0 if later else 2):
             paras = edited(paras, rng)
             before = n_vectors()
             c_a = time.process_time()
@@ -173,6 +179,8 @@ def child(url: str, n_articles: int, seed: int) -> dict[str, object]:
             writes[k].append((time.process_time() - c_a) * 1000)
             embedded[k].append(n_vectors() - before)
         finals.append(paras)
+    if later:
+        rng = random.Random(seed + 1000)
     arts = [article_from(p, rng) for p in finals]
     # Second articles on the same statements (other frames, other changed figures).
     again = [article_from(p, rng) for p in finals]
@@ -189,6 +197,7 @@ def child(url: str, n_articles: int, seed: int) -> dict[str, object]:
         c_c = time.process_time()
         return (c_b - c_a) * 1000, (c_c - c_b) * 1000, (time.perf_counter() - w0) * 1000, report
 
+    fresh: list[int] = []
     q_cpu: list[float] = []
     c_cpu: list[float] = []
     walls: list[float] = []
@@ -200,20 +209,23 @@ def child(url: str, n_articles: int, seed: int) -> dict[str, object]:
         c_cpu.append(c)
         walls.append(w)
         n_claims.append(len(report.claims))  # type: ignore[attr-defined]
+        got = getattr(report, "vectors", None)
+        fresh.append(len(got.rows) if got is not None else -1)
         for ch in report.claims:  # type: ignore[attr-defined]
             verdicts[ch.verdict.value] = verdicts.get(ch.verdict.value, 0) + 1
     warm = [sum(judge(text)[:2]) for text in again]
     out = {"dialect": store.engine.dialect.name, "versions": n_versions, "load_cpu": load_cpu,
            "load_wall": load_wall, "loaded_at": loaded_at, "rss_model": rss_model,
            "write1": writes[0], "write2": writes[1], "embedded1": embedded[0], "embedded2": embedded[1],
-           "quotes": q_cpu, "claims": c_cpu, "walls": walls, "warm": warm, "n_claims": n_claims,
+           "fresh": fresh, "quotes": q_cpu, "claims": c_cpu, "walls": walls, "warm": warm, "n_claims": n_claims,
            "words": statistics.mean(len(a.split()) for a in arts), "verdicts": verdicts, "rss": rss_mb()}
     store.close()
     return out
 
 
-def summary(runs: list[dict]) -> dict[str, str]:
-    """The printed figures of one tree's runs (first article of each run = cold)."""
+def summary(runs: list[dict], later: list[dict]) -> dict[str, str]:
+    """The printed figures of one tree's runs (first article of each run = cold) and of its
+    `later` runs (new articles on the same statements, each run in a new process)."""
     tot = [[q + c for q, c in zip(r["quotes"], r["claims"], strict=True)] for r in runs]
     first = [x[0] for x in tot]
     rest = [v for x in tot for v in x[1:]]
@@ -225,6 +237,10 @@ def summary(runs: list[dict]) -> dict[str, str]:
     w2 = [v for r in runs for v in r["write2"]]
     e1 = [v for r in runs for v in r["embedded1"]]
     e2 = [v for r in runs for v in r["embedded2"]]
+    fresh = [v for r in runs for v in r["fresh"][1:]]
+    lat = [q + c for r in later for q, c in list(zip(r["quotes"], r["claims"], strict=True))[1:]]
+    lat_first = [r["quotes"][0] + r["claims"][0] for r in later]
+    lat_fresh = [v for r in later for v in r["fresh"][1:]]
     verdicts: dict[str, int] = {}
     for r in runs:
         for k, v in r["verdicts"].items():
@@ -242,8 +258,14 @@ def summary(runs: list[dict]) -> dict[str, str]:
         "next articles, CPU median (claims / quotes)":
             f"{med(rest):.0f} ms ({med(claims):.0f} / {med(quotes):.0f})",
         "next articles, CPU p95": f"{pct(rest, 0.95):.0f} ms",
+        "next articles, statement sentences embedded at the check (mean)":
+            "-" if min(fresh) < 0 else f"{statistics.mean(fresh):.1f}",
         "next articles, wall median": f"{med(walls):.0f} ms",
         "article on a statement already seen, CPU median / p95": f"{med(warm):.0f} / {pct(warm, 0.95):.0f} ms",
+        "new process, articles on statements on record: first; median / p95":
+            f"{med(lat_first):.0f}; {med(lat):.0f} / {pct(lat, 0.95):.0f} ms" if lat else "-",
+        "  ... statement sentences embedded at the check (mean)":
+            "-" if not lat_fresh or min(lat_fresh) < 0 else f"{statistics.mean(lat_fresh):.1f}",
         "RSS after model load / peak": f"{med([r['rss_model'] for r in runs]):.0f} / {max(r['rss'] for r in runs):.0f} MB",
         "verdicts": " ".join(f"{k} {v}" for k, v in sorted(verdicts.items())),
     }
@@ -251,8 +273,8 @@ def summary(runs: list[dict]) -> dict[str, str]:
 
 def main() -> None:
     args = sys.argv[1:]
-    if args and args[0] == "--child":
-        print("RESULT " + json.dumps(child(args[1], int(args[2]), int(args[3]))))
+    if args and args[0] in ("--child", "--later"):
+        print("RESULT " + json.dumps(child(args[1], int(args[2]), int(args[3]), args[0] == "--later")))
         return
     opts = {a: args[i + 1] for i, a in enumerate(args) if a.startswith("--")}
     pos = [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or not args[i - 1].startswith("--"))]
@@ -262,26 +284,28 @@ def main() -> None:
     base_tree, base_url = opts.get("--baseline-tree"), opts.get("--baseline-url")
     trees = ([("before", base_tree, base_url)] if base_tree else []) + [("after", str(ROOT), url)]
     runs: dict[str, list[dict]] = {name: [] for name, _, _ in trees}
+    later: dict[str, list[dict]] = {name: [] for name, _, _ in trees}
     for r in range(rounds):
         order = trees if r % 2 == 0 else trees[::-1]
-        for name, tree, u in order:
-            env = {**os.environ, "ONRECORD_TREE": str(tree), "PYTHONPATH": str(tree)}
-            got = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(u), str(n_articles),
-                                  str(14 + r)], env=env, capture_output=True, text=True, check=False)
-            line = next((x for x in got.stdout.splitlines() if x.startswith("RESULT ")), None)
-            if line is None:
-                sys.exit(f"{name} run failed:\n{got.stdout[-2000:]}\n{got.stderr[-4000:]}")
-            runs[name].append(json.loads(line[7:]))
-            print(f"  round {r + 1}: {name} done", file=sys.stderr)
+        for mode, out in (("--child", runs), ("--later", later)):
+            for name, tree, u in order:
+                env = {**os.environ, "ONRECORD_TREE": str(tree), "PYTHONPATH": str(tree)}
+                got = subprocess.run([sys.executable, str(Path(__file__).resolve()), mode, str(u), str(n_articles),
+                                      str(14 + r)], env=env, capture_output=True, text=True, check=False)
+                line = next((x for x in got.stdout.splitlines() if x.startswith("RESULT ")), None)
+                if line is None:
+                    sys.exit(f"{name} run failed:\n{got.stdout[-2000:]}\n{got.stderr[-4000:]}")
+                out[name].append(json.loads(line[7:]))
+                print(f"  round {r + 1}: {name} {mode[2:]} done", file=sys.stderr)
     one = runs["after"][0]
     print(f"claims speed ({one['dialect']}, {one['versions']:,} statement versions; machine shared, 2 cores): "
           f"{rounds} round(s) x {n_articles} articles of ~{one['words']:.0f} words, "
           f"{statistics.mean(one['n_claims']):.0f} claims each; CPU = time.process_time")
-    table = {name: summary(rs) for name, rs in runs.items()}
+    table = {name: summary(rs, later[name]) for name, rs in runs.items()}
     names = list(table)
-    print(f"  {'':72s}" + "".join(f"{n:>24s}" for n in names))
+    print(f"  {'':70s}" + "".join(f"{n:>34s}" for n in names))
     for key in table["after"]:
-        print(f"  {key:72s}" + "".join(f"{table[n][key]:>24s}" for n in names))
+        print(f"  {key:70s}" + "".join(f"{table[n][key]:>34s}" for n in names))
 
 
 if __name__ == "__main__":

@@ -960,7 +960,15 @@ def _statement_names(statement: str) -> frozenset[str]:
     return frozenset(keys | ISSUER_NAMES)
 
 
-def _known(key: str, raw: str, have: frozenset[str], prefixes: set[str]) -> bool:
+@lru_cache(maxsize=64)  # one statement, many claims: built once, not per claim
+def _statement_prefixes(statement: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The 5-letter prefixes of the statement's names and words (an adjective shares its
+    name's stem) and its capitalised words, for entity_changes."""
+    prefixes = frozenset(k[:5] for k in _statement_names(statement) if len(k) >= 5 and not k.startswith(("cc:", "acr:")))
+    return prefixes, tuple(re.findall(r"[A-Z][\w’'-]+", statement))
+
+
+def _known(key: str, raw: str, have: frozenset[str], prefixes: frozenset[str]) -> bool:
     base = key.removesuffix("'s").removesuffix("'")
     if key in have or base in have or base.rstrip("s") in have:
         return True
@@ -983,8 +991,7 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
     []
     """
     have = _statement_names(statement)
-    prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
-    raw_names = re.findall(r"[A-Z][\w’'-]+", statement)
+    prefixes, raw_names = _statement_prefixes(statement)
     out = []
     for run in _names(claim):
         if speaker and all(raw in speaker for _, raw in run):
