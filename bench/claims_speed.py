@@ -209,8 +209,8 @@ def child(url: str, n_articles: int, seed: int, later: bool = False) -> dict[str
         c_cpu.append(c)
         walls.append(w)
         n_claims.append(len(report.claims))  # type: ignore[attr-defined]
-        got = getattr(report, "vectors", None)
-        fresh.append(len(got.rows) if got is not None else -1)
+        got = getattr(report, "vectors", False)  # False: a tree without stored vectors
+        fresh.append(-1 if got is False else len(got.rows) if got is not None else 0)
         for ch in report.claims:  # type: ignore[attr-defined]
             verdicts[ch.verdict.value] = verdicts.get(ch.verdict.value, 0) + 1
     warm = [sum(judge(text)[:2]) for text in again]
@@ -266,7 +266,9 @@ def summary(runs: list[dict], later: list[dict]) -> dict[str, str]:
             f"{med(lat_first):.0f}; {med(lat):.0f} / {pct(lat, 0.95):.0f} ms" if lat else "-",
         "  ... statement sentences embedded at the check (mean)":
             "-" if not lat_fresh or min(lat_fresh) < 0 else f"{statistics.mean(lat_fresh):.1f}",
-        "RSS after model load / peak": f"{med([r['rss_model'] for r in runs]):.0f} / {max(r['rss'] for r in runs):.0f} MB",
+        "RSS after model load / peak (median of runs, max)":
+            f"{med([r['rss_model'] for r in runs]):.0f} / {med([r['rss'] for r in runs]):.0f}, "
+            f"{max(r['rss'] for r in runs):.0f} MB",
         "verdicts": " ".join(f"{k} {v}" for k, v in sorted(verdicts.items())),
     }
 
