@@ -450,7 +450,7 @@ def _sentence_texts(paragraphs: tuple[str, ...]) -> list[str]:
     return [text for text, _ in _sentence_spans(paragraphs)]
 
 
-@lru_cache(maxsize=1024)  # a statement's sentences, asked for by every article reporting it
+@lru_cache(maxsize=256)  # a statement's sentences, asked for by every article reporting it
 def _sentence_spans(paragraphs: tuple[str, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """(text, paragraphs it runs over) per body sentence. A paragraph that stops mid-sentence
     (no end mark) and a next one that goes on in lower case are one text: a stray break
