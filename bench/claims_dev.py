@@ -40,7 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from compare.claims import Claim, ClaimReport, check_claims  # noqa: E402
-from compare.embed import default_embedder  # noqa: E402
+from compare.embed import MiniLM  # noqa: E402
+
+MODEL = MiniLM()  # loaded once in main(), handed to every check
 from compare.quote_engine import check_article  # noqa: E402
 from compare.quotecheck import QuoteCheck  # noqa: E402
 from compare.quotes import extract_quotes, sentence_spans  # noqa: E402
@@ -73,9 +75,9 @@ def run_article(data: Path, article: str, statements: Sequence[str], tmp: Path,
                 canonical_text=canon, text_hash=text_hash(canon), normalizer_version=NORMALIZER_VERSION))
         index = StoreQuoteIndex(store)
         quotes = check_article(index, extract_quotes(text))
-        found = check_claims(index, text, quotes)
+        found = check_claims(index, text, quotes, embedder=MODEL)
         spans = [Claim(r["text"], r["start"], r["end"], None) for r in labelled]
-        judged = check_claims(index, text, quotes, claims=spans)
+        judged = check_claims(index, text, quotes, claims=spans, embedder=MODEL)
         return text, quotes, found, judged
     finally:
         store.close()
@@ -140,7 +142,7 @@ def baseline_sims(text: str, quotes: list[QuoteCheck], statements: list[list[str
                 for a, b in sentence_spans(p)]
     if not sents or not st_sents:
         return []
-    emb = default_embedder()
+    emb = MODEL
     va = emb.encode([text[a:b] for a, b in sents])
     vb = emb.encode([s for _, _, s in st_sents])
     sim = va @ vb.T
@@ -168,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if r["statement"] not in statements_of[r["article"]]:
             statements_of[r["article"]].append(r["statement"])
     t_load = time.process_time()
-    default_embedder().load()
+    MODEL.load()
     t_load = time.process_time() - t_load
 
     got_found: dict[str, dict | None] = {}

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from compare.claims import Claim, check_claims  # noqa: E402
-from compare.embed import default_embedder  # noqa: E402
+from compare.embed import MiniLM  # noqa: E402
 from compare.quotes import sentence_spans  # noqa: E402
 from sources.normalize import NORMALIZER_VERSION, canonical_text, text_hash  # noqa: E402
 from store import Store  # noqa: E402
@@ -58,7 +58,7 @@ def main() -> int:
     if args.limit:
         rows = rows[:args.limit]
     gold = [str(r["label"]) == "1" for r in rows]
-    emb = default_embedder()
+    emb = MiniLM()
     emb.load()
     docs = {doc: i for i, doc in enumerate(dict.fromkeys(r["doc"] for r in rows))}
     preds: list[bool] = []
@@ -87,7 +87,8 @@ def main() -> int:
             store = stores[d]
             summary = r["summary"]
             claims = [Claim(summary[a:b], a, b, None) for a, b in sentence_spans(summary)]
-            report = check_claims(StoreQuoteIndex(store), summary, claims=claims, links=[f"doc:{d}"])
+            report = check_claims(StoreQuoteIndex(store), summary, claims=claims, links=[f"doc:{d}"],
+                                  embedder=emb)
             bad = [c for c in report.claims if c.verdict.value != "faithful"]
             preds.append(not bad)
             for c in bad:

@@ -19,7 +19,11 @@ Most press coverage reports a statement in its own words ("Blinken said the orde
 Usage::
 
     quote_checks = check_article(index, extract_quotes(doc.text), doc.published, doc.links)
-    report = check_claims(index, doc.text, quote_checks, doc.published, doc.links)
+    report = check_claims(index, doc.text, quote_checks, doc.published, doc.links, embedder=model)
+
+`model` is the caller's loaded embedder (compare.embed.MiniLM: flows/ and the CLI make one per
+process); statement sentence vectors stored with the versions are read through the index,
+and the ones missing come back in `report.vectors` for the caller to store.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 import simplemma
 
-from compare.embed import Embedder, default_embedder
+from compare.embed import DIM, Embedder, SentenceVectors, Vectors, pack, text_key, unpack
 from compare.lexicon import (
     ANTONYMS,
     BACKSHIFT,
@@ -153,6 +157,9 @@ class ClaimReport:
 
     claims: tuple[ClaimCheck, ...]
     coverage: tuple[ParagraphCoverage, ...]
+    # Statement sentence vectors this check had to compute (none stored: a version stored
+    # before vectors were, or another model): the caller may store them for the next check.
+    vectors: SentenceVectors | None = None
 
     def to_json(self) -> dict[str, object]:
         return {"claims": [c.to_json() for c in self.claims],
@@ -397,19 +404,44 @@ def _statements(index: StatementIndex, urls: Sequence[str], published_at: dateti
         v = chosen.get(u)
         if v is None:
             continue
-        paras: list[str] = []
-        cur = ""
-        for b, sep in zip(v.blocks, v.seps, strict=True):
-            cur += texts.get(b, "")
-            if "\n" in sep:
-                paras.append(cur)
-                cur = ""
-            else:
-                cur += sep
-        if cur:
-            paras.append(cur)
-        out.append(_Statement(u, v, tuple(paras), "\n\n".join(paras)))
+        paras = paragraphs_of([texts.get(b, "") for b in v.blocks], v.seps)
+        out.append(_Statement(u, v, paras, "\n\n".join(paras)))
     return out
+
+
+def paragraphs_of(blocks: Sequence[str], seps: Sequence[str]) -> tuple[str, ...]:
+    """A version's paragraphs from its indexed blocks and the whitespace after each (a
+    separator with a line break ends a paragraph): the text claims are aligned against.
+
+    >>> paragraphs_of(["A b.", "C d.", "E."], [" ", "\\n\\n", ""])
+    ('A b. C d.', 'E.')
+    """
+    paras: list[str] = []
+    cur = ""
+    for text, sep in zip(blocks, seps, strict=True):
+        cur += text
+        if "\n" in sep:
+            paras.append(cur)
+            cur = ""
+        else:
+            cur += sep
+    if cur:
+        paras.append(cur)
+    return tuple(paras)
+
+
+def statement_units(paragraphs: Sequence[str]) -> list[str]:
+    """The texts of a statement version that alignment may embed: its body sentences and the
+    clauses of its long ones. The pipeline embeds them when it stores the version (outside
+    the write lock), so that checking an article reads them instead of running the model."""
+    out: list[str] = []
+    for s in _sentence_texts(tuple(paragraphs)):
+        out.append(s)
+        if len(s.split()) >= CLAUSE_WORDS:
+            pieces = _clauses(s)
+            if len(pieces) > 1:
+                out.extend(pieces)
+    return list(dict.fromkeys(out))
 
 
 def is_body(paragraph: str) -> bool:
@@ -425,12 +457,23 @@ def is_body(paragraph: str) -> bool:
 
 
 def _sentences(st: _Statement) -> list[_Sentence]:
-    """The statement's body sentences. A paragraph that stops mid-sentence (no end mark) and a
-    next one that goes on in lower case are one text: a stray break ("They expressed concern
-    / about provocative actions") must not cut the sentence a claim reports."""
+    """The statement's body sentences."""
+    return [_Sentence(st.url, st.version, paras[0], text, paras) for text, paras in _sentence_spans(st.paragraphs)]
+
+
+def _sentence_texts(paragraphs: tuple[str, ...]) -> list[str]:
+    return [text for text, _ in _sentence_spans(paragraphs)]
+
+
+@lru_cache(maxsize=256)  # a statement's sentences, asked for by every article reporting it
+def _sentence_spans(paragraphs: tuple[str, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """(text, paragraphs it runs over) per body sentence. A paragraph that stops mid-sentence
+    (no end mark) and a next one that goes on in lower case are one text: a stray break
+    ("They expressed concern / about provocative actions") must not cut the sentence a claim
+    reports."""
     groups: list[list[int]] = []
-    for i, p in enumerate(st.paragraphs):
-        prev = st.paragraphs[groups[-1][-1]].rstrip() if groups else ""
+    for i, p in enumerate(paragraphs):
+        prev = paragraphs[groups[-1][-1]].rstrip() if groups else ""
         if groups and groups[-1][-1] == i - 1 and prev and prev[-1] not in ".!?:;\"”’)" \
                 and p.lstrip()[:1].islower():
             groups[-1].append(i)
@@ -438,19 +481,19 @@ def _sentences(st: _Statement) -> list[_Sentence]:
             groups.append([i])
     out = []
     for g in groups:
-        text = " ".join(st.paragraphs[i].strip() for i in g)
+        text = " ".join(paragraphs[i].strip() for i in g)
         if not is_body(text):
             continue
         starts = []
         at = 0
         for i in g:
             starts.append(at)
-            at += len(st.paragraphs[i].strip()) + 1
+            at += len(paragraphs[i].strip()) + 1
         for a, b in sentence_spans(text):
             paras = tuple(i for i, s0 in zip(g, starts, strict=True)
-                          if s0 < b and s0 + len(st.paragraphs[i].strip()) > a)
-            out.append(_Sentence(st.url, st.version, paras[0], text[a:b], paras))
-    return out
+                          if s0 < b and s0 + len(paragraphs[i].strip()) > a)
+            out.append((text[a:b], paras))
+    return tuple(out)
 
 
 # -- checks (pure; each returns reasons, empty when the claim holds) ---------------------------
@@ -1088,7 +1131,15 @@ def _statement_names(statement: str) -> frozenset[str]:
     return frozenset(keys | ISSUER_NAMES)
 
 
-def _known(key: str, raw: str, have: frozenset[str], prefixes: set[str]) -> bool:
+@lru_cache(maxsize=64)  # one statement, many claims: built once, not per claim
+def _statement_prefixes(statement: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The 5-letter prefixes of the statement's names and words (an adjective shares its
+    name's stem) and its capitalised words, for entity_changes."""
+    prefixes = frozenset(k[:5] for k in _statement_names(statement) if len(k) >= 5 and not k.startswith(("cc:", "acr:")))
+    return prefixes, tuple(re.findall(r"[A-Z][\w’'-]+", statement))
+
+
+def _known(key: str, raw: str, have: frozenset[str], prefixes: frozenset[str]) -> bool:
     base = key.removesuffix("'s").removesuffix("'")
     if key in have or base in have or base.rstrip("s") in have:
         return True
@@ -1133,8 +1184,7 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
     []
     """
     have = _statement_names(statement)
-    prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
-    raw_names = re.findall(r"[A-Z][\w’'-]+", statement)
+    prefixes, raw_names = _statement_prefixes(statement)
     out = []
     for run in _names(claim):
         if speaker and all(raw in speaker for _, raw in run):
@@ -1744,14 +1794,16 @@ def _added_kind(added: Sequence[str]) -> DriftKind:
 
 
 def check_claims(index: StatementIndex, text: str, quote_checks: Sequence[QuoteCheck] = (),
-                 published_at: datetime | None = None, links: Sequence[str] = (),
-                 embedder: Embedder | None = None, claims: Sequence[Claim] | None = None) -> ClaimReport:
+                 published_at: datetime | None = None, links: Sequence[str] = (), *,
+                 embedder: Embedder, claims: Sequence[Claim] | None = None) -> ClaimReport:
     """Every reported claim of the article checked, and the coverage map of its statements.
 
     `quote_checks` are the article's quote verdicts (compare.quote_engine.check_article): the
     statements they matched are the ones the article is about, and the paragraphs they
     matched are the quoted part of the coverage map. `claims` replaces `find_claims` (a
-    reader's own selection, or a benchmark judging labelled spans).
+    reader's own selection, or a benchmark judging labelled spans). `embedder` is the caller's
+    loaded model: it embeds the claims, and the statement sentences the store holds no
+    vector for (returned in `ClaimReport.vectors`).
     """
     if claims is None:
         quotes = [qc.quote for qc in quote_checks]
@@ -1762,12 +1814,38 @@ def check_claims(index: StatementIndex, text: str, quote_checks: Sequence[QuoteC
         statement_candidates(index, [c.text for c in claims], published_at, links,
                              preferred=quoted_urls)))[:MAX_STATEMENTS]
     statements = _statements(index, urls, published_at) if urls else []
-    checks = _align_and_judge(claims, statements, embedder or default_embedder())
-    return ClaimReport(tuple(checks), _coverage(statements, quote_checks, checks))
+    vectors = _UnitVectors(index, embedder)
+    checks = _align_and_judge(claims, statements, vectors)
+    fresh = SentenceVectors(embedder.model_id, tuple(vectors.fresh.items())) if vectors.fresh else None
+    return ClaimReport(tuple(checks), _coverage(statements, quote_checks, checks), fresh)
+
+
+class _UnitVectors:
+    """Vectors of claims (always embedded) and statement units (read from the store when it
+    holds them, else embedded and kept in `fresh` for the caller to store). A unit's vector
+    is used in its stored form (float16) either way, so a stored and a fresh one give the
+    same scores, hence the same verdicts."""
+
+    def __init__(self, index: StatementIndex, embedder: Embedder) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.fresh: dict[str, bytes] = {}
+
+    def encode(self, queries: Sequence[str], units: Sequence[str]) -> tuple[Vectors, Vectors]:
+        keys = [text_key(u) for u in units]
+        stored = dict(self.index.sentence_vectors(self.embedder.model_id, list(dict.fromkeys(keys))))
+        missing = list(dict.fromkeys(u for u, k in zip(units, keys, strict=True) if k not in stored))
+        # One model call for everything that needs it: the batches are sorted by length.
+        vecs = self.embedder.encode([*queries, *missing]) if queries or missing else \
+            np.zeros((0, DIM), dtype=np.float32)
+        for u, v in zip(missing, vecs[len(queries):], strict=True):
+            stored[text_key(u)] = self.fresh[text_key(u)] = pack(v)
+        unit_vecs = np.stack([unpack(stored[k]) for k in keys]) if keys else np.zeros((0, DIM), dtype=np.float32)
+        return vecs[:len(queries)], unit_vecs
 
 
 def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
-                     embedder: Embedder) -> list[ClaimCheck]:
+                     vectors: _UnitVectors) -> list[ClaimCheck]:
     sents = [s for st in statements for s in _sentences(st)]
     by_url = {st.url: st for st in statements}
     if not claims:
@@ -1819,10 +1897,12 @@ def _align_and_judge(claims: Sequence[Claim], statements: Sequence[_Statement],
     # alone do not place, and the sentences (and clauses) they may report.
     queries = list(dict.fromkeys(q for i, x in enumerate(contents) if not copied[i] for q in (x, *parts[i])))
     embedded = np.array([j in keep_model for j, _ in units])
-    vecs = embedder.encode([*queries, *(u for j, u in units if j in keep_model)]) if queries else \
-        np.zeros((0, 0), dtype=np.float32)
+    if queries:
+        query_vecs, unit_vecs = vectors.encode(queries, [u for j, u in units if j in keep_model])
+        sim_all = query_vecs @ unit_vecs.T
+    else:
+        sim_all = np.zeros((0, 0), dtype=np.float32)
     row_of = {q: k for k, q in enumerate(queries)}
-    sim_all = vecs[:len(queries)] @ vecs[len(queries):].T if queries else vecs
     owner = np.array([j for j, _ in units])
     unit_content = [_content(u) for _, u in units]
 

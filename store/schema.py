@@ -229,6 +229,17 @@ quote_postings = Table(
     Column("block_id", BigId, ForeignKey("quote_blocks.id"), primary_key=True),
 )
 
+# Statement sentence vectors (compare.embed), written with each statement version by the
+# pipeline: keyed by model and sha256 of the sentence text, so a sentence that many versions
+# (and statements) share is stored once; the vector in its packed form (float16 bytes).
+sentence_vectors = Table(
+    "sentence_vectors", metadata,
+    Column("model", String(64), primary_key=True),
+    Column("hash", String(64), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,
                    compare_to: object) -> bool:
     """Alembic's filter: the full-text search index (store/searchindex.py) is derived data

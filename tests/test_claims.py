@@ -19,9 +19,10 @@ from compare.claims import (
     find_claims,
     merge_coverage,
 )
-from compare.embed import MiniLM, default_embedder
+from compare.embed import MiniLM
 from compare.quotecheck import SourceText
 from compare.vocab import ClaimVerdict, CoverageHow, DriftKind
+from flows.pipeline import load_embedder
 from store.quoteindex import StoreQuoteIndex
 from tests.quote_store import store_of
 
@@ -43,8 +44,8 @@ def test_docstring_examples(module: object) -> None:
 
 
 def test_embedder_is_loaded_once_and_offline() -> None:
-    e = default_embedder()
-    assert e is default_embedder()  # one per process
+    e = load_embedder()
+    assert e is load_embedder()  # one per process
     model, tokenizer = compare.embed.model_files()
     assert model.is_file() and tokenizer.is_file()  # shipped by packages, nothing downloaded
     v = e.encode(["We will continue to provide aid.", "Aid will continue to be provided.",
@@ -58,6 +59,13 @@ def test_embedder_refuses_a_swapped_model(tmp_path: Path) -> None:
     bad.write_bytes(b"not a model")
     with pytest.raises(compare.embed.ModelUnavailable, match="not the published"):
         MiniLM(model_path=bad).load()
+
+
+def test_embedder_never_loads_inside_compare() -> None:
+    """compare/ encodes with the model it is handed; opening the file is the caller's
+    (flows/, the CLI): an unloaded model refuses to encode instead of loading itself."""
+    with pytest.raises(compare.embed.ModelUnavailable, match="load"):
+        MiniLM().encode(["The package provides $80 million."])
 
 
 def test_find_claims_reporting_verbs_nouns_and_other_speakers() -> None:
@@ -116,7 +124,7 @@ ARTICLE = (
 
 
 def test_verdicts_kinds_and_reasons(index_store: StoreQuoteIndex) -> None:
-    report = check_claims(index_store, ARTICLE)
+    report = check_claims(index_store, ARTICLE, embedder=load_embedder())
     assert len(report.claims) == 5
     number, faithful, negation, unsupported, softened = report.claims
     assert (number.verdict, number.kind) == (ClaimVerdict.DRIFT, DriftKind.NUMBER)
@@ -132,7 +140,7 @@ def test_verdicts_kinds_and_reasons(index_store: StoreQuoteIndex) -> None:
 
 
 def test_coverage_map_and_json(index_store: StoreQuoteIndex) -> None:
-    report = check_claims(index_store, ARTICLE)
+    report = check_claims(index_store, ARTICLE, embedder=load_embedder())
     cov = {p.paragraph: p for p in report.coverage}
     assert {p.source for p in report.coverage} == {URL}  # the Chile readout is not reported
     assert cov[0].how is CoverageHow.NONE  # the title
@@ -146,7 +154,7 @@ def test_coverage_map_and_json(index_store: StoreQuoteIndex) -> None:
 
 
 def test_merge_coverage_across_articles(index_store: StoreQuoteIndex) -> None:
-    a = check_claims(index_store, ARTICLE)
+    a = check_claims(index_store, ARTICLE, embedder=load_embedder())
     quoted = ClaimReport((), (ParagraphCoverage(URL, 1, "p", CoverageHow.QUOTED),
                               ParagraphCoverage(URL, 0, "t", CoverageHow.NONE)))
     merged = {p.paragraph: p.how for p in merge_coverage([a, quoted])}
@@ -162,8 +170,9 @@ def test_judged_against_the_version_current_at_publication() -> None:
         index = StoreQuoteIndex(store)
         claim = ARTICLE.split("\n\n")[1]
         spans = [Claim(claim, ARTICLE.index(claim), ARTICLE.index(claim) + len(claim), "The State Department")]
-        then = check_claims(index, ARTICLE, published_at=datetime(2025, 1, 15, tzinfo=UTC), claims=spans)
-        now = check_claims(index, ARTICLE, claims=spans)
+        then = check_claims(index, ARTICLE, published_at=datetime(2025, 1, 15, tzinfo=UTC), claims=spans,
+                            embedder=load_embedder())
+        now = check_claims(index, ARTICLE, claims=spans, embedder=load_embedder())
         assert then.claims[0].verdict is ClaimVerdict.FAITHFUL and then.claims[0].version == 1
         assert now.claims[0].kind is DriftKind.NUMBER and now.claims[0].version == 2
     finally:
@@ -174,7 +183,7 @@ def test_judged_against_the_version_current_at_publication() -> None:
 def test_no_statement_means_unsupported() -> None:
     store = store_of([])
     try:
-        report = check_claims(StoreQuoteIndex(store), ARTICLE)
+        report = check_claims(StoreQuoteIndex(store), ARTICLE, embedder=load_embedder())
         assert report.claims and all(c.verdict is ClaimVerdict.UNSUPPORTED and c.source is None
                                      for c in report.claims)
         assert report.coverage == ()

@@ -12,6 +12,7 @@ from compare.claims import ClaimReport, check_claims
 from compare.quote_engine import check_article
 from compare.quotecheck import SourceText
 from compare.quotes import extract_quotes
+from flows.pipeline import load_embedder
 from store.quoteindex import StoreQuoteIndex
 from tests.conftest import SHARED
 from tests.quote_store import store_of
@@ -67,7 +68,7 @@ def report() -> tuple[str, ClaimReport]:
     try:
         index = StoreQuoteIndex(store)
         quotes = check_article(index, extract_quotes(article))
-        return article, check_claims(index, article, quotes)
+        return article, check_claims(index, article, quotes, embedder=load_embedder())
     finally:
         store.close()
         Path(store.location).unlink(missing_ok=True)

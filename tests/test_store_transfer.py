@@ -7,8 +7,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from compare.embed import DIM, SentenceVectors, pack
 from compare.observe import Outcome
 from flows.cli import main
 from store import Store, StoreError
@@ -53,6 +55,9 @@ def populate(store: Store) -> None:
         art.version.id, st.id, "They pledged $18 million", 2, 26, "drift", "number", "major",
         {"reasons": ["'$58 million' reported as '$18 million'"], "score": 0.91})],
         [CoverageRecord(art.version.id, url, 1, "$58 million.", "paraphrased")])
+    # Statement sentence vectors (0008_sentence_vectors), bytes as stored.
+    store.save_sentence_vectors(SentenceVectors("test-model", (
+        ("a" * 64, pack(np.full(DIM, DIM ** -0.5, dtype=np.float32))), ("b" * 64, bytes(range(256)) * 3))))
     sent = store.claim_alerts("console", limit=1)[0]
     store.mark_sent(sent.id, "ts-1")
     store.set_thread_id(sent.document_id, "console", "ts-1")

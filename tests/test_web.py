@@ -625,7 +625,7 @@ def test_migration_backfills_the_search_index(db_url: str) -> None:
         record(store, obs("https://gov.example/a", "The envoy met the premier in Suva."))
         with store.engine.begin() as conn:
             cfg = alembic_config(conn)
-            command.downgrade(cfg, "-1")  # drops the index (0007_search is the head)
+            command.downgrade(cfg, "0006_claims")  # drops the index (made by 0007_search)
         store.migrate()  # back to head: the index is created and backfilled
         q = Queries(store)
         assert [h.seq for h in q.search("premier").items] == [2]
