@@ -1066,7 +1066,7 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     a, b = _canon(claim), _canon(sentence)
     na, nb = _name_keys(claim), _name_keys(sentence)
     have = _statement_names(sentence) | {"cc:" + SEATS_OF_GOVERNMENT[t.key] for t in b if t.key in SEATS_OF_GOVERNMENT}
-    prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
+    prefixes = _name_prefixes(have)
     raw_b = [sentence[t.start:t.end] for t in b]
     if all(not k or k in ISSUER_NAMES or _known(k, claim[t.start:t.end], have, prefixes) for t, k in zip(a, na, strict=True)):
         return []  # every name of the claim is the sentence's own: nothing to align
@@ -1135,8 +1135,12 @@ def _statement_names(statement: str) -> frozenset[str]:
 def _statement_prefixes(statement: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """The 5-letter prefixes of the statement's names and words (an adjective shares its
     name's stem) and its capitalised words, for entity_changes."""
-    prefixes = frozenset(k[:5] for k in _statement_names(statement) if len(k) >= 5 and not k.startswith(("cc:", "acr:")))
-    return prefixes, tuple(re.findall(r"[A-Z][\w’'-]+", statement))
+    return _name_prefixes(_statement_names(statement)), tuple(re.findall(r"[A-Z][\w’'-]+", statement))
+
+
+def _name_prefixes(names: frozenset[str]) -> frozenset[str]:
+    """The 5-letter prefixes of `names` (country codes and acronyms left out), for _known."""
+    return frozenset(k[:5] for k in names if len(k) >= 5 and not k.startswith(("cc:", "acr:")))
 
 
 def _known(key: str, raw: str, have: frozenset[str], prefixes: frozenset[str]) -> bool:
@@ -1294,7 +1298,7 @@ def actor_conflation(content: str, statement: str) -> list[str]:
 
     def names_it(x: str) -> list[bool]:
         have = _statement_names(x)
-        prefixes = {k[:5] for k in have if len(k) >= 5 and not k.startswith(("cc:", "acr:"))}
+        prefixes = _name_prefixes(have)
         return [_known(k, raw, have, prefixes) for k, raw in names]
 
     theirs = [w.lower() for w in re.findall(r"[A-Za-z]+", _actor(act) or act.split(",")[0])]

@@ -216,7 +216,7 @@ def test_commitments_reported_stronger_stay_aligned_as_drift() -> None:
     try:
         paras = article.split("\n\n")
         spans = [Claim(p, article.index(p), article.index(p) + len(p), None) for p in paras]
-        got = [(c.verdict, c.kind) for c in check_claims(StoreQuoteIndex(store), article, claims=spans).claims]
+        got = [(c.verdict, c.kind) for c in check_claims(StoreQuoteIndex(store), article, claims=spans, embedder=load_embedder()).claims]
         assert got == [(ClaimVerdict.DRIFT, DriftKind.HARDENED), (ClaimVerdict.DRIFT, DriftKind.SCOPE),
                        (ClaimVerdict.DRIFT, DriftKind.HARDENED), (ClaimVerdict.DRIFT, DriftKind.HARDENED),
                        (ClaimVerdict.UNSUPPORTED, None)]
