@@ -55,3 +55,15 @@ def _hypothesis_profiles() -> None:
 
 
 _hypothesis_profiles()
+
+
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `prefect server start` on loopback, with its own home, for one test module."""
+    from tests.prefect_server_min import start_server  # only modules that use it pay the import
+
+    home = tmp_path_factory.mktemp("prefect") / "home"
+    home.mkdir()
+    server, api = start_server(home)
+    yield api
+    server.stop()

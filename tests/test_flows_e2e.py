@@ -17,7 +17,7 @@ from flows.settings import Settings
 from store import Store
 from tests.fake_slack_min import FakeSlack
 from tests.httpfixture import LocalServer, Response
-from tests.prefect_server_min import Process, start_serve, start_server
+from tests.prefect_server_min import Process, start_serve
 
 PAGE = """<html><head><title>{title}</title></head><body><nav>Home | About</nav>
 <article><h1>{title}</h1>{body}</article><footer>Footer text of the site</footer></body></html>"""
@@ -31,14 +31,6 @@ PARAS = (
 def page(*paras: str, title: str = "Assistance for the region") -> str:
     return PAGE.format(title=title, body="".join(f"<p>{p}</p>" for p in paras))
 
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("prefect") / "home"
-    home.mkdir()
-    server, api = start_server(home)
-    yield api
-    server.stop()
 
 
 @pytest.fixture(scope="module")

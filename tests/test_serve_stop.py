@@ -11,27 +11,18 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from flows.serve import STOPPED_MESSAGE
 from tests.httpfixture import LocalServer, Response
-from tests.prefect_server_min import Process, prefect_env, start_server
+from tests.prefect_server_min import Process, prefect_env
 
 PAGE = ("<html><head><title>Statement</title></head><body><article><h1>Statement</h1>"
         "<p>The Secretary announced new humanitarian assistance for the region today.</p>"
         "</article></body></html>")
 
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("prefect") / "home"
-    home.mkdir()
-    server, api = start_server(home)
-    yield api
-    server.stop()
 
 
 def _serve(tmp: Path, api: str, config: Path, name: str) -> Process:
