@@ -871,7 +871,8 @@ def intensity_changes(claim: str, sentence: str, statement: str = "") -> tuple[D
     return None, []
 
 
-_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that|"
+# "once" as a trigger ("once power is transferred"), not "once again", "once more" (a repeat).
+_CONDITION = re.compile(r"\b(?:until|unless|once(?!\s+(?:again|more)\b)|as soon as|provided that|on condition that|"
                         + "|".join(map(re.escape, CONDITION_PHRASES)) + r")\b", re.I)
 
 

@@ -348,10 +348,14 @@ CONCLUDED_ACTS = frozenset({"sign", "agree", "decide", "conclude", "adopt", "app
                             "finalize", "finalise", "seal", "clinch", "establish", "commit"})
 # Phrases that make one thing the condition of another, like the subordinators of CONDITIONS
 # ("loans would depend on progress", "assistance is conditional on reforms"): a need the
-# statement names turned into a condition hardens it.
-CONDITION_PHRASES = ("depend on", "depends on", "depended on", "dependent on", "conditional on",
-                     "conditioned on", "contingent on", "contingent upon", "tied to", "linked to",
-                     "in exchange for", "in return for")
+# statement names turned into a condition hardens it. Only phrases that set a condition:
+# "linked to", "tied to", "in exchange for" describe a relation ("companies linked to the
+# group"), and "depend on" without "would"/"will" states a fact ("millions depend on the
+# grain"); reporters use them for plain associations.
+CONDITION_PHRASES = ("conditional on", "conditional upon", "conditioned on", "conditioned upon",
+                     "contingent on", "contingent upon", "would depend on", "will depend on",
+                     "would depend upon", "will depend upon", "would be dependent on",
+                     "will be dependent on")
 # Words that report a change or a view as partial or only beginning ("some members", "have
 # started to doubt", "partly"): added where the statement states it whole, they soften it (a
 # narrowed scope, or an inchoative verb: the change only beginning).

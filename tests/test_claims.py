@@ -223,3 +223,17 @@ def test_commitments_reported_stronger_stay_aligned_as_drift() -> None:
     finally:
         store.close()
         Path(store.location).unlink(missing_ok=True)
+
+
+def test_descriptions_and_repeats_are_not_conditions() -> None:
+    """Only phrases that set a condition harden a report: "linked to", "depend on" as a fact
+    and "once again" describe or repeat; "would depend on" and "once" as a trigger condition."""
+    cond = compare.claims.condition_changes
+    assert cond("The sanctions target three companies linked to the militia.",
+                "The sanctions target three companies affiliated with the militia.") == []
+    assert cond("He said millions of people depend on the grain shipments.",
+                "Millions of people rely on these grain shipments.") == []
+    assert cond("The United States once again condemned the attack.", "The United States again condemns the attack.") == []
+    assert cond("She warned that aid would depend on progress against corruption.",
+                "She stressed the importance of combatting corruption.")
+    assert cond("Aid will resume once power is transferred.", "Aid will resume after a transfer of power.")
