@@ -95,6 +95,7 @@ ENTITY_LOOSE = 0.5  # a new name under this score, with many new words, is a new
 RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
 ACT_WORDS = 2  # content words a claim's act shares with the one sentence that reports it
 SLOT_WORDS = 4  # a name replaced by a name within this many words stands in the same place
+ACT_REACH = 4  # words after the actor that may be its act ("has not yet formally signed")
 
 
 @dataclass(frozen=True)
@@ -897,22 +898,34 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
 
 
 def concluded_changes(claim: str, sentence: str) -> list[str]:
-    """A proposal, a discussion or a study reported as a deal done: the claim concludes
-    ("signed", "agreed", "decided") what the sentence only puts on the table ("proposed",
-    "discussed", "explored") and never concludes.
+    """A proposal, a discussion or a study reported as a deal done: the claim's own act is a
+    concluding one ("signed", "agreed", "decided") where the sentence's act only puts it on
+    the table ("proposed", "discussed", "explored") and the sentence concludes nothing. The
+    acts, not any word: "abuses committed by", "the agreement signed last year" describe
+    something else, and "has not yet finalized" concludes nothing.
 
     >>> concluded_changes("The ministers signed a pact on fishing quotas.",
     ...                   "The ministers explored a joint approach to fishing quotas.")
     ['the claim says "signed" where the statement says "explored"']
     >>> concluded_changes("They agreed to pool funds.", "They discussed and agreed to pool funds.")
     []
+    >>> concluded_changes("They have not yet finalized the plan.", "They discussed the plan.")
+    []
     """
-    done = [w for w in words(claim) if lemma(w) in CONCLUDED_ACTS]
-    said = {lemma(w) for w in words(sentence)}
-    tentative = [w for w in words(sentence) if lemma(w) in TENTATIVE_ACTS]
-    if not done or not tentative or said & CONCLUDED_ACTS:
+    actor = _actor(claim)
+    done = _act_word(claim, actor)
+    if done is None or lemma(done.group(0).lower()) not in CONCLUDED_ACTS:
         return []
-    return [f'the claim says "{done[0]}" where the statement says "{tentative[0]}"']
+    if set(words(claim[len(actor):done.start()])) & NEGATIONS or re.search(r"\byet\b", claim[:done.start()], re.I):
+        return []  # "has not yet finalized": nothing concluded
+    if re.match(r"[^,;]*\b(?:is|are|was|were|has|have|had|will|would)\b", claim[done.end():]):
+        return []  # "The agreement signed last year was discussed": a participle, not the act
+    said = {lemma(w) for w in words(sentence)}
+    tentative = [m.group(0) for x in {sentence, *_clauses(sentence)}
+                 if (m := _act_word(x, _actor(x))) and lemma(m.group(0).lower()) in TENTATIVE_ACTS]
+    if not tentative or said & CONCLUDED_ACTS:
+        return []
+    return [f'the claim says "{done.group(0)}" where the statement says "{tentative[0]}"']
 
 
 def condition_conflation(claim: str, statement: str) -> list[str]:
@@ -1601,14 +1614,34 @@ def _issuer_keys(statement: str) -> frozenset[str]:
     return frozenset(k for run in _names(_issuers(statement)) for k, _ in run) if statement else frozenset()
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+
+
+def _act_word(text: str, actor: str) -> re.Match[str] | None:
+    """The first word after the actor that is not an auxiliary, a function word, a negation
+    or an adverb: the act the text reports ("called" in "They also called on ..."). Only the
+    first ACT_REACH words are looked at: further on, a word is the act's object or another
+    clause's, not the act."""
+    start = len(text) - len(text.lstrip())
+    if not actor or not text[start:].startswith(actor):
+        return None
+    for k, m in enumerate(_WORD.finditer(text, start + len(actor))):
+        w = m.group(0).lower()
+        if k >= ACT_REACH:
+            break
+        if w not in _AUX and w not in FUNCTION_WORDS and w not in NEGATIONS and not w.endswith("ly"):
+            return m
+    return None
+
+
 def _act_lemma(text: str, actor: str) -> str:
-    """The lemma of the first word after the actor that is not an auxiliary or an adverb: the
-    act the text reports ("called" in "They also called on ...")."""
-    rest = text.strip()[len(actor):] if actor and text.strip().startswith(actor) else ""
-    for w in words(rest)[:4]:
-        if w not in _AUX and w not in FUNCTION_WORDS and not w.endswith("ly"):
-            return "" if lemma(w) in NEUTRAL_REPORTING else lemma(w)
-    return ""
+    """The lemma of the act the text reports (`_act_word`); "" for none or a verb that only
+    reports speech ("said")."""
+    m = _act_word(text, actor)
+    if m is None:
+        return ""
+    v = lemma(m.group(0).lower())
+    return "" if v in NEUTRAL_REPORTING else v
 
 
 def commitment_changes(claim: str, sentence: str, statement: str,

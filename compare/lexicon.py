@@ -340,12 +340,14 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
 
 # Acts that only put something on the table: talks, proposals, studies. Reported with a
 # CONCLUDED_ACTS verb ("explored a joint approach" -> "signed a pact"), an intention or
-# a discussion becomes a done deal: hardened. Lemmas.
+# a discussion becomes a done deal: hardened. Lemmas. Not "raise", "seek", "review": one
+# raises a concern, seeks accountability, reviews progress, and nothing is left to conclude.
 TENTATIVE_ACTS = frozenset({"propose", "discuss", "explore", "consider", "suggest", "examine",
-                            "study", "review", "raise", "float", "debate", "seek"})
+                            "study", "float", "debate"})
 # Acts that settle something: agreements reached, documents signed, decisions taken. Lemmas.
+# Not "commit", "establish": "committed to", "established" describe a stance or a state.
 CONCLUDED_ACTS = frozenset({"sign", "agree", "decide", "conclude", "adopt", "approve", "ratify",
-                            "finalize", "finalise", "seal", "clinch", "establish", "commit"})
+                            "finalize", "finalise", "seal", "clinch"})
 # Phrases that make one thing the condition of another, like the subordinators of CONDITIONS
 # ("loans would depend on progress", "assistance is conditional on reforms"): a need the
 # statement names turned into a condition hardens it. Only phrases that set a condition:

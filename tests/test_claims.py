@@ -237,3 +237,16 @@ def test_descriptions_and_repeats_are_not_conditions() -> None:
     assert cond("She warned that aid would depend on progress against corruption.",
                 "She stressed the importance of combatting corruption.")
     assert cond("Aid will resume once power is transferred.", "Aid will resume after a transfer of power.")
+
+
+def test_a_concluded_act_must_be_the_claims_own_and_not_denied() -> None:
+    """A concluding word that describes something else ("abuses committed", "the agreement
+    signed last year") or is denied ("not yet finalized") reports no deal done."""
+    done = compare.claims.concluded_changes
+    assert done("The two countries signed an accord on sharing intelligence.",
+                "The two sides also discussed enhanced sharing of intelligence.")
+    assert done("He raised concerns about abuses committed by the security forces.",
+                "The Secretary raised concerns about abuses perpetrated by the security forces.") == []
+    assert done("The agreement signed last year was discussed by the ministers.",
+                "The ministers discussed last year's accord.") == []
+    assert done("They have not yet finalized the plan.", "They discussed the plan.") == []
