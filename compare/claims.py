@@ -95,6 +95,7 @@ ENTITY_LOOSE = 0.5  # a new name under this score, with many new words, is a new
 RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
 ACT_WORDS = 2  # content words a claim's act shares with the one sentence that reports it
 SLOT_WORDS = 4  # a name replaced by a name within this many words stands in the same place
+NAME_WORDS = 3  # forenames (and a quoted nickname) a title may stand before a surname with
 ACT_REACH = 4  # words after the actor that may be its act ("has not yet formally signed")
 
 
@@ -1224,41 +1225,50 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
 
 @lru_cache(maxsize=64)  # one statement, many claims
 def sentence_texts(statement: str) -> tuple[str, ...]:
-    """The sentences of a statement's text, paragraph by paragraph."""
-    return tuple(p[a:b] for p in statement.split("\n\n") for a, b in sentence_spans(p))
+    """The body sentences of a statement's text, split as alignment splits them: its title
+    and byline say nothing a claim could report."""
+    return tuple(_sentence_texts(tuple(statement.split("\n\n"))))
 
 
 def namesake_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A person given what the statement says of another person with the same surname: the
-    claim's "Ana Mendez" where its sentence says "Governor Mendez", in a statement that names
-    Ana Mendez elsewhere and more than one Mendez (a family, a couple). One surname, two
-    people: the act of one sentence and the person of another are merged.
+    claim's "Ana Mendez" where its sentence says "Governor Mendez", and the statement
+    introduces the Governor with another forename ("Governor Luis Mendez") and names Ana
+    Mendez elsewhere. One surname, two people: the act of one sentence and the person of
+    another are merged. The title is resolved to the person the statement gave it; a title
+    the statement never gives with a forename may be anyone's ("President Cartes" for
+    "Horacio Cartes" is his own surname).
 
     >>> namesake_changes("Ana Mendez took kickbacks.", "Governor Mendez took kickbacks.",
-    ...     "Luis Mendez and Ana Mendez are designated. Governor Mendez took kickbacks. Ana Mendez laundered funds.")
-    ['the claim has "Ana Mendez" where the statement says "Governor Mendez": "Governor Mendez took kickbacks."; it names "Ana Mendez" elsewhere: "Luis Mendez and Ana Mendez are designated."']
-    >>> namesake_changes("Ana Mendez laundered funds.", "Ana Mendez laundered funds.", "Luis Mendez and Ana Mendez.")
+    ...     "Governor Luis Mendez and his wife Ana Mendez are designated. Governor Mendez took kickbacks. Ana Mendez laundered funds.")
+    ['the claim has "Ana Mendez" where the statement says "Governor Mendez" (Governor Luis Mendez): "Governor Mendez took kickbacks."; it names "Ana Mendez" elsewhere: "Governor Luis Mendez and his wife Ana Mendez are designated."']
+    >>> namesake_changes("Luis Mendez took kickbacks.", "Governor Mendez took kickbacks.",
+    ...     "Governor Luis Mendez and his wife Ana Mendez are designated. Governor Mendez took kickbacks.")
     []
     """
     out = []
+    sents = sentence_texts(statement)
     for run in _names(claim):
         if len(run) < 2 or run[-1][0].startswith(("cc:", "acr:")) or run[-2][0].startswith(("cc:", "acr:")):
             continue
         first, last = run[-2][1], run[-1][1]
-        before = re.findall(rf"(\S+)\s+{re.escape(last)}\b", sentence)
-        if not re.search(rf"\b{re.escape(last)}\b", sentence) or re.search(rf"\b{re.escape(first)}\b", sentence):
-            continue  # the sentence's own person ("Luis “Lucho” Mendez Vega" for "Luis Mendez")
-        # Other people of that surname: capitalised words before it that are not titles.
-        others = {w for w in re.findall(rf"([A-Z][\w’'-]*)\s+{re.escape(last)}\b", statement)
-                  if w.lower() not in TITLES and w.lower() not in _NON_NAMES and w != first}
-        # The whole name, not the end of a longer one ("Pablo Luis Mendez", the son).
+        titled = re.search(rf"\b([A-Z][a-z]+)\s+{re.escape(last)}\b", sentence)
+        if titled is None or titled.group(1).lower() not in TITLES or re.search(rf"\b{re.escape(first)}\b", sentence):
+            continue  # no title to resolve, or the sentence's own person ("Luis “Lucho” Mendez Vega")
+        # Who the statement gave that title: "Governor" then up to NAME_WORDS forenames,
+        # nicknames in quotes included ("President Porfirio “Pepe” Lobo").
+        intro = [m.group(1).split() for x in sents for m in re.finditer(
+            rf"\b{titled.group(1)}\s+((?:[A-Z“\"‘'][\w’'”\"-]*\s+){{1,{NAME_WORDS}}}){re.escape(last)}\b", x)]
+        if not intro or any(first in names for names in intro):
+            continue  # the title may be the claim's person's own
+        # The claim's whole name, not the end of a longer one ("Pablo Luis Mendez", the son).
         full = re.compile(rf"(\S*)\s+{re.escape(first)}\s+{re.escape(last)}\b")
-        elsewhere = [x for x in sentence_texts(statement) if x.strip() != sentence.strip() and any(
+        elsewhere = [x for x in sents if x.strip() != sentence.strip() and any(
             not m.group(1)[:1].isupper() or m.group(1).lower() in _NON_NAMES for m in full.finditer(" " + x))]
-        if others and elsewhere:
-            said = " ".join(before[-1:] + [last]) if before else last
-            out.append(f'the claim has "{first} {last}" where the statement says "{said}": "{sentence.strip()}"; '
-                       f'it names "{first} {last}" elsewhere: "{elsewhere[0].strip()}"')
+        if elsewhere:
+            who = " ".join([titled.group(1), *intro[0], last])
+            out.append(f'the claim has "{first} {last}" where the statement says "{titled.group(0)}" ({who}): '
+                       f'"{sentence.strip()}"; it names "{first} {last}" elsewhere: "{elsewhere[0].strip()}"')
     return out
 
 

@@ -139,3 +139,17 @@ def test_a_contrast_dropped_and_one_party_made_several() -> None:
     assert plural_attribution(claim, "The Quad partners voiced concern about the military presence at the port.") == []
     assert plural_attribution(claim, "The Ambassador discussed with the Minister the military presence.") == []
     assert plural_attribution("Five days after the landing, concern about the port grew.", one) == []
+
+
+def test_a_title_resolves_to_the_person_the_statement_gave_it() -> None:
+    """"President Cartes" is Horacio Cartes when the statement introduces him so; a title the
+    statement never gives with a forename, or a name only in the title paragraph, flags nothing."""
+    statement = ("Designation of Former President Horacio Cartes\n\n"
+                 "The Department is designating former President Horacio Cartes. While in office, President "
+                 "Cartes obstructed an investigation. We also designate Horacio Cartes’ adult children, "
+                 "Juan Cartes and Sofia Cartes.")
+    sentence = "While in office, President Cartes obstructed an investigation."
+    assert namesake_changes("Horacio Cartes obstructed an investigation.", sentence, statement) == []
+    assert namesake_changes("Sofia Cartes obstructed an investigation.", sentence, statement)
+    assert namesake_changes("Joe Biden said so.", "President Biden said so.",
+                            "Joe Biden and Jill Biden met. President Biden said so. Joe Biden left.") == []
