@@ -64,6 +64,7 @@ from compare.lexicon import (
     SCOPE_WORDS,
     SEATS_OF_GOVERNMENT,
     SENTENCE_QUANTIFIERS,
+    STANCE_ACTS,
     STANDING_IN,
     TENTATIVE_ACTS,
     TITLES,
@@ -1387,15 +1388,20 @@ def joint_changes(claim: str, statement: str) -> list[str]:
     return []
 
 
-# "The two officials", "Both ministers", "The two foreign ministers": the whole subject.
+# "The two officials", "Both ministers", "The two foreign ministers": the whole subject, a
+# number then one or two words (a noun, or an office and its noun).
 _SEVERAL = re.compile(r"(?:the\s+)?(?:two|three|four|five|both)(?:\s+[a-z]+){1,2}", re.I)
+# A plural noun: ending in "s" but not in "ss" or "us" ("Congress", "consensus").
+_PLURAL = re.compile(r"[a-z]+[^su]s")
 
 
 def plural_attribution(claim: str, sentence: str) -> list[str]:
-    """What one party did or said given to several: "The two ministers raised concern" where
-    the sentence has one of them act ("The Ambassador raised U.S. concerns"). Not
-    when the sentence's act is done with someone ("discussed with", "jointly"), nor when its
-    subject is plural itself ("They discussed").
+    """A stance one party took given to several: "The two ministers raised concern" where
+    the sentence has one of them take it ("The Ambassador raised U.S. concerns"). Only active
+    stance acts (STANCE_ACTS) on both sides: "the four men had been put to death" names who
+    underwent it, and one party "discussed" or "met" with another. Not when the sentence's
+    act is done with someone ("raised with", "jointly"), nor when its subject is plural
+    itself ("They raised").
 
     >>> plural_attribution("The two ministers raised concern about the port.",
     ...                    "The Ambassador raised U.S. concerns about the port.")
@@ -1404,11 +1410,18 @@ def plural_attribution(claim: str, sentence: str) -> list[str]:
     mine, theirs = _actor(claim), _actor(sentence)
     if not mine or not theirs or not _SEVERAL.fullmatch(mine.strip()):
         return []
+    body = _OPENER.sub("", sentence.strip())  # as `_actor` reads it: "In a meeting with X, the Ambassador ..."
+    act, their_act = _act_word(claim, mine), _act_word(body, theirs)
+    if act is None or their_act is None or lemma(act.group(0).lower()) not in STANCE_ACTS \
+            or lemma(their_act.group(0).lower()) not in STANCE_ACTS:
+        return []
+    if set(words(claim[len(mine):act.start()])) & {"be", "been", "being", "is", "are", "was", "were"}:
+        return []  # passive: the subject underwent the act
     said = [w.lower() for w in re.findall(r"[A-Za-z]+", theirs)]
-    plural = any(re.fullmatch(r"[a-z]+[^su]s", w.lower()) and (i == 0 or w[0].islower())
+    plural = any(_PLURAL.fullmatch(w.lower()) and (i == 0 or w[0].islower())
                  for i, w in enumerate(re.findall(r"[A-Za-z]+", theirs)))  # "The Quad partners", "Officials"
     if plural or "and" in said or not set(said).isdisjoint(STANDING_IN) or \
-            re.search(r"\b(?:with|jointly|joint|together|each other)\b", sentence, re.I):
+            re.search(r"\b(?:with|jointly|together|each other)\b", body[their_act.end():], re.I):
         return []
     return [f'the claim has "{mine}" do it; the statement says "{theirs}" alone: "{sentence.strip()}"']
 

@@ -373,6 +373,12 @@ MAJORITY_VOTE = frozenset({"majority", "majorities"})
 # vessels", "certain entities"): "any company" for "listed companies" widens it.
 RESTRICTIVE_MODIFIERS = frozenset({"designated", "named", "listed", "identified", "certain",
                                    "specific", "specified", "selected", "these", "those", "such"})
+# Lemmas of acts one party does alone, taking a stance ("raised concern", "condemned"): given
+# to "the two ministers" where one sentence has one of them do it, they misattribute it.
+# Not reciprocal acts ("discussed", "met", "agreed", "reviewed"), which take two parties
+# whoever the sentence names.
+STANCE_ACTS = frozenset({"raise", "voice", "express", "reiterate", "condemn", "urge", "stress",
+                         "emphasize", "underscore"})
 # Lemmas of the verbs that only report speech ("said", "added", "noted"): as the act of a claim
 # they say nothing about what was done; "called on", "warned", "pledged" are acts.
 NEUTRAL_REPORTING = frozenset({"say", "tell", "add", "state", "write", "note", "declare", "read",

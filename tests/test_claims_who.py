@@ -153,3 +153,15 @@ def test_a_title_resolves_to_the_person_the_statement_gave_it() -> None:
     assert namesake_changes("Sofia Cartes obstructed an investigation.", sentence, statement)
     assert namesake_changes("Joe Biden said so.", "President Biden said so.",
                             "Joe Biden and Jill Biden met. President Biden said so. Joe Biden left.") == []
+
+
+def test_several_parties_only_for_one_partys_active_stance() -> None:
+    """Passive subjects underwent the act, reciprocal acts take two parties, and "with" before
+    the act is not the act done with someone: none makes a plural subject misattributed."""
+    one = "The Ambassador reiterated U.S. concerns about the military presence at the port."
+    assert plural_attribution("The four men had been put to death for their views.",
+                              "The regime executed an activist for his views.") == []
+    assert plural_attribution("The two ministers discussed the situation in the region.",
+                              "The Secretary discussed the situation in the region.") == []
+    assert plural_attribution("The two officials voiced concern about the military presence at the port.",
+                              "In a meeting with the Minister, " + one[0].lower() + one[1:])
