@@ -57,7 +57,6 @@ from compare.lexicon import (
     NEGATIVE_VERBS,
     NEUTRAL_REPORTING,
     PARTIAL_WORDS,
-    PURPOSE_LINKS,
     REPORTING_NOUNS,
     RESTRICTIVE_MODIFIERS,
     SCHEDULED_ACTS,
@@ -930,60 +929,6 @@ def concluded_changes(claim: str, sentence: str) -> list[str]:
     return [f'the claim says "{done.group(0)}" where the statement says "{tentative[0]}"']
 
 
-def condition_conflation(claim: str, statement: str) -> list[str]:
-    """A condition taken from another sentence: the claim's main clause is one sentence's
-    point and its condition another's ("loans would restart once the prisoners were freed"
-    where one sentence ties the loans to an election and another asks for the prisoners'
-    freedom): two points tied together.
-
-    >>> condition_conflation("Development loans would restart once the prisoners were freed.",
-    ...     "He asked that the prisoners be freed. A fair election would let development loans restart.")
-    ['the claim ties "Development loans would restart" to "once the prisoners were freed"; the statement says the one in "A fair election would let development loans restart." and the other in "He asked that the prisoners be freed."']
-    """
-    m = _CONDITION.search(claim)
-    if m is None or _WHEN.match(claim[m.end():].strip()):
-        return []  # "until 1997": a time, not a condition
-    main, cond = _content(claim[:m.start()]), _content(claim[m.end():])
-    sents = sentence_texts(statement)
-
-    shared = [len(main & _content(x)) for x in sents]
-    top = max(shared, default=0)
-    if top < ACT_WORDS or shared.count(top) > 1:
-        return []
-    i = shared.index(top)  # the one sentence saying the main clause
-    if len(cond & _content(sents[i])) >= ACT_WORDS:
-        return []  # the condition is that sentence's own
-    j = next((k for k, x in enumerate(sents) if len(cond & _content(x)) >= max(ACT_WORDS, len(cond) - 1)), None)
-    if j is None or len(main & _content(sents[j])) >= top - 1:
-        return []  # the condition's sentence says the main clause about as well: it is the one reported
-    return [f'the claim ties "{claim[:m.start()].strip(" ,")}" to "{claim[m.start():].strip(" .")}"; the statement '
-            f'says the one in "{sents[i].strip()}" and the other in "{sents[j].strip()}"']
-
-
-_CONCESSIVE = re.compile(r"^\s*(?:While|Although|Though|Whereas|Even as|Even though)\b(?P<first>[^,]{10,200}),(?P<second>.+)$", re.S)
-_CONTRAST = re.compile(r"\b(?:while|although|though|whereas|even as|but|despite|however|yet|at the same time)\b", re.I)
-
-
-def concessive_conflation(claim: str, sentence: str) -> list[str]:
-    """Two points the sentence sets against each other ("While we seek to reopen the talks, we
-    will keep the tariffs") reported as one, with the contrast gone ("the tariffs were part
-    of the push to reopen the talks").
-
-    >>> concessive_conflation("The tariffs were part of the push to reopen the trade talks.",
-    ...     "While we seek to reopen the trade talks, we will keep the tariffs on steel.")[0][:64]
-    'the claim joins what the statement sets against each other: "Whi'
-    """
-    m = _CONCESSIVE.match(sentence)
-    if m is None or _CONTRAST.search(claim) or not any(
-            re.search(rf"\b{re.escape(p)}\b", claim, re.I) for p in PURPOSE_LINKS):
-        return []  # both halves kept side by side ("enforce sanctions as it seeks a return") are reported
-    mine = _content(claim)
-    if len(mine & _content(m.group("first"))) >= ACT_WORDS and len(mine & _content(m.group("second"))) >= 1 \
-            and len(mine & _content(m.group("second")) - _content(m.group("first"))) >= 1:
-        return [f'the claim joins what the statement sets against each other: "{sentence.strip()}"']
-    return []
-
-
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A word that widens or fixes the extent, absent from the sentence reported.
 
@@ -1345,32 +1290,6 @@ def actor_conflation(content: str, statement: str) -> list[str]:
     said = re.sub(r",\s*\w+$", "", mine.strip(" ,"))  # "Chile and Peru, he [said]"
     return [f'the claim has "{said}" do what the statement says of others: "{act.strip()}"; '
             f'it names them in another sentence: "{source.strip()}"']
-
-
-_BE = r"(?:is|are|was|were|remains?|remained|(?:has|have|had) been|(?:will|would) be)"
-_RELATIVE_BE = re.compile(rf"\b(?P<head>[a-z]+)\s*,?\s+(?:which|that|who)\s+{_BE}\s+(?:\w+ly\s+)?(?P<pred>[a-z]+)")
-
-
-def relative_conflation(claim: str, sentence: str) -> list[str]:
-    """What a relative clause says of one thing said of another: "the accord was vital"
-    where the sentence says the accord backs "the monitoring mechanism, which is vital": two
-    points of the sentence merged into one.
-
-    >>> relative_conflation("They said the accord was vital to regional stability.",
-    ...     "The accord backs the monitoring mechanism, which is vital to regional stability.")
-    ['the claim says "accord was vital"; the statement says it of the "mechanism": "The accord backs the monitoring mechanism, which is vital to regional stability."']
-    """
-    out = []
-    for m in _RELATIVE_BE.finditer(sentence):
-        head, pred = m.group("head"), m.group("pred")
-        if pred in FUNCTION_WORDS or head in FUNCTION_WORDS:
-            continue
-        said = re.search(rf"\b(?P<subj>[a-z]+)\s+{_BE}\s+(?:\w+ly\s+)?{re.escape(pred)}\b", claim)
-        if said is None or said.group("subj") in FUNCTION_WORDS or stem(said.group("subj")) == stem(head):
-            continue
-        if stem(said.group("subj")) in {stem(w) for w in words(sentence[:m.start("head")])}:
-            out.append(f'the claim says "{said.group(0)}"; the statement says it of the "{head}": "{sentence.strip()}"')
-    return out
 
 
 def joint_changes(claim: str, statement: str) -> list[str]:
@@ -1803,11 +1722,9 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         (DriftKind.NEGATION, negation_changes(content, clause)
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
-         or plural_attribution(content, sentences[0] if sentences else "")),
+         or plural_attribution(content, matched)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
-        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
-         or relative_conflation(content, matched) or condition_conflation(content, statement)
-         or concessive_conflation(content, sentences[0] if sentences else "")),
+        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)),
         # A widened scope before a modal: "any company ... can lose its licence" for "listed
         # companies ... lose their licence" changes who is covered; the modal follows from it.
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),

@@ -400,10 +400,3 @@ SEATS_OF_GOVERNMENT: Mapping[str, str] = MappingProxyType({
     "kremlin": "RUS", "elysee": "FRA", "whitehall": "GBR", "zhongnanhai": "CHN",
     "bundeskanzleramt": "DEU", "quirinale": "ITA", "moncloa": "ESP",
 })
-# Phrases that make one point the purpose or part of another ("part of the effort to",
-# "in order to", "designed to"): a claim joining a concessive sentence's two halves with one
-# of them states a relation the statement denies by its "While ..., ...".
-PURPOSE_LINKS = ("part of", "in order to", "aimed at", "aimed to", "designed to", "meant to",
-                 "intended to", "so that", "because", "as a way to", "in a bid to",
-                 "in an effort to", "as leverage", "to force", "to pressure", "a step toward",
-                 "a step towards", "a means to")

@@ -1,6 +1,6 @@
 """compare/claims.py: who did or said what (issue 14). Entity swaps in the same place of the
-sentence, persons sharing a surname, actors and conditions taken from another sentence, a
-relative clause or a concessive clause merged, one party's act given to several; and the
+sentence, persons sharing a surname, actors taken from another sentence, one party's stance
+given to several; and the
 faithful claims the name check must let pass (a titled person named in full, a capitalised
 quantifier opening a sentence). Each check alone, then wired into `judge_claim`. The texts
 are made up for the tests."""
@@ -10,13 +10,10 @@ from __future__ import annotations
 from compare.claims import (
     Claim,
     actor_conflation,
-    concessive_conflation,
-    condition_conflation,
     entity_changes,
     judge_claim,
     namesake_changes,
     plural_attribution,
-    relative_conflation,
     swapped_names,
 )
 from compare.vocab import ClaimVerdict, DriftKind
@@ -107,30 +104,7 @@ def test_an_actor_from_another_sentence() -> None:
     assert actor_conflation("Volta will recall 19 Ridge pickups to address an electrical issue.", recall) == []
 
 
-def test_a_condition_from_another_sentence_and_a_relative_clause_moved() -> None:
-    statement = ("Title\n\nShe pressed for the release of the remaining political prisoners. "
-                 "She underscored the need for elections to enable the resumption of development lending.")
-    claim = "Development lending would resume once the political prisoners were released."
-    assert condition_conflation(claim, statement)
-    same = "Development lending would resume once elections are held as the statement needs."
-    assert condition_conflation(same, statement) == []  # the sentence's own condition
-    assert condition_conflation("Development lending would resume until 2025, once the political "
-                                "prisoners were released.", statement) == []  # "until 2025": a time
-    sentence = "Today's accord affirms support for the monitoring mechanism, which is vital to all of our security."
-    assert relative_conflation("the accord was vital to the security of all four countries.", sentence)
-    assert relative_conflation("the monitoring mechanism was vital to their security.", sentence) == []
-    assert judged("They said the accord was vital to the security of all four countries.", sentence,
-                  f"Title\n\n{sentence}") == (ClaimVerdict.DRIFT, DriftKind.CONFLATION)
-
-
-def test_a_contrast_dropped_and_one_party_made_several() -> None:
-    sentence = ("While the United States continues to seek a return to the trade talks, "
-                "we will strictly keep the tariffs on imported steel.")
-    assert concessive_conflation("the tariffs were part of the effort to return to the trade talks.", sentence)
-    assert concessive_conflation("the United States will keep the tariffs while seeking a return to the "
-                                 "trade talks.", sentence) == []
-    assert concessive_conflation("the United States will keep the tariffs as it seeks a return to the "
-                                 "trade talks.", sentence) == []
+def test_one_party_made_several() -> None:
     one = "The Ambassador reiterated U.S. concerns about the military presence at the port."
     claim = "The two officials voiced concern about the military presence at the port."
     assert plural_attribution(claim, one)
