@@ -975,8 +975,12 @@ ISSUER_NAMES = frozenset({"cc:USA", "acr:us", "america", "washington", "pentagon
 
 
 def _name_key(key: str) -> str:
+    """A name's key, a country's capital, seat of government or nationality as the country
+    ("Moscow", "the Kremlin", "Russian" -> "cc:RUS")."""
     if key in CAPITALS:
         return "cc:" + CAPITALS[key]
+    if key in SEATS_OF_GOVERNMENT:
+        return "cc:" + SEATS_OF_GOVERNMENT[key]
     dem = DEMONYMS.get(key)
     return f"cc:{dem}" if dem else key
 
@@ -1007,8 +1011,9 @@ def _acronym(raw: str) -> bool:
 
 
 def _country(key: str) -> bool:
-    """A name key that stands for a country: its name, capital, nationality or seat of government."""
-    return key.startswith("cc:") or key in SEATS_OF_GOVERNMENT
+    """A name key that stands for a country: its name, capital, nationality or seat of
+    government (all "cc:" keys, see `_name_key`)."""
+    return key.startswith("cc:")
 
 
 def swapped_names(claim: str, sentence: str) -> list[str]:
@@ -1026,7 +1031,7 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     """
     a, b = _canon(claim), _canon(sentence)
     na, nb = _name_keys(claim), _name_keys(sentence)
-    have = _statement_names(sentence) | {"cc:" + SEATS_OF_GOVERNMENT[t.key] for t in b if t.key in SEATS_OF_GOVERNMENT}
+    have = _statement_names(sentence)
     prefixes = _name_prefixes(have)
     raw_b = [sentence[t.start:t.end] for t in b]
     if all(not k or k in ISSUER_NAMES or _known(k, claim[t.start:t.end], have, prefixes) for t, k in zip(a, na, strict=True)):
@@ -1039,8 +1044,8 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
             continue  # a capitalised word opening the claim may be no name ("National agency")
         if i1 > 0 and na[i1 - 1] and na[i1] or i2 < len(na) and na[i2] and na[i2 - 1]:
             continue  # part of a longer name the sentence shares ("Caribbean Sea", "Law of the Sea")
-        mine = [("cc:" + SEATS_OF_GOVERNMENT[k] if k in SEATS_OF_GOVERNMENT else k, claim[t.start:t.end])
-                for t, k in zip(a[i1:i2], na[i1:i2], strict=True) if k and k not in ISSUER_NAMES]
+        mine = [(k, claim[t.start:t.end]) for t, k in zip(a[i1:i2], na[i1:i2], strict=True)
+                if k and k not in ISSUER_NAMES]
         theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
                   if k and k not in ISSUER_NAMES]
         if not {_country(k) for k in na[i1:i2] if k} & {_country(k) for k in nb[j1:j2] if k}:
@@ -1755,6 +1760,9 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
             (f'reports "{matched.strip()}" (score {score:.2f})',))
 
 
+_PARTIAL_STEMS = frozenset(stem(w) for w in PARTIAL_WORDS)  # `added` holds stems ("gradual", "severa")
+
+
 def _added_kind(added: Sequence[str]) -> DriftKind:
     """What added words do to the reported sentence: weaker stance words soften it, and so do
     words that make it partial or only beginning; anything else (stronger words, new acts or
@@ -1766,7 +1774,7 @@ def _added_kind(added: Sequence[str]) -> DriftKind:
     levels = [INTENSITY[w] for w in added if w in INTENSITY]
     if levels and min(levels) < 0 and max(levels) <= 0:
         return DriftKind.SOFTENED
-    if any(w in PARTIAL_WORDS for w in added) and not any(lvl > 0 for lvl in levels):
+    if any(w in _PARTIAL_STEMS for w in added) and not any(lvl > 0 for lvl in levels):
         return DriftKind.SOFTENED  # "some members have started to doubt": a part, a beginning
     return DriftKind.HARDENED
 

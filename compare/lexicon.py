@@ -334,6 +334,23 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
     "serbian": "SRB", "croatian": "HRV", "bosnian": "BIH", "albanian": "ALB",
     "kosovar": "XKX", "cypriot": "CYP", "maltese": "MLT", "portuguese": "PRT",
     "bruneian": "BRN", "singaporean": "SGP",
+    # The other nationality adjectives of states the press names, from the usual list (one
+    # word each; ambiguous ones, "congolese", "guinean", "dominican", "korean" for the North,
+    # are left out).
+    "kuwaiti": "KWT", "omani": "OMN", "bahraini": "BHR", "jordanian": "JOR", "moroccan": "MAR",
+    "algerian": "DZA", "tunisian": "TUN", "paraguayan": "PRY", "bolivian": "BOL",
+    "ecuadorian": "ECU", "uruguayan": "URY", "jamaican": "JAM", "belgian": "BEL",
+    "austrian": "AUT", "swiss": "CHE", "czech": "CZE", "slovak": "SVK", "slovenian": "SVN",
+    "bulgarian": "BGR", "macedonian": "MKD", "montenegrin": "MNE", "icelandic": "ISL",
+    "tajik": "TJK", "turkmen": "TKM", "kyrgyz": "KGZ", "mongolian": "MNG", "nepali": "NPL",
+    "nepalese": "NPL", "lankan": "LKA", "bhutanese": "BTN", "maldivian": "MDV",
+    "taiwanese": "TWN", "zimbabwean": "ZWE", "zambian": "ZMB", "ugandan": "UGA",
+    "tanzanian": "TZA", "rwandan": "RWA", "burundian": "BDI", "ghanaian": "GHA",
+    "senegalese": "SEN", "malian": "MLI", "nigerien": "NER", "chadian": "TCD",
+    "cameroonian": "CMR", "eritrean": "ERI", "djiboutian": "DJI", "mozambican": "MOZ",
+    "angolan": "AGO", "namibian": "NAM", "malawian": "MWI", "liberian": "LBR", "ivorian": "CIV",
+    "gabonese": "GAB", "togolese": "TGO", "beninese": "BEN", "burkinabe": "BFA",
+    "mauritanian": "MRT", "fijian": "FJI", "samoan": "WSM", "tongan": "TON", "timorese": "TLS",
 })
 
 # -- commitments reported stronger or weaker than made (compare/claims.py) ----------------------
@@ -361,9 +378,10 @@ CONDITION_PHRASES = ("conditional on", "conditional upon", "conditioned on", "co
 # Words that report a change or a view as partial or only beginning ("some members", "have
 # started to doubt", "partly"): added where the statement states it whole, they soften it (a
 # narrowed scope, or an inchoative verb: the change only beginning).
+# Compared by stem (see `stem` in compare/claims.py); not "partly", whose stem is that of
+# "part" ("part of the effort"), which makes nothing partial.
 PARTIAL_WORDS = frozenset({"some", "begin", "began", "begun", "beginning", "start", "started",
-                           "starting", "partly", "partially", "tentatively", "gradually",
-                           "few", "several"})
+                           "starting", "partially", "tentatively", "gradually", "few", "several"})
 # How a body decided: with every member (UNANIMITY) or with more than half (MAJORITY_VOTE).
 # "approved unanimously" where the statement says "a large majority of delegates" widens the
 # scope of the decision to members who voted against it.

@@ -139,3 +139,11 @@ def test_several_parties_only_for_one_partys_active_stance() -> None:
                               "The Secretary discussed the situation in the region.") == []
     assert plural_attribution("The two officials voiced concern about the military presence at the port.",
                               "In a meeting with the Minister, " + one[0].lower() + one[1:])
+
+
+def test_a_seat_of_government_and_a_nationality_are_their_country() -> None:
+    """"The Kremlin" is Russia for every name check (it is one `_name_key`), and the
+    nationality adjectives cover more than the states of the dev set."""
+    assert entity_changes("He said the Kremlin blocked the port.", "Title\n\nWe said Russia blocked the port.") == []
+    assert swapped_names("He said the Kremlin blocked the port.", "He said France blocked the port.")
+    assert entity_changes("He said the Kuwaiti minister blocked the port.", "Title\n\nWe said Kuwait blocked the port.") == []
