@@ -900,9 +900,9 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
 
 def concluded_changes(claim: str, sentence: str) -> list[str]:
     """A proposal, a discussion or a study reported as a deal done: the claim's own act is a
-    concluding one ("signed", "agreed", "decided") where the sentence's act only puts it on
-    the table ("proposed", "discussed", "explored") and the sentence concludes nothing. The
-    acts, not any word: "abuses committed by", "the agreement signed last year" describe
+    concluding one ("signed", "agreed", "decided") where the sentence only puts it on the
+    table ("proposed", "discussed", "explored") and concludes nothing. The claim's act, not
+    any of its words: "abuses committed by", "the agreement signed last year" describe
     something else, and "has not yet finalized" concludes nothing.
 
     >>> concluded_changes("The ministers signed a pact on fishing quotas.",
@@ -922,8 +922,9 @@ def concluded_changes(claim: str, sentence: str) -> list[str]:
     if re.match(r"[^,;]*\b(?:is|are|was|were|has|have|had|will|would)\b", claim[done.end():]):
         return []  # "The agreement signed last year was discussed": a participle, not the act
     said = {lemma(w) for w in words(sentence)}
-    tentative = [m.group(0) for x in {sentence, *_clauses(sentence)}
-                 if (m := _act_word(x, _actor(x))) and lemma(m.group(0).lower()) in TENTATIVE_ACTS]
+    # The sentence's tentative act may be any of its verbs ("highlighted efforts and
+    # proposed to share"): its concluding word, if any, rules it out.
+    tentative = [w for w in words(sentence) if lemma(w) in TENTATIVE_ACTS]
     if not tentative or said & CONCLUDED_ACTS:
         return []
     return [f'the claim says "{done.group(0)}" where the statement says "{tentative[0]}"']

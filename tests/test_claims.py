@@ -245,6 +245,8 @@ def test_a_concluded_act_must_be_the_claims_own_and_not_denied() -> None:
     done = compare.claims.concluded_changes
     assert done("The two countries signed an accord on sharing intelligence.",
                 "The two sides also discussed enhanced sharing of intelligence.")
+    assert done("The two countries signed an accord on sharing intelligence.",
+                "Participants highlighted their efforts and proposed to share intelligence.")
     assert done("He raised concerns about abuses committed by the security forces.",
                 "The Secretary raised concerns about abuses perpetrated by the security forces.") == []
     assert done("The agreement signed last year was discussed by the ministers.",
