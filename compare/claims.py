@@ -889,11 +889,15 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
     ['the claim sets a condition ("as soon as the military transfers power") the statement does not: "She underscored the need for the military to transfer power to enable the resumption of aid."']
     >>> condition_changes("Aid will resume once power is transferred.", "Aid will resume once power is transferred.")
     []
+    >>> condition_changes("The waiver runs until December 31, 2021.", "The waiver is temporary.")
+    []
     """
     m = _CONDITION.search(claim)
     if m is None or _CONDITION.search(sentence) or any(w in CONDITIONS for w in words(sentence)) \
             or re.search(r"\bas long as\b", sentence, re.I):
         return []
+    if m.group(0).lower() == "until" and _WHEN.match(claim[m.end():].strip()):
+        return []  # "until December 31", "until 2024": a date, not a condition
     said = " ".join(claim[m.start():].split()[:8]).rstrip(".,;")
     return [f'the claim sets a condition ("{said}") the statement does not: "{sentence.strip()}"']
 
