@@ -57,13 +57,13 @@ from compare.lexicon import (
     NEGATIVE_VERBS,
     NEUTRAL_REPORTING,
     PARTIAL_WORDS,
-    PURPOSE_LINKS,
     REPORTING_NOUNS,
     RESTRICTIVE_MODIFIERS,
     SCHEDULED_ACTS,
     SCOPE_WORDS,
     SEATS_OF_GOVERNMENT,
     SENTENCE_QUANTIFIERS,
+    STANCE_ACTS,
     STANDING_IN,
     TENTATIVE_ACTS,
     TITLES,
@@ -95,6 +95,8 @@ ENTITY_LOOSE = 0.5  # a new name under this score, with many new words, is a new
 RESCUE_FLOOR = 0.25  # a sentence this close may still show a changed figure or polarity
 ACT_WORDS = 2  # content words a claim's act shares with the one sentence that reports it
 SLOT_WORDS = 4  # a name replaced by a name within this many words stands in the same place
+NAME_WORDS = 3  # forenames (and a quoted nickname) a title may stand before a surname with
+ACT_REACH = 4  # words after the actor that may be its act ("has not yet formally signed")
 
 
 @dataclass(frozen=True)
@@ -871,7 +873,8 @@ def intensity_changes(claim: str, sentence: str, statement: str = "") -> tuple[D
     return None, []
 
 
-_CONDITION = re.compile(r"\b(?:until|unless|once|as soon as|provided that|on condition that|"
+# "once" as a trigger ("once power is transferred"), not "once again", "once more" (a repeat).
+_CONDITION = re.compile(r"\b(?:until|unless|once(?!\s+(?:again|more)\b)|as soon as|provided that|on condition that|"
                         + "|".join(map(re.escape, CONDITION_PHRASES)) + r")\b", re.I)
 
 
@@ -886,86 +889,49 @@ def condition_changes(claim: str, sentence: str) -> list[str]:
     ['the claim sets a condition ("as soon as the military transfers power") the statement does not: "She underscored the need for the military to transfer power to enable the resumption of aid."']
     >>> condition_changes("Aid will resume once power is transferred.", "Aid will resume once power is transferred.")
     []
+    >>> condition_changes("The waiver runs until December 31, 2021.", "The waiver is temporary.")
+    []
     """
     m = _CONDITION.search(claim)
     if m is None or _CONDITION.search(sentence) or any(w in CONDITIONS for w in words(sentence)) \
             or re.search(r"\bas long as\b", sentence, re.I):
         return []
+    if m.group(0).lower() == "until" and _WHEN.match(claim[m.end():].strip()):
+        return []  # "until December 31", "until 2024": a date, not a condition
     said = " ".join(claim[m.start():].split()[:8]).rstrip(".,;")
     return [f'the claim sets a condition ("{said}") the statement does not: "{sentence.strip()}"']
 
 
 def concluded_changes(claim: str, sentence: str) -> list[str]:
-    """A proposal, a discussion or a study reported as a deal done: the claim concludes
-    ("signed", "agreed", "decided") what the sentence only puts on the table ("proposed",
-    "discussed", "explored") and never concludes.
+    """A proposal, a discussion or a study reported as a deal done: the claim's own act is a
+    concluding one ("signed", "agreed", "decided") where the sentence only puts it on the
+    table ("proposed", "discussed", "explored") and concludes nothing. The claim's act, not
+    any of its words: "abuses committed by", "the agreement signed last year" describe
+    something else, and "has not yet finalized" concludes nothing.
 
     >>> concluded_changes("The ministers signed a pact on fishing quotas.",
     ...                   "The ministers explored a joint approach to fishing quotas.")
     ['the claim says "signed" where the statement says "explored"']
     >>> concluded_changes("They agreed to pool funds.", "They discussed and agreed to pool funds.")
     []
+    >>> concluded_changes("They have not yet finalized the plan.", "They discussed the plan.")
+    []
     """
-    done = [w for w in words(claim) if lemma(w) in CONCLUDED_ACTS]
+    actor = _actor(claim)
+    done = _act_word(claim, actor)
+    if done is None or lemma(done.group(0).lower()) not in CONCLUDED_ACTS:
+        return []
+    if set(words(claim[len(actor):done.start()])) & NEGATIONS or re.search(r"\byet\b", claim[:done.start()], re.I):
+        return []  # "has not yet finalized": nothing concluded
+    if re.match(r"[^,;]*\b(?:is|are|was|were|has|have|had|will|would)\b", claim[done.end():]):
+        return []  # "The agreement signed last year was discussed": a participle, not the act
     said = {lemma(w) for w in words(sentence)}
+    # The sentence's tentative act may be any of its verbs ("highlighted efforts and
+    # proposed to share"): its concluding word, if any, rules it out.
     tentative = [w for w in words(sentence) if lemma(w) in TENTATIVE_ACTS]
-    if not done or not tentative or said & CONCLUDED_ACTS:
+    if not tentative or said & CONCLUDED_ACTS:
         return []
-    return [f'the claim says "{done[0]}" where the statement says "{tentative[0]}"']
-
-
-def condition_conflation(claim: str, statement: str) -> list[str]:
-    """A condition taken from another sentence: the claim's main clause is one sentence's
-    point and its condition another's ("loans would restart once the prisoners were freed"
-    where one sentence ties the loans to an election and another asks for the prisoners'
-    freedom): two points tied together.
-
-    >>> condition_conflation("Development loans would restart once the prisoners were freed.",
-    ...     "He asked that the prisoners be freed. A fair election would let development loans restart.")
-    ['the claim ties "Development loans would restart" to "once the prisoners were freed"; the statement says the one in "A fair election would let development loans restart." and the other in "He asked that the prisoners be freed."']
-    """
-    m = _CONDITION.search(claim)
-    if m is None or _WHEN.match(claim[m.end():].strip()):
-        return []  # "until 1997": a time, not a condition
-    main, cond = _content(claim[:m.start()]), _content(claim[m.end():])
-    sents = sentence_texts(statement)
-
-    shared = [len(main & _content(x)) for x in sents]
-    top = max(shared, default=0)
-    if top < ACT_WORDS or shared.count(top) > 1:
-        return []
-    i = shared.index(top)  # the one sentence saying the main clause
-    if len(cond & _content(sents[i])) >= ACT_WORDS:
-        return []  # the condition is that sentence's own
-    j = next((k for k, x in enumerate(sents) if len(cond & _content(x)) >= max(ACT_WORDS, len(cond) - 1)), None)
-    if j is None or len(main & _content(sents[j])) >= top - 1:
-        return []  # the condition's sentence says the main clause about as well: it is the one reported
-    return [f'the claim ties "{claim[:m.start()].strip(" ,")}" to "{claim[m.start():].strip(" .")}"; the statement '
-            f'says the one in "{sents[i].strip()}" and the other in "{sents[j].strip()}"']
-
-
-_CONCESSIVE = re.compile(r"^\s*(?:While|Although|Though|Whereas|Even as|Even though)\b(?P<first>[^,]{10,200}),(?P<second>.+)$", re.S)
-_CONTRAST = re.compile(r"\b(?:while|although|though|whereas|even as|but|despite|however|yet|at the same time)\b", re.I)
-
-
-def concessive_conflation(claim: str, sentence: str) -> list[str]:
-    """Two points the sentence sets against each other ("While we seek to reopen the talks, we
-    will keep the tariffs") reported as one, with the contrast gone ("the tariffs were part
-    of the push to reopen the talks").
-
-    >>> concessive_conflation("The tariffs were part of the push to reopen the trade talks.",
-    ...     "While we seek to reopen the trade talks, we will keep the tariffs on steel.")[0][:64]
-    'the claim joins what the statement sets against each other: "Whi'
-    """
-    m = _CONCESSIVE.match(sentence)
-    if m is None or _CONTRAST.search(claim) or not any(
-            re.search(rf"\b{re.escape(p)}\b", claim, re.I) for p in PURPOSE_LINKS):
-        return []  # both halves kept side by side ("enforce sanctions as it seeks a return") are reported
-    mine = _content(claim)
-    if len(mine & _content(m.group("first"))) >= ACT_WORDS and len(mine & _content(m.group("second"))) >= 1 \
-            and len(mine & _content(m.group("second")) - _content(m.group("first"))) >= 1:
-        return [f'the claim joins what the statement sets against each other: "{sentence.strip()}"']
-    return []
+    return [f'the claim says "{done.group(0)}" where the statement says "{tentative[0]}"']
 
 
 def scope_changes(claim: str, sentence: str, statement: str) -> list[str]:
@@ -1014,8 +980,12 @@ ISSUER_NAMES = frozenset({"cc:USA", "acr:us", "america", "washington", "pentagon
 
 
 def _name_key(key: str) -> str:
+    """A name's key, a country's capital, seat of government or nationality as the country
+    ("Moscow", "the Kremlin", "Russian" -> "cc:RUS")."""
     if key in CAPITALS:
         return "cc:" + CAPITALS[key]
+    if key in SEATS_OF_GOVERNMENT:
+        return "cc:" + SEATS_OF_GOVERNMENT[key]
     dem = DEMONYMS.get(key)
     return f"cc:{dem}" if dem else key
 
@@ -1046,8 +1016,9 @@ def _acronym(raw: str) -> bool:
 
 
 def _country(key: str) -> bool:
-    """A name key that stands for a country: its name, capital, nationality or seat of government."""
-    return key.startswith("cc:") or key in SEATS_OF_GOVERNMENT
+    """A name key that stands for a country: its name, capital, nationality or seat of
+    government (all "cc:" keys, see `_name_key`)."""
+    return key.startswith("cc:")
 
 
 def swapped_names(claim: str, sentence: str) -> list[str]:
@@ -1065,7 +1036,7 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     """
     a, b = _canon(claim), _canon(sentence)
     na, nb = _name_keys(claim), _name_keys(sentence)
-    have = _statement_names(sentence) | {"cc:" + SEATS_OF_GOVERNMENT[t.key] for t in b if t.key in SEATS_OF_GOVERNMENT}
+    have = _statement_names(sentence)
     prefixes = _name_prefixes(have)
     raw_b = [sentence[t.start:t.end] for t in b]
     if all(not k or k in ISSUER_NAMES or _known(k, claim[t.start:t.end], have, prefixes) for t, k in zip(a, na, strict=True)):
@@ -1078,8 +1049,8 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
             continue  # a capitalised word opening the claim may be no name ("National agency")
         if i1 > 0 and na[i1 - 1] and na[i1] or i2 < len(na) and na[i2] and na[i2 - 1]:
             continue  # part of a longer name the sentence shares ("Caribbean Sea", "Law of the Sea")
-        mine = [("cc:" + SEATS_OF_GOVERNMENT[k] if k in SEATS_OF_GOVERNMENT else k, claim[t.start:t.end])
-                for t, k in zip(a[i1:i2], na[i1:i2], strict=True) if k and k not in ISSUER_NAMES]
+        mine = [(k, claim[t.start:t.end]) for t, k in zip(a[i1:i2], na[i1:i2], strict=True)
+                if k and k not in ISSUER_NAMES]
         theirs = [sentence[t.start:t.end] for t, k in zip(b[j1:j2], nb[j1:j2], strict=True)
                   if k and k not in ISSUER_NAMES]
         if not {_country(k) for k in na[i1:i2] if k} & {_country(k) for k in nb[j1:j2] if k}:
@@ -1210,41 +1181,50 @@ def entity_changes(claim: str, statement: str, speaker: str | None = None) -> li
 
 @lru_cache(maxsize=64)  # one statement, many claims
 def sentence_texts(statement: str) -> tuple[str, ...]:
-    """The sentences of a statement's text, paragraph by paragraph."""
-    return tuple(p[a:b] for p in statement.split("\n\n") for a, b in sentence_spans(p))
+    """The body sentences of a statement's text, split as alignment splits them: its title
+    and byline say nothing a claim could report."""
+    return tuple(_sentence_texts(tuple(statement.split("\n\n"))))
 
 
 def namesake_changes(claim: str, sentence: str, statement: str) -> list[str]:
     """A person given what the statement says of another person with the same surname: the
-    claim's "Ana Mendez" where its sentence says "Governor Mendez", in a statement that names
-    Ana Mendez elsewhere and more than one Mendez (a family, a couple). One surname, two
-    people: the act of one sentence and the person of another are merged.
+    claim's "Ana Mendez" where its sentence says "Governor Mendez", and the statement
+    introduces the Governor with another forename ("Governor Luis Mendez") and names Ana
+    Mendez elsewhere. One surname, two people: the act of one sentence and the person of
+    another are merged. The title is resolved to the person the statement gave it; a title
+    the statement never gives with a forename may be anyone's ("President Cartes" for
+    "Horacio Cartes" is his own surname).
 
     >>> namesake_changes("Ana Mendez took kickbacks.", "Governor Mendez took kickbacks.",
-    ...     "Luis Mendez and Ana Mendez are designated. Governor Mendez took kickbacks. Ana Mendez laundered funds.")
-    ['the claim has "Ana Mendez" where the statement says "Governor Mendez": "Governor Mendez took kickbacks."; it names "Ana Mendez" elsewhere: "Luis Mendez and Ana Mendez are designated."']
-    >>> namesake_changes("Ana Mendez laundered funds.", "Ana Mendez laundered funds.", "Luis Mendez and Ana Mendez.")
+    ...     "Governor Luis Mendez and his wife Ana Mendez are designated. Governor Mendez took kickbacks. Ana Mendez laundered funds.")
+    ['the claim has "Ana Mendez" where the statement says "Governor Mendez" (Governor Luis Mendez): "Governor Mendez took kickbacks."; it names "Ana Mendez" elsewhere: "Governor Luis Mendez and his wife Ana Mendez are designated."']
+    >>> namesake_changes("Luis Mendez took kickbacks.", "Governor Mendez took kickbacks.",
+    ...     "Governor Luis Mendez and his wife Ana Mendez are designated. Governor Mendez took kickbacks.")
     []
     """
     out = []
+    sents = sentence_texts(statement)
     for run in _names(claim):
         if len(run) < 2 or run[-1][0].startswith(("cc:", "acr:")) or run[-2][0].startswith(("cc:", "acr:")):
             continue
         first, last = run[-2][1], run[-1][1]
-        before = re.findall(rf"(\S+)\s+{re.escape(last)}\b", sentence)
-        if not re.search(rf"\b{re.escape(last)}\b", sentence) or re.search(rf"\b{re.escape(first)}\b", sentence):
-            continue  # the sentence's own person ("Luis “Lucho” Mendez Vega" for "Luis Mendez")
-        # Other people of that surname: capitalised words before it that are not titles.
-        others = {w for w in re.findall(rf"([A-Z][\w’'-]*)\s+{re.escape(last)}\b", statement)
-                  if w.lower() not in TITLES and w.lower() not in _NON_NAMES and w != first}
-        # The whole name, not the end of a longer one ("Pablo Luis Mendez", the son).
+        titled = re.search(rf"\b([A-Z][a-z]+)\s+{re.escape(last)}\b", sentence)
+        if titled is None or titled.group(1).lower() not in TITLES or re.search(rf"\b{re.escape(first)}\b", sentence):
+            continue  # no title to resolve, or the sentence's own person ("Luis “Lucho” Mendez Vega")
+        # Who the statement gave that title: "Governor" then up to NAME_WORDS forenames,
+        # nicknames in quotes included ("President Porfirio “Pepe” Lobo").
+        intro = [m.group(1).split() for x in sents for m in re.finditer(
+            rf"\b{titled.group(1)}\s+((?:[A-Z“\"‘'][\w’'”\"-]*\s+){{1,{NAME_WORDS}}}){re.escape(last)}\b", x)]
+        if not intro or any(first in names for names in intro):
+            continue  # the title may be the claim's person's own
+        # The claim's whole name, not the end of a longer one ("Pablo Luis Mendez", the son).
         full = re.compile(rf"(\S*)\s+{re.escape(first)}\s+{re.escape(last)}\b")
-        elsewhere = [x for x in sentence_texts(statement) if x.strip() != sentence.strip() and any(
+        elsewhere = [x for x in sents if x.strip() != sentence.strip() and any(
             not m.group(1)[:1].isupper() or m.group(1).lower() in _NON_NAMES for m in full.finditer(" " + x))]
-        if others and elsewhere:
-            said = " ".join(before[-1:] + [last]) if before else last
-            out.append(f'the claim has "{first} {last}" where the statement says "{said}": "{sentence.strip()}"; '
-                       f'it names "{first} {last}" elsewhere: "{elsewhere[0].strip()}"')
+        if elsewhere:
+            who = " ".join([titled.group(1), *intro[0], last])
+            out.append(f'the claim has "{first} {last}" where the statement says "{titled.group(0)}" ({who}): '
+                       f'"{sentence.strip()}"; it names "{first} {last}" elsewhere: "{elsewhere[0].strip()}"')
     return out
 
 
@@ -1322,32 +1302,6 @@ def actor_conflation(content: str, statement: str) -> list[str]:
             f'it names them in another sentence: "{source.strip()}"']
 
 
-_BE = r"(?:is|are|was|were|remains?|remained|(?:has|have|had) been|(?:will|would) be)"
-_RELATIVE_BE = re.compile(rf"\b(?P<head>[a-z]+)\s*,?\s+(?:which|that|who)\s+{_BE}\s+(?:\w+ly\s+)?(?P<pred>[a-z]+)")
-
-
-def relative_conflation(claim: str, sentence: str) -> list[str]:
-    """What a relative clause says of one thing said of another: "the accord was vital"
-    where the sentence says the accord backs "the monitoring mechanism, which is vital": two
-    points of the sentence merged into one.
-
-    >>> relative_conflation("They said the accord was vital to regional stability.",
-    ...     "The accord backs the monitoring mechanism, which is vital to regional stability.")
-    ['the claim says "accord was vital"; the statement says it of the "mechanism": "The accord backs the monitoring mechanism, which is vital to regional stability."']
-    """
-    out = []
-    for m in _RELATIVE_BE.finditer(sentence):
-        head, pred = m.group("head"), m.group("pred")
-        if pred in FUNCTION_WORDS or head in FUNCTION_WORDS:
-            continue
-        said = re.search(rf"\b(?P<subj>[a-z]+)\s+{_BE}\s+(?:\w+ly\s+)?{re.escape(pred)}\b", claim)
-        if said is None or said.group("subj") in FUNCTION_WORDS or stem(said.group("subj")) == stem(head):
-            continue
-        if stem(said.group("subj")) in {stem(w) for w in words(sentence[:m.start("head")])}:
-            out.append(f'the claim says "{said.group(0)}"; the statement says it of the "{head}": "{sentence.strip()}"')
-    return out
-
-
 def joint_changes(claim: str, statement: str) -> list[str]:
     """A statement one party issued called joint ("in a joint statement", "issued jointly"):
     what it misreports is who issued the statement (its byline), whichever sentence it cites.
@@ -1363,15 +1317,20 @@ def joint_changes(claim: str, statement: str) -> list[str]:
     return []
 
 
-# "The two officials", "Both ministers", "The two foreign ministers": the whole subject.
+# "The two officials", "Both ministers", "The two foreign ministers": the whole subject, a
+# number then one or two words (a noun, or an office and its noun).
 _SEVERAL = re.compile(r"(?:the\s+)?(?:two|three|four|five|both)(?:\s+[a-z]+){1,2}", re.I)
+# A plural noun: ending in "s" but not in "ss" or "us" ("Congress", "consensus").
+_PLURAL = re.compile(r"[a-z]+[^su]s")
 
 
 def plural_attribution(claim: str, sentence: str) -> list[str]:
-    """What one party did or said given to several: "The two ministers raised concern" where
-    the sentence has one of them act ("The Ambassador raised U.S. concerns"). Not
-    when the sentence's act is done with someone ("discussed with", "jointly"), nor when its
-    subject is plural itself ("They discussed").
+    """A stance one party took given to several: "The two ministers raised concern" where
+    the sentence has one of them take it ("The Ambassador raised U.S. concerns"). Only active
+    stance acts (STANCE_ACTS) on both sides: "the four men had been put to death" names who
+    underwent it, and one party "discussed" or "met" with another. Not when the sentence's
+    act is done with someone ("raised with", "jointly"), nor when its subject is plural
+    itself ("They raised").
 
     >>> plural_attribution("The two ministers raised concern about the port.",
     ...                    "The Ambassador raised U.S. concerns about the port.")
@@ -1380,11 +1339,18 @@ def plural_attribution(claim: str, sentence: str) -> list[str]:
     mine, theirs = _actor(claim), _actor(sentence)
     if not mine or not theirs or not _SEVERAL.fullmatch(mine.strip()):
         return []
+    body = _OPENER.sub("", sentence.strip())  # as `_actor` reads it: "In a meeting with X, the Ambassador ..."
+    act, their_act = _act_word(claim, mine), _act_word(body, theirs)
+    if act is None or their_act is None or lemma(act.group(0).lower()) not in STANCE_ACTS \
+            or lemma(their_act.group(0).lower()) not in STANCE_ACTS:
+        return []
+    if set(words(claim[len(mine):act.start()])) & {"be", "been", "being", "is", "are", "was", "were"}:
+        return []  # passive: the subject underwent the act
     said = [w.lower() for w in re.findall(r"[A-Za-z]+", theirs)]
-    plural = any(re.fullmatch(r"[a-z]+[^su]s", w.lower()) and (i == 0 or w[0].islower())
+    plural = any(_PLURAL.fullmatch(w.lower()) and (i == 0 or w[0].islower())
                  for i, w in enumerate(re.findall(r"[A-Za-z]+", theirs)))  # "The Quad partners", "Officials"
     if plural or "and" in said or not set(said).isdisjoint(STANDING_IN) or \
-            re.search(r"\b(?:with|jointly|joint|together|each other)\b", sentence, re.I):
+            re.search(r"\b(?:with|jointly|together|each other)\b", body[their_act.end():], re.I):
         return []
     return [f'the claim has "{mine}" do it; the statement says "{theirs}" alone: "{sentence.strip()}"']
 
@@ -1600,14 +1566,34 @@ def _issuer_keys(statement: str) -> frozenset[str]:
     return frozenset(k for run in _names(_issuers(statement)) for k, _ in run) if statement else frozenset()
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*")
+
+
+def _act_word(text: str, actor: str) -> re.Match[str] | None:
+    """The first word after the actor that is not an auxiliary, a function word, a negation
+    or an adverb: the act the text reports ("called" in "They also called on ..."). Only the
+    first ACT_REACH words are looked at: further on, a word is the act's object or another
+    clause's, not the act."""
+    start = len(text) - len(text.lstrip())
+    if not actor or not text[start:].startswith(actor):
+        return None
+    for k, m in enumerate(_WORD.finditer(text, start + len(actor))):
+        w = m.group(0).lower()
+        if k >= ACT_REACH:
+            break
+        if w not in _AUX and w not in FUNCTION_WORDS and w not in NEGATIONS and not w.endswith("ly"):
+            return m
+    return None
+
+
 def _act_lemma(text: str, actor: str) -> str:
-    """The lemma of the first word after the actor that is not an auxiliary or an adverb: the
-    act the text reports ("called" in "They also called on ...")."""
-    rest = text.strip()[len(actor):] if actor and text.strip().startswith(actor) else ""
-    for w in words(rest)[:4]:
-        if w not in _AUX and w not in FUNCTION_WORDS and not w.endswith("ly"):
-            return "" if lemma(w) in NEUTRAL_REPORTING else lemma(w)
-    return ""
+    """The lemma of the act the text reports (`_act_word`); "" for none or a verb that only
+    reports speech ("said")."""
+    m = _act_word(text, actor)
+    if m is None:
+        return ""
+    v = lemma(m.group(0).lower())
+    return "" if v in NEUTRAL_REPORTING else v
 
 
 def commitment_changes(claim: str, sentence: str, statement: str,
@@ -1746,11 +1732,9 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         (DriftKind.NEGATION, negation_changes(content, clause)
          if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
         (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
-         or plural_attribution(content, sentences[0] if sentences else "")),
+         or plural_attribution(content, matched)),
         (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
-        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
-         or relative_conflation(content, matched) or condition_conflation(content, statement)
-         or concessive_conflation(content, sentences[0] if sentences else "")),
+        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)),
         # A widened scope before a modal: "any company ... can lose its licence" for "listed
         # companies ... lose their licence" changes who is covered; the modal follows from it.
         (DriftKind.SCOPE, scope_changes(content, matched, statement)),
@@ -1781,6 +1765,9 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
             (f'reports "{matched.strip()}" (score {score:.2f})',))
 
 
+_PARTIAL_STEMS = frozenset(stem(w) for w in PARTIAL_WORDS)  # `added` holds stems ("gradual", "severa")
+
+
 def _added_kind(added: Sequence[str]) -> DriftKind:
     """What added words do to the reported sentence: weaker stance words soften it, and so do
     words that make it partial or only beginning; anything else (stronger words, new acts or
@@ -1792,7 +1779,7 @@ def _added_kind(added: Sequence[str]) -> DriftKind:
     levels = [INTENSITY[w] for w in added if w in INTENSITY]
     if levels and min(levels) < 0 and max(levels) <= 0:
         return DriftKind.SOFTENED
-    if any(w in PARTIAL_WORDS for w in added) and not any(lvl > 0 for lvl in levels):
+    if any(w in _PARTIAL_STEMS for w in added) and not any(lvl > 0 for lvl in levels):
         return DriftKind.SOFTENED  # "some members have started to doubt": a part, a beginning
     return DriftKind.HARDENED
 

@@ -334,30 +334,54 @@ DEMONYMS: Mapping[str, str] = MappingProxyType({
     "serbian": "SRB", "croatian": "HRV", "bosnian": "BIH", "albanian": "ALB",
     "kosovar": "XKX", "cypriot": "CYP", "maltese": "MLT", "portuguese": "PRT",
     "bruneian": "BRN", "singaporean": "SGP",
+    # The other nationality adjectives of states the press names, from the usual list (one
+    # word each; ambiguous ones, "congolese", "guinean", "dominican", "korean" for the North,
+    # are left out).
+    "kuwaiti": "KWT", "omani": "OMN", "bahraini": "BHR", "jordanian": "JOR", "moroccan": "MAR",
+    "algerian": "DZA", "tunisian": "TUN", "paraguayan": "PRY", "bolivian": "BOL",
+    "ecuadorian": "ECU", "uruguayan": "URY", "jamaican": "JAM", "belgian": "BEL",
+    "austrian": "AUT", "swiss": "CHE", "czech": "CZE", "slovak": "SVK", "slovenian": "SVN",
+    "bulgarian": "BGR", "macedonian": "MKD", "montenegrin": "MNE", "icelandic": "ISL",
+    "tajik": "TJK", "turkmen": "TKM", "kyrgyz": "KGZ", "mongolian": "MNG", "nepali": "NPL",
+    "nepalese": "NPL", "lankan": "LKA", "bhutanese": "BTN", "maldivian": "MDV",
+    "taiwanese": "TWN", "zimbabwean": "ZWE", "zambian": "ZMB", "ugandan": "UGA",
+    "tanzanian": "TZA", "rwandan": "RWA", "burundian": "BDI", "ghanaian": "GHA",
+    "senegalese": "SEN", "malian": "MLI", "nigerien": "NER", "chadian": "TCD",
+    "cameroonian": "CMR", "eritrean": "ERI", "djiboutian": "DJI", "mozambican": "MOZ",
+    "angolan": "AGO", "namibian": "NAM", "malawian": "MWI", "liberian": "LBR", "ivorian": "CIV",
+    "gabonese": "GAB", "togolese": "TGO", "beninese": "BEN", "burkinabe": "BFA",
+    "mauritanian": "MRT", "fijian": "FJI", "samoan": "WSM", "tongan": "TON", "timorese": "TLS",
 })
 
 # -- commitments reported stronger or weaker than made (compare/claims.py) ----------------------
 
 # Acts that only put something on the table: talks, proposals, studies. Reported with a
 # CONCLUDED_ACTS verb ("explored a joint approach" -> "signed a pact"), an intention or
-# a discussion becomes a done deal: hardened. Lemmas.
+# a discussion becomes a done deal: hardened. Lemmas. Not "raise", "seek", "review": one
+# raises a concern, seeks accountability, reviews progress, and nothing is left to conclude.
 TENTATIVE_ACTS = frozenset({"propose", "discuss", "explore", "consider", "suggest", "examine",
-                            "study", "review", "raise", "float", "debate", "seek"})
+                            "study", "float", "debate"})
 # Acts that settle something: agreements reached, documents signed, decisions taken. Lemmas.
+# Not "commit", "establish": "committed to", "established" describe a stance or a state.
 CONCLUDED_ACTS = frozenset({"sign", "agree", "decide", "conclude", "adopt", "approve", "ratify",
-                            "finalize", "finalise", "seal", "clinch", "establish", "commit"})
+                            "finalize", "finalise", "seal", "clinch"})
 # Phrases that make one thing the condition of another, like the subordinators of CONDITIONS
 # ("loans would depend on progress", "assistance is conditional on reforms"): a need the
-# statement names turned into a condition hardens it.
-CONDITION_PHRASES = ("depend on", "depends on", "depended on", "dependent on", "conditional on",
-                     "conditioned on", "contingent on", "contingent upon", "tied to", "linked to",
-                     "in exchange for", "in return for")
+# statement names turned into a condition hardens it. Only phrases that set a condition:
+# "linked to", "tied to", "in exchange for" describe a relation ("companies linked to the
+# group"), and "depend on" without "would"/"will" states a fact ("millions depend on the
+# grain"); reporters use them for plain associations.
+CONDITION_PHRASES = ("conditional on", "conditional upon", "conditioned on", "conditioned upon",
+                     "contingent on", "contingent upon", "would depend on", "will depend on",
+                     "would depend upon", "will depend upon", "would be dependent on",
+                     "will be dependent on")
 # Words that report a change or a view as partial or only beginning ("some members", "have
 # started to doubt", "partly"): added where the statement states it whole, they soften it (a
 # narrowed scope, or an inchoative verb: the change only beginning).
+# Compared by stem (see `stem` in compare/claims.py); not "partly", whose stem is that of
+# "part" ("part of the effort"), which makes nothing partial.
 PARTIAL_WORDS = frozenset({"some", "begin", "began", "begun", "beginning", "start", "started",
-                           "starting", "partly", "partially", "tentatively", "gradually",
-                           "few", "several"})
+                           "starting", "partially", "tentatively", "gradually", "few", "several"})
 # How a body decided: with every member (UNANIMITY) or with more than half (MAJORITY_VOTE).
 # "approved unanimously" where the statement says "a large majority of delegates" widens the
 # scope of the decision to members who voted against it.
@@ -367,6 +391,12 @@ MAJORITY_VOTE = frozenset({"majority", "majorities"})
 # vessels", "certain entities"): "any company" for "listed companies" widens it.
 RESTRICTIVE_MODIFIERS = frozenset({"designated", "named", "listed", "identified", "certain",
                                    "specific", "specified", "selected", "these", "those", "such"})
+# Lemmas of acts one party does alone, taking a stance ("raised concern", "condemned"): given
+# to "the two ministers" where one sentence has one of them do it, they misattribute it.
+# Not reciprocal acts ("discussed", "met", "agreed", "reviewed"), which take two parties
+# whoever the sentence names.
+STANCE_ACTS = frozenset({"raise", "voice", "express", "reiterate", "condemn", "urge", "stress",
+                         "emphasize", "underscore"})
 # Lemmas of the verbs that only report speech ("said", "added", "noted"): as the act of a claim
 # they say nothing about what was done; "called on", "warned", "pledged" are acts.
 NEUTRAL_REPORTING = frozenset({"say", "tell", "add", "state", "write", "note", "declare", "read",
@@ -388,10 +418,3 @@ SEATS_OF_GOVERNMENT: Mapping[str, str] = MappingProxyType({
     "kremlin": "RUS", "elysee": "FRA", "whitehall": "GBR", "zhongnanhai": "CHN",
     "bundeskanzleramt": "DEU", "quirinale": "ITA", "moncloa": "ESP",
 })
-# Phrases that make one point the purpose or part of another ("part of the effort to",
-# "in order to", "designed to"): a claim joining a concessive sentence's two halves with one
-# of them states a relation the statement denies by its "While ..., ...".
-PURPOSE_LINKS = ("part of", "in order to", "aimed at", "aimed to", "designed to", "meant to",
-                 "intended to", "so that", "because", "as a way to", "in a bid to",
-                 "in an effort to", "as leverage", "to force", "to pressure", "a step toward",
-                 "a step towards", "a means to")

@@ -223,3 +223,32 @@ def test_commitments_reported_stronger_stay_aligned_as_drift() -> None:
     finally:
         store.close()
         Path(store.location).unlink(missing_ok=True)
+
+
+def test_descriptions_and_repeats_are_not_conditions() -> None:
+    """Only phrases that set a condition harden a report: "linked to", "depend on" as a fact
+    and "once again" describe or repeat; "would depend on" and "once" as a trigger condition."""
+    cond = compare.claims.condition_changes
+    assert cond("The sanctions target three companies linked to the militia.",
+                "The sanctions target three companies affiliated with the militia.") == []
+    assert cond("He said millions of people depend on the grain shipments.",
+                "Millions of people rely on these grain shipments.") == []
+    assert cond("The United States once again condemned the attack.", "The United States again condemns the attack.") == []
+    assert cond("She warned that aid would depend on progress against corruption.",
+                "She stressed the importance of combatting corruption.")
+    assert cond("Aid will resume once power is transferred.", "Aid will resume after a transfer of power.")
+
+
+def test_a_concluded_act_must_be_the_claims_own_and_not_denied() -> None:
+    """A concluding word that describes something else ("abuses committed", "the agreement
+    signed last year") or is denied ("not yet finalized") reports no deal done."""
+    done = compare.claims.concluded_changes
+    assert done("The two countries signed an accord on sharing intelligence.",
+                "The two sides also discussed enhanced sharing of intelligence.")
+    assert done("The two countries signed an accord on sharing intelligence.",
+                "Participants highlighted their efforts and proposed to share intelligence.")
+    assert done("He raised concerns about abuses committed by the security forces.",
+                "The Secretary raised concerns about abuses perpetrated by the security forces.") == []
+    assert done("The agreement signed last year was discussed by the ministers.",
+                "The ministers discussed last year's accord.") == []
+    assert done("They have not yet finalized the plan.", "They discussed the plan.") == []

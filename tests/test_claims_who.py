@@ -1,6 +1,6 @@
 """compare/claims.py: who did or said what (issue 14). Entity swaps in the same place of the
-sentence, persons sharing a surname, actors and conditions taken from another sentence, a
-relative clause or a concessive clause merged, one party's act given to several; and the
+sentence, persons sharing a surname, actors taken from another sentence, one party's stance
+given to several; and the
 faithful claims the name check must let pass (a titled person named in full, a capitalised
 quantifier opening a sentence). Each check alone, then wired into `judge_claim`. The texts
 are made up for the tests."""
@@ -10,13 +10,10 @@ from __future__ import annotations
 from compare.claims import (
     Claim,
     actor_conflation,
-    concessive_conflation,
-    condition_conflation,
     entity_changes,
     judge_claim,
     namesake_changes,
     plural_attribution,
-    relative_conflation,
     swapped_names,
 )
 from compare.vocab import ClaimVerdict, DriftKind
@@ -107,30 +104,7 @@ def test_an_actor_from_another_sentence() -> None:
     assert actor_conflation("Volta will recall 19 Ridge pickups to address an electrical issue.", recall) == []
 
 
-def test_a_condition_from_another_sentence_and_a_relative_clause_moved() -> None:
-    statement = ("Title\n\nShe pressed for the release of the remaining political prisoners. "
-                 "She underscored the need for elections to enable the resumption of development lending.")
-    claim = "Development lending would resume once the political prisoners were released."
-    assert condition_conflation(claim, statement)
-    same = "Development lending would resume once elections are held as the statement needs."
-    assert condition_conflation(same, statement) == []  # the sentence's own condition
-    assert condition_conflation("Development lending would resume until 2025, once the political "
-                                "prisoners were released.", statement) == []  # "until 2025": a time
-    sentence = "Today's accord affirms support for the monitoring mechanism, which is vital to all of our security."
-    assert relative_conflation("the accord was vital to the security of all four countries.", sentence)
-    assert relative_conflation("the monitoring mechanism was vital to their security.", sentence) == []
-    assert judged("They said the accord was vital to the security of all four countries.", sentence,
-                  f"Title\n\n{sentence}") == (ClaimVerdict.DRIFT, DriftKind.CONFLATION)
-
-
-def test_a_contrast_dropped_and_one_party_made_several() -> None:
-    sentence = ("While the United States continues to seek a return to the trade talks, "
-                "we will strictly keep the tariffs on imported steel.")
-    assert concessive_conflation("the tariffs were part of the effort to return to the trade talks.", sentence)
-    assert concessive_conflation("the United States will keep the tariffs while seeking a return to the "
-                                 "trade talks.", sentence) == []
-    assert concessive_conflation("the United States will keep the tariffs as it seeks a return to the "
-                                 "trade talks.", sentence) == []
+def test_one_party_made_several() -> None:
     one = "The Ambassador reiterated U.S. concerns about the military presence at the port."
     claim = "The two officials voiced concern about the military presence at the port."
     assert plural_attribution(claim, one)
@@ -139,3 +113,37 @@ def test_a_contrast_dropped_and_one_party_made_several() -> None:
     assert plural_attribution(claim, "The Quad partners voiced concern about the military presence at the port.") == []
     assert plural_attribution(claim, "The Ambassador discussed with the Minister the military presence.") == []
     assert plural_attribution("Five days after the landing, concern about the port grew.", one) == []
+
+
+def test_a_title_resolves_to_the_person_the_statement_gave_it() -> None:
+    """"President Cartes" is Horacio Cartes when the statement introduces him so; a title the
+    statement never gives with a forename, or a name only in the title paragraph, flags nothing."""
+    statement = ("Designation of Former President Horacio Cartes\n\n"
+                 "The Department is designating former President Horacio Cartes. While in office, President "
+                 "Cartes obstructed an investigation. We also designate Horacio Cartes’ adult children, "
+                 "Juan Cartes and Sofia Cartes.")
+    sentence = "While in office, President Cartes obstructed an investigation."
+    assert namesake_changes("Horacio Cartes obstructed an investigation.", sentence, statement) == []
+    assert namesake_changes("Sofia Cartes obstructed an investigation.", sentence, statement)
+    assert namesake_changes("Joe Biden said so.", "President Biden said so.",
+                            "Joe Biden and Jill Biden met. President Biden said so. Joe Biden left.") == []
+
+
+def test_several_parties_only_for_one_partys_active_stance() -> None:
+    """Passive subjects underwent the act, reciprocal acts take two parties, and "with" before
+    the act is not the act done with someone: none makes a plural subject misattributed."""
+    one = "The Ambassador reiterated U.S. concerns about the military presence at the port."
+    assert plural_attribution("The four men had been put to death for their views.",
+                              "The regime executed an activist for his views.") == []
+    assert plural_attribution("The two ministers discussed the situation in the region.",
+                              "The Secretary discussed the situation in the region.") == []
+    assert plural_attribution("The two officials voiced concern about the military presence at the port.",
+                              "In a meeting with the Minister, " + one[0].lower() + one[1:])
+
+
+def test_a_seat_of_government_and_a_nationality_are_their_country() -> None:
+    """"The Kremlin" is Russia for every name check (it is one `_name_key`), and the
+    nationality adjectives cover more than the states of the dev set."""
+    assert entity_changes("He said the Kremlin blocked the port.", "Title\n\nWe said Russia blocked the port.") == []
+    assert swapped_names("He said the Kremlin blocked the port.", "He said France blocked the port.")
+    assert entity_changes("He said the Kuwaiti minister blocked the port.", "Title\n\nWe said Kuwait blocked the port.") == []
