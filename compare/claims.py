@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -694,9 +695,11 @@ def _plain_content(text: str) -> set[str]:
             if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2}
 
 
-def _content(text: str) -> set[str]:
-    """Stems of the content words, US spelling ("authorised" and "authorizing" are one)."""
-    return set(_content_cached(text))
+def _content(text: str) -> frozenset[str]:
+    """Stems of the content words, US spelling ("authorised" and "authorizing" are one).
+    The remembered set itself, not a copy (frozen: shared by every caller): the alignment
+    and the checks set a statement's 200 sentences against each claim."""
+    return _content_cached(text)
 
 
 def _best_clause(claim: str, sentence: str) -> str:
@@ -715,7 +718,7 @@ def _polarity_words(text: str) -> list[str]:
     return out
 
 
-def _about(text: str, other: set[str]) -> list[str]:
+def _about(text: str, other: AbstractSet[str]) -> list[str]:
     """The negators of `text` whose scope (the five words after) holds a word of the other
     text: "risk not being able to use the apps" denies nothing a claim about deleting the app
     says; "no political detainees had been freed" denies what "the release of political
@@ -1095,6 +1098,9 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     return []
 
 
+_RUN_TITLES = TITLES | {"president", "secretary"}  # a title inside a run of names
+
+
 def _names(text: str) -> list[list[tuple[str, str]]]:
     """Runs of capitalised words of `text` that name someone or something, as
     (canonical key, raw) pairs: "Vladimir Putin" is one run, "Donetsk and Kharkiv" two."""
@@ -1106,7 +1112,7 @@ def _names(text: str) -> list[list[tuple[str, str]]]:
         opens, prev_sentence = t.sentence != prev_sentence, t.sentence
         named = _is_name(t, raw, opens)
         if not named:
-            if raw[:1].isupper() and t.key in TITLES | {"president", "secretary"} and runs and prev_end >= 0:
+            if raw[:1].isupper() and t.key in _RUN_TITLES and runs and prev_end >= 0:
                 prev_end = t.end  # "Russian President Vladimir Putin" is one run
             else:
                 prev_end = -1
@@ -1393,6 +1399,7 @@ _BODY_SPEAKER = re.compile(r"(?i)(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?P<noun>boa
                            r"agency|court|tribunal|assembly|parliament|congress|secretariat)(?:\s+itself)?")
 
 
+@lru_cache(maxsize=64)  # one statement, many claims
 def _issuers(statement: str) -> str:
     """Who issued a statement, as it says: its byline, "released by ...", "We, the ...,".
 
@@ -1739,29 +1746,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         return (ClaimVerdict.UNSUPPORTED, None, Severity.MAJOR,
                 (f"no statement sentence reports it (closest: \"{matched.strip()}\", score {score:.2f}; "
                  f"{new:.0%} of its words are not in the statement)",))
-    checks: list[tuple[DriftKind, list[str]]] = [
-        (DriftKind.NUMBER, number_changes(content, matched, statement) or count_changes(content, matched)),
-        # Polarity compares like with like: a clause about something else may deny what
-        # the claim does not mention.
-        (DriftKind.NEGATION, negation_changes(content, clause)
-         if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
-        (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
-         or plural_attribution(content, sentences[0] if sentences else "")),
-        (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
-        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
-         or relative_conflation(content, matched) or condition_conflation(content, statement)
-         or concessive_conflation(content, sentences[0] if sentences else "")),
-        # A widened scope before a modal: "any company ... can lose its licence" for "listed
-        # companies ... lose their licence" changes who is covered; the modal follows from it.
-        (DriftKind.SCOPE, scope_changes(content, matched, statement)),
-        (DriftKind.MODAL, modal_changes(content, clause, matched)),
-        (DriftKind.HARDENED, condition_changes(content, matched)),
-        (DriftKind.HARDENED, concluded_changes(content, matched)),
-    ]
-    kind_i, why = intensity_changes(content, matched, statement)
-    if kind_i is not None:
-        checks.append((kind_i, why))
-    for kind, reasons in checks:
+    for kind, reasons in _drifts(claim, content, sentences, matched, clause, statement):
         if reasons:
             if kind is DriftKind.ENTITY and score < ENTITY_LOOSE and new >= NOVEL_DRIFT:
                 # A new name in a loose paraphrase full of new words: another story, not a
@@ -1779,6 +1764,33 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
                  f'"{matched.strip()}" only loosely (score {score:.2f})',))
     return (ClaimVerdict.FAITHFUL, None, Severity.NONE,
             (f'reports "{matched.strip()}" (score {score:.2f})',))
+
+
+def _drifts(claim: Claim, content: str, sentences: Sequence[str], matched: str, clause: str,
+            statement: str) -> Iterator[tuple[DriftKind, list[str]]]:
+    """judge_claim's checks, in order of how surely they misinform, each run only when asked
+    for: the first that finds something decides, so the rest (the name and conflation checks
+    look over the whole statement) are not run for it."""
+    yield DriftKind.NUMBER, number_changes(content, matched, statement) or count_changes(content, matched)
+    # Polarity compares like with like: a clause about something else may deny what
+    # the claim does not mention.
+    yield (DriftKind.NEGATION, negation_changes(content, clause)
+           if len(_plain_content(content) & _plain_content(clause)) >= 2 else [])
+    yield (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
+           or plural_attribution(content, sentences[0] if sentences else ""))
+    yield DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)
+    yield (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
+           or relative_conflation(content, matched) or condition_conflation(content, statement)
+           or concessive_conflation(content, sentences[0] if sentences else ""))
+    # A widened scope before a modal: "any company ... can lose its licence" for "listed
+    # companies ... lose their licence" changes who is covered; the modal follows from it.
+    yield DriftKind.SCOPE, scope_changes(content, matched, statement)
+    yield DriftKind.MODAL, modal_changes(content, clause, matched)
+    yield DriftKind.HARDENED, condition_changes(content, matched)
+    yield DriftKind.HARDENED, concluded_changes(content, matched)
+    kind_i, why = intensity_changes(content, matched, statement)
+    if kind_i is not None:
+        yield kind_i, why
 
 
 def _added_kind(added: Sequence[str]) -> DriftKind:
