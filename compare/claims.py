@@ -1822,18 +1822,37 @@ def check_claims(index: StatementIndex, text: str, quote_checks: Sequence[QuoteC
     vector for (returned in `ClaimReport.vectors`).
     """
     if claims is None:
-        quotes = [qc.quote for qc in quote_checks]
-        claims = find_claims(text, quotes) if quote_checks else find_claims(text)
-    quoted_urls = [qc.source for qc in quote_checks
-                   if qc.source and qc.verdict is not Verdict.UNVERIFIED]
-    urls = list(dict.fromkeys(
-        statement_candidates(index, [c.text for c in claims], published_at, links,
-                             preferred=quoted_urls)))[:MAX_STATEMENTS]
+        claims = article_claims(text, quote_checks)
+    urls = candidate_urls(index, claims, quote_checks, published_at, links)
     statements = _statements(index, urls, published_at) if urls else []
     vectors = _UnitVectors(index, embedder)
     checks = _align_and_judge(claims, statements, vectors)
     fresh = SentenceVectors(embedder.model_id, tuple(vectors.fresh.items())) if vectors.fresh else None
     return ClaimReport(tuple(checks), _coverage(statements, quote_checks, checks), fresh)
+
+
+def article_claims(text: str, quote_checks: Sequence[QuoteCheck] = ()) -> list[Claim]:
+    """The reported claims check_claims finds in an article (its quotes left out)."""
+    return find_claims(text, [qc.quote for qc in quote_checks]) if quote_checks else find_claims(text)
+
+
+def candidate_urls(index: StatementIndex, claims: Sequence[Claim], quote_checks: Sequence[QuoteCheck] = (),
+                   published_at: datetime | None = None, links: Sequence[str] = ()) -> list[str]:
+    """The statements (at most MAX_STATEMENTS, best first) an article's claims are aligned
+    against: those its quotes matched, its links that are statements, then the best voted
+    by the claims' words in the index."""
+    quoted_urls = list(dict.fromkeys(qc.source for qc in quote_checks
+                                     if qc.source and qc.verdict is not Verdict.UNVERIFIED))
+    if len(quoted_urls) >= MAX_STATEMENTS:
+        # The quotes name as many statements as are kept: they come first in any case, so the
+        # index is not searched for the claims' words (the same first MAX_STATEMENTS).
+        counts = {u: sum(1 for qc in quote_checks if qc.source == u and qc.verdict is not Verdict.UNVERIFIED)
+                  for u in quoted_urls}
+        return sorted(quoted_urls, key=lambda u: -counts[u])[:MAX_STATEMENTS]
+    return list(dict.fromkeys(
+        statement_candidates(index, [c.text for c in claims], published_at, links,
+                             preferred=[qc.source for qc in quote_checks
+                                        if qc.source and qc.verdict is not Verdict.UNVERIFIED])))[:MAX_STATEMENTS]
 
 
 class _UnitVectors:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -186,8 +186,8 @@ class BackfillProgress:
 
 
 def backfill_vectors(store: Store, embedder: Embedder, *, batch: int = 50, all_versions: bool = False,
-                     after: int = 0, progress: Callable[[BackfillProgress], None] | None = None
-                     ) -> BackfillProgress:
+                     after: int = 0, progress: Callable[[BackfillProgress], None] | None = None,
+                     urls: Sequence[str] | None = None) -> BackfillProgress:
     """Embed and store the alignment units (compare.claims.statement_units) of statement
     versions stored without their vectors: a store from before migration 0008, where each
     article check would otherwise embed its candidate statements' sentences itself.
@@ -196,18 +196,23 @@ def backfill_vectors(store: Store, embedder: Embedder, *, batch: int = 50, all_v
     at a time in document-id order: the units read from the index, those already stored
     skipped, the rest embedded outside any transaction, then stored in a short one (a
     concurrent writer's rows are left as they are). Stopped at any point, a run loses at most
-    one batch; a new run skips what is stored (or starts past `after`)."""
+    one batch; a new run skips what is stored (or starts past `after`). `urls`: only these
+    statements (their ids are then 0)."""
     index = StoreQuoteIndex(store)
-    total = store.statement_count()
+    given = list(dict.fromkeys(urls)) if urls is not None else None
+    total = store.statement_count() if given is None else len(given)
     done = embedded = 0
     last = after
     while True:
-        ids = store.statement_ids(after=last, limit=batch)
+        if given is None:
+            ids = store.statement_ids(after=last, limit=batch)
+        else:
+            ids = [(0, u) for u in given[done:done + batch]]
         if not ids:
             break
-        urls = [u for _, u in ids]
-        heads = index.versions(urls)
-        chosen = [v for u in urls for v in (heads.get(u, []) if all_versions else heads.get(u, [])[-1:])]
+        names = [u for _, u in ids]
+        heads = index.versions(names)
+        chosen = [v for u in names for v in (heads.get(u, []) if all_versions else heads.get(u, [])[-1:])]
         texts = index.block_texts({b for v in chosen for b in v.blocks})
         units = list(dict.fromkeys(x for v in chosen for x in statement_units(
             paragraphs_of([texts.get(b, "") for b in v.blocks], v.seps))))
