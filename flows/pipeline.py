@@ -200,7 +200,7 @@ def backfill_vectors(store: Store, embedder: Embedder, *, batch: int = 50, all_v
     statements (their ids are then 0)."""
     index = StoreQuoteIndex(store)
     given = list(dict.fromkeys(urls)) if urls is not None else None
-    total = store.statement_count() if given is None else len(given)
+    total = store.statement_count(after) if given is None else len(given)
     done = embedded = 0
     last = after
     while True:

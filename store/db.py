@@ -576,10 +576,12 @@ class Store:
                                 .order_by(t.documents.c.id).limit(limit))
             return [(int(i), str(u)) for i, u in rows]
 
-    def statement_count(self) -> int:
+    def statement_count(self, after: int = 0) -> int:
+        """Statements with ids above `after` (what a pass from there has to go over)."""
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t.documents)
-                                    .where(t.documents.c.kind == quoteindex.STATEMENT)).scalar_one())
+                                    .where(t.documents.c.kind == quoteindex.STATEMENT,
+                                           t.documents.c.id > after)).scalar_one())
 
     def save_sentence_vectors(self, vectors: SentenceVectors | None) -> None:
         """Store sentence vectors computed outside a version write (an article check that

@@ -234,7 +234,7 @@ def test_backfill_resumes_after_a_statement_id(db_url: str) -> None:
     try:
         first = store.statement_ids()[0][0]
         done = backfill_vectors(store, load_embedder(), after=first)
-        assert done.statements == 1  # only the statement after `first`
+        assert done.statements == done.total == 1  # only the statement after `first`
         assert done.embedded == len(_units(store, OTHER)) == _vector_count(store)
     finally:
         store.close()
