@@ -1,6 +1,7 @@
 """Bench: reported claims of a 1,000-word article against 100,000 statement versions (issue 14).
 
     python bench/claims_speed.py URL [N_ARTICLES] [--rounds R] [--baseline-tree DIR --baseline-url URL2]
+        [--stored-url URL3]
 
 The store is bench/quotes_scale.py's (same generator, same index code: `python
 bench/quotes_scale.py populate URL 100000` builds it; an empty database is populated here).
@@ -31,6 +32,9 @@ With --baseline-tree (another checkout, e.g. `git worktree add --detach /tmp/mai
 and --baseline-url (a copy of the store for it: a tree without migration 0008 refuses a store
 at it), each round runs this script once on the baseline tree and once on this one, each in a
 fresh process, alternating which goes first; the same statements and articles on both.
+With --stored-url (a third copy), this tree also runs on that copy after a backfill of the
+vectors of every statement its articles align against: the store after `onrecord db vectors`,
+beside URL's (an upgraded store whose other statements have none: checks embed them).
 """
 
 from __future__ import annotations
@@ -61,6 +65,9 @@ BACKGROUND = [
     "Markets in the region were little changed on the news, traders said.",
 ]
 EDIT_WORDS = ["firmly", "today", "also", "further", "fully", "new", "key"]
+
+
+STORED = "after, vectors stored"
 
 
 def rss_mb() -> float:
@@ -110,11 +117,14 @@ def pct(xs: list[float], p: float) -> float:
     return sorted(xs)[int(p * (len(xs) - 1))]
 
 
-def child(url: str, n_articles: int, seed: int, later: bool = False) -> dict[str, object]:
+def child(url: str, n_articles: int, seed: int, later: bool = False, prefill: bool = False) -> dict[str, object]:
     """One fresh process's measurements on the tree at ROOT (JSON-able). `later`: the
     statements the run with this seed edited, each reported by a new article in this new
     process, with nothing written first (their vectors, and those of the statements the
-    first run's checks filled, are in the store; no process cache holds anything)."""
+    first run's checks filled, are in the store; no process cache holds anything). `prefill`:
+    nothing measured or written but vectors: the same statements, edits and articles are
+    computed, and the vectors of every statement the articles' checks align against (their
+    candidates) backfilled (flows.pipeline.backfill_vectors), as `onrecord db vectors` does."""
     t0, c0 = time.perf_counter(), time.process_time()
     from compare.embed import MiniLM
 
@@ -173,6 +183,8 @@ def child(url: str, n_articles: int, seed: int, later: bool = False) -> dict[str
     for doc_url, paras in picked:
         for k in range(0 if later else 2):
             paras = edited(paras, rng)
+            if prefill:
+                continue
             before = n_vectors()
             c_a = time.process_time()
             pipe.record_document(Document(url=doc_url, title="", paragraphs=tuple(paras), kind=STATEMENT))
@@ -186,6 +198,18 @@ def child(url: str, n_articles: int, seed: int, later: bool = False) -> dict[str
     again = [article_from(p, rng) for p in finals]
     index = StoreQuoteIndex(store)
     save = getattr(store, "save_sentence_vectors", None)
+    if prefill:
+        from compare.claims import article_claims, candidate_urls
+        from flows.pipeline import backfill_vectors
+
+        c_p = time.process_time()
+        urls = [u for u, _ in picked]
+        for text in [*arts, *again]:
+            quotes = check_article(index, extract_quotes(text))
+            urls += candidate_urls(index, article_claims(text, quotes), quotes)
+        done = backfill_vectors(store, model, urls=urls)
+        store.close()
+        return {"prefilled": done.embedded, "statements": done.statements, "cpu": time.process_time() - c_p}
 
     def judge(text: str) -> tuple[float, float, float, object]:
         w0, c_a = time.perf_counter(), time.process_time()
@@ -275,8 +299,9 @@ def summary(runs: list[dict], later: list[dict]) -> dict[str, str]:
 
 def main() -> None:
     args = sys.argv[1:]
-    if args and args[0] in ("--child", "--later"):
-        print("RESULT " + json.dumps(child(args[1], int(args[2]), int(args[3]), args[0] == "--later")))
+    if args and args[0] in ("--child", "--later", "--prefill", "--prefill-later"):
+        print("RESULT " + json.dumps(child(args[1], int(args[2]), int(args[3]), args[0].endswith("later"),
+                                           args[0].startswith("--prefill"))))
         return
     opts = {a: args[i + 1] for i, a in enumerate(args) if a.startswith("--")}
     pos = [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or not args[i - 1].startswith("--"))]
@@ -284,20 +309,33 @@ def main() -> None:
     n_articles = int(pos[1]) if len(pos) > 1 else 8
     rounds = int(opts.get("--rounds", "1"))
     base_tree, base_url = opts.get("--baseline-tree"), opts.get("--baseline-url")
+    stored_url = opts.get("--stored-url")
     trees = ([("before", base_tree, base_url)] if base_tree else []) + [("after", str(ROOT), url)]
+    if stored_url:
+        # This tree on another copy of the store, where the statements the articles align
+        # against have their vectors (backfilled, untimed, in a process of its own before each run).
+        trees.append((STORED, str(ROOT), stored_url))
     runs: dict[str, list[dict]] = {name: [] for name, _, _ in trees}
     later: dict[str, list[dict]] = {name: [] for name, _, _ in trees}
+    prefilled: list[dict] = []
+
+    def run(name: str, tree: str, mode: str, u: str, seed: int) -> dict:
+        env = {**os.environ, "ONRECORD_TREE": tree, "PYTHONPATH": tree}
+        got = subprocess.run([sys.executable, str(Path(__file__).resolve()), mode, u, str(n_articles),
+                              str(seed)], env=env, capture_output=True, text=True, check=False)
+        line = next((x for x in got.stdout.splitlines() if x.startswith("RESULT ")), None)
+        if line is None:
+            sys.exit(f"{name} run failed:\n{got.stdout[-2000:]}\n{got.stderr[-4000:]}")
+        return json.loads(line[7:])
+
     for r in range(rounds):
         order = trees if r % 2 == 0 else trees[::-1]
         for mode, out in (("--child", runs), ("--later", later)):
             for name, tree, u in order:
-                env = {**os.environ, "ONRECORD_TREE": str(tree), "PYTHONPATH": str(tree)}
-                got = subprocess.run([sys.executable, str(Path(__file__).resolve()), mode, str(u), str(n_articles),
-                                      str(14 + r)], env=env, capture_output=True, text=True, check=False)
-                line = next((x for x in got.stdout.splitlines() if x.startswith("RESULT ")), None)
-                if line is None:
-                    sys.exit(f"{name} run failed:\n{got.stdout[-2000:]}\n{got.stderr[-4000:]}")
-                out[name].append(json.loads(line[7:]))
+                if name == STORED:
+                    prefilled.append(run(name, str(tree), mode.replace("--", "--prefill-").replace("-child", ""),
+                                         str(u), 14 + r))
+                out[name].append(run(name, str(tree), mode, str(u), 14 + r))
                 print(f"  round {r + 1}: {name} {mode[2:]} done", file=sys.stderr)
     one = runs["after"][0]
     print(f"claims speed ({one['dialect']}, {one['versions']:,} statement versions; machine shared, 2 cores): "
@@ -308,6 +346,11 @@ def main() -> None:
     print(f"  {'':70s}" + "".join(f"{n:>34s}" for n in names))
     for key in table["after"]:
         print(f"  {key:70s}" + "".join(f"{table[n][key]:>34s}" for n in names))
+    if prefilled:
+        mean = statistics.mean
+        print(f"  {STORED}: backfilled before each run (untimed): {mean(p['statements'] for p in prefilled):.0f} "
+              f"statements, {mean(p['prefilled'] for p in prefilled):.0f} sentences embedded, "
+              f"{mean(p['cpu'] for p in prefilled):.1f} s CPU a run (mean)")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -696,9 +697,11 @@ def _plain_content(text: str) -> set[str]:
             if w not in FUNCTION_WORDS and w not in NEGATIONS and len(w) > 2}
 
 
-def _content(text: str) -> set[str]:
-    """Stems of the content words, US spelling ("authorised" and "authorizing" are one)."""
-    return set(_content_cached(text))
+def _content(text: str) -> frozenset[str]:
+    """Stems of the content words, US spelling ("authorised" and "authorizing" are one).
+    The remembered set itself, not a copy (frozen: shared by every caller): the alignment
+    and the checks set a statement's 200 sentences against each claim."""
+    return _content_cached(text)
 
 
 def _best_clause(claim: str, sentence: str) -> str:
@@ -717,7 +720,7 @@ def _polarity_words(text: str) -> list[str]:
     return out
 
 
-def _about(text: str, other: set[str]) -> list[str]:
+def _about(text: str, other: AbstractSet[str]) -> list[str]:
     """The negators of `text` whose scope (the five words after) holds a word of the other
     text: "risk not being able to use the apps" denies nothing a claim about deleting the app
     says; "no political detainees had been freed" denies what "the release of political
@@ -1066,6 +1069,9 @@ def swapped_names(claim: str, sentence: str) -> list[str]:
     return []
 
 
+_RUN_TITLES = TITLES | {"president", "secretary"}  # a title inside a run of names
+
+
 def _names(text: str) -> list[list[tuple[str, str]]]:
     """Runs of capitalised words of `text` that name someone or something, as
     (canonical key, raw) pairs: "Vladimir Putin" is one run, "Donetsk and Kharkiv" two."""
@@ -1077,7 +1083,7 @@ def _names(text: str) -> list[list[tuple[str, str]]]:
         opens, prev_sentence = t.sentence != prev_sentence, t.sentence
         named = _is_name(t, raw, opens)
         if not named:
-            if raw[:1].isupper() and t.key in TITLES | {"president", "secretary"} and runs and prev_end >= 0:
+            if raw[:1].isupper() and t.key in _RUN_TITLES and runs and prev_end >= 0:
                 prev_end = t.end  # "Russian President Vladimir Putin" is one run
             else:
                 prev_end = -1
@@ -1359,6 +1365,7 @@ _BODY_SPEAKER = re.compile(r"(?i)(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?P<noun>boa
                            r"agency|court|tribunal|assembly|parliament|congress|secretariat)(?:\s+itself)?")
 
 
+@lru_cache(maxsize=64)  # one statement, many claims
 def _issuers(statement: str) -> str:
     """Who issued a statement, as it says: its byline, "released by ...", "We, the ...,".
 
@@ -1725,27 +1732,7 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
         return (ClaimVerdict.UNSUPPORTED, None, Severity.MAJOR,
                 (f"no statement sentence reports it (closest: \"{matched.strip()}\", score {score:.2f}; "
                  f"{new:.0%} of its words are not in the statement)",))
-    checks: list[tuple[DriftKind, list[str]]] = [
-        (DriftKind.NUMBER, number_changes(content, matched, statement) or count_changes(content, matched)),
-        # Polarity compares like with like: a clause about something else may deny what
-        # the claim does not mention.
-        (DriftKind.NEGATION, negation_changes(content, clause)
-         if len(_plain_content(content) & _plain_content(clause)) >= 2 else []),
-        (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
-         or plural_attribution(content, matched)),
-        (DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)),
-        (DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)),
-        # A widened scope before a modal: "any company ... can lose its licence" for "listed
-        # companies ... lose their licence" changes who is covered; the modal follows from it.
-        (DriftKind.SCOPE, scope_changes(content, matched, statement)),
-        (DriftKind.MODAL, modal_changes(content, clause, matched)),
-        (DriftKind.HARDENED, condition_changes(content, matched)),
-        (DriftKind.HARDENED, concluded_changes(content, matched)),
-    ]
-    kind_i, why = intensity_changes(content, matched, statement)
-    if kind_i is not None:
-        checks.append((kind_i, why))
-    for kind, reasons in checks:
+    for kind, reasons in _drifts(claim, content, matched, clause, statement):
         if reasons:
             if kind is DriftKind.ENTITY and score < ENTITY_LOOSE and new >= NOVEL_DRIFT:
                 # A new name in a loose paraphrase full of new words: another story, not a
@@ -1763,6 +1750,31 @@ def judge_claim(claim: Claim, sentences: Sequence[str], statement: str, score: f
                  f'"{matched.strip()}" only loosely (score {score:.2f})',))
     return (ClaimVerdict.FAITHFUL, None, Severity.NONE,
             (f'reports "{matched.strip()}" (score {score:.2f})',))
+
+
+def _drifts(claim: Claim, content: str, matched: str, clause: str,
+            statement: str) -> Iterator[tuple[DriftKind, list[str]]]:
+    """judge_claim's checks, in order of how surely they misinform, each run only when asked
+    for: the first that finds something decides, so the rest (the name and conflation checks
+    look over the whole statement) are not run for it."""
+    yield DriftKind.NUMBER, number_changes(content, matched, statement) or count_changes(content, matched)
+    # Polarity compares like with like: a clause about something else may deny what
+    # the claim does not mention.
+    yield (DriftKind.NEGATION, negation_changes(content, clause)
+           if len(_plain_content(content) & _plain_content(clause)) >= 2 else [])
+    yield (DriftKind.ATTRIBUTION, attribution_changes(claim.text, claim.speaker, statement, clause)
+           or plural_attribution(content, matched))
+    yield DriftKind.ENTITY, entity_changes(content, statement, claim.speaker) or swapped_names(content, matched)
+    yield DriftKind.CONFLATION, namesake_changes(content, matched, statement) or actor_conflation(content, statement)
+    # A widened scope before a modal: "any company ... can lose its licence" for "listed
+    # companies ... lose their licence" changes who is covered; the modal follows from it.
+    yield DriftKind.SCOPE, scope_changes(content, matched, statement)
+    yield DriftKind.MODAL, modal_changes(content, clause, matched)
+    yield DriftKind.HARDENED, condition_changes(content, matched)
+    yield DriftKind.HARDENED, concluded_changes(content, matched)
+    kind_i, why = intensity_changes(content, matched, statement)
+    if kind_i is not None:
+        yield kind_i, why
 
 
 _PARTIAL_STEMS = frozenset(stem(w) for w in PARTIAL_WORDS)  # `added` holds stems ("gradual", "severa")
@@ -1797,18 +1809,37 @@ def check_claims(index: StatementIndex, text: str, quote_checks: Sequence[QuoteC
     vector for (returned in `ClaimReport.vectors`).
     """
     if claims is None:
-        quotes = [qc.quote for qc in quote_checks]
-        claims = find_claims(text, quotes) if quote_checks else find_claims(text)
-    quoted_urls = [qc.source for qc in quote_checks
-                   if qc.source and qc.verdict is not Verdict.UNVERIFIED]
-    urls = list(dict.fromkeys(
-        statement_candidates(index, [c.text for c in claims], published_at, links,
-                             preferred=quoted_urls)))[:MAX_STATEMENTS]
+        claims = article_claims(text, quote_checks)
+    urls = candidate_urls(index, claims, quote_checks, published_at, links)
     statements = _statements(index, urls, published_at) if urls else []
     vectors = _UnitVectors(index, embedder)
     checks = _align_and_judge(claims, statements, vectors)
     fresh = SentenceVectors(embedder.model_id, tuple(vectors.fresh.items())) if vectors.fresh else None
     return ClaimReport(tuple(checks), _coverage(statements, quote_checks, checks), fresh)
+
+
+def article_claims(text: str, quote_checks: Sequence[QuoteCheck] = ()) -> list[Claim]:
+    """The reported claims check_claims finds in an article (its quotes left out)."""
+    return find_claims(text, [qc.quote for qc in quote_checks]) if quote_checks else find_claims(text)
+
+
+def candidate_urls(index: StatementIndex, claims: Sequence[Claim], quote_checks: Sequence[QuoteCheck] = (),
+                   published_at: datetime | None = None, links: Sequence[str] = ()) -> list[str]:
+    """The statements (at most MAX_STATEMENTS, best first) an article's claims are aligned
+    against: those its quotes matched, its links that are statements, then the best voted
+    by the claims' words in the index."""
+    quoted_urls = list(dict.fromkeys(qc.source for qc in quote_checks
+                                     if qc.source and qc.verdict is not Verdict.UNVERIFIED))
+    if len(quoted_urls) >= MAX_STATEMENTS:
+        # The quotes name as many statements as are kept: they come first in any case, so the
+        # index is not searched for the claims' words (the same first MAX_STATEMENTS).
+        counts = {u: sum(1 for qc in quote_checks if qc.source == u and qc.verdict is not Verdict.UNVERIFIED)
+                  for u in quoted_urls}
+        return sorted(quoted_urls, key=lambda u: -counts[u])[:MAX_STATEMENTS]
+    return list(dict.fromkeys(
+        statement_candidates(index, [c.text for c in claims], published_at, links,
+                             preferred=[qc.source for qc in quote_checks
+                                        if qc.source and qc.verdict is not Verdict.UNVERIFIED])))[:MAX_STATEMENTS]
 
 
 class _UnitVectors:

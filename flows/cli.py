@@ -506,6 +506,30 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_vectors(args: argparse.Namespace) -> int:
+    from flows.pipeline import BackfillProgress, backfill_vectors, load_embedder
+    from store import Store
+
+    store = Store(_settings().database_url)
+    try:
+        model = load_embedder()
+
+        def show(p: BackfillProgress) -> None:
+            # One line, rewritten: statements done, units embedded, where to resume.
+            print(f"\rstatements {p.statements:,}/{p.total:,}, sentences embedded {p.embedded:,} "
+                  f"(last statement id {p.last_id}: --after {p.last_id} resumes there)",
+                  end="", file=sys.stderr, flush=True)
+
+        done = backfill_vectors(store, model, batch=args.batch, all_versions=args.all_versions,
+                                after=args.after, progress=show)
+        print(file=sys.stderr)
+        print(f"sentence vectors: {done.embedded:,} embedded and stored for {done.statements:,} "
+              f"statements: {store.location}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def _open_stream(path: str, mode: str):  # noqa: ANN202
     """`-` is stdin/stdout; a name ending in .gz is gzip-compressed."""
     import gzip
@@ -702,6 +726,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = p.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     q = db_sub.add_parser("upgrade", help="create or upgrade the store's schema")
     q.set_defaults(func=cmd_db_upgrade)
+    q = db_sub.add_parser("vectors", help="store the sentence vectors of statement versions stored "
+                                          "without them (after upgrading a store from before 0008)")
+    q.add_argument("--batch", type=_positive_int, default=50, metavar="N",
+                   help="statements embedded and stored at a time (default 50)")
+    q.add_argument("--all-versions", action="store_true",
+                   help="every version of each statement, not only its latest")
+    q.add_argument("--after", type=int, default=0, metavar="ID",
+                   help="start after this statement id (the last one a stopped run printed)")
+    q.set_defaults(func=cmd_db_vectors)
 
     p = sub.add_parser("export", help="write the whole store as JSON Lines (backup, move)")
     p.add_argument("--output", "-o", default="-",

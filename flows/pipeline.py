@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -172,6 +172,58 @@ def load_embedder() -> MiniLM:
     model = MiniLM()
     model.load()
     return model
+
+
+@dataclass(frozen=True)
+class BackfillProgress:
+    """Where a vector backfill stands: statements looked at of `total`, alignment units
+    embedded and stored, and the last statement's document id (`after` to resume there)."""
+
+    statements: int
+    total: int
+    embedded: int
+    last_id: int
+
+
+def backfill_vectors(store: Store, embedder: Embedder, *, batch: int = 50, all_versions: bool = False,
+                     after: int = 0, progress: Callable[[BackfillProgress], None] | None = None,
+                     urls: Sequence[str] | None = None) -> BackfillProgress:
+    """Embed and store the alignment units (compare.claims.statement_units) of statement
+    versions stored without their vectors: a store from before migration 0008, where each
+    article check would otherwise embed its candidate statements' sentences itself.
+
+    The latest version of each statement (`all_versions`: every version), `batch` statements
+    at a time in document-id order: the units read from the index, those already stored
+    skipped, the rest embedded outside any transaction, then stored in a short one (a
+    concurrent writer's rows are left as they are). Stopped at any point, a run loses at most
+    one batch; a new run skips what is stored (or starts past `after`). `urls`: only these
+    statements (their ids are then 0)."""
+    index = StoreQuoteIndex(store)
+    given = list(dict.fromkeys(urls)) if urls is not None else None
+    total = store.statement_count(after) if given is None else len(given)
+    done = embedded = 0
+    last = after
+    while True:
+        if given is None:
+            ids = store.statement_ids(after=last, limit=batch)
+        else:
+            ids = [(0, u) for u in given[done:done + batch]]
+        if not ids:
+            break
+        names = [u for _, u in ids]
+        heads = index.versions(names)
+        chosen = [v for u in names for v in (heads.get(u, []) if all_versions else heads.get(u, [])[-1:])]
+        texts = index.block_texts({b for v in chosen for b in v.blocks})
+        units = list(dict.fromkeys(x for v in chosen for x in statement_units(
+            paragraphs_of([texts.get(b, "") for b in v.blocks], v.seps))))
+        have = store.stored_vector_keys(embedder.model_id, [text_key(x) for x in units])
+        missing = [x for x in units if text_key(x) not in have]
+        if missing:
+            store.save_sentence_vectors(embed_texts(embedder, missing))
+        done, embedded, last = done + len(ids), embedded + len(missing), ids[-1][0]
+        if progress is not None:
+            progress(BackfillProgress(done, total, embedded, last))
+    return BackfillProgress(done, total, embedded, last)
 
 
 @dataclass

@@ -567,6 +567,22 @@ class Store:
         with self.engine.connect() as conn:
             return quoteindex.stored_vector_keys(conn, model_id, keys)
 
+    def statement_ids(self, after: int = 0, limit: int = 100) -> list[tuple[int, str]]:
+        """(document id, url) of up to `limit` statements with ids above `after`, in id
+        order: a pass over every statement in batches that can resume where it stopped."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.documents.c.id, t.documents.c.url)
+                                .where(t.documents.c.kind == quoteindex.STATEMENT, t.documents.c.id > after)
+                                .order_by(t.documents.c.id).limit(limit))
+            return [(int(i), str(u)) for i, u in rows]
+
+    def statement_count(self, after: int = 0) -> int:
+        """Statements with ids above `after` (what a pass from there has to go over)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.documents)
+                                    .where(t.documents.c.kind == quoteindex.STATEMENT,
+                                           t.documents.c.id > after)).scalar_one())
+
     def save_sentence_vectors(self, vectors: SentenceVectors | None) -> None:
         """Store sentence vectors computed outside a version write (an article check that
         found a statement's vectors missing: a version stored before they were)."""

@@ -23,7 +23,8 @@ from compare.embed import SentenceVectors, embed_texts, text_key, unpack
 from compare.quote_engine import check_article
 from compare.quotes import extract_quotes
 from compare.vocab import ClaimVerdict, DriftKind
-from flows.pipeline import Pipeline, Runtime, load_embedder
+from flows.cli import main
+from flows.pipeline import BackfillProgress, Pipeline, Runtime, backfill_vectors, load_embedder
 from sources.document import COVERAGE, STATEMENT, Document
 from sources.fetch import Fetcher
 from store import Store, quoteindex
@@ -172,3 +173,86 @@ def test_stored_and_fresh_vectors_give_the_same_verdicts(runtime: Runtime, tmp_p
     assert np.allclose([c.score for c in stored.claims], [c.score for c in fresh.claims], atol=1e-6)
     assert stored.coverage == fresh.coverage
     assert any(c.verdict is ClaimVerdict.DRIFT for c in stored.claims)
+
+
+OTHER = "https://gov.example/forests"
+OTHER_PARAS = (
+    "The ministers agreed to protect two million hectares of forest by 2030.",
+    "They will fund rangers in the three partner countries and publish a yearly report on "
+    "what the rangers find, so that the parliaments that asked for it can follow the work.",
+)
+
+
+EARLIER = "The partners first met in May to plan the work."  # in the first version only
+
+
+def _as_before_0008(db_url: str) -> Store:
+    """A store whose statement versions were written before migration 0008 (no vectors)."""
+    Store(db_url).close()
+    store = Store(db_url, migrate=False)
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0007_search")
+    store.record_observation(quoteindex.prepare(obs(URL, *PARAS[1:3], EARLIER)))
+    store.record_observation(quoteindex.prepare(obs(URL, *PARAS[1:])), expected_latest=1)
+    store.record_observation(quoteindex.prepare(obs(OTHER, *OTHER_PARAS)))
+    assert store.migrate() == head_revision()
+    return store
+
+
+def test_backfill_stores_the_vectors_a_store_from_before_0008_lacks(db_url: str) -> None:
+    store = _as_before_0008(db_url)
+    try:
+        model = load_embedder()
+        assert _vector_count(store) == 0
+        seen: list[BackfillProgress] = []
+        done = backfill_vectors(store, model, batch=1, progress=seen.append)
+        # One batch a statement, in id order; the latest version of each.
+        assert [(p.statements, p.total) for p in seen] == [(1, 2), (2, 2)]
+        latest = {text_key(u) for u in [*_units(store, URL), *_units(store, OTHER)]}
+        assert done.embedded == len(latest) == _vector_count(store)
+        stored = StoreQuoteIndex(store).sentence_vectors(model.model_id, sorted(latest))
+        assert set(stored) == latest
+        exact = model.encode(_units(store, URL))
+        assert all(float(unpack(stored[text_key(u)]) @ v) > 0.999
+                   for u, v in zip(_units(store, URL), exact, strict=True))
+        # An article check now embeds only its claims: nothing of the statements is missing.
+        report = _judge(store)
+        assert report.vectors is None and any(c.verdict is ClaimVerdict.DRIFT for c in report.claims)
+        # Run again (a stopped run resumed): nothing left to embed.
+        assert backfill_vectors(store, model).embedded == 0
+        # Earlier versions on request: of the first version, only the sentence the latest
+        # does not have is left to embed.
+        assert text_key(EARLIER) not in latest
+        assert backfill_vectors(store, model, all_versions=True).embedded == 1
+        assert text_key(EARLIER) in StoreQuoteIndex(store).sentence_vectors(model.model_id, [text_key(EARLIER)])
+    finally:
+        store.close()
+
+
+def test_backfill_resumes_after_a_statement_id(db_url: str) -> None:
+    store = _as_before_0008(db_url)
+    try:
+        first = store.statement_ids()[0][0]
+        done = backfill_vectors(store, load_embedder(), after=first)
+        assert done.statements == done.total == 1  # only the statement after `first`
+        assert done.embedded == len(_units(store, OTHER)) == _vector_count(store)
+    finally:
+        store.close()
+
+
+def test_cli_db_vectors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'up.sqlite'}"
+    _as_before_0008(url).close()
+    monkeypatch.setenv("ONRECORD_DATABASE_URL", url)
+    assert main(["db", "vectors", "--batch", "1"]) == 0
+    out, err = capsys.readouterr()
+    store = Store(url)
+    try:
+        n = _vector_count(store)
+        assert n > 0 and f"{n:,} embedded and stored for 2 statements" in out
+        assert "statements 2/2" in err and err.count("\n") == 1  # one progress line, rewritten
+    finally:
+        store.close()
+    assert main(["db", "vectors"]) == 0
+    assert "0 embedded" in capsys.readouterr().out
