@@ -76,7 +76,7 @@ def test_lazy_checks_find_what_the_eager_list_found() -> None:
     for text, kind in cases:
         claim = Claim(text, 0, len(text), None)
         sentence = statement.split("\n\n")[0 if "relief" in text else 1]
-        eager = [(k, r) for k, r in list(_drifts(claim, text, [sentence], sentence, sentence, statement)) if r]
+        eager = [(k, r) for k, r in list(_drifts(claim, text, sentence, sentence, statement)) if r]
         verdict, got, _, _ = judge_claim(claim, [sentence], statement, 0.9)
         assert got == kind == (eager[0][0] if eager else None)
         assert verdict is (ClaimVerdict.DRIFT if kind else ClaimVerdict.FAITHFUL)
