@@ -293,7 +293,7 @@ def summary(runs: list[dict], later: list[dict]) -> dict[str, str]:
         "RSS after model load / peak (median of runs, max)":
             f"{med([r['rss_model'] for r in runs]):.0f} / {med([r['rss'] for r in runs]):.0f}, "
             f"{max(r['rss'] for r in runs):.0f} MB",
-        "verdicts": " ".join(f"{k} {v}" for k, v in sorted(verdicts.items())),
+        "verdicts": ",".join(f"{k[:5]} {v}" for k, v in sorted(verdicts.items())),
     }
 
 
