@@ -105,3 +105,25 @@ def test_missing_file_is_one_line_exit_2(tmp_path: Path) -> None:
     result = onrecord("claims", str(tmp_path / "nope.txt"), "--statement", str(tmp_path / "s.txt"))
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_byline_of_an_extracted_statement_is_its_issuer(tmp_path: Path) -> None:
+    """A statement read from a file or page keeps its title apart, so its byline is paragraph
+    0: a claim calling the one-party statement joint misreports who issued it, and the
+    coverage map credits that byline paragraph (as it does when the title is paragraph 0)."""
+    statement = tmp_path / "statement.txt"
+    statement.write_text("Flood assistance for the region\n\nJane Doe, Department Spokesperson\n\n"
+                         "The United States is providing $80 million in new humanitarian assistance to help "
+                         "the people of the region recover from the floods.\n\nWe will continue to work with "
+                         "humanitarian partners to deliver food and shelter to displaced families.\n",
+                         encoding="utf-8")
+    article = tmp_path / "article.txt"
+    article.write_text("Aid for the region\n\nIn a joint statement with Canada, the State Department said the "
+                       "United States was providing $80 million in new humanitarian assistance to help the "
+                       "region recover from the floods.\n", encoding="utf-8")
+    js = onrecord("claims", str(article), "--statement", str(statement), "--format", "json")
+    assert js.returncode == 0, js.stderr
+    out = json.loads(js.stdout)
+    assert [(c["verdict"], c["kind"]) for c in out["claims"]] == [("drift", "attribution")]
+    how = {p["text"][:8]: p["how"] for p in out["coverage"]}
+    assert how == {"Jane Doe": "paraphrased", "The Unit": "paraphrased", "We will ": "none"}, how
